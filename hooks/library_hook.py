@@ -1,0 +1,96 @@
+"""MkDocs hook: adapts MkDocs events to the resource_library package.
+
+Thin by design: each event reads what it needs from MkDocs, calls a plain
+function, and hands the result back. The work and its tests live in
+hooks/resource_library/.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+# Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
+from resource_library import build_state, dates, indexes
+from resource_library.load import discover
+from resource_library.problems import report
+from resource_library.render import Renderer, plain
+from resource_library.validate import check_library, load_schema
+from resource_library.vocabulary import VocabularyError, load_vocabulary
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+_serving = False
+
+
+def project_root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_startup(command, dirty=False, **kwargs):
+    """Drafts are shown only by `mkdocs serve` (`make serve`)."""
+    global _serving
+    _serving = command == "serve"
+
+
+@event_priority(100)
+def on_files(files: Files, config) -> Files:
+    """Validate every resource, then add resources, their downloads and the
+    generated pages to the build.
+
+    Priority 100: runs before every plugin, so that plugins that work on
+    files (search, tags, meta) see the resources as ordinary pages.
+    """
+    root = project_root(config)
+    try:
+        vocabulary = load_vocabulary(root / "vocabulary")
+    except VocabularyError as error:
+        raise PluginError(str(error)) from None
+    schema = load_schema(root / "schema" / "resource.schema.json")
+    library, problems = check_library(root, vocabulary, schema, dates.build_time(),
+                                      docs_dir=config.docs_dir, include_drafts=_serving,
+                                      generated=indexes.generated_paths(vocabulary))
+    if problems:
+        # Printed, not logged: `path:line:col` must start the line for editors and CI.
+        print(report(problems), file=sys.stderr, flush=True)
+    if any(p.is_error for p in problems):
+        raise PluginError("The resources above have problems; fix them and build again.")
+
+    renderer = Renderer(library, config.use_directory_urls, config.site_url or "")
+    build_state.library, build_state.renderer = library, renderer
+    edit_base = config.edit_uri or ""
+    for resource in library.pages:
+        file = File.generated(config, resource.src_uri, abs_src_path=str(resource.abs_path))
+        # Edit links point at the real file, beside docs/, not inside it.
+        file.edit_uri = f"../{resource.src_uri}" if edit_base.rstrip("/").endswith("docs") else resource.src_uri
+        files.append(file)
+    for path in discover(root)[1]:
+        files.append(File.generated(config, path.relative_to(root).as_posix(), abs_src_path=str(path)))
+    for src_uri, markdown in indexes.generate(renderer).items():
+        if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
+            files.append(File.generated(config, src_uri, content=markdown))
+    return files
+
+
+@event_priority(50)
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Resource pages: our own parse of the front matter, a header and
+    footer rendered with escaping, and the body exactly as written.
+
+    Priority 50: before mkdocs-macros (0), so it sees `render_macros: false`
+    and never runs a resource's body as Jinja.
+    """
+    library = build_state.library
+    resource = library.by_key.get(page.file.src_uri[:-3]) if library else None
+    if resource is None or page.file.src_uri != resource.src_uri:
+        return markdown
+    meta = dict(resource.meta)
+    meta.update(render_macros=False, description=plain(resource.summary))
+    if resource.status == "withdrawn":
+        meta["search"] = {"exclude": True}
+    page.meta = meta
+    renderer = build_state.renderer
+    return "\n\n".join([renderer.resource_header(resource), resource.body, renderer.resource_footer(resource)])

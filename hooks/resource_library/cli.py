@@ -1,0 +1,96 @@
+"""Commands behind the Makefile: build (atomic), validate, new, report.
+
+Run as `python -m resource_library COMMAND` with hooks/ on PYTHONPATH; the
+Makefile does that for you.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import dates, indexes
+from .problems import report
+from .validate import check_library, load_schema
+from .vocabulary import VocabularyError, load_vocabulary
+
+
+def load(root: Path, include_drafts: bool = False):
+    vocabulary = load_vocabulary(root / "vocabulary")
+    schema = load_schema(root / "schema" / "resource.schema.json")
+    return check_library(root, vocabulary, schema, dates.build_time(), docs_dir=root / "docs",
+                         include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary))
+
+
+def cmd_validate(args) -> int:
+    library, problems = load(Path(args.root))
+    if problems:
+        print(report(problems), file=sys.stderr)
+    errors = [p for p in problems if p.is_error]
+    if not errors:
+        print(f"{len(library.resources)} resources checked: no problems"
+              + (f" ({len(problems)} warning(s))" if problems else "") + ".")
+    return 1 if errors else 0
+
+
+def cmd_build(args) -> int:
+    """Build into a folder beside the site folder and swap it in only when
+    the whole build succeeded: a failed build leaves the old site as it was."""
+    site = Path(args.site_dir).resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet" if args.quiet else "--clean",
+               "--config-file", args.config_file, "--site-dir", str(staging)]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if not env.get("SOURCE_DATE_EPOCH", "").strip():
+        env.pop("SOURCE_DATE_EPOCH", None)  # MkDocs fails on an empty value
+    result = subprocess.run(command, env=env)
+    if result.returncode != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"Build failed: {site} was left as it was.", file=sys.stderr)
+        return result.returncode
+    old = None
+    if site.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{site.name}.old-", dir=site.parent))
+        os.replace(site, old / site.name)
+    os.replace(staging, site)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+    print(f"Built {site}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="resource_library")
+    parser.add_argument("--root", default=".", help="the project folder (with mkdocs.yml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check every resource")
+    build = commands.add_parser("build", help="validate and build the site atomically")
+    build.add_argument("--config-file", default="mkdocs.yml")
+    build.add_argument("--site-dir", default="site")
+    build.add_argument("--quiet", action="store_true")
+    new = commands.add_parser("new", help="start a resource from the template")
+    new.add_argument("--type", required=True, choices=["at-a-glance", "deeper-dives", "webinars"])
+    new.add_argument("--title", required=True)
+    rep = commands.add_parser("report", help="editorial report, printed and written as CSV")
+    rep.add_argument("--csv", default="report.csv")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return cmd_validate(args)
+        if args.command == "build":
+            return cmd_build(args)
+        if args.command == "new":
+            from .scaffold import cmd_new
+            return cmd_new(args)
+        if args.command == "report":
+            from .editorial import cmd_report
+            return cmd_report(args)
+    except VocabularyError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 2

@@ -1,0 +1,210 @@
+"""Read a resource file: its YAML front matter, with a position for every
+value, and its Markdown body.
+
+PyYAML alone is too forgiving for contributor content: duplicate keys keep
+the last value, anchors and aliases pass, and a bad date raises ValueError.
+This parser composes the YAML node tree first, so each of those becomes a
+Problem with a line and column instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problem
+
+MAX_FILE_BYTES = 1_000_000
+MAX_FRONT_MATTER_BYTES = 16 * 1024
+FENCE = "---"
+
+# The tags a plain YAML mapping of text, numbers, dates and lists produces.
+PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
+}
+
+
+class YamlDate(str):
+    """A value YAML would have read as a date, kept as its text.
+
+    Dates are validated by our own rules (so `2026-13-45` is a Problem, not
+    a ValueError), and a title that YAML reads as a date can be caught.
+    """
+
+
+class _Refused(Exception):
+    def __init__(self, rule: str, message: str, mark, hint: str):
+        self.rule, self.message, self.mark, self.hint = rule, message, mark, hint
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _Refused("yaml-alias", f"YAML alias `*{event.anchor}` is not allowed",
+                           event.start_mark, "Write the value out in full; anchors and aliases are refused.")
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise _Refused("yaml-alias", f"YAML anchor `&{event.anchor}` is not allowed",
+                           event.start_mark, "Remove the `&name` anchor and write each value out in full.")
+        return super().compose_node(parent, index)
+
+
+def _construct_timestamp(loader, node):
+    return YamlDate(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+@dataclass
+class Position:
+    line: int  # 1-based line in the file
+    col: int   # 1-based column
+    plain: bool = True   # an unquoted scalar
+    end_col: int = 0     # 1-based column just after the value
+    text: str = ""       # the value as typed
+
+
+@dataclass
+class ParsedFile:
+    path: str                          # as shown in messages
+    text: str = ""                     # the whole file, decoded
+    data: dict[str, Any] | None = None
+    body: str = ""
+    body_line: int = 1                 # line number of the body's first line
+    positions: dict[tuple, Position] = field(default_factory=dict)  # key path -> value position
+    key_positions: dict[str, Position] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line(self, number: int) -> str:
+        lines = self.text.splitlines()
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    def problem(self, line: int, col: int, rule: str, message: str, hint: str = "", severity="error") -> Problem:
+        p = Problem(self.path, line, col, rule, message, hint, self.line(line), severity)
+        self.problems.append(p)
+        return p
+
+    def at(self, key_path: tuple) -> Position:
+        """Where a value is, falling back to its key, then to the top of the file."""
+        for n in range(len(key_path), 0, -1):
+            if key_path[:n] in self.positions:
+                return self.positions[key_path[:n]]
+        return Position(1, 1)
+
+
+def read(path: str, raw: bytes) -> ParsedFile:
+    """Parse one resource file's bytes. Problems are collected, never raised."""
+    parsed = ParsedFile(path)
+    if len(raw) > MAX_FILE_BYTES:
+        parsed.problem(1, 1, "too-large", f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                       "Move large material into a download (see `downloads:`) or split the resource.")
+        return parsed
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        parsed.problem(line, col, "encoding", f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})",
+                       "Save the file as UTF-8; most editors offer this under 'Save with encoding'.")
+        return parsed
+    parsed.text = text.replace("\r\n", "\n")
+    lines = parsed.text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        parsed.problem(1, 1, "front-matter-missing", "the file does not start with front matter",
+                       "Start the file with a line `---`, the fields (see `make new`), and another `---`.")
+        return parsed
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if closing is None:
+        parsed.problem(1, 1, "front-matter-unclosed", "the front matter is never closed",
+                       "Add a line `---` after the last field, before the body text.")
+        return parsed
+    yaml_text = "\n".join(lines[1:closing]) + "\n"
+    parsed.body = "\n".join(lines[closing + 1:])
+    parsed.body_line = closing + 2
+    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        parsed.problem(1, 1, "too-large", f"the front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB",
+                       "Front matter holds short fields; move long text into the body.")
+        return parsed
+    _parse_yaml(parsed, yaml_text, first_line=2)
+    return parsed
+
+
+def _mark(mark, first_line: int) -> tuple[int, int]:
+    return mark.line + first_line, mark.column + 1
+
+
+def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
+    loader = _Loader(yaml_text)
+    try:
+        node = loader.get_single_node()
+        if node is None or not isinstance(node, yaml.MappingNode):
+            line, col = _mark(node.start_mark, first_line) if node is not None else (1, 1)
+            parsed.problem(line, col, "front-matter-not-mapping", "the front matter is not a set of `field: value` lines",
+                           "Write one `field: value` per line between the two `---` lines.")
+            return
+        _walk(parsed, node, (), first_line)
+        if any(p.is_error for p in parsed.problems):
+            return
+        parsed.data = loader.construct_document(node)
+    except _Refused as refused:
+        line, col = _mark(refused.mark, first_line)
+        parsed.problem(line, col, refused.rule, refused.message, refused.hint)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = _mark(mark, first_line) if mark else (1, 1)
+        parsed.problem(line, col, "yaml-syntax", f"invalid YAML: {error.problem or error.context}",
+                       _yaml_hint(error, parsed.line(line)))
+    finally:
+        loader.dispose()
+
+
+def _yaml_hint(error, source_line: str) -> str:
+    problem = str(error.problem or "")
+    if "\\t" in problem or "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
+        return "Indent with spaces, not tabs."
+    if "mapping values are not allowed" in problem:
+        return "A value that contains `: ` must be in quotes, for example summary: \"Planning: a guide\"."
+    if "could not find expected ':'" in problem:
+        return "Each line needs `field: value`; if a value runs onto a second line, put it in quotes."
+    return "Check the indentation and quoting on this line and the one before it."
+
+
+def _walk(parsed: ParsedFile, node, path: tuple, first_line: int) -> None:
+    """Record positions; refuse non-plain tags and duplicate keys."""
+    if node.tag not in PLAIN_TAGS:
+        line, col = _mark(node.start_mark, first_line)
+        raise _Refused("yaml-tag", f"the YAML tag `{node.tag}` is not allowed", node.start_mark,
+                       "Remove the `!!...` tag; front matter holds plain text, numbers, dates and lists.")
+    line, col = _mark(node.start_mark, first_line)
+    end_line, end_col = _mark(node.end_mark, first_line)
+    is_scalar = isinstance(node, yaml.ScalarNode)
+    parsed.positions[path] = Position(line, col, plain=is_scalar and node.style is None,
+                                      end_col=end_col if end_line == line else 0,
+                                      text=node.value if is_scalar else "")
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag not in PLAIN_TAGS:
+                raise _Refused("yaml-tag", f"the YAML tag `{key_node.tag}` is not allowed", key_node.start_mark,
+                               "Remove the `!!...` tag.")
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            key_line, key_col = _mark(key_node.start_mark, first_line)
+            if key in seen:
+                parsed.problem(key_line, key_col, "duplicate-key",
+                               f"`{key}` appears twice (first on line {seen[key]})",
+                               "Keep one: YAML would silently use the last value and drop the first.")
+                continue
+            seen[key] = key_line
+            if not path:
+                parsed.key_positions[key] = Position(key_line, key_col)
+            _walk(parsed, value_node, path + (key,), first_line)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(parsed, item, path + (index,), first_line)

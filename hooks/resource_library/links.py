@@ -1,0 +1,92 @@
+"""Links and anchors in Markdown bodies, found without rendering them.
+
+Checking links ourselves (rather than only with MkDocs' `validation:`)
+means a broken link is reported in the contributor's file, with its line,
+before anything is written.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from markdown.extensions.toc import slugify, unique
+
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+ATTR_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
+INLINE_LINK_RE = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+HTML_HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
+CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1")
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    line: int   # 1-based within the body
+    col: int
+
+
+def blank_code(body: str) -> list[str]:
+    """Body lines with fenced code and code spans blanked out, so that what
+    a reader sees as code is never taken for a link, a tag or a heading."""
+    lines, in_fence, fence = [], False, ""
+    for line in body.split("\n"):
+        match = FENCE_RE.match(line)
+        if match and (not in_fence or match.group(1) == fence):
+            in_fence, fence = (not in_fence), match.group(1)
+            lines.append("")
+            continue
+        if in_fence:
+            lines.append("")
+            continue
+        lines.append(CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line))
+    return lines
+
+
+def anchors(body: str) -> set[str]:
+    """The ids MkDocs' toc extension gives the headings in a body."""
+    ids: set[str] = set()
+    for line in blank_code(body):
+        match = HEADING_RE.match(line)
+        if not match:
+            continue
+        text = match.group(2)
+        custom = ATTR_ID_RE.search(text)
+        if custom:
+            ids.add(custom.group(1))
+            continue
+        # Reduce inline Markdown to its text, as toc does after rendering.
+        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+        text = re.sub(r"[*_`]", "", text)
+        ids.add(unique(slugify(text, "-"), ids))
+    return ids
+
+
+def find_links(body: str) -> list[Link]:
+    found = []
+    for number, line in enumerate(blank_code(body), start=1):
+        for regex in (INLINE_LINK_RE, HTML_HREF_RE):
+            for match in regex.finditer(line):
+                found.append(Link(match.group(1), number, match.start(1) + 1))
+        match = REF_DEF_RE.match(line)
+        if match:
+            found.append(Link(match.group(1), number, match.start(1) + 1))
+    return found
+
+
+def is_external(target: str) -> bool:
+    parts = urlsplit(target)
+    return bool(parts.scheme) or target.startswith("//")
+
+
+def resolve(from_src: str, target: str) -> tuple[str, str]:
+    """A relative link from one source file, as (target source path, anchor)."""
+    parts = urlsplit(target)
+    path = unquote(parts.path)
+    if not path:
+        return from_src, parts.fragment
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), path))
+    return joined, parts.fragment

@@ -1,0 +1,155 @@
+"""Find the resource files, read them, and turn valid ones into Resources."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from . import frontmatter, links
+from .dates import LONDON
+from .problems import Problem
+from .vocabulary import Vocabulary
+
+TYPES = ("at-a-glance", "deeper-dives", "webinars")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass
+class Resource:
+    type: str
+    slug: str
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    abs_path: Path
+    anchors: set[str] = field(default_factory=set)
+
+    @property
+    def src_uri(self) -> str:
+        return f"{self.type}/{self.slug}.md"
+
+    @property
+    def key(self) -> str:
+        """`type/slug`, as used by `replaced_by`."""
+        return f"{self.type}/{self.slug}"
+
+    def __getattr__(self, name):
+        # Front-matter fields read as attributes: resource.title, resource.owner.
+        meta = self.__dict__.get("meta", {})
+        if name in meta:
+            return meta[name]
+        raise AttributeError(name)
+
+    @property
+    def title(self) -> str:
+        return self.meta["title"]
+
+    @property
+    def status(self) -> str:
+        return self.meta.get("status", "current")
+
+    @property
+    def programmes(self) -> list[str]:
+        return self.meta.get("programmes") or []
+
+    @property
+    def functions(self) -> list[str]:
+        return self.meta["functions"]
+
+    @property
+    def topics(self) -> list[str]:
+        return self.meta["topics"]
+
+    def date(self, name: str) -> date | None:
+        value = self.meta.get(name)
+        return date.fromisoformat(value) if value else None
+
+    @property
+    def published(self) -> date:
+        return self.date("published")
+
+    @property
+    def changed(self) -> date:
+        """The date a reader would call "last updated"."""
+        return self.date("updated") or self.published
+
+    @property
+    def starts(self) -> datetime | None:
+        value = self.meta.get("starts")
+        return datetime.fromisoformat(value).replace(tzinfo=LONDON) if value else None
+
+    @property
+    def ends(self) -> datetime | None:
+        return self.starts + timedelta(minutes=self.meta["duration_minutes"]) if self.starts else None
+
+    def is_upcoming(self, now: datetime) -> bool:
+        return self.type == "webinars" and self.ends is not None and self.ends > now
+
+    @property
+    def sort_date(self) -> date:
+        return self.starts.date() if self.starts else self.published
+
+
+@dataclass
+class Library:
+    resources: list[Resource]
+    vocabulary: Vocabulary
+    now: datetime
+    include_drafts: bool = False
+
+    def __post_init__(self):
+        self.by_key = {r.key: r for r in self.resources}
+
+    @property
+    def pages(self) -> list[Resource]:
+        """Resources that get a page: withdrawn ones keep their URL."""
+        return [r for r in self.resources if r.status != "draft" or self.include_drafts]
+
+    @property
+    def listed(self) -> list[Resource]:
+        """Resources shown in listings, indexes, search and feeds."""
+        return sorted((r for r in self.pages if r.status != "withdrawn"),
+                      key=lambda r: (r.sort_date, r.title), reverse=True)
+
+    def of_type(self, type_slug: str) -> list[Resource]:
+        return [r for r in self.listed if r.type == type_slug]
+
+    def with_term(self, kind: str, slug: str) -> list[Resource]:
+        return [r for r in self.listed if slug in (r.meta.get(kind) or [])]
+
+    def upcoming(self) -> list[Resource]:
+        return sorted((r for r in self.of_type("webinars") if r.is_upcoming(self.now)), key=lambda r: r.starts)
+
+    def past_webinars(self) -> list[Resource]:
+        return sorted((r for r in self.of_type("webinars") if not r.is_upcoming(self.now)),
+                      key=lambda r: r.starts, reverse=True)
+
+
+def discover(root: Path) -> tuple[list[Path], list[Path]]:
+    """Markdown resources and other files (downloads) in the content folders."""
+    markdown, other = [], []
+    for type_slug in TYPES:
+        folder = root / type_slug
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                (markdown if path.suffix.lower() == ".md" else other).append(path)
+    return markdown, other
+
+
+def read_resource(root: Path, path: Path) -> frontmatter.ParsedFile:
+    rel = path.relative_to(root).as_posix()
+    return frontmatter.read(rel, path.read_bytes())
+
+
+def make_resource(root: Path, path: Path, parsed: frontmatter.ParsedFile) -> Resource:
+    rel = path.relative_to(root)
+    return Resource(type=rel.parts[0], slug=path.stem, meta=parsed.data, body=parsed.body,
+                    body_line=parsed.body_line, abs_path=path, anchors=links.anchors(parsed.body))
+
+
+def suggest_slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "resource"

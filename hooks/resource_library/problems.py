@@ -1,0 +1,70 @@
+"""A problem found in a contributor's file, and how it is shown to them."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str          # relative to the project root, with forward slashes
+    line: int          # 1-based
+    col: int           # 1-based
+    rule: str          # stable id, documented in CONTRIBUTING.md
+    message: str
+    hint: str = ""
+    source_line: str = ""   # the offending line, shown under the message
+    severity: str = "error"  # "error" fails the build; "warning" never does
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def sort_key(problem: Problem):
+    return (problem.path, problem.line, problem.col, problem.rule)
+
+
+def format_problem(problem: Problem) -> str:
+    """`path:line:col [rule] message`, then the offending line and a hint."""
+    prefix = "" if problem.is_error else "warning: "
+    lines = [f"{problem.path}:{problem.line}:{problem.col} [{problem.rule}] {prefix}{problem.message}"]
+    if problem.source_line.strip():
+        lines.append(f"    {problem.source_line.rstrip()}")
+        lines.append("    " + " " * (max(problem.col, 1) - 1) + "^")
+    if problem.hint:
+        lines.append(f"  hint: {problem.hint}")
+    return "\n".join(lines)
+
+
+def github_annotation(problem: Problem) -> str:
+    """A GitHub Actions workflow command, so the problem shows on the diff."""
+    level = "error" if problem.is_error else "warning"
+
+    def esc(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    message = esc(f"[{problem.rule}] {problem.message}" + (f" Hint: {problem.hint}" if problem.hint else ""))
+    return f"::{level} file={problem.path},line={problem.line},col={problem.col}::{message}"
+
+
+def report(problems: list[Problem]) -> str:
+    """Every problem, sorted by file and line, then a one-line summary."""
+    problems = sorted(problems, key=sort_key)
+    blocks = [format_problem(p) for p in problems]
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        blocks += [github_annotation(p) for p in problems]
+    errors = [p for p in problems if p.is_error]
+    files = {p.path for p in errors}
+    if errors:
+        blocks.append(f"{len(errors)} problem(s) in {len(files)} file(s); the site was not built.")
+    return "\n".join(blocks)
+
+
+class ContentError(Exception):
+    """Raised when content has problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=sort_key)
+        errors = [p for p in self.problems if p.is_error]
+        super().__init__(f"{len(errors)} problem(s) in {len({p.path for p in errors})} file(s)")

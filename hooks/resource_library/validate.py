@@ -1,0 +1,437 @@
+"""Every rule a resource must pass, each with its own rule id.
+
+`check_library` reads every file, collects every problem in every file and
+returns them all with the valid resources; the caller decides to fail.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+import jsonschema
+
+from . import links
+from .frontmatter import ParsedFile, YamlDate
+from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
+from .problems import Problem
+from .vocabulary import Vocabulary, closest
+
+REVIEW_DUE_DAYS = 60
+MAX_REVIEW_YEARS = 3
+JINJA_RE = re.compile(r"\{\{|\{%|\{#")
+SCRIPT_RE = re.compile(r"<\s*script\b", re.I)
+HANDLER_RE = re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.I | re.S)
+JS_URL_RE = re.compile(r"javascript\s*:", re.I)
+TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+PLACEHOLDER = "TODO"
+
+
+def load_schema(path: str | Path) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+class Schema:
+    """The JSON Schema for one resource type, with the facts rules need."""
+
+    def __init__(self, schema: dict, type_slug: str):
+        parts = schema["x-types"][type_slug]
+        self.defs = schema["$defs"]
+        self.fields: dict[str, dict] = {}
+        self.required: list[str] = []
+        for part in parts:
+            self.fields.update(self.defs[part]["properties"])
+            self.required += self.defs[part].get("required", [])
+        self.validator = jsonschema.Draft202012Validator(
+            {"$defs": self.defs, "allOf": [{"$ref": f"#/$defs/{p}"} for p in parts]})
+        self.all_fields = {name for part in schema["x-types"].values() for p in part
+                           for name in self.defs[p]["properties"]}
+
+    def resolve(self, field_schema: dict) -> dict:
+        """A field's schema with its `$ref` merged in."""
+        if "$ref" in field_schema:
+            merged = dict(self.defs[field_schema["$ref"].split("/")[-1]])
+            merged.update({k: v for k, v in field_schema.items() if k != "$ref"})
+            return merged
+        return field_schema
+
+
+def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: datetime,
+                  docs_dir: str | Path | None = None, include_drafts: bool = False,
+                  generated: set[str] | None = None) -> tuple[Library, list[Problem]]:
+    """Read and check every resource under `root`."""
+    root = Path(root)
+    schemas = {t: Schema(schema, t) for t in TYPES}
+    markdown_files, other_files = discover(root)
+    problems: list[Problem] = []
+    resources: list[Resource] = []
+    for path in markdown_files:
+        rel = path.relative_to(root)
+        parsed = read_resource(root, path)
+        check_path(parsed, rel)
+        if parsed.data is not None:
+            check_fields(parsed, rel.parts[0], schemas[rel.parts[0]], vocabulary, now, root)
+            check_body(parsed)
+        problems += parsed.problems
+        if parsed.data is not None and not any(p.is_error for p in parsed.problems):
+            resources.append(make_resource(root, path, parsed))
+    library = Library(resources, vocabulary, now, include_drafts)
+    problems += check_across(library, root, docs_dir, other_files, generated or set())
+    return library, problems
+
+
+def check_path(parsed: ParsedFile, rel: Path) -> None:
+    if len(rel.parts) != 2:
+        parsed.problem(1, 1, "file-location", f"resources live directly in {rel.parts[0]}/, not in a subfolder",
+                       f"Move it to {rel.parts[0]}/{rel.name}.")
+    elif not SLUG_RE.match(rel.stem) or rel.suffix != ".md":
+        parsed.problem(1, 1, "file-name", f"`{rel.name}` is not a lowercase slug",
+                       f"Rename it {suggest_slug(rel.stem)}.md: lowercase letters, digits and single hyphens.")
+    elif rel.stem == "index":
+        parsed.problem(1, 1, "file-name", "`index.md` is the type's listing page, not a resource",
+                       "Give the resource a name of its own; to replace the listing, add docs/"
+                       f"{rel.parts[0]}/index.md instead.")
+
+
+def walk_strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk_strings(item, path + (index,))
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, YamlDate):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return "empty"
+
+
+def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary: Vocabulary,
+                 now: datetime, root: Path) -> None:
+    data = parsed.data
+    # Keys: unknown ones, and the one key that would let a page run code.
+    for key in data:
+        pos = parsed.key_positions.get(key)
+        line, col = (pos.line, pos.col) if pos else (1, 1)
+        if key == "render_macros":
+            parsed.problem(line, col, "render-macros", "`render_macros` is not allowed in a resource",
+                           "Resources are shown as written and never run as templates; remove this line.")
+        elif key not in schema.fields:
+            if key in schema.all_fields:
+                parsed.problem(line, col, "unknown-field", f"`{key}` is only for another type of resource",
+                               f"Remove it; `{key}` applies to webinars, and this is in {type_slug}/.")
+                continue
+            guess = closest(key, schema.fields)
+            parsed.problem(line, col, "unknown-field", f"unknown field `{key}`",
+                           f"Did you mean `{guess}`?" if guess else
+                           "Allowed fields: " + ", ".join(schema.fields) + ".")
+    for key in schema.required:
+        if key not in data:
+            parsed.problem(1, 1, "missing-field", f"required field `{key}` is missing",
+                           f"Add a line `{key}: ...`; {schema.fields[key].get('description', '')}")
+        elif data[key] is None or data[key] == [] and schema.resolve(schema.fields[key]).get("minItems"):
+            pos = parsed.at((key,))
+            parsed.problem(pos.line, pos.col, "missing-field", f"required field `{key}` has no value",
+                           schema.fields[key].get("description", ""))
+    if data.get("status") == "withdrawn" and not data.get("withdrawn_reason"):
+        pos = parsed.key_positions["status"]
+        parsed.problem(pos.line, pos.col, "missing-field", "a withdrawn resource needs `withdrawn_reason`",
+                       "Add withdrawn_reason: one sentence saying why, and replaced_by: if something replaces it.")
+
+    known = {k: v for k, v in data.items() if k in schema.fields and v is not None}
+    reported: set[tuple] = set()
+    for error in sorted(schema.validator.iter_errors(known), key=lambda e: list(map(str, e.absolute_path))):
+        path = tuple(error.absolute_path)
+        if error.validator == "required" and not path:
+            continue  # reported above, with a better message
+        if error.schema.get("format") in ("date", "date-time-local"):
+            continue  # dates are checked below, with a better message
+        if path in reported:
+            continue
+        reported.add(path)
+        pos = parsed.at(path)
+        name = "`" + ".".join(map(str, path)) + "`" if path else "front matter"
+        if error.validator == "type":
+            expected = error.validator_value
+            if expected == "array":
+                parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be a list, not {describe(error.instance)}",
+                               f"Write it as a list: {path[0]}: [{error.instance}], or one `- value` per line.")
+            elif expected == "string":
+                typed = pos.text or str(error.instance)
+                parsed.problem(pos.line, pos.col, "wrong-type",
+                               f"{name} must be text, but YAML read `{typed}` as {describe(error.instance)}",
+                               f"Put the value in quotes: {path[-1]}: \"{typed}\"")
+            else:
+                parsed.problem(pos.line, pos.col, "wrong-type",
+                               f"{name} must be {expected}, not {describe(error.instance)}",
+                               schema.fields.get(path[0], {}).get("description", ""))
+        elif error.validator == "enum":
+            allowed = ", ".join(map(str, error.validator_value))
+            guess = closest(str(error.instance), error.validator_value)
+            parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"{name} cannot be `{error.instance}`",
+                           (f"Did you mean `{guess}`? " if guess else "") + f"Allowed: {allowed}.")
+        elif error.validator == "required":
+            parsed.problem(pos.line, pos.col, "missing-field", f"{name}: {error.message}",
+                           "Each entry needs every field its description lists.")
+        elif error.validator == "additionalProperties":
+            parsed.problem(pos.line, pos.col, "unknown-field", f"{name}: {error.message}",
+                           "Remove the unexpected field.")
+        elif error.validator == "uniqueItems":
+            parsed.problem(pos.line, pos.col, "bad-value", f"{name} lists the same value twice",
+                           "List each value once.")
+        else:
+            parsed.problem(pos.line, pos.col, "bad-value", f"{name}: {_plain_message(error)}",
+                           schema.fields.get(path[0], {}).get("description", "") if path else "")
+
+    # A string field that YAML read as a date passes the schema (a date is kept as
+    # its text) but is still a mistake: the contributor meant words, not a date.
+    for key, field_schema in schema.fields.items():
+        resolved = schema.resolve(field_schema)
+        if resolved.get("type") == "string" and "format" not in resolved and isinstance(data.get(key), YamlDate):
+            pos = parsed.at((key,))
+            parsed.problem(pos.line, pos.col, "wrong-type", f"`{key}` must be text, but YAML read `{data[key]}` as a date",
+                           f"Put the value in quotes: {key}: \"{data[key]}\"")
+        # `title: Update #2` loads as "Update": YAML took the rest for a comment.
+        if resolved.get("type") == "string" and isinstance(data.get(key), str):
+            pos = parsed.at((key,))
+            rest = parsed.line(pos.line)[pos.end_col - 1:] if pos.plain and pos.end_col else ""
+            if re.match(r"\s+#", rest):
+                parsed.problem(pos.line, pos.end_col, "yaml-comment",
+                               f"`{key}` is cut short to `{data[key]}`: YAML reads ` #...` as a comment",
+                               f"Put the whole value in quotes: {key}: \"{data[key]}{rest.rstrip()}\"")
+
+    check_vocabulary(parsed, schema, vocabulary)
+    check_dates(parsed, schema, now)
+    check_strings(parsed, schema, root, type_slug)
+
+
+def _plain_message(error) -> str:
+    v, value = error.validator, error.validator_value
+    if v == "minLength":
+        return f"is too short (at least {value} characters)"
+    if v == "maxLength":
+        return f"is too long (at most {value} characters)"
+    if v == "minItems":
+        return f"needs at least {value} entry"
+    if v == "pattern":
+        return f"`{error.instance}` is not in the expected form"
+    if v in ("minimum", "maximum"):
+        return f"`{error.instance}` is out of range ({'at least' if v == 'minimum' else 'at most'} {value})"
+    return error.message
+
+
+def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary) -> None:
+    for key, field_schema in schema.fields.items():
+        kind = field_schema.get("x-vocabulary")
+        values = parsed.data.get(key)
+        if not kind or not isinstance(values, list):
+            continue
+        allowed = vocabulary.terms(kind)
+        for index, value in enumerate(values):
+            if isinstance(value, str) and value not in allowed:
+                pos = parsed.at((key, index))
+                guess = closest(value, allowed)
+                parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
+                               (f"Did you mean `{guess}`? " if guess else "")
+                               + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml).")
+
+
+def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
+    data, dates = parsed.data, {}
+    for key, field_schema in schema.fields.items():
+        fmt = schema.resolve(field_schema).get("format")
+        if fmt not in ("date", "date-time-local") or data.get(key) is None:
+            continue
+        value, pos = data[key], parsed.at((key,))
+        example = "2027-03-05" if fmt == "date" else "\"2027-03-05T13:00\""
+        form = "YYYY-MM-DD" if fmt == "date" else "YYYY-MM-DDTHH:MM, in quotes"
+        if not isinstance(value, str) or not re.fullmatch(schema.resolve(field_schema)["pattern"].strip("^$"), value):
+            parsed.problem(pos.line, pos.col, "bad-date", f"`{key}` must be a date as {form}, not `{pos.text or value}`",
+                           f"For example {key}: {example}")
+            continue
+        try:
+            dates[key] = date.fromisoformat(value) if fmt == "date" else datetime.fromisoformat(value)
+        except ValueError as error:
+            parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a real date ({error})",
+                           f"Check the month (01-12) and the day; for example {key}: {example}")
+    if "updated" in dates and "published" in dates and dates["updated"] < dates["published"]:
+        pos = parsed.at(("updated",))
+        parsed.problem(pos.line, pos.col, "date-order", "`updated` is before `published`",
+                       "A resource can only be updated after it was published.")
+    reviewed, due = dates.get("last_reviewed"), dates.get("next_review_due")
+    if reviewed and due:
+        pos = parsed.at(("next_review_due",))
+        if due <= reviewed:
+            parsed.problem(pos.line, pos.col, "review-dates", "`next_review_due` is not after `last_reviewed`",
+                           "Set the next review after the last one, usually one year later.")
+        elif due > _add_years(reviewed, MAX_REVIEW_YEARS):
+            parsed.problem(pos.line, pos.col, "review-dates",
+                           f"`next_review_due` is more than {MAX_REVIEW_YEARS} years after `last_reviewed`",
+                           f"Review at least every {MAX_REVIEW_YEARS} years; set it on or before "
+                           f"{_add_years(reviewed, MAX_REVIEW_YEARS).isoformat()}.")
+    if due and data.get("status") == "current":
+        pos = parsed.at(("next_review_due",))
+        today = now.date()
+        if due < today:
+            parsed.problem(pos.line, pos.col, "review-overdue", f"the review was due on {due.isoformat()}",
+                           "The owner should review it, then update last_reviewed and next_review_due.",
+                           severity="warning")
+        elif (due - today).days <= REVIEW_DUE_DAYS:
+            parsed.problem(pos.line, pos.col, "review-due", f"a review is due on {due.isoformat()}",
+                           "Let the owner know the review is coming up.", severity="warning")
+
+
+def _add_years(value: date, years: int) -> date:
+    try:
+        return value.replace(year=value.year + years)
+    except ValueError:  # 29 February
+        return value.replace(year=value.year + years, day=28)
+
+
+def check_strings(parsed: ParsedFile, schema: Schema, root: Path, type_slug: str) -> None:
+    for path, value in walk_strings(parsed.data):
+        pos = parsed.at(path)
+        name = ".".join(map(str, path))
+        if JINJA_RE.search(value):
+            parsed.problem(pos.line, pos.col, "jinja", f"`{name}` contains a template delimiter ({{{{, {{% or {{#)",
+                           "Front matter is plain text; remove the braces or reword.")
+        if SCRIPT_RE.search(value) or HANDLER_RE.search(value) or JS_URL_RE.search(value):
+            parsed.problem(pos.line, pos.col, "unsafe-html", f"`{name}` contains a script, an event handler or a javascript: URL",
+                           "Front matter is plain text; remove the HTML.")
+        elif TAG_RE.search(value):
+            parsed.problem(pos.line, pos.col, "html-in-text", f"`{name}` contains an HTML tag",
+                           "Front matter is plain text and is shown exactly as typed; remove the tag.")
+        if PLACEHOLDER in value:
+            parsed.problem(pos.line, pos.col, "placeholder", f"`{name}` still has the template's {PLACEHOLDER} placeholder",
+                           "Replace the placeholder with the real value.")
+        top = schema.fields.get(path[0], {}) if path else {}
+        item_schema = top
+        if len(path) == 3 and "items" in top:  # downloads.0.file
+            item_schema = top["items"]["properties"].get(path[2], {})
+        if item_schema.get("$ref") == "#/$defs/link":
+            check_link_value(parsed, pos, name, value, root, type_slug)
+
+
+def check_link_value(parsed, pos, name, value, root: Path, type_slug: str) -> None:
+    if links.is_external(value):
+        if not value.startswith("https://"):
+            parsed.problem(pos.line, pos.col, "link-scheme", f"`{name}` must be an https: link or a relative path",
+                           "Use the https:// address, or a path to a file beside the resource.")
+        return
+    target = (root / type_slug / value).resolve()
+    if not value.startswith("/") and not target.is_file():
+        parsed.problem(pos.line, pos.col, "missing-file", f"`{name}` points to `{value}`, which does not exist",
+                       f"Add the file at {type_slug}/{value}, or fix the path.")
+    elif value.startswith("/"):
+        parsed.problem(pos.line, pos.col, "link-scheme", f"`{name}` must be relative, not start with /",
+                       f"Write the path relative to {type_slug}/.")
+
+
+def check_body(parsed: ParsedFile) -> None:
+    for number, line in enumerate(links.blank_code(parsed.body)):
+        file_line = parsed.body_line + number
+        for regex, what in ((SCRIPT_RE, "a <script> tag"), (HANDLER_RE, "an event-handler attribute"),
+                            (JS_URL_RE, "a javascript: URL")):
+            match = regex.search(line)
+            if match:
+                parsed.problem(file_line, match.start() + 1, "unsafe-html", f"the body contains {what}",
+                               "Resources cannot run scripts; remove it, or show it as code in backticks.")
+        col = line.find(PLACEHOLDER + ":")
+        if col >= 0:
+            parsed.problem(file_line, col + 1, "placeholder", "the body still has a template placeholder",
+                           "Replace the TODO text with the resource's content.")
+
+
+def check_across(library: Library, root: Path, docs_dir, other_files: list[Path],
+                 generated: set[str]) -> list[Problem]:
+    """Rules that need every file: duplicate slugs and URLs, links, replaced_by."""
+    problems: list[Problem] = []
+    seen: dict[str, Resource] = {}
+    for resource in sorted(library.resources, key=lambda r: r.src_uri):
+        if resource.slug in seen:
+            first = seen[resource.slug]
+            problems.append(Problem(resource.src_uri, 1, 1, "duplicate-slug",
+                                    f"the slug `{resource.slug}` is also used by {first.src_uri}",
+                                    "Rename one of the files so that each resource has its own slug."))
+        seen.setdefault(resource.slug, resource)
+
+    docs_pages: dict[str, set[str] | None] = {}
+    if docs_dir and Path(docs_dir).is_dir():
+        for path in Path(docs_dir).rglob("*.md"):
+            src = path.relative_to(docs_dir).as_posix()
+            docs_pages[src] = links.anchors(path.read_text(encoding="utf-8", errors="replace"))
+    for resource in library.resources:
+        for clash in (resource.src_uri, f"{resource.type}/{resource.slug}/index.md"):
+            if clash in docs_pages:
+                problems.append(Problem(resource.src_uri, 1, 1, "duplicate-url",
+                                        f"docs/{clash} would be published at the same address",
+                                        "Rename the resource or move the page in docs/."))
+
+    pages: dict[str, set[str] | None] = {src: None for src in generated}
+    pages.update(docs_pages)
+    pages.update({r.src_uri: r.anchors for r in library.pages})
+    drafts = {r.src_uri for r in library.resources if r.status == "draft"}
+    files = {p.relative_to(root).as_posix() for p in other_files}
+    if docs_dir and Path(docs_dir).is_dir():
+        files |= {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*") if p.is_file()}
+    for resource in library.resources:
+        problems += check_body_links(resource, pages, files, drafts, library.include_drafts)
+        replaced_by = resource.meta.get("replaced_by")
+        if replaced_by and replaced_by not in library.by_key:
+            problems.append(Problem(resource.src_uri, 1, 1, "broken-link",
+                                    f"`replaced_by` names {replaced_by}, which does not exist",
+                                    "Use type/slug of an existing resource, for example at-a-glance/some-slug."))
+    return problems
+
+
+def check_body_links(resource: Resource, pages, files, drafts, include_drafts) -> list[Problem]:
+    problems = []
+    lines = resource.body.split("\n")
+    for link in links.find_links(resource.body):
+        if not link.target or links.is_external(link.target):
+            continue
+        file_line = resource.body_line + link.line - 1
+        source_line = lines[link.line - 1] if link.line <= len(lines) else ""
+
+        def report(rule, message, hint):
+            problems.append(Problem(resource.src_uri, file_line, link.col, rule, message, hint, source_line))
+
+        if link.target.startswith("/"):
+            report("broken-link", f"`{link.target}` is an absolute link",
+                   "Link relative to this file, for example ../topics/needs-assessment.md.")
+            continue
+        target, anchor = links.resolve(resource.src_uri, link.target)
+        if target.endswith("/"):
+            target += "index.md"
+        if target in pages:
+            if target in drafts and not include_drafts:
+                report("broken-link", f"`{link.target}` links to a draft, which is not published",
+                       "Link to it once it is published, or remove the link.")
+            elif anchor and pages[target] is not None and anchor not in pages[target]:
+                known = ", ".join(sorted(pages[target])[:8]) or "none"
+                report("broken-anchor", f"`{link.target}`: there is no heading `#{anchor}` in {target}",
+                       f"Headings there: {known}.")
+        elif target in files:
+            continue
+        else:
+            guess = closest(target, list(pages))
+            report("broken-link", f"`{link.target}` points to `{target}`, which does not exist",
+                   f"Did you mean `{guess}`? Link to the .md file, relative to this one." if guess
+                   else "Link to the .md file, relative to this one, for example ../deeper-dives/some-slug.md.")
+    return problems
