@@ -111,7 +111,7 @@ class Library:
     def listed(self) -> list[Resource]:
         """Resources shown in listings, indexes, search and feeds."""
         return sorted((r for r in self.pages if r.status != "withdrawn"),
-                      key=lambda r: (r.sort_date, r.title), reverse=True)
+                      key=lambda r: (r.published, r.title), reverse=True)
 
     def of_type(self, type_slug: str) -> list[Resource]:
         return [r for r in self.listed if r.type == type_slug]
