@@ -7,8 +7,10 @@ hooks/resource_library/.
 from __future__ import annotations
 
 import logging
+import posixpath
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -92,5 +94,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if resource.status == "withdrawn":
         meta["search"] = {"exclude": True}
     page.meta = meta
+    if page.edit_url:
+        # ".../docs/../at-a-glance/x.md" -> ".../at-a-glance/x.md"
+        parts = urlsplit(page.edit_url)
+        page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
     renderer = build_state.renderer
     return "\n\n".join([renderer.resource_header(resource), resource.body, renderer.resource_footer(resource)])
