@@ -59,7 +59,7 @@ def on_files(files: Files, config) -> Files:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)
     if any(p.is_error for p in problems):
-        raise PluginError("The resources above have problems; fix them and build again.")
+        raise PluginError("The site was not built: fix the problems above and build again.")
 
     renderer = Renderer(library, config.use_directory_urls, config.site_url or "")
     build_state.library, build_state.renderer = library, renderer

@@ -40,9 +40,9 @@ def make_project(dest: Path, fixture: str | None = None, content: dict[str, str]
 
 
 def run_cli(project: Path, *args: str, epoch: str = BUILD_EPOCH, extra_env: dict | None = None):
-    env = dict(os.environ, PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1",
-               SOURCE_DATE_EPOCH=epoch, **(extra_env or {}))
-    env.pop("GITHUB_ACTIONS", None)
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=epoch,
+               **(extra_env or {}))
     return subprocess.run([sys.executable, "-m", "resource_library", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=300)
 

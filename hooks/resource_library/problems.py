@@ -57,7 +57,7 @@ def report(problems: list[Problem]) -> str:
     errors = [p for p in problems if p.is_error]
     files = {p.path for p in errors}
     if errors:
-        blocks.append(f"{len(errors)} problem(s) in {len(files)} file(s); the site was not built.")
+        blocks.append(f"{len(errors)} problem(s) in {len(files)} file(s).")
     return "\n".join(blocks)
 
 

@@ -244,7 +244,7 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
             continue
         allowed = vocabulary.terms(kind)
         for index, value in enumerate(values):
-            if isinstance(value, str) and value not in allowed:
+            if isinstance(value, str) and value not in allowed and PLACEHOLDER not in value:
                 pos = parsed.at((key, index))
                 guess = closest(value, allowed)
                 parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
@@ -259,6 +259,8 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
         if fmt not in ("date", "date-time-local") or data.get(key) is None:
             continue
         value, pos = data[key], parsed.at((key,))
+        if isinstance(value, str) and PLACEHOLDER in value:
+            continue  # reported once, as a placeholder
         example = "2027-03-05" if fmt == "date" else "\"2027-03-05T13:00\""
         form = "YYYY-MM-DD" if fmt == "date" else "YYYY-MM-DDTHH:MM, in quotes"
         if not isinstance(value, str) or not re.fullmatch(schema.resolve(field_schema)["pattern"].strip("^$"), value):
