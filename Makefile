@@ -1,5 +1,5 @@
 # The verbs a contributor says. `make site` and `make test` set everything up.
-.PHONY: site serve test check validate new report bundle bench clean lock
+.PHONY: site serve test check validate new report fields bundle bench clean lock
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -44,6 +44,10 @@ new: $(BIN)/.installed
 ## report: editorial report (reviews due, counts, unused terms) and report.csv
 report: $(BIN)/.installed
 	$(RUN) report --csv report.csv
+
+## fields: regenerate CONTRIBUTING.md's field reference from the schema
+fields: $(BIN)/.installed
+	$(RUN) fields
 
 ## test: run every test
 test: $(BIN)/.installed-dev

@@ -78,6 +78,7 @@ def main(argv=None) -> int:
     new.add_argument("--title", required=True)
     rep = commands.add_parser("report", help="editorial report, printed and written as CSV")
     rep.add_argument("--csv", default="report.csv")
+    commands.add_parser("fields", help="regenerate the field reference in CONTRIBUTING.md from the schema")
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
@@ -87,6 +88,12 @@ def main(argv=None) -> int:
         if args.command == "new":
             from .scaffold import cmd_new
             return cmd_new(args)
+        if args.command == "fields":
+            from .fieldref import update
+            root = Path(args.root)
+            changed = update(root / "CONTRIBUTING.md", root / "schema" / "resource.schema.json")
+            print("CONTRIBUTING.md " + ("updated." if changed else "is up to date."))
+            return 0
         if args.command == "report":
             from .editorial import cmd_report
             return cmd_report(args)
