@@ -20,7 +20,7 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt node_modules/.installed
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
@@ -48,6 +48,14 @@ report: $(BIN)/.installed
 ## fields: regenerate CONTRIBUTING.md's field reference from the schema
 fields: $(BIN)/.installed
 	$(RUN) fields
+
+## bundle: the offline zip in dist/, for reading from file:// with no network
+bundle: $(BIN)/.installed node_modules/.installed
+	$(RUN) bundle --dist dist
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## test: run every test
 test: $(BIN)/.installed-dev

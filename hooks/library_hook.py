@@ -21,6 +21,7 @@ from resource_library import build_state, dates, indexes
 from resource_library.load import discover
 from resource_library.problems import report
 from resource_library.render import Renderer, plain
+from resource_library.search import write_finder_assets
 from resource_library.validate import check_library, load_schema
 from resource_library.vocabulary import VocabularyError, load_vocabulary
 
@@ -30,6 +31,17 @@ _serving = False
 
 def project_root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
+
+
+SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
+
+
+def on_config(config):
+    """The build date for page notes; the offline build's local shim."""
+    config.extra["built_on"] = dates.long_date(dates.build_time().date())
+    if config.extra.get("offline_copy") and not (project_root(config) / SHIM).is_file():
+        raise PluginError(f"The offline build needs {SHIM.as_posix()}: run `make bundle`, which installs it with npm.")
+    return config
 
 
 def on_startup(command, dirty=False, **kwargs):
@@ -71,6 +83,9 @@ def on_files(files: Files, config) -> Files:
         files.append(file)
     for path in discover(root)[1]:
         files.append(File.generated(config, path.relative_to(root).as_posix(), abs_src_path=str(path)))
+    if config.extra.get("offline_copy"):
+        # Served from the bundle itself: Material would otherwise load it from a CDN.
+        files.append(File.generated(config, "assets/iframe-worker/shim.js", abs_src_path=str(root / SHIM)))
     for src_uri, markdown in indexes.generate(renderer).items():
         if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
             files.append(File.generated(config, src_uri, content=markdown))
@@ -100,3 +115,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
     renderer = build_state.renderer
     return "\n\n".join([renderer.resource_header(resource), resource.body, renderer.resource_footer(resource)])
+
+
+def on_post_build(config):
+    """The finder's prebuilt index and data, beside the finder page."""
+    import mkdocs.contrib.search
+    lunr_js = Path(mkdocs.contrib.search.__file__).parent / "templates" / "search" / "lunr.js"
+    write_finder_assets(Path(config.site_dir), build_state.library, config.use_directory_urls, lunr_js)

@@ -64,6 +64,21 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_bundle(args) -> int:
+    """The offline bundle: the same pipeline with mkdocs.offline.yml, zipped."""
+    from .bundle import zip_site
+    root = Path(args.root)
+    site = root / args.dist / "offline-site"
+    args.site_dir, args.config_file = str(site), args.config_file
+    status = cmd_build(args)
+    if status:
+        return status
+    zip_path = zip_site(site, root / args.dist, args.name, dates.build_time())
+    size = zip_path.stat().st_size
+    print(f"Offline bundle: {zip_path} ({size / 1_000_000:.1f} MB, {size:,} bytes)")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="resource_library")
     parser.add_argument("--root", default=".", help="the project folder (with mkdocs.yml)")
@@ -78,6 +93,11 @@ def main(argv=None) -> int:
     new.add_argument("--title", required=True)
     rep = commands.add_parser("report", help="editorial report, printed and written as CSV")
     rep.add_argument("--csv", default="report.csv")
+    bundle = commands.add_parser("bundle", help="build the offline bundle and zip it")
+    bundle.add_argument("--config-file", default="mkdocs.offline.yml")
+    bundle.add_argument("--dist", default="dist")
+    bundle.add_argument("--name", default="strategic-planning-resource-library")
+    bundle.add_argument("--quiet", action="store_true")
     commands.add_parser("fields", help="regenerate the field reference in CONTRIBUTING.md from the schema")
     args = parser.parse_args(argv)
     try:
@@ -85,6 +105,8 @@ def main(argv=None) -> int:
             return cmd_validate(args)
         if args.command == "build":
             return cmd_build(args)
+        if args.command == "bundle":
+            return cmd_bundle(args)
         if args.command == "new":
             from .scaffold import cmd_new
             return cmd_new(args)

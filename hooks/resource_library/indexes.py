@@ -32,8 +32,9 @@ def generated_paths(vocabulary: Vocabulary) -> set[str]:
     return paths
 
 
-def page(title: str, description: str, html: str) -> str:
-    front = yaml.safe_dump({"title": title, "description": plain(description)}, allow_unicode=True, sort_keys=False)
+def page(title: str, description: str, html: str, **meta) -> str:
+    front = yaml.safe_dump({"title": title, "description": plain(description), **meta},
+                           allow_unicode=True, sort_keys=False)
     return f"---\n{front}---\n\n{html}\n"
 
 
@@ -64,5 +65,6 @@ def generate(renderer: Renderer) -> dict[str, str]:
                                               by_type=by_type, grouped=(kind == "programmes")))
     a_to_z = sorted(library.listed, key=lambda r: r.title.lower())
     pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "
-                         "programme, topic and year.", renderer.render("finder.html", FINDER, resources=a_to_z))
+                         "programme, topic and year.", renderer.render("finder.html", FINDER, resources=a_to_z),
+                         hide=["navigation", "toc"])
     return pages
