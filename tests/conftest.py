@@ -15,7 +15,13 @@ sys.path.insert(0, str(REPO / "hooks"))
 
 # 2026-06-01 12:00 UTC: the build date for fixture sites, so "upcoming" is fixed.
 BUILD_EPOCH = "1780315200"
-PROJECT_PARTS = ("mkdocs.yml", "hooks", "vocabulary", "schema", "docs", "templates")
+PROJECT_PARTS = ("mkdocs.yml", "mkdocs.offline.yml", "hooks", "vocabulary", "schema", "docs", "templates",
+                 "node_modules", "package.json")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# As the workplace notes advise: no background networking, which this closed
+# network would refuse, many times over.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def make_project(dest: Path, fixture: str | None = None, content: dict[str, str] | None = None) -> Path:
@@ -65,3 +71,64 @@ def basic_site(tmp_path_factory) -> Path:
     result = build(project)
     assert result.returncode == 0, result.stdout + result.stderr
     return project / "site"
+
+
+@pytest.fixture(scope="session")
+def offline_basic(tmp_path_factory) -> Path:
+    """The `basic` fixture as an offline bundle, unzipped; returns its folder."""
+    import zipfile
+    project = make_project(tmp_path_factory.mktemp("offline"), "basic")
+    result = run_cli(project, "bundle", "--dist", "dist")
+    assert result.returncode == 0, result.stdout + result.stderr
+    (zip_path,) = (project / "dist").glob("*-offline-*.zip")
+    out = tmp_path_factory.mktemp("unzipped")
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(out)
+    (folder,) = out.iterdir()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = "Debian's chromium is not installed (apt-get install chromium); browser tests need it"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # never skip silently in CI
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    tab.errors = []
+    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    yield tab
+    context.close()
+
+
+def serve(folder: Path) -> str:
+    """Serve a folder on 127.0.0.1 in a thread; returns the base URL."""
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="session")
+def basic_url(basic_site) -> str:
+    return serve(basic_site)
