@@ -23,8 +23,9 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
 
 def relative(to_url: str, from_url: str) -> str:
     """A link from the page at `from_url` to `to_url`, both site-relative."""
-    from_dir = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    # The folder the page is in: "a/b/" for "a/b/" and for "a/b/c.html".
+    from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url)
+    rel = posixpath.relpath(to_url or ".", from_dir or ".")
     if to_url.endswith("/") or to_url == "":
-        rel = posixpath.relpath(to_url or ".", from_dir or ".")
         return "./" if rel == "." else rel + "/"
-    return posixpath.relpath(to_url, from_dir or ".")
+    return rel
