@@ -21,6 +21,8 @@ from resource_library import build_state, dates, indexes
 from resource_library.load import discover
 from resource_library.problems import report
 from resource_library.render import Renderer, plain
+from resource_library.csp import add_policy
+from resource_library.feeds import ics_path, json_ld, write_feeds
 from resource_library.search import write_finder_assets
 from resource_library.validate import check_library, load_schema
 from resource_library.vocabulary import VocabularyError, load_vocabulary
@@ -108,6 +110,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     meta.update(render_macros=False, description=plain(resource.summary))
     if resource.status == "withdrawn":
         meta["search"] = {"exclude": True}
+    meta["json_ld"] = json_ld(resource, library, config.site_url or "")
+    meta["og_type"] = "article"
     page.meta = meta
     if page.edit_url:
         # ".../docs/../at-a-glance/x.md" -> ".../at-a-glance/x.md"
@@ -117,8 +121,14 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return "\n\n".join([renderer.resource_header(resource), resource.body, renderer.resource_footer(resource)])
 
 
+def on_post_page(output: str, page, config) -> str:
+    """Every page gets a Content-Security-Policy that allows only itself."""
+    return add_policy(output, offline=bool(config.extra.get("offline_copy")))
+
+
 def on_post_build(config):
     """The finder's prebuilt index and data, beside the finder page."""
     import mkdocs.contrib.search
     lunr_js = Path(mkdocs.contrib.search.__file__).parent / "templates" / "search" / "lunr.js"
     write_finder_assets(Path(config.site_dir), build_state.library, config.use_directory_urls, lunr_js)
+    write_feeds(Path(config.site_dir), build_state.library, config.site_url or "", config.site_name)

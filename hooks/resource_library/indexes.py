@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import yaml
 
+from .feeds import CALENDAR_PATH
 from .load import TYPES
 from .render import Renderer, plain, term_src
 from .vocabulary import Vocabulary
@@ -45,7 +46,7 @@ def generate(renderer: Renderer) -> dict[str, str]:
     for type_slug in TYPES:
         term = vocab.types[type_slug]
         src = f"{type_slug}/index.md"
-        context = dict(term=term, type_slug=type_slug, resources=library.of_type(type_slug),
+        context = dict(term=term, type_slug=type_slug, calendar=CALENDAR_PATH, resources=library.of_type(type_slug),
                        upcoming=library.upcoming(), past=library.past_webinars())
         pages[src] = page(term.plural, term.description, renderer.render("type_listing.html", src, **context))
     for kind in TERM_KINDS:

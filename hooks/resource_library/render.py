@@ -14,6 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import dates
+from .feeds import CALENDAR_PATH, ics_path
 from .load import Library, Resource
 from .related import related
 from .urls import page_url, relative
@@ -75,6 +76,7 @@ class Renderer:
                               "size": human_size(path.stat().st_size) if path.is_file() else ""})
         replaced_by = self.library.by_key.get(resource.meta.get("replaced_by", ""))
         return self.render("resource_header.html", resource.src_uri, r=resource, downloads=downloads,
+                           ics=ics_path(resource), calendar=CALENDAR_PATH,
                            replaced_by=replaced_by, upcoming=resource.is_upcoming(self.library.now))
 
     def resource_footer(self, resource: Resource) -> str:
