@@ -1,0 +1,120 @@
+"""Issue 6: WCAG 2.2 AA in headless Chromium: axe on every kind of page in
+both colour schemes, keyboard focus, CSP, cookies, third parties, print."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import CHROMIUM_ARGS
+
+PAGE_KINDS = {
+    "home": "", "at-a-glance listing": "at-a-glance/", "deeper-dives listing": "deeper-dives/",
+    "webinars listing": "webinars/", "at-a-glance resource": "at-a-glance/alpha-briefing/",
+    "deeper-dive resource": "deeper-dives/beta-dive/", "upcoming webinar": "webinars/future-webinar/",
+    "past webinar": "webinars/past-webinar/", "withdrawn resource": "at-a-glance/withdrawn-briefing/",
+    "programme index": "programmes/", "programme page": "programmes/unpaid-carers/",
+    "topic index": "topics/", "topic page": "topics/needs-assessment/", "function index": "functions/",
+    "function page": "functions/curate/", "finder": "finder/", "accessibility statement": "accessibility/",
+    "about": "about/",
+}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.mark.parametrize("scheme, material_scheme", [("light", "default"), ("dark", "slate")])
+def test_axe_finds_no_violations_on_any_kind_of_page(browser, basic_url, scheme, material_scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    axe = Axe()
+    report = []
+    for kind, path in PAGE_KINDS.items():
+        page.goto(basic_url + path)
+        if path == "finder/":
+            page.wait_for_selector("html[data-finder-ready]")
+        assert page.get_attribute("body", "data-md-color-scheme") == material_scheme
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            report.append(f"--- {kind} ({path}), {scheme}:\n{results.generate_report()}")
+    context.close()
+    assert report == [], "\n".join(report)
+
+
+def test_skip_link_moves_focus_to_the_main_content(page, basic_url):
+    page.goto(basic_url + "at-a-glance/alpha-briefing/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    # The next stop is inside the article, not the header or the navigation.
+    assert page.evaluate("!!document.activeElement.closest('article')")
+
+
+def test_focused_elements_are_never_hidden_under_the_sticky_header(page, basic_url):
+    page.goto(basic_url + "topics/")
+    header = page.evaluate("document.querySelector('.md-header').getBoundingClientRect().bottom")
+    hidden = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        box = page.evaluate("""(() => { const e = document.activeElement;
+            if (!e.closest('article')) return null;
+            const r = e.getBoundingClientRect(); return {top: r.top, text: e.textContent.trim()}; })()""")
+        if box and box["top"] < header:
+            hidden.append(box)
+    assert hidden == []
+
+
+def test_links_in_text_are_underlined(page, basic_url):
+    page.goto(basic_url + "at-a-glance/alpha-briefing/")
+    decoration = page.evaluate(
+        "getComputedStyle(document.querySelector('article p a[href*=beta-dive]')).textDecorationLine")
+    assert "underline" in decoration
+
+
+def test_no_csp_violations_no_cookies_no_third_party_requests(browser, basic_url):
+    context = browser.new_context()
+    others = []
+
+    def guard(route):
+        if route.request.url.startswith(basic_url) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            others.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
+                         " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for path in ("", "finder/", "at-a-glance/alpha-briefing/", "webinars/"):
+        page.goto(basic_url + path)
+        page.wait_for_load_state("networkidle")
+        if path == "finder/":
+            page.fill("#finder-q", "carers")
+        if path == "":
+            page.fill(".md-search__input", "frailty")
+            page.wait_for_selector(".md-search-result__item")
+        assert page.evaluate("window.__csp") == [], path
+    assert errors == []
+    assert others == []
+    assert context.cookies() == []
+    context.close()
+
+
+def test_an_at_a_glance_prints_cleanly_on_a4(browser, basic_url):
+    from pypdf import PdfReader
+    page = browser.new_page()
+    page.goto(basic_url + "at-a-glance/alpha-briefing/")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", print_background=True)))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert 1 <= len(pdf.pages) <= 2
+    width, height = float(pdf.pages[0].mediabox.width), float(pdf.pages[0].mediabox.height)
+    assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
+    assert "Alpha briefing on carers" in text and "Published" in text and "zephyrology" in text
+    for chrome in ("Skip to content", "Find resources", "Accessibility statement", "Table of contents",
+                   "Related resources", "Search"):
+        assert chrome not in text, chrome
+    page.close()
