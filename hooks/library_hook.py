@@ -22,13 +22,15 @@ from resource_library.load import discover
 from resource_library.problems import report
 from resource_library.render import Renderer, plain
 from resource_library.csp import add_policy
-from resource_library.feeds import ics_path, json_ld, write_feeds
-from resource_library.search import write_finder_assets
+from resource_library import side_outputs
+from resource_library.feeds import json_ld
 from resource_library.validate import check_library, load_schema
 from resource_library.vocabulary import VocabularyError, load_vocabulary
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 _serving = False
+_generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
+_side_outputs = None
 
 
 def project_root(config) -> Path:
@@ -88,9 +90,16 @@ def on_files(files: Files, config) -> Files:
     if config.extra.get("offline_copy"):
         # Served from the bundle itself: Material would otherwise load it from a CDN.
         files.append(File.generated(config, "assets/iframe-worker/shim.js", abs_src_path=str(root / SHIM)))
-    for src_uri, markdown in indexes.generate(renderer).items():
+    _generated_html.clear()
+    for src_uri, (front_matter, html) in indexes.generate(renderer).items():
         if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
-            files.append(File.generated(config, src_uri, content=markdown))
+            files.append(File.generated(config, src_uri, content=front_matter))
+            _generated_html[src_uri] = html
+    # The finder's index and the feeds need only the library: built on the
+    # second core while MkDocs renders pages, collected in on_post_build.
+    global _side_outputs
+    _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
+                                       config.site_name, in_background=not _serving)
     return files
 
 
@@ -117,8 +126,21 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         # ".../docs/../at-a-glance/x.md" -> ".../at-a-glance/x.md"
         parts = urlsplit(page.edit_url)
         page.edit_url = urlunsplit(parts._replace(path=posixpath.normpath(parts.path)))
-    renderer = build_state.renderer
-    return "\n\n".join([renderer.resource_header(resource), resource.body, renderer.resource_footer(resource)])
+    return resource.body
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Generated pages get their HTML; resource pages their header and
+    footer, rendered with escaping. Added after Markdown, which would
+    otherwise parse every raw HTML block again."""
+    src_uri = page.file.src_uri
+    if src_uri in _generated_html:
+        return _generated_html[src_uri]
+    library, renderer = build_state.library, build_state.renderer
+    resource = library.by_key.get(src_uri[:-3]) if library else None
+    if resource is None or src_uri != resource.src_uri:
+        return html
+    return renderer.resource_header(resource) + "\n" + html + "\n" + renderer.resource_footer(resource)
 
 
 def on_post_page(output: str, page, config) -> str:
@@ -127,8 +149,5 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config):
-    """The finder's prebuilt index and data, beside the finder page."""
-    import mkdocs.contrib.search
-    lunr_js = Path(mkdocs.contrib.search.__file__).parent / "templates" / "search" / "lunr.js"
-    write_finder_assets(Path(config.site_dir), build_state.library, config.use_directory_urls, lunr_js)
-    write_feeds(Path(config.site_dir), build_state.library, config.site_url or "", config.site_name)
+    """Write the finder's index and data, the feed and the calendars."""
+    side_outputs.finish(_side_outputs, Path(config.site_dir))

@@ -132,3 +132,18 @@ def serve(folder: Path) -> str:
 @pytest.fixture(scope="session")
 def basic_url(basic_site) -> str:
     return serve(basic_site)
+
+
+def header_search(page, text: str, attempts: int = 6) -> None:
+    """Type into Material's header search until results show. Material
+    builds its index in the browser after the page loads and ignores a query
+    typed before the index is ready, so a reader (and this helper) retypes."""
+    for _ in range(attempts):
+        page.fill(".md-search__input", "")
+        page.type(".md-search__input", text)
+        try:
+            page.wait_for_selector(".md-search-result__item", timeout=3000)
+            return
+        except Exception:
+            continue
+    raise AssertionError(f"the header search showed no results for {text!r}")

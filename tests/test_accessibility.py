@@ -8,7 +8,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import CHROMIUM_ARGS
+from conftest import header_search
 
 PAGE_KINDS = {
     "home": "", "at-a-glance listing": "at-a-glance/", "deeper-dives listing": "deeper-dives/",
@@ -95,8 +95,7 @@ def test_no_csp_violations_no_cookies_no_third_party_requests(browser, basic_url
         if path == "finder/":
             page.fill("#finder-q", "carers")
         if path == "":
-            page.fill(".md-search__input", "frailty")
-            page.wait_for_selector(".md-search-result__item")
+            header_search(page, "frailty")
         assert page.evaluate("window.__csp") == [], path
     assert errors == []
     assert others == []

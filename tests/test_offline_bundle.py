@@ -6,6 +6,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from conftest import header_search
+
 PAGES = [
     "index.html", "at-a-glance/index.html", "deeper-dives/index.html", "webinars/index.html",
     "at-a-glance/alpha-briefing.html", "deeper-dives/beta-dive.html", "webinars/past-webinar.html",
@@ -62,9 +64,7 @@ def test_every_kind_of_page_works_from_file_with_no_network(offline_page, offlin
 def test_header_search_works_offline(offline_page, offline_basic: Path):
     page = offline_page
     page.goto((offline_basic / "index.html").as_uri())
-    page.click("label.md-search__icon[for='__search']", timeout=5000) if page.locator(".md-search__input").is_hidden() else None
-    page.fill(".md-search__input", "zephyrology")
-    page.wait_for_selector(".md-search-result__item")
+    header_search(page, "zephyrology")
     first = page.locator(".md-search-result__item a").first
     assert "alpha-briefing.html" in first.get_attribute("href")
     with page.expect_navigation():

@@ -92,14 +92,15 @@ def ics_path(r: Resource) -> str:
     return f"{r.type}/{r.slug}.ics"
 
 
-def write_feeds(site_dir: Path, library: Library, site_url: str, site_name: str) -> None:
-    site_dir = Path(site_dir)
-    (site_dir / FEED_PATH).write_bytes(atom_feed(library, site_url, site_name))
+def build_feeds(library: Library, site_url: str, site_name: str) -> dict[str, bytes]:
+    """The feed and the calendars, as {path in the site: bytes}."""
     stamp = library.now.replace(microsecond=0)
     webinars = sorted((r for r in library.listed if r.type == "webinars"), key=lambda r: r.starts)
-    (site_dir / CALENDAR_PATH).write_bytes(calendar(webinars, site_url, stamp, f"{site_name}: webinars"))
+    outputs = {FEED_PATH: atom_feed(library, site_url, site_name),
+               CALENDAR_PATH: calendar(webinars, site_url, stamp, f"{site_name}: webinars")}
     for r in library.upcoming():
-        (site_dir / ics_path(r)).write_bytes(calendar([r], site_url, stamp, r.title))
+        outputs[ics_path(r)] = calendar([r], site_url, stamp, r.title)
+    return outputs
 
 
 def json_ld(r: Resource, library: Library, site_url: str) -> str:

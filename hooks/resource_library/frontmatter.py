@@ -58,6 +58,15 @@ def _construct_timestamp(loader, node):
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
+# libyaml's parser, where the text can hold no anchor, alias or tag: those
+# need a `&`, `*` or `!`, and only _Loader can refuse them with a position.
+_FastLoader = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(yaml.CSafeLoader):
+        pass
+
+    _FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
 
 @dataclass
 class Position:
@@ -141,7 +150,8 @@ def _mark(mark, first_line: int) -> tuple[int, int]:
 
 
 def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
-    loader = _Loader(yaml_text)
+    careful = _FastLoader is None or any(c in yaml_text for c in "&*!")
+    loader = (_Loader if careful else _FastLoader)(yaml_text)
     try:
         node = loader.get_single_node()
         if node is None or not isinstance(node, yaml.MappingNode):
@@ -185,7 +195,8 @@ def _walk(parsed: ParsedFile, node, path: tuple, first_line: int) -> None:
     line, col = _mark(node.start_mark, first_line)
     end_line, end_col = _mark(node.end_mark, first_line)
     is_scalar = isinstance(node, yaml.ScalarNode)
-    parsed.positions[path] = Position(line, col, plain=is_scalar and node.style is None,
+    # libyaml gives a plain scalar the style "", PyYAML None.
+    parsed.positions[path] = Position(line, col, plain=is_scalar and not node.style,
                                       end_col=end_col if end_line == line else 0,
                                       text=node.value if is_scalar else "")
     if isinstance(node, yaml.MappingNode):

@@ -33,14 +33,16 @@ def generated_paths(vocabulary: Vocabulary) -> set[str]:
     return paths
 
 
-def page(title: str, description: str, html: str, **meta) -> str:
+def page(title: str, description: str, html: str, **meta) -> tuple[str, str]:
+    """(Markdown with only front matter, the page's HTML). The HTML is put in
+    after Markdown has run, so Markdown never parses it."""
     front = yaml.safe_dump({"title": title, "description": plain(description), **meta},
                            allow_unicode=True, sort_keys=False)
-    return f"---\n{front}---\n\n{html}\n"
+    return f"---\n{front}---\n", html
 
 
-def generate(renderer: Renderer) -> dict[str, str]:
-    """Every generated page, as {source path: Markdown}."""
+def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
+    """Every generated page, as {source path: (front matter, HTML)}."""
     library, vocab = renderer.library, renderer.vocabulary
     pages: dict[str, str] = {}
     for type_slug in TYPES:

@@ -100,24 +100,23 @@ class Library:
     include_drafts: bool = False
 
     def __post_init__(self):
+        # Worked out once: listings, indexes and related resources ask often.
         self.by_key = {r.key: r for r in self.resources}
-
-    @property
-    def pages(self) -> list[Resource]:
-        """Resources that get a page: withdrawn ones keep their URL."""
-        return [r for r in self.resources if r.status != "draft" or self.include_drafts]
-
-    @property
-    def listed(self) -> list[Resource]:
-        """Resources shown in listings, indexes, search and feeds."""
-        return sorted((r for r in self.pages if r.status != "withdrawn"),
-                      key=lambda r: (r.published, r.title), reverse=True)
+        self.pages = [r for r in self.resources if r.status != "draft" or self.include_drafts]
+        self.listed = sorted((r for r in self.pages if r.status != "withdrawn"),
+                             key=lambda r: (r.published, r.title), reverse=True)
+        self._by_term: dict[tuple[str, str], list[Resource]] = {}
+        for r in self.listed:  # newest first, so each list is too
+            for kind in ("functions", "programmes", "topics"):
+                for slug in r.meta.get(kind) or []:
+                    self._by_term.setdefault((kind, slug), []).append(r)
 
     def of_type(self, type_slug: str) -> list[Resource]:
         return [r for r in self.listed if r.type == type_slug]
 
     def with_term(self, kind: str, slug: str) -> list[Resource]:
-        return [r for r in self.listed if slug in (r.meta.get(kind) or [])]
+        """Listed resources tagged with a function, programme or topic, newest first."""
+        return self._by_term.get((kind, slug), [])
 
     def upcoming(self) -> list[Resource]:
         return sorted((r for r in self.of_type("webinars") if r.is_upcoming(self.now)), key=lambda r: r.starts)

@@ -1,6 +1,8 @@
 """Related resources: the ones that share the most programmes and topics."""
 from __future__ import annotations
 
+import heapq
+
 from .load import Library, Resource
 
 PROGRAMME_WEIGHT = 2  # a shared programme says more than a shared topic
@@ -9,14 +11,17 @@ MAX_RELATED = 5
 
 
 def related(resource: Resource, library: Library, limit: int = MAX_RELATED) -> list[Resource]:
-    scored = []
-    programmes, topics = set(resource.programmes), set(resource.topics)
-    for other in library.listed:
-        if other is resource:
-            continue
-        score = (PROGRAMME_WEIGHT * len(programmes & set(other.programmes))
-                 + TOPIC_WEIGHT * len(topics & set(other.topics)))
-        if score:
-            # Ties go to the newer resource, then by title, so the order is stable.
-            scored.append((-score, -other.sort_date.toordinal(), other.title, other))
-    return [entry[-1] for entry in sorted(scored, key=lambda e: e[:3])[:limit]]
+    # Count shared terms through the library's term lists rather than
+    # comparing every pair: the work grows with the overlaps, not with n².
+    scores: dict[int, int] = {}
+    others: dict[int, Resource] = {}
+    for kind, weight in (("programmes", PROGRAMME_WEIGHT), ("topics", TOPIC_WEIGHT)):
+        for slug in resource.meta.get(kind) or []:
+            for other in library.with_term(kind, slug):
+                if other is not resource:
+                    scores[id(other)] = scores.get(id(other), 0) + weight
+                    others[id(other)] = other
+    # Ties go to the newer resource, then by title, so the order is stable.
+    ranked = heapq.nsmallest(limit, ((-score, -others[key].sort_date.toordinal(), others[key].title, key)
+                                     for key, score in scores.items()))
+    return [others[entry[-1]] for entry in ranked]
