@@ -150,4 +150,7 @@ def on_post_page(output: str, page, config) -> str:
 
 def on_post_build(config):
     """Write the finder's index and data, the feed and the calendars."""
-    side_outputs.finish(_side_outputs, Path(config.site_dir))
+    try:
+        side_outputs.finish(_side_outputs, Path(config.site_dir))
+    except side_outputs.SideOutputError as error:
+        raise PluginError(str(error)) from None

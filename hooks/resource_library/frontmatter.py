@@ -84,6 +84,7 @@ class ParsedFile:
     data: dict[str, Any] | None = None
     body: str = ""
     body_line: int = 1                 # line number of the body's first line
+    body_lines: list[str] = field(default_factory=list)  # the body with code blanked out
     positions: dict[tuple, Position] = field(default_factory=dict)  # key path -> value position
     key_positions: dict[str, Position] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)

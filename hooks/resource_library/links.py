@@ -46,10 +46,10 @@ def blank_code(body: str) -> list[str]:
     return lines
 
 
-def anchors(body: str) -> set[str]:
+def anchors(body: str, lines: list[str] | None = None) -> set[str]:
     """The ids MkDocs' toc extension gives the headings in a body."""
     ids: set[str] = set()
-    for line in blank_code(body):
+    for line in lines if lines is not None else blank_code(body):
         match = HEADING_RE.match(line)
         if not match:
             continue
@@ -65,9 +65,9 @@ def anchors(body: str) -> set[str]:
     return ids
 
 
-def find_links(body: str) -> list[Link]:
+def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
     found = []
-    for number, line in enumerate(blank_code(body), start=1):
+    for number, line in enumerate(lines if lines is not None else blank_code(body), start=1):
         for regex in (INLINE_LINK_RE, HTML_HREF_RE):
             for match in regex.finditer(line):
                 found.append(Link(match.group(1), number, match.start(1) + 1))

@@ -25,6 +25,7 @@ class Resource:
     body_line: int
     abs_path: Path
     anchors: set[str] = field(default_factory=set)
+    body_lines: list[str] = field(default_factory=list)  # code blanked out, for link checks
 
     @property
     def src_uri(self) -> str:
@@ -105,6 +106,9 @@ class Library:
         self.pages = [r for r in self.resources if r.status != "draft" or self.include_drafts]
         self.listed = sorted((r for r in self.pages if r.status != "withdrawn"),
                              key=lambda r: (r.published, r.title), reverse=True)
+        # Position in "newest first, then title" order, for ranking ties.
+        ranked = sorted(self.listed, key=lambda r: (-r.sort_date.toordinal(), r.title))
+        self.order = {id(r): n for n, r in enumerate(ranked)}
         self._by_term: dict[tuple[str, str], list[Resource]] = {}
         for r in self.listed:  # newest first, so each list is too
             for kind in ("functions", "programmes", "topics"):
@@ -147,7 +151,8 @@ def read_resource(root: Path, path: Path) -> frontmatter.ParsedFile:
 def make_resource(root: Path, path: Path, parsed: frontmatter.ParsedFile) -> Resource:
     rel = path.relative_to(root)
     return Resource(type=rel.parts[0], slug=path.stem, meta=parsed.data, body=parsed.body,
-                    body_line=parsed.body_line, abs_path=path, anchors=links.anchors(parsed.body))
+                    body_line=parsed.body_line, abs_path=path, anchors=links.anchors(parsed.body, parsed.body_lines or None),
+                    body_lines=parsed.body_lines)
 
 
 def suggest_slug(name: str) -> str:

@@ -22,6 +22,6 @@ def related(resource: Resource, library: Library, limit: int = MAX_RELATED) -> l
                     scores[id(other)] = scores.get(id(other), 0) + weight
                     others[id(other)] = other
     # Ties go to the newer resource, then by title, so the order is stable.
-    ranked = heapq.nsmallest(limit, ((-score, -others[key].sort_date.toordinal(), others[key].title, key)
-                                     for key, score in scores.items()))
+    order = library.order  # newest first, then by title
+    ranked = heapq.nsmallest(limit, ((-score, order[key], key) for key, score in scores.items()))
     return [others[entry[-1]] for entry in ranked]

@@ -72,6 +72,7 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
         parsed = read_resource(root, path)
         check_path(parsed, rel)
         if parsed.data is not None:
+            parsed.body_lines = links.blank_code(parsed.body)  # shared by the body checks
             check_fields(parsed, rel.parts[0], schemas[rel.parts[0]], vocabulary, now, root)
             check_body(parsed)
         problems += parsed.problems
@@ -346,7 +347,7 @@ def check_link_value(parsed, pos, name, value, root: Path, type_slug: str) -> No
 
 
 def check_body(parsed: ParsedFile) -> None:
-    for number, line in enumerate(links.blank_code(parsed.body)):
+    for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
         for regex, what in ((SCRIPT_RE, "a <script> tag"), (HANDLER_RE, "an event-handler attribute"),
                             (JS_URL_RE, "a javascript: URL")):
@@ -405,7 +406,7 @@ def check_across(library: Library, root: Path, docs_dir, other_files: list[Path]
 def check_body_links(resource: Resource, pages, files, drafts, include_drafts) -> list[Problem]:
     problems = []
     lines = resource.body.split("\n")
-    for link in links.find_links(resource.body):
+    for link in links.find_links(resource.body, resource.body_lines or None):
         if not link.target or links.is_external(link.target):
             continue
         file_line = resource.body_line + link.line - 1
