@@ -61,6 +61,10 @@ node_modules/.installed: package.json package-lock.json
 test: $(BIN)/.installed-dev
 	$(BIN)/python -m pytest -q tests
 
+## bench: benchmark the build against bare mkdocs-material; writes bench/RESULTS.md
+bench: $(BIN)/.installed-dev
+	$(BIN)/python bench/run.py
+
 ## check: everything CI runs on a pull request
 check: validate site test
 
