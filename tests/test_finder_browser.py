@@ -117,3 +117,25 @@ def test_the_finder_is_one_click_from_every_page(page, basic_url):
         assert link.count() == 1
     page.goto(basic_url)
     assert page.locator("article a", has_text="Find a resource").count() == 1
+
+
+def test_long_result_lists_show_fifty_at_a_time(page, tmp_path):
+    from conftest import build, make_project, serve
+    content = {}
+    for n in range(63):
+        content[f"deeper-dives/many-{n:02d}.md"] = (
+            f"---\ntitle: Resource number {n}\nsummary: One of many resources for the paging test of the finder.\n"
+            f"functions: [curate]\ntopics: [housing]\npublished: 2026-01-{1 + n % 28:02d}\nowner: Test\n"
+            "status: current\n---\n\nBody.\n")
+    project = make_project(tmp_path / "p", content=content)
+    assert build(project).returncode == 0
+    open_finder(page, serve(project / "site") + "finder/")
+    assert len(results(page)) == 50
+    assert page.inner_text("#finder-status") == "63 resources"
+    assert page.inner_text("#finder-more") == "Show 13 more of 13 remaining"
+    page.focus("#finder-more")
+    page.keyboard.press("Enter")
+    assert len(results(page)) == 63
+    assert page.is_hidden("#finder-more")
+    # Focus moves to the first new result, so a keyboard user reads on from there.
+    assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#finder-results li')[50]")

@@ -8,17 +8,16 @@ from pathlib import Path
 import pytest
 from lunr.index import Index
 
+from resource_library.search import build_index, compact, documents, expand, from_script
+
 
 def load_script(path: Path, name: str):
-    text = path.read_text(encoding="utf-8")
-    match = re.fullmatch(rf"window\.{name}=(.*);\n", text, re.S)
-    assert match, f"{path} is not a single global assignment"
-    return json.loads(match.group(1))
+    return from_script(path.read_text(encoding="utf-8"), name)
 
 
 @pytest.fixture(scope="module")
 def finder(basic_site):
-    index = Index.load(load_script(basic_site / "finder" / "finder-index.js", "LIBRARY_FINDER_INDEX"))
+    index = Index.load(expand(load_script(basic_site / "finder" / "finder-index.js", "LIBRARY_FINDER_INDEX")))
     data = load_script(basic_site / "finder" / "finder-data.js", "LIBRARY_FINDER_DATA")
     titles = {str(d["id"]): d["title"] for d in data["docs"]}
 
@@ -90,3 +89,16 @@ def test_the_header_search_weights_titles_and_drops_withdrawn(basic_site):
     assert alpha["title"] == "Alpha briefing on carers"
     # Topics and programmes are on the page, so the header search finds them too.
     assert "Unpaid Carers Improvement Programme" in alpha["text"] and "Needs assessment" in alpha["text"]
+
+
+def test_the_compact_index_expands_to_exactly_what_lunr_py_builds(basic_site):
+    from lunr import lunr
+    from test_site import load_fixture
+    from resource_library.search import FIELDS
+    library, _ = load_fixture()
+    docs = documents(library, True)
+    ours = build_index(docs)
+    reference = lunr(ref="id", fields=FIELDS, documents=[
+        {"id": str(d["id"]), "title": d["title"], "summary": d["summary"], **d["_text"]} for d in docs]).serialize()
+    assert json.dumps(ours, sort_keys=True) == json.dumps(reference, sort_keys=True)
+    assert expand(compact(ours)) == json.loads(json.dumps(ours))

@@ -8,7 +8,7 @@
   var app = document.getElementById("lib-finder");
   if (!app || !data || !serialized || !window.lunr) return;
 
-  var index = lunr.Index.load(serialized);
+  var index = lunr.Index.load(expand(serialized));
   var docs = data.docs;
   var byId = {};
   docs.forEach(function (d) { byId[d.id] = d; });
@@ -31,9 +31,30 @@
   var status = document.getElementById("finder-status");
   var list = document.getElementById("finder-results");
   var facetRoot = document.getElementById("finder-facets");
+  var PAGE = 50;  // cards rendered at a time: a long list is slow to draw and to read
+  var shown = PAGE;
+  var lastResults = [];
+  var more = document.getElementById("finder-more");
   var countSpans = {};
   var boxes = {};
   var state = readUrl();
+
+  /* Posting lists arrive as arrays of document numbers (search.py's
+   * compact); lunr.Index.load wants {"12": {}, ...} objects. */
+  function expand(packed) {
+    var fields = packed.fields;
+    var inverted = packed.postings.map(function (row) {
+      var posting = { _index: row[1] };
+      fields.forEach(function (field, i) {
+        var refs = {};
+        row[2 + i].forEach(function (ref) { refs[ref] = {}; });
+        posting[field] = refs;
+      });
+      return [row[0], posting];
+    });
+    return { version: packed.version, fields: fields, fieldVectors: packed.fieldVectors,
+      invertedIndex: inverted, pipeline: packed.pipeline };
+  }
 
   function sortedYears(map) {
     var out = {};
@@ -186,14 +207,35 @@
     });
     input.value = state.q;
     sortSelect.value = sort;
+    lastResults = results;
+    shown = PAGE;
     var fragment = document.createDocumentFragment();
-    results.forEach(function (d) { fragment.appendChild(card(d)); });
+    results.slice(0, shown).forEach(function (d) { fragment.appendChild(card(d)); });
     list.replaceChildren(fragment);
+    updateMore();
     var n = results.length;
     status.textContent = n === 0
       ? "No resources match. Try fewer words or clear some filters."
       : n + (n === 1 ? " resource" : " resources") + (state.q ? " match \u201c" + state.q + "\u201d" : "") +
         (n === docs.length ? "" : " (of " + docs.length + ")");
+  }
+
+  function updateMore() {
+    var left = lastResults.length - shown;
+    more.hidden = left <= 0;
+    more.textContent = "Show " + Math.min(left, PAGE) + " more of " + left + " remaining";
+  }
+
+  function showMore() {
+    var first = shown;
+    shown += PAGE;
+    var fragment = document.createDocumentFragment();
+    lastResults.slice(first, shown).forEach(function (d) { fragment.appendChild(card(d)); });
+    list.appendChild(fragment);
+    updateMore();
+    // Keyboard users continue from the first new result.
+    var link = list.children[first] && list.children[first].querySelector("a");
+    if (link) link.focus();
   }
 
   function readUrl() {
@@ -254,6 +296,7 @@
     render();
     input.focus();
   });
+  more.addEventListener("click", showMore);
   app.querySelector("form").addEventListener("submit", function (event) { event.preventDefault(); });
   window.addEventListener("popstate", function () { state = readUrl(); render(); });
 

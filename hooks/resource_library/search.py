@@ -128,6 +128,25 @@ def build_index(docs: list[dict]) -> dict:
     return builder.build().serialize()
 
 
+def compact(serialized: dict) -> dict:
+    """lunr's serialized index with each posting list as an array of document
+    numbers instead of {"12": {}, ...} objects: a third smaller, with nothing
+    lost. finder.js (and `expand`) rebuild lunr's exact form before
+    lunr.Index.load."""
+    fields = serialized["fields"]
+    rows = [[term, posting["_index"], *[sorted(int(ref) for ref in posting[f]) for f in fields]]
+            for term, posting in serialized["invertedIndex"]]
+    return {**{k: v for k, v in serialized.items() if k != "invertedIndex"}, "postings": rows}
+
+
+def expand(packed: dict) -> dict:
+    """The inverse of `compact`: what lunr.Index.load expects."""
+    fields = packed["fields"]
+    inverted = [[row[0], {"_index": row[1], **{f: {str(ref): {} for ref in row[2 + i]} for i, f in enumerate(fields)}}]
+                for row in packed["postings"]]
+    return {**{k: v for k, v in packed.items() if k != "postings"}, "invertedIndex": inverted}
+
+
 def facets(library: Library) -> dict:
     vocab = library.vocabulary
     return {
@@ -139,10 +158,19 @@ def facets(library: Library) -> dict:
 
 
 def as_script(name: str, value) -> str:
+    """`window.NAME=JSON.parse('...')`: browsers parse a JSON string much
+    faster than the same data written as a JavaScript object literal."""
     payload = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    # "</" would end the <script> element early if this were ever inlined.
-    payload = payload.replace("</", "<\\/")
-    return f"window.{name}={payload};\n"
+    literal = payload.replace("\\", "\\\\").replace("'", "\\'")
+    return f"window.{name}=JSON.parse('{literal}');\n"
+
+
+def from_script(text: str, name: str):
+    """The value in a file written by as_script (for tests and tools)."""
+    match = re.fullmatch(rf"window\.{name}=JSON\.parse\('(.*)'\);\n", text, re.S)
+    if not match:
+        raise ValueError(f"not a script written by as_script for {name}")
+    return json.loads(re.sub(r"\\(.)", r"\1", match.group(1), flags=re.S))
 
 
 def finder_assets(library: Library, use_directory_urls: bool) -> dict[str, bytes]:
@@ -151,5 +179,5 @@ def finder_assets(library: Library, use_directory_urls: bool) -> dict[str, bytes
     public = [{k: v for k, v in d.items() if k != "_text"} for d in docs]
     return {
         "finder/finder-data.js": as_script("LIBRARY_FINDER_DATA", {"docs": public, "facets": facets(library)}).encode(),
-        "finder/finder-index.js": as_script("LIBRARY_FINDER_INDEX", build_index(docs)).encode(),
+        "finder/finder-index.js": as_script("LIBRARY_FINDER_INDEX", compact(build_index(docs))).encode(),
     }
