@@ -6,7 +6,6 @@ hooks/resource_library/.
 """
 from __future__ import annotations
 
-import logging
 import posixpath
 import sys
 from pathlib import Path
@@ -17,27 +16,30 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
-from resource_library import build_state, dates, indexes
-from resource_library.load import discover
+from resource_library import build_state, dates, indexes, side_outputs
+from resource_library.csp import add_policy
+from resource_library.feeds import json_ld
+from resource_library.load import Resource, discover
 from resource_library.problems import report
 from resource_library.render import Renderer, plain
-from resource_library.csp import add_policy
-from resource_library import side_outputs
-from resource_library.feeds import json_ld
 from resource_library.validate import check_library, load_schema
 from resource_library.vocabulary import VocabularyError, load_vocabulary
 
-log = logging.getLogger(f"mkdocs.plugins.{__name__}")
+SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
 _serving = False
 _generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
-_side_outputs = None
+_side_outputs = None                   # side_outputs.start(), collected in on_post_build
 
 
 def project_root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
-SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
+def resource_of(page) -> Resource | None:
+    """The resource a page is built from, if it is one."""
+    library, src_uri = build_state.library, page.file.src_uri
+    resource = library.by_key.get(src_uri[:-3]) if library else None
+    return resource if resource is not None and resource.src_uri == src_uri else None
 
 
 def on_config(config):
@@ -105,21 +107,20 @@ def on_files(files: Files, config) -> Files:
 
 @event_priority(50)
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Resource pages: our own parse of the front matter, a header and
-    footer rendered with escaping, and the body exactly as written.
+    """Resource pages: metadata from our own parse of the front matter, and
+    the body exactly as written.
 
     Priority 50: before mkdocs-macros (0), so it sees `render_macros: false`
     and never runs a resource's body as Jinja.
     """
-    library = build_state.library
-    resource = library.by_key.get(page.file.src_uri[:-3]) if library else None
-    if resource is None or page.file.src_uri != resource.src_uri:
+    resource = resource_of(page)
+    if resource is None:
         return markdown
     meta = dict(resource.meta)
     meta.update(render_macros=False, description=plain(resource.summary))
     if resource.status == "withdrawn":
         meta["search"] = {"exclude": True}
-    meta["json_ld"] = json_ld(resource, library, config.site_url or "")
+    meta["json_ld"] = json_ld(resource, build_state.library, config.site_url or "")
     meta["og_type"] = "article"
     page.meta = meta
     if page.edit_url:
@@ -133,13 +134,12 @@ def on_page_content(html: str, page, config, files) -> str:
     """Generated pages get their HTML; resource pages their header and
     footer, rendered with escaping. Added after Markdown, which would
     otherwise parse every raw HTML block again."""
-    src_uri = page.file.src_uri
-    if src_uri in _generated_html:
-        return _generated_html[src_uri]
-    library, renderer = build_state.library, build_state.renderer
-    resource = library.by_key.get(src_uri[:-3]) if library else None
-    if resource is None or src_uri != resource.src_uri:
+    if page.file.src_uri in _generated_html:
+        return _generated_html[page.file.src_uri]
+    resource = resource_of(page)
+    if resource is None:
         return html
+    renderer = build_state.renderer
     return renderer.resource_header(resource) + "\n" + html + "\n" + renderer.resource_footer(resource)
 
 
