@@ -40,15 +40,24 @@
   var state = readUrl();
 
   /* Posting lists arrive as arrays of document numbers (search.py's
-   * compact); lunr.Index.load wants {"12": {}, ...} objects. */
+   * compact); lunr wants {"12": {}, ...} objects. Each is built the first
+   * time a query reads it: most terms are never looked up. */
   function expand(packed) {
     var fields = packed.fields;
     var inverted = packed.postings.map(function (row) {
       var posting = { _index: row[1] };
       fields.forEach(function (field, i) {
-        var refs = {};
-        row[2 + i].forEach(function (ref) { refs[ref] = {}; });
-        posting[field] = refs;
+        var built = null;
+        Object.defineProperty(posting, field, {
+          enumerable: true,
+          get: function () {
+            if (built === null) {
+              built = {};
+              row[2 + i].forEach(function (ref) { built[ref] = {}; });
+            }
+            return built;
+          }
+        });
       });
       return [row[0], posting];
     });
@@ -301,7 +310,8 @@
   window.addEventListener("popstate", function () { state = readUrl(); render(); });
 
   buildFacets();
-  document.getElementById("lib-finder-a-z").hidden = true;
+  // The A-Z list (the page without JavaScript) may not be parsed yet: hide it by class.
+  document.documentElement.classList.add("lib-finder-js");
   app.hidden = false;
   render();
   document.documentElement.setAttribute("data-finder-ready", "true");

@@ -75,5 +75,5 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
     a_to_z = sorted(library.listed, key=lambda r: r.title.lower())
     pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "
                          "programme, topic and year.", renderer.render("finder.html", FINDER, resources=a_to_z),
-                         hide=["navigation", "toc"], **NOT_IN_HEADER_SEARCH)
+                         hide=["navigation", "toc"], finder_scripts=True, **NOT_IN_HEADER_SEARCH)
     return pages
