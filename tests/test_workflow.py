@@ -122,3 +122,19 @@ def test_workflows_run_the_makefile_targets():
     check = re.search(r"^check: (.*)$", makefile, re.M).group(1).split()
     assert {"validate", "site", "test"} <= set(check)
     assert re.search(r"^make test$", (REPO / ".ci" / "run").read_text(), re.M)
+
+
+def test_a_macro_error_in_a_docs_page_fails_the_build(tmp_path):
+    project = make_project(tmp_path / "p", "basic")
+    assert build(project).returncode == 0
+    before = digest(project / "site")
+    page = project / "docs" / "contribute.md"  # a page in the nav
+    page.write_text("---\nrender_macros: true\n---\n\n# Notes\n\n{{ no_such_macro() }}\n")
+    result = build(project)
+    assert result.returncode != 0
+    assert "no_such_macro" in result.stderr + result.stdout
+    assert digest(project / "site") == before
+    # Pages that do not opt in are never rendered as templates.
+    page.write_text("# Notes\n\n{{ no_such_macro() }}\n")
+    assert build(project).returncode == 0
+    assert "{{ no_such_macro() }}" in (project / "site" / "contribute" / "index.html").read_text()
