@@ -80,6 +80,8 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
             resources.append(make_resource(root, path, parsed))
     library = Library(resources, vocabulary, now, include_drafts)
     problems += check_across(library, root, docs_dir, other_files, generated or set())
+    for resource in resources:
+        resource.body_lines = []  # needed only for the checks above; no second copy of every body
     return library, problems
 
 
