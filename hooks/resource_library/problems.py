@@ -60,11 +60,3 @@ def report(problems: list[Problem]) -> str:
         blocks.append(f"{len(errors)} problem(s) in {len(files)} file(s).")
     return "\n".join(blocks)
 
-
-class ContentError(Exception):
-    """Raised when content has problems; carries all of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems, key=sort_key)
-        errors = [p for p in self.problems if p.is_error]
-        super().__init__(f"{len(errors)} problem(s) in {len({p.path for p in errors})} file(s)")
