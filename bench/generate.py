@@ -19,8 +19,8 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 TYPES = ("at-a-glance", "deeper-dives", "webinars")
-MACHINERY = ("mkdocs.yml", "mkdocs.offline.yml", "hooks", "vocabulary", "schema", "docs", "templates",
-             "node_modules", "package.json")
+sys.path.insert(0, str(REPO / "tests"))
+from conftest import make_project  # noqa: E402  (the same project layout the tests build)
 
 
 def corpus_sentences() -> list[str]:
@@ -80,13 +80,7 @@ def body(chain: Chain, rng: random.Random, links: list[str]) -> str:
 def generate(dest: Path, count: int, seed: int = 2026) -> Path:
     """A complete project in `dest`: the repo's machinery and N resources."""
     rng = random.Random(seed)
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in MACHINERY:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, dest / part, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy2(source, dest / part)
+    make_project(dest)
     vocab = {k: list(yaml.safe_load((REPO / "vocabulary" / f"{k}.yml").read_text()))
              for k in ("functions", "programmes", "topics")}
     chain = Chain(corpus_sentences())

@@ -22,8 +22,8 @@ from resource_library.feeds import json_ld
 from resource_library.load import Resource, discover
 from resource_library.problems import report
 from resource_library.render import Renderer, plain
-from resource_library.validate import check_library, load_schema
-from resource_library.vocabulary import VocabularyError, load_vocabulary
+from resource_library.validate import check_project
+from resource_library.vocabulary import VocabularyError
 
 SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
 _serving = False
@@ -66,13 +66,9 @@ def on_files(files: Files, config) -> Files:
     """
     root = project_root(config)
     try:
-        vocabulary = load_vocabulary(root / "vocabulary")
+        library, problems = check_project(root, config.docs_dir, include_drafts=_serving)
     except VocabularyError as error:
         raise PluginError(str(error)) from None
-    schema = load_schema(root / "schema" / "resource.schema.json")
-    library, problems = check_library(root, vocabulary, schema, dates.build_time(),
-                                      docs_dir=config.docs_dir, include_drafts=_serving,
-                                      generated=indexes.generated_paths(vocabulary))
     if problems:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)

@@ -31,7 +31,7 @@ def make_project(dest: Path, fixture: str | None = None, content: dict[str, str]
     for part in PROJECT_PARTS:
         source = REPO / part
         if source.is_dir():
-            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, dest / part, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.exists():
             shutil.copy2(source, dest / part)
     for type_slug in ("at-a-glance", "deeper-dives", "webinars"):

@@ -13,17 +13,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import dates, indexes
+from . import dates
 from .problems import report
-from .validate import check_library, load_schema
-from .vocabulary import VocabularyError, load_vocabulary
+from .validate import check_project
+from .vocabulary import VocabularyError
 
 
 def load(root: Path, include_drafts: bool = False):
-    vocabulary = load_vocabulary(root / "vocabulary")
-    schema = load_schema(root / "schema" / "resource.schema.json")
-    return check_library(root, vocabulary, schema, dates.build_time(), docs_dir=root / "docs",
-                         include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary))
+    return check_project(root, root / "docs", include_drafts)
 
 
 def cmd_validate(args) -> int:

@@ -63,7 +63,8 @@ class Renderer:
 
         html = self.env.get_template(template).render(
             href=href, page_src=page_src, **context)
-        # No blank lines: Markdown would end the raw HTML block at one.
+        # No blank lines: fragments from macros (the home page) pass through
+        # Markdown, which would end a raw HTML block at one.
         return "\n".join(line for line in html.splitlines() if line.strip())
 
     # Fragments -----------------------------------------------------------

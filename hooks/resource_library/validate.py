@@ -13,11 +13,11 @@ from typing import Any, Iterator
 
 import jsonschema
 
-from . import links
+from . import dates, indexes, links
 from .frontmatter import ParsedFile, YamlDate
 from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
 from .problems import Problem
-from .vocabulary import Vocabulary, closest
+from .vocabulary import Vocabulary, closest, load_vocabulary
 
 REVIEW_DUE_DAYS = 60
 MAX_REVIEW_YEARS = 3
@@ -83,6 +83,16 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     for resource in resources:
         resource.body_lines = []  # needed only for the checks above; no second copy of every body
     return library, problems
+
+
+def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool = False) -> tuple[Library, list[Problem]]:
+    """check_library with the project's own vocabulary, schema and build date:
+    what the MkDocs hook and the command line both run."""
+    root = Path(root)
+    vocabulary = load_vocabulary(root / "vocabulary")
+    schema = load_schema(root / "schema" / "resource.schema.json")
+    return check_library(root, vocabulary, schema, dates.build_time(), docs_dir=docs_dir,
+                         include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary))
 
 
 def check_path(parsed: ParsedFile, rel: Path) -> None:
