@@ -6,29 +6,35 @@ hooks/resource_library/.
 """
 from __future__ import annotations
 
+import logging
+import os
 import posixpath
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
-from resource_library import build_state, dates, indexes, side_outputs
-from resource_library.csp import add_policy
+from resource_library import build_state, csp, dates, indexes, sanitize, side_outputs
 from resource_library.feeds import json_ld
-from resource_library.load import Resource, discover
-from resource_library.problems import report
+from resource_library.load import Resource
+from resource_library.problems import Problem, report
 from resource_library.render import Renderer, plain
 from resource_library.validate import check_project
 from resource_library.vocabulary import VocabularyError
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
 _serving = False
 _generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
 _side_outputs = None                   # side_outputs.start(), collected in on_post_build
+_render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
+_with_policy: set[str] = set()         # pages that got the policy in on_post_page
 
 
 def project_root(config) -> Path:
@@ -83,12 +89,15 @@ def on_files(files: Files, config) -> Files:
         # Edit links point at the real file, beside docs/, not inside it.
         file.edit_uri = f"../{resource.src_uri}" if edit_base.rstrip("/").endswith("docs") else resource.src_uri
         files.append(file)
-    for path in discover(root)[1]:
-        files.append(File.generated(config, path.relative_to(root).as_posix(), abs_src_path=str(path)))
+    # Only the files a published resource asks for, never the whole folder.
+    for rel in library.files:
+        files.append(File.generated(config, rel, abs_src_path=str(root / rel)))
     if config.extra.get("offline_copy"):
         # Served from the bundle itself: Material would otherwise load it from a CDN.
         files.append(File.generated(config, "assets/iframe-worker/shim.js", abs_src_path=str(root / SHIM)))
     _generated_html.clear()
+    _render_problems.clear()
+    _with_policy.clear()
     for src_uri, (front_matter, html) in indexes.generate(renderer).items():
         if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
             files.append(File.generated(config, src_uri, content=front_matter))
@@ -101,6 +110,15 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+def escape_title(page) -> None:
+    """Material prints `page.title` unescaped in places (its header, its
+    navigation): escape it once, at the source. Markup is never escaped
+    twice by templates that do escape."""
+    title = page.meta.get("title")
+    if isinstance(title, str) and not isinstance(title, Markup):
+        page.meta["title"] = Markup.escape(title)
+
+
 @event_priority(50)
 def on_page_markdown(markdown: str, page, config, files) -> str:
     """Resource pages: metadata from our own parse of the front matter, and
@@ -111,6 +129,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     """
     resource = resource_of(page)
     if resource is None:
+        escape_title(page)
         return markdown
     meta = dict(resource.meta)
     meta.update(render_macros=False, description=plain(resource.summary))
@@ -119,6 +138,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     meta["json_ld"] = json_ld(resource, build_state.library, config.site_url or "")
     meta["og_type"] = "article"
     page.meta = meta
+    escape_title(page)
     if page.edit_url:
         # ".../docs/../at-a-glance/x.md" -> ".../at-a-glance/x.md"
         parts = urlsplit(page.edit_url)
@@ -134,18 +154,77 @@ def on_page_content(html: str, page, config, files) -> str:
         return _generated_html[page.file.src_uri]
     resource = resource_of(page)
     if resource is None:
-        return html
+        # An editor's page in docs/: the same allow-list, with any class
+        # (macros on the home page emit the site's own card markup).
+        return _sanitised(html, "docs/" + page.file.src_uri, 1, page.markdown or "", editor=True)
+    body = _sanitised(html, resource.src_uri, resource.body_line, resource.body)
     renderer = build_state.renderer
-    return renderer.resource_header(resource) + "\n" + html + "\n" + renderer.resource_footer(resource)
+    return renderer.resource_header(resource) + "\n" + body + "\n" + renderer.resource_footer(resource)
+
+
+def _sanitised(html: str, shown_path: str, first_line: int, source: str, editor: bool = False) -> str:
+    """The page's HTML through the allow-list; anything removed becomes a
+    problem in the contributor's file, reported when the build ends."""
+    cleaned = sanitize.clean(html, editor)
+    if cleaned.changed:
+        lines = source.split("\n")
+        for what, needle in sanitize.explain(html, editor):
+            line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
+                              if needle and needle.lower() in text.lower()), (0, 0))
+            _render_problems.append(Problem(
+                shown_path, first_line + line, col + 1, "unsafe-html", f"the page's HTML has {what}, which is not allowed",
+                "Pages show text, links, images, lists and tables only; remove it. "
+                "To show HTML as an example, put it in `backticks`.",
+                lines[line] if line < len(lines) else ""))
+    return cleaned.html
 
 
 def on_post_page(output: str, page, config) -> str:
-    """Every page gets a Content-Security-Policy that allows only itself."""
-    return add_policy(output, offline=bool(config.extra.get("offline_copy")))
+    """Every page gets the same Content-Security-Policy: scripts from the
+    site's own files only. An inline script in the output means the theme
+    changed or something got past the sanitiser: fail the build."""
+    if csp.executable_inline_scripts(output):
+        log.warning(f"{page.file.src_uri}: the page has an inline script, which its policy blocks")
+    _with_policy.add(os.path.normpath(page.file.abs_dest_path))
+    return csp.add_policy(output, offline=bool(config.extra.get("offline_copy")))
+
+
+def on_serve(server, config, builder):
+    """`mkdocs serve` injects an inline live-reload script into each page as
+    it serves it; allow exactly that script by its hash, on that response."""
+    inject = getattr(server, "_inject_js_into_html", None)
+    if inject is None:
+        log.warning("live reload is blocked by the page policy: MkDocs' livereload has changed")
+        return server
+    offline = bool(config.extra.get("offline_copy"))
+
+    def inject_with_policy(content: bytes, epoch):
+        html = inject(content, epoch).decode("utf-8")
+        scripts = csp.executable_inline_scripts(html)
+        if not scripts:
+            return html.encode("utf-8")
+        return csp.add_policy(html, (csp.script_hash(scripts[-1]),), offline).encode("utf-8")
+
+    server._inject_js_into_html = inject_with_policy
+    return server
 
 
 def on_post_build(config):
-    """Write the finder's index and data, the feed and the calendars."""
+    """Report what the sanitiser removed; give every other HTML file (404.html,
+    which on_post_page never sees) the policy; write the finder's index and
+    data, the feeds and the calendars."""
+    if _render_problems:
+        print(report(_render_problems), file=sys.stderr, flush=True)
+        raise PluginError("The site was not built: fix the problems above and build again.")
+    offline = bool(config.extra.get("offline_copy"))
+    for folder, _, names in os.walk(config.site_dir):
+        for name in names:
+            path = os.path.normpath(os.path.join(folder, name))
+            if name.endswith(".html") and path not in _with_policy:
+                with open(path, encoding="utf-8") as handle:
+                    html = handle.read()
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.write(csp.add_policy(html, offline=offline))
     try:
         side_outputs.finish(_side_outputs, Path(config.site_dir))
     except side_outputs.SideOutputError as error:

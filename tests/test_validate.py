@@ -97,7 +97,7 @@ CASES = [
      "python/object/apply:os.system"),
     ("not UTF-8", {A: good(owner="owner: Caf\xe9 team").encode("latin-1")}, A, 10, "encoding", "not UTF-8"),
     ("front matter over 16 KB", {A: good(owner="owner: Test\n# " + "x" * 17000)}, A, 1, "too-large", "16 KB"),
-    ("file over 1 MB", {A: GOOD + ("word " * 210_000)}, A, 1, "too-large", "limit is 1,000,000"),
+    ("file over 512 KB", {A: GOOD + ("word " * 110_000)}, A, 1, "too-large", "limit is 512 KB"),
     ("file name not a slug", {"at-a-glance/Bad_Name.md": GOOD}, "at-a-glance/Bad_Name.md", 1, "file-name",
      "bad-name.md"),
     ("same slug in two types", {A: GOOD, "deeper-dives/case.md": GOOD}, "deeper-dives/case.md", 1,

@@ -1,8 +1,10 @@
-"""A Content-Security-Policy for each page, as a <meta> tag.
+"""The Content-Security-Policy every page carries, as a <meta> tag.
 
-The theme writes small inline scripts whose text differs from page to page
-(relative paths), so each page's policy allows exactly its own inline
-scripts by hash, and scripts from the site itself; nothing from elsewhere.
+Scripts run only from files on the site itself: no inline script at all.
+The theme's own inline scripts are served as files (docs/overrides/partials/
+javascripts/), so the policy is the same on every page and nothing a page
+contains can widen it. It is not worked out from the page: a policy that
+hashed whatever scripts a page held would allow an injected one too.
 """
 from __future__ import annotations
 
@@ -11,27 +13,22 @@ import hashlib
 import re
 
 INLINE_SCRIPT_RE = re.compile(r"<script\b(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S | re.I)
+# Script elements of these types hold data, which browsers never run.
 DATA_TYPES = ("application/ld+json", "application/json")
+META_RE = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>\s*', re.I)
 
 
-def inline_script_hashes(html: str) -> list[str]:
-    hashes = set()
-    for match in INLINE_SCRIPT_RE.finditer(html):
-        attrs = match.group("attrs").lower()
-        if "src=" in attrs or any(t in attrs for t in DATA_TYPES):
-            continue
-        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
-        hashes.add("'sha256-" + base64.b64encode(digest).decode("ascii") + "'")
-    return sorted(hashes)
+def script_hash(body: str) -> str:
+    digest = hashlib.sha256(body.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def policy(html: str, offline: bool = False) -> str:
-    # Offline, Material's search runs through the iframe-worker shim, which
-    # writes an inline script holding the worker's absolute file:// URL into
-    # an iframe that inherits this policy: no hash made at build time can
-    # match it. Still nothing from any other origin.
-    inline = ["'unsafe-inline'"] if offline else inline_script_hashes(html)
-    scripts = " ".join(["'self'"] + inline)
+def policy(script_hashes: tuple[str, ...] = (), offline: bool = False) -> str:
+    """`script_hashes` is only for scripts known before any page is read:
+    `mkdocs serve`'s live-reload script."""
+    # Until the offline bundle drops the iframe-worker shim (issue 11), its
+    # search needs inline script: the shim writes one holding a file:// URL.
+    scripts = " ".join(["'self'", *script_hashes] + (["'unsafe-inline'"] if offline else []))
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
@@ -40,16 +37,37 @@ def policy(html: str, offline: bool = False) -> str:
         "img-src 'self' data:",
         "font-src 'self' data:",
         "connect-src 'self'",
-        # The search worker, and the offline bundle's iframe-worker shim.
+        # The theme's search worker, and the offline bundle's iframe-worker shim.
         "worker-src 'self' blob:",
-        "frame-src 'self' blob:",
+        "frame-src " + ("'self' blob:" if offline else "'none'"),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
     ])
 
 
-def add_policy(html: str, offline: bool = False) -> str:
-    """Insert the policy straight after <meta charset>, before any script."""
-    tag = f'<meta http-equiv="Content-Security-Policy" content="{policy(html, offline)}">'
-    return re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + "\n    " + tag, html, count=1)
+def meta_tag(script_hashes: tuple[str, ...] = (), offline: bool = False) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes, offline)}">'
+
+
+def add_policy(html: str, script_hashes: tuple[str, ...] = (), offline: bool = False) -> str:
+    """Put the policy first in <head>, before anything it must govern; a
+    policy already there is replaced."""
+    html = META_RE.sub("", html)
+    tag = meta_tag(script_hashes, offline)
+    with_charset, count = re.subn(r"(<meta charset=\"utf-8\">)", lambda m: m.group(1) + "\n    " + tag, html, count=1, flags=re.I)
+    if count:
+        return with_charset
+    with_head, count = re.subn(r"(<head\b[^>]*>)", lambda m: m.group(1) + tag, html, count=1, flags=re.I)
+    return with_head if count else tag + html
+
+
+def executable_inline_scripts(html: str) -> list[str]:
+    """Bodies of inline scripts a browser would run (if the policy let it)."""
+    found = []
+    for match in INLINE_SCRIPT_RE.finditer(html):
+        attrs = match.group("attrs").lower()
+        if "src=" in attrs or any(t in attrs for t in DATA_TYPES):
+            continue
+        found.append(match.group("body"))
+    return found

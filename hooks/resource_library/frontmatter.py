@@ -15,9 +15,15 @@ import yaml
 
 from .problems import Problem
 
-MAX_FILE_BYTES = 1_000_000
+import re
+
+MAX_FILE_BYTES = 512 * 1024
 MAX_FRONT_MATTER_BYTES = 16 * 1024
+MAX_DEPTH = 8  # front matter is fields, lists and small records; deeper is a mistake or an attack
 FENCE = "---"
+# Control characters other than tab and line breaks: invisible, and fatal to
+# YAML's reader and to calendar and feed writers.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # The tags a plain YAML mapping of text, numbers, dates and lists produces.
 PLAIN_TAGS = {
@@ -88,6 +94,7 @@ class ParsedFile:
     positions: dict[tuple, Position] = field(default_factory=dict)  # key path -> value position
     key_positions: dict[str, Position] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # content files its fields ask for, from the root
 
     def line(self, number: int) -> str:
         lines = self.text.splitlines()
@@ -110,7 +117,7 @@ def read(path: str, raw: bytes) -> ParsedFile:
     """Parse one resource file's bytes. Problems are collected, never raised."""
     parsed = ParsedFile(path)
     if len(raw) > MAX_FILE_BYTES:
-        parsed.problem(1, 1, "too-large", f"the file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+        parsed.problem(1, 1, "too-large", f"the file is {len(raw) / 1024:,.0f} KB; the limit is {MAX_FILE_BYTES // 1024} KB",
                        "Move large material into a download (see `downloads:`) or split the resource.")
         return parsed
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -125,6 +132,14 @@ def read(path: str, raw: bytes) -> ParsedFile:
                        "Save the file as UTF-8; most editors offer this under 'Save with encoding'.")
         return parsed
     parsed.text = text.replace("\r\n", "\n")
+    control = CONTROL_RE.search(parsed.text)
+    if control:
+        line = parsed.text.count("\n", 0, control.start()) + 1
+        col = control.start() - (parsed.text.rfind("\n", 0, control.start()) + 1) + 1
+        parsed.problem(line, col, "control-character",
+                       f"the file holds an invisible control character (U+{ord(control.group()):04X})",
+                       "Delete it: it often comes from copying out of another program. Retype the text around it.")
+        return parsed
     lines = parsed.text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
         parsed.problem(1, 1, "front-matter-missing", "the file does not start with front matter",
@@ -150,9 +165,37 @@ def _mark(mark, first_line: int) -> tuple[int, int]:
     return mark.line + first_line, mark.column + 1
 
 
+def _too_deep(yaml_text: str, loader_class):
+    """The first event nested deeper than MAX_DEPTH, from the event stream.
+
+    Composing a node tree is recursive in PyYAML, and so is our walk over it:
+    a thousand nested lists would end in RecursionError. The event stream is
+    flat, so depth is counted before anything recursive runs.
+    """
+    depth = 0
+    for event in yaml.parse(yaml_text, Loader=loader_class):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
 def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
     careful = _FastLoader is None or any(c in yaml_text for c in "&*!")
-    loader = (_Loader if careful else _FastLoader)(yaml_text)
+    loader_class = _Loader if careful else _FastLoader
+    try:
+        deep = _too_deep(yaml_text, loader_class)
+    except yaml.YAMLError:
+        deep = None  # reported below, with its position, by the full parse
+    if deep is not None:
+        line, col = _mark(deep.start_mark, first_line)
+        parsed.problem(line, col, "too-deep", f"the front matter is nested more than {MAX_DEPTH} levels deep",
+                       "Front matter holds fields, lists and short records such as speakers; flatten this value.")
+        return
+    loader = loader_class(yaml_text)
     try:
         node = loader.get_single_node()
         if node is None or not isinstance(node, yaml.MappingNode):
@@ -172,6 +215,10 @@ def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
         line, col = _mark(mark, first_line) if mark else (1, 1)
         parsed.problem(line, col, "yaml-syntax", f"invalid YAML: {error.problem or error.context}",
                        _yaml_hint(error, parsed.line(line)))
+    except (yaml.YAMLError, ValueError, RecursionError) as error:
+        # Errors without a position (the reader's, or a constructor's).
+        parsed.problem(1, 1, "yaml-syntax", f"invalid YAML: {error}",
+                       "Check the front matter for unusual characters and for values that need quotes.")
     finally:
         loader.dispose()
 

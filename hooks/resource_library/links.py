@@ -16,10 +16,16 @@ from markdown.extensions.toc import slugify, unique
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 ATTR_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
-INLINE_LINK_RE = re.compile(r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+# Neither link text nor target may hold `[`: each attempt then stops at the
+# next `[`, so a line of 40,000 `[` is scanned in linear time (nested brackets in link
+# text are rare, and MkDocs' own link validation still sees those links).
+INLINE_LINK_RE = re.compile(r"!?\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^)\s>\[]*+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 HTML_HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
-CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1")
+# A code span: a run of backticks, then text up to the same run. Runs are
+# matched whole (no backtracking into a run), which keeps a line of
+# backticks linear.
+CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 @dataclass(frozen=True)

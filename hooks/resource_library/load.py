@@ -1,6 +1,7 @@
 """Find the resource files, read them, and turn valid ones into Resources."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -26,6 +27,7 @@ class Resource:
     abs_path: Path
     anchors: set[str] = field(default_factory=set)
     body_lines: list[str] = field(default_factory=list)  # code blanked out, for link checks
+    files: list[str] = field(default_factory=list)  # content files it asks to publish, from the root
 
     @property
     def src_uri(self) -> str:
@@ -115,6 +117,11 @@ class Library:
                 for slug in r.meta.get(kind) or []:
                     self._by_term.setdefault((kind, slug), []).append(r)
 
+    @property
+    def files(self) -> list[str]:
+        """Content files to publish: only those a published page asks for."""
+        return sorted({f for r in self.pages for f in r.files})
+
     def of_type(self, type_slug: str) -> list[Resource]:
         return [r for r in self.listed if r.type == type_slug]
 
@@ -130,29 +137,70 @@ class Library:
                       key=lambda r: r.starts, reverse=True)
 
 
-def discover(root: Path) -> tuple[list[Path], list[Path]]:
-    """Markdown resources and other files (downloads) in the content folders."""
-    markdown, other = [], []
+@dataclass
+class Discovery:
+    markdown: list[Path]   # resource files
+    other: set[str]        # every other file, relative to the root: the only ones a resource may ask for
+    problems: list[Problem]
+
+
+def discover(root: Path) -> Discovery:
+    """Resource files and other files in the content folders.
+
+    Symbolic links are refused, never followed: a link in files/ to
+    /proc/self/environ or .git/config would otherwise be published.
+    """
+    found = Discovery([], set(), [])
+
+    def refuse_link(path: Path) -> None:
+        rel = path.relative_to(root).as_posix()
+        found.problems.append(Problem(rel, 1, 1, "symlink", f"{rel} is a symbolic link",
+                                      "Commit the file itself, not a link to it: links are never followed."))
+
     for type_slug in TYPES:
         folder = root / type_slug
+        if folder.is_symlink():
+            refuse_link(folder)
+            continue
         if not folder.is_dir():
             continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                (markdown if path.suffix.lower() == ".md" else other).append(path)
-    return markdown, other
+        for here, dirs, names in os.walk(folder, followlinks=False):
+            here_path = Path(here)
+            for name in sorted(dirs):
+                if (here_path / name).is_symlink():
+                    refuse_link(here_path / name)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here_path / d).is_symlink())
+            for name in sorted(names):
+                path = here_path / name
+                if path.is_symlink():
+                    refuse_link(path)
+                elif name.startswith(".") or not path.is_file():
+                    continue
+                elif path.suffix.lower() == ".md":
+                    found.markdown.append(path)
+                else:
+                    found.other.add(path.relative_to(root).as_posix())
+    found.markdown.sort()
+    return found
 
 
 def read_resource(root: Path, path: Path) -> frontmatter.ParsedFile:
     rel = path.relative_to(root).as_posix()
-    return frontmatter.read(rel, path.read_bytes())
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        parsed = frontmatter.ParsedFile(rel)
+        parsed.problem(1, 1, "unreadable", f"the file cannot be read ({error.strerror or error})",
+                       "Check the file's permissions: it must be readable by the build.")
+        return parsed
+    return frontmatter.read(rel, raw)
 
 
 def make_resource(root: Path, path: Path, parsed: frontmatter.ParsedFile) -> Resource:
     rel = path.relative_to(root)
     return Resource(type=rel.parts[0], slug=path.stem, meta=parsed.data, body=parsed.body,
                     body_line=parsed.body_line, abs_path=path, anchors=links.anchors(parsed.body, parsed.body_lines or None),
-                    body_lines=parsed.body_lines)
+                    body_lines=parsed.body_lines, files=list(parsed.files))
 
 
 def suggest_slug(name: str) -> str:

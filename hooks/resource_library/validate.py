@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import jsonschema
 
-from . import dates, indexes, links
+from . import dates, files, indexes, links
 from .frontmatter import ParsedFile, YamlDate
 from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
 from .problems import Problem
@@ -23,10 +23,28 @@ REVIEW_DUE_DAYS = 60
 MAX_REVIEW_YEARS = 3
 JINJA_RE = re.compile(r"\{\{|\{%|\{#")
 SCRIPT_RE = re.compile(r"<\s*script\b", re.I)
-HANDLER_RE = re.compile(r"<[^>]*?\s(on[a-z]+)\s*=", re.I | re.S)
+# `[^<>]*` stops at the next `<`: each character is scanned from one `<`
+# only, so a line of 150,000 `<` costs linear time, not quadratic.
+HANDLER_RE = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-z]+)\s*=", re.I)
 JS_URL_RE = re.compile(r"javascript\s*:", re.I)
-TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+# Anything a browser could read as the start of a tag or a comment.
+TAG_RE = re.compile(r"<[a-zA-Z/!?]")
 PLACEHOLDER = "TODO"
+# Fields shown on one line (titles, names, labels): a line break there
+# breaks calendar files and headings.
+ONE_LINE_FIELDS = {"title", "owner", "label", "name", "role", "withdrawn_reason", "file", "replaced_by"}
+# Years a date may have: wide enough for any real resource, narrow enough
+# that adding a duration or three years never overflows.
+YEARS = (1970, 2100)
+# Python-Markdown takes quadratic time on some inputs: `[` within one
+# paragraph, and tags left open across the document (40,000 `<a ` took
+# 190 s). Real resources stay far below these limits.
+MAX_LINE_CHARS = 20_000
+MAX_INDENT = 48  # columns; Python-Markdown recurses once per level of nested list
+MAX_BRACKETS_PER_BLOCK = 500
+MAX_BRACKETS = 3_000
+MAX_OPEN_TAGS = 100
+OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
 
 
 def load_schema(path: str | Path) -> dict:
@@ -64,22 +82,21 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     """Read and check every resource under `root`."""
     root = Path(root)
     schemas = {t: Schema(schema, t) for t in TYPES}
-    markdown_files, other_files = discover(root)
-    problems: list[Problem] = []
+    found = discover(root)
+    problems: list[Problem] = list(found.problems)
     resources: list[Resource] = []
-    for path in markdown_files:
+    for path in found.markdown:
         rel = path.relative_to(root)
         parsed = read_resource(root, path)
         check_path(parsed, rel)
         if parsed.data is not None:
-            parsed.body_lines = links.blank_code(parsed.body)  # shared by the body checks
-            check_fields(parsed, rel.parts[0], schemas[rel.parts[0]], vocabulary, now, root)
+            check_fields(parsed, rel.parts[0], schemas[rel.parts[0]], vocabulary, now, found.other)
             check_body(parsed)
         problems += parsed.problems
         if parsed.data is not None and not any(p.is_error for p in parsed.problems):
             resources.append(make_resource(root, path, parsed))
     library = Library(resources, vocabulary, now, include_drafts)
-    problems += check_across(library, root, docs_dir, other_files, generated or set())
+    problems += check_across(library, root, docs_dir, found.other, generated or set())
     for resource in resources:
         resource.body_lines = []  # needed only for the checks above; no second copy of every body
     return library, problems
@@ -136,7 +153,7 @@ def describe(value: Any) -> str:
 
 
 def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary: Vocabulary,
-                 now: datetime, root: Path) -> None:
+                 now: datetime, content_files: set[str]) -> None:
     data = parsed.data
     # Keys: unknown ones, and the one key that would let a page run code.
     for key in data:
@@ -231,7 +248,7 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
 
     check_vocabulary(parsed, schema, vocabulary)
     check_dates(parsed, schema, now)
-    check_strings(parsed, schema, root, type_slug)
+    check_strings(parsed, schema, content_files, type_slug)
 
 
 def _plain_message(error) -> str:
@@ -285,6 +302,11 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
         except ValueError as error:
             parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a real date ({error})",
                            f"Check the month (01-12) and the day; for example {key}: {example}")
+            continue
+        if not YEARS[0] <= dates[key].year <= YEARS[1]:
+            del dates[key]
+            parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a likely date for `{key}`",
+                           f"Use a year from {YEARS[0]} to {YEARS[1]}; for example {key}: {example}")
     if "updated" in dates and "published" in dates and dates["updated"] < dates["published"]:
         pos = parsed.at(("updated",))
         parsed.problem(pos.line, pos.col, "date-order", "`updated` is before `published`",
@@ -319,7 +341,7 @@ def _add_years(value: date, years: int) -> date:
         return value.replace(year=value.year + years, day=28)
 
 
-def check_strings(parsed: ParsedFile, schema: Schema, root: Path, type_slug: str) -> None:
+def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], type_slug: str) -> None:
     for path, value in walk_strings(parsed.data):
         pos = parsed.at(path)
         name = ".".join(map(str, path))
@@ -330,8 +352,12 @@ def check_strings(parsed: ParsedFile, schema: Schema, root: Path, type_slug: str
             parsed.problem(pos.line, pos.col, "unsafe-html", f"`{name}` contains a script, an event handler or a javascript: URL",
                            "Front matter is plain text; remove the HTML.")
         elif TAG_RE.search(value):
-            parsed.problem(pos.line, pos.col, "html-in-text", f"`{name}` contains an HTML tag",
-                           "Front matter is plain text and is shown exactly as typed; remove the tag.")
+            parsed.problem(pos.line, pos.col, "html-in-text", f"`{name}` contains HTML (`{TAG_RE.search(value).group()}`)",
+                           "Front matter is plain text and is shown exactly as typed: remove the tag, or write "
+                           "'less than' instead of `<`.")
+        if path and path[-1] in ONE_LINE_FIELDS and "\n" in value.strip():
+            parsed.problem(pos.line, pos.col, "bad-value", f"`{name}` runs over more than one line",
+                           f"Write {path[-1]} on one line, in quotes if it holds a colon.")
         if PLACEHOLDER in value:
             parsed.problem(pos.line, pos.col, "placeholder", f"`{name}` still has the template's {PLACEHOLDER} placeholder",
                            "Replace the placeholder with the real value.")
@@ -340,25 +366,83 @@ def check_strings(parsed: ParsedFile, schema: Schema, root: Path, type_slug: str
         if len(path) == 3 and "items" in top:  # downloads.0.file
             item_schema = top["items"]["properties"].get(path[2], {})
         if item_schema.get("$ref") == "#/$defs/link":
-            check_link_value(parsed, pos, name, value, root, type_slug)
+            check_link_value(parsed, pos, name, value, content_files, type_slug, file_only=path[-1] == "file")
 
 
-def check_link_value(parsed, pos, name, value, root: Path, type_slug: str) -> None:
+def check_link_value(parsed, pos, name, value, content_files: set[str], type_slug: str, file_only: bool) -> None:
+    """A link in front matter: an https address, or a file beside the
+    resource that may be published. Records the file as asked for."""
     if links.is_external(value):
-        if not value.startswith("https://"):
+        if file_only:
+            parsed.problem(pos.line, pos.col, "link-scheme", f"`{name}` must be a file in this folder, not an address",
+                           "Put the file in files/ beside the resource and write its path, as in files/checklist.pdf.")
+        elif not value.startswith("https://"):
             parsed.problem(pos.line, pos.col, "link-scheme", f"`{name}` must be an https: link or a relative path",
                            "Use the https:// address, or a path to a file beside the resource.")
         return
-    target = (root / type_slug / value).resolve()
-    if not value.startswith("/") and not target.is_file():
+    refused = files.path_problem(value)
+    if refused:
+        parsed.problem(pos.line, pos.col, "file-path", f"`{name}` {refused}", "Downloads, slides and transcripts are "
+                       "files in this type's folder, such as files/checklist.pdf, of a type readers can open.")
+        return
+    target = f"{type_slug}/{value}"
+    if target not in content_files:
         parsed.problem(pos.line, pos.col, "missing-file", f"`{name}` points to `{value}`, which does not exist",
-                       f"Add the file at {type_slug}/{value}, or fix the path.")
-    elif value.startswith("/"):
-        parsed.problem(pos.line, pos.col, "link-scheme", f"`{name}` must be relative, not start with /",
-                       f"Write the path relative to {type_slug}/.")
+                       f"Add the file at {target}, or fix the path.")
+        return
+    parsed.files.append(target)
+
+
+def check_complexity(parsed: ParsedFile) -> bool:
+    """Refuse bodies that would take Python-Markdown minutes or hours, before
+    it ever sees them. True when the body is fit to check further."""
+    lines = parsed.body.split("\n")
+    for number, line in enumerate(lines):
+        if len(line) > MAX_LINE_CHARS:
+            parsed.problem(parsed.body_line + number, 1, "too-complex",
+                           f"this line is {len(line):,} characters long; the limit is {MAX_LINE_CHARS:,}",
+                           "Break the text into paragraphs, with a blank line between them.")
+            return False
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if indent > MAX_INDENT:
+            parsed.problem(parsed.body_line + number, 1, "too-complex",
+                           f"this line is indented {indent} spaces; the limit is {MAX_INDENT}",
+                           "Lists nest at most a few levels deep: move this item further left.")
+            return False
+    brackets, block_brackets, block_start = 0, 0, 0
+    for number, line in enumerate(lines + [""]):
+        if not line.strip():
+            if block_brackets > MAX_BRACKETS_PER_BLOCK:
+                parsed.problem(parsed.body_line + block_start, 1, "too-complex",
+                               f"this paragraph has {block_brackets:,} `[` characters; the limit is {MAX_BRACKETS_PER_BLOCK}",
+                               "Split it into shorter paragraphs or lists, with blank lines between them.")
+                return False
+            block_brackets, block_start = 0, number + 1
+            continue
+        count = line.count("[")
+        block_brackets += count
+        brackets += count
+    if brackets > MAX_BRACKETS:
+        parsed.problem(parsed.body_line, 1, "too-complex",
+                       f"the body has {brackets:,} `[` characters; the limit is {MAX_BRACKETS:,}",
+                       "A resource this full of links is better split into several resources.")
+        return False
+    open_tags = [m for m in OPEN_TAG_RE.finditer(parsed.body)]
+    if len(open_tags) > MAX_OPEN_TAGS:
+        first = open_tags[0].start()
+        line = parsed.body.count("\n", 0, first)
+        parsed.problem(parsed.body_line + line, first - (parsed.body.rfind("\n", 0, first) + 1) + 1, "too-complex",
+                       f"the body has {len(open_tags):,} HTML tags that are never closed with `>`",
+                       "Close each tag with `>`, or write `<` as &lt; when you mean 'less than'.")
+        return False
+    return True
 
 
 def check_body(parsed: ParsedFile) -> None:
+    if not check_complexity(parsed):
+        parsed.body_lines = []
+        return
+    parsed.body_lines = links.blank_code(parsed.body)
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
         for regex, what in ((SCRIPT_RE, "a <script> tag"), (HANDLER_RE, "an event-handler attribute"),
@@ -373,7 +457,7 @@ def check_body(parsed: ParsedFile) -> None:
                            "Replace the TODO text with the resource's content.")
 
 
-def check_across(library: Library, root: Path, docs_dir, other_files: list[Path],
+def check_across(library: Library, root: Path, docs_dir, content_files: set[str],
                  generated: set[str]) -> list[Problem]:
     """Rules that need every file: duplicate slugs and URLs, links, replaced_by."""
     problems: list[Problem] = []
@@ -402,11 +486,11 @@ def check_across(library: Library, root: Path, docs_dir, other_files: list[Path]
     pages.update(docs_pages)
     pages.update({r.src_uri: r.anchors for r in library.pages})
     drafts = {r.src_uri for r in library.resources if r.status == "draft"}
-    files = {p.relative_to(root).as_posix() for p in other_files}
+    docs_files = set()
     if docs_dir and Path(docs_dir).is_dir():
-        files |= {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*") if p.is_file()}
+        docs_files = {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*") if p.is_file()}
     for resource in library.resources:
-        problems += check_body_links(resource, pages, files, drafts, library.include_drafts)
+        problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts)
         replaced_by = resource.meta.get("replaced_by")
         if replaced_by and replaced_by not in library.by_key:
             problems.append(Problem(resource.src_uri, 1, 1, "broken-link",
@@ -415,7 +499,7 @@ def check_across(library: Library, root: Path, docs_dir, other_files: list[Path]
     return problems
 
 
-def check_body_links(resource: Resource, pages, files, drafts, include_drafts) -> list[Problem]:
+def check_body_links(resource: Resource, pages, content_files, docs_files, drafts, include_drafts) -> list[Problem]:
     problems = []
     lines = resource.body.split("\n")
     for link in links.find_links(resource.body, resource.body_lines or None):
@@ -442,7 +526,15 @@ def check_body_links(resource: Resource, pages, files, drafts, include_drafts) -
                 known = ", ".join(sorted(pages[target])[:8]) or "none"
                 report("broken-anchor", f"`{link.target}`: there is no heading `#{anchor}` in {target}",
                        f"Headings there: {known}.")
-        elif target in files:
+        elif target in content_files:
+            # A file beside a resource: published because this page asks for it.
+            refused = files.type_problem(target)
+            if refused:
+                report("file-path", f"`{link.target}` {refused}",
+                       "Link only to files of a type readers can open, in a content folder's files/.")
+            elif target not in resource.files:
+                resource.files.append(target)
+        elif target in docs_files:
             continue
         else:
             guess = closest(target, list(pages))
