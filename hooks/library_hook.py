@@ -156,7 +156,8 @@ def on_page_content(html: str, page, config, files) -> str:
     if resource is None:
         # An editor's page in docs/: the same allow-list, with any class
         # (macros on the home page emit the site's own card markup).
-        return _sanitised(html, "docs/" + page.file.src_uri, 1, page.markdown or "", editor=True)
+        # Positions are in the whole file, front matter included.
+        return _sanitised(html, "docs/" + page.file.src_uri, 1, page.file.content_string, editor=True)
     body = _sanitised(html, resource.src_uri, resource.body_line, resource.body)
     renderer = build_state.renderer
     return renderer.resource_header(resource) + "\n" + body + "\n" + renderer.resource_footer(resource)

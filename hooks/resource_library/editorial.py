@@ -40,6 +40,12 @@ def rows(library) -> list[tuple[str, str, str, str]]:
     return out
 
 
+def spreadsheet_safe(value: str) -> str:
+    """A cell a spreadsheet will show as text: one starting with = + - @ (or
+    a tab or carriage return) would be read as a formula (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def cmd_report(args) -> int:
     from .cli import load
     library, problems = load(Path(args.root))
@@ -51,7 +57,7 @@ def cmd_report(args) -> int:
     with open(args.csv, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["section", "item", "value", "detail"])
-        writer.writerows(table)
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in table)
     current = None
     for section, item, value, detail in table:
         if section != current:

@@ -267,3 +267,22 @@ def _walk(parsed: ParsedFile, node, path: tuple, first_line: int) -> None:
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(parsed, item, path + (index,), first_line)
+
+
+def read_yaml(path: str, raw: bytes) -> ParsedFile:
+    """A whole YAML data file (the vocabulary), parsed as strictly as front
+    matter, with a position for every value."""
+    parsed = ParsedFile(path)
+    try:
+        parsed.text = raw.decode("utf-8").replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        parsed.problem(1, 1, "encoding", "the file is not UTF-8", "Save the file as UTF-8.")
+        return parsed
+    control = CONTROL_RE.search(parsed.text)
+    if control:
+        line = parsed.text.count("\n", 0, control.start()) + 1
+        parsed.problem(line, 1, "control-character", "the file holds an invisible control character",
+                       "Delete it and retype the text around it.")
+        return parsed
+    _parse_yaml(parsed, parsed.text, first_line=1)
+    return parsed

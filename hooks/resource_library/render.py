@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import dates
+from . import dates, files
 from .feeds import CALENDAR_PATH, ics_path
 from .load import Library, Resource
 from .related import related
@@ -31,9 +31,7 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def file_format(path: str) -> str:
-    suffix = Path(path).suffix.lstrip(".").upper()
-    return {"DOCX": "Word", "XLSX": "Excel", "PPTX": "PowerPoint", "TXT": "Text", "CSV": "CSV"}.get(suffix, suffix)
+file_format = files.file_format
 
 
 class Renderer:
@@ -57,8 +55,10 @@ class Renderer:
         here = self.url(page_src)
 
         def href(src_uri: str) -> str:
-            """Link to a page (a .md source) or a file, from this page."""
-            target = self.url(src_uri) if src_uri.endswith(".md") else src_uri
+            """Link to a page (a .md source) or a file, from this page. File
+            names are percent-encoded: a contributor's `my file #2.pdf` must
+            stay one path."""
+            target = self.url(src_uri) if src_uri.endswith(".md") else files.href(src_uri)
             return relative(target, here)
 
         html = self.env.get_template(template).render(

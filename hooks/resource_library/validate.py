@@ -17,7 +17,8 @@ from . import dates, files, indexes, links
 from .frontmatter import ParsedFile, YamlDate
 from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
 from .problems import Problem
-from .vocabulary import Vocabulary, closest, load_vocabulary
+from .docs_pages import check_docs, macro_pages
+from .vocabulary import Vocabulary, check_vocabulary_files, closest
 
 REVIEW_DUE_DAYS = 60
 MAX_REVIEW_YEARS = 3
@@ -106,10 +107,15 @@ def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool =
     """check_library with the project's own vocabulary, schema and build date:
     what the MkDocs hook and the command line both run."""
     root = Path(root)
-    vocabulary = load_vocabulary(root / "vocabulary")
+    vocabulary, problems = check_vocabulary_files(root / "vocabulary")
+    problems += check_docs(Path(docs_dir), macro_pages(root / "mkdocs.yml"))
+    if vocabulary is None:
+        # Resources are checked against the vocabulary: fix it first.
+        return Library([], Vocabulary({}, {}, {}, {}), dates.build_time(), include_drafts), problems
     schema = load_schema(root / "schema" / "resource.schema.json")
-    return check_library(root, vocabulary, schema, dates.build_time(), docs_dir=docs_dir,
-                         include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary))
+    library, more = check_library(root, vocabulary, schema, dates.build_time(), docs_dir=docs_dir,
+                                  include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary))
+    return library, problems + more
 
 
 def check_path(parsed: ParsedFile, rel: Path) -> None:

@@ -6,12 +6,17 @@ a description. Templates and the validator look values up here.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from .frontmatter import read_yaml
+from .problems import Problem, report
 
 KINDS = ("functions", "programmes", "topics", "types")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Term names become page titles, headings and facet labels: plain text only.
+UNSAFE_RE = re.compile(r"<[a-zA-Z/!?]|\{\{|\{%|\{#")
 
 
 @dataclass(frozen=True)
@@ -37,25 +42,76 @@ class VocabularyError(Exception):
     pass
 
 
-def load_vocabulary(folder: str | Path) -> Vocabulary:
+def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[Problem]]:
+    """Read and check the vocabulary like content: every problem with its
+    file, line and column. None when any file has an error."""
     folder = Path(folder)
-    loaded = {}
+    loaded, problems = {}, []
     for kind in KINDS:
         path = folder / f"{kind}.yml"
+        shown = f"{folder.name}/{kind}.yml"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as error:
-            raise VocabularyError(f"{path}: cannot read the {kind} vocabulary: {error}") from None
-        if not isinstance(data, dict) or not data:
-            raise VocabularyError(f"{path}: expected `slug:` entries, each with a name and a description")
+            parsed = read_yaml(shown, path.read_bytes())
+        except OSError as error:
+            problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read the {kind} vocabulary ({error.strerror})",
+                                    f"Restore {shown} from git."))
+            continue
+        problems += parsed.problems
+        if parsed.data is None:
+            continue
+        if not isinstance(parsed.data, dict) or not parsed.data:
+            problems.append(Problem(shown, 1, 1, "vocabulary", "expected `slug:` entries, each with a name and a description",
+                                    "See the other files in vocabulary/ for the form."))
+            continue
         terms = {}
-        for slug, entry in data.items():
-            if not isinstance(entry, dict) or not entry.get("name") or not entry.get("description"):
-                raise VocabularyError(f"{path}: `{slug}` needs a name and a description")
-            terms[str(slug)] = Term(str(slug), str(entry["name"]), str(entry["description"]),
-                                    str(entry.get("plural", entry["name"])))
+        for slug, entry in parsed.data.items():
+            pos = parsed.at((slug,))
+            key_pos = parsed.key_positions.get(slug, pos)
+
+            def problem(message, hint, where=key_pos):
+                problems.append(Problem(shown, where.line, where.col, "vocabulary", message, hint, parsed.line(where.line)))
+
+            if not isinstance(slug, str) or not SLUG_RE.match(slug):
+                problem(f"`{slug}` is not a lowercase slug", "Use lowercase letters, digits and single hyphens.")
+                continue
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
+                    or not isinstance(entry.get("description"), str):
+                problem(f"`{slug}` needs a name and a description, both text", "Add name: and description: lines under it.")
+                continue
+            unknown = set(entry) - {"name", "description", "plural"}
+            if unknown:
+                problem(f"`{slug}` has unknown fields: {', '.join(sorted(map(str, unknown)))}",
+                        "Each entry has name, description and, for types, plural.")
+            bad = False
+            for field in ("name", "description", "plural"):
+                value = entry.get(field)
+                if value is None:
+                    continue
+                where = parsed.at((slug, field))
+                if not isinstance(value, str) or not value.strip():
+                    problem(f"`{slug}.{field}` must be text", "Write it as plain text, in quotes if it holds a colon.", where)
+                    bad = True
+                elif UNSAFE_RE.search(value):
+                    problem(f"`{slug}.{field}` contains HTML or template syntax",
+                            "Vocabulary is plain text, shown exactly as typed: remove the tag or braces.", where)
+                    bad = True
+                elif field != "description" and "\n" in value.strip():
+                    problem(f"`{slug}.{field}` runs over more than one line", "Write it on one line.", where)
+                    bad = True
+            if not bad:
+                terms[slug] = Term(slug, entry["name"].strip(), entry["description"].strip(),
+                                   str(entry.get("plural", entry["name"])).strip())
         loaded[kind] = terms
-    return Vocabulary(**loaded)
+    if any(p.is_error for p in problems) or len(loaded) != len(KINDS):
+        return None, problems
+    return Vocabulary(**loaded), problems
+
+
+def load_vocabulary(folder: str | Path) -> Vocabulary:
+    vocabulary, problems = check_vocabulary_files(folder)
+    if vocabulary is None:
+        raise VocabularyError(report(problems))
+    return vocabulary
 
 
 def closest(value: str, allowed) -> str | None:

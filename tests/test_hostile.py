@@ -1,0 +1,268 @@
+"""Issue 10: content is data. Each attack is either refused with
+`path:line:col [rule]`, no traceback and the previous site untouched, or
+built into pages that run no script, request nothing outside the site and
+still show their heading (checked in Chromium over http and from file://).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import build, make_project, read, run_cli, serve
+from test_validate import GOOD, WEBINAR, built_project, good, tree_digest  # noqa: F401 (fixture)
+
+A = "at-a-glance/case.md"
+W = "webinars/case.md"
+DOCS = "docs/about/extra.md"
+DEEP = "topics: " + "[" * 1000 + "housing" + "]" * 1000
+
+
+def body(text: str) -> str:
+    return GOOD + "\n" + text + "\n"
+
+
+def download(path: str) -> str:
+    return good(status=f"status: current\ndownloads:\n  - file: {path}\n    label: A file")
+
+
+# (case, {file: text, bytes, or ("symlink", target)}, file, line, rule)
+REFUSED = [
+    # Script through the body, where a regex and Python-Markdown disagree on what is code.
+    ("unclosed fence then script", {A: body("```\n<script>window.__pwned=1</script>")}, A, 19, "unsafe-html"),
+    ("script between escaped backticks", {A: body("\\`<script>window.__pwned=1</script>\\`")}, A, 18, "unsafe-html"),
+    ("handler after a slash", {A: body('<img/src="x"/onerror=window.__pwned=1>')}, A, 18, "unsafe-html"),
+    ("meta refresh to another site", {A: body('<meta http-equiv="refresh" content="0;url=https://evil.example">')},
+     A, 18, "unsafe-html"),
+    ("iframe", {A: body('<iframe src="https://evil.example"></iframe>')}, A, 18, "unsafe-html"),
+    ("svg with onload", {A: body("<svg onload=window.__pwned=1></svg>")}, A, 18, "unsafe-html"),
+    ("style element", {A: body("<style>body{display:none}</style>")}, A, 18, "unsafe-html"),
+    ("form posting elsewhere", {A: body('<form action="https://evil.example"><input name=x></form>')},
+     A, 18, "unsafe-html"),
+    ("attribute list with a handler", {A: body('A paragraph.\n{: onclick="window.__pwned=1" }')}, A, 19, "unsafe-html"),
+    ("entity-encoded javascript link", {A: body("[x](JaVaScRiPt&#58;window.__pwned=1)")}, A, 18, "broken-link"),
+    ("entity-encoded javascript in HTML", {A: body('<a href="&#106;avascript:window.__pwned=1">x</a>')}, A, 18,
+     "broken-link"),
+    ("data: link", {A: body('<a href="data:text/html,<script>alert(1)</script>">x</a>')}, A, 18, "unsafe-html"),
+    ("image from another site", {A: body("![tracker](https://tracker.example/pixel.png)")}, A, 18, "unsafe-html"),
+    ("id that clobbers the theme's config", {A: body('<p id="__config">{"base": "https://evil.example"}</p>')},
+     A, 18, "unsafe-html"),
+    ("class that dresses content as a banner", {A: body('<div class="lib-banner lib-banner--withdrawn">x</div>')},
+     A, 18, "unsafe-html"),
+    # Front-matter values that slipped past the checks.
+    ("title with a tag and no closing >", {A: good(title="title: '<img/src=\"x\"/onerror=window.__pwned=1'")},
+     A, 2, "unsafe-html"),
+    ("title that opens a comment", {A: good(title="title: 'A <!-- b'")}, A, 2, "html-in-text"),
+    ("title over two lines", {A: good(title='title: "Line one\\nLine two"')}, A, 2, "bad-value"),
+    # Active and outside files.
+    ("html download", {A: download("files/page.html"), "at-a-glance/files/page.html": "<script>1</script>"},
+     A, 13, "file-path"),
+    ("svg download", {A: download("files/logo.svg"), "at-a-glance/files/logo.svg": "<svg onload=alert(1)></svg>"},
+     A, 13, "file-path"),
+    ("download climbing out", {A: download("../../.git/config")}, A, 13, "file-path"),
+    ("absolute download", {A: download("/etc/passwd")}, A, 13, "file-path"),
+    ("download as an address", {A: download("https://example.org/x.pdf")}, A, 13, "link-scheme"),
+    ("symlink to the environment", {A: download("files/env.txt"),
+                                    "at-a-glance/files/env.txt": ("symlink", "/proc/self/environ")},
+     "at-a-glance/files/env.txt", 1, "symlink"),
+    ("symlink to git config, unreferenced", {"at-a-glance/files/config.txt": ("symlink", "../../.git/config")},
+     "at-a-glance/files/config.txt", 1, "symlink"),
+    ("symlinked resource", {"at-a-glance/passwd.md": ("symlink", "/etc/passwd")}, "at-a-glance/passwd.md", 1,
+     "symlink"),
+    ("symlinked folder", {"deeper-dives/etc": ("symlink", "/etc")}, "deeper-dives/etc", 1, "symlink"),
+    # Inputs that crashed the build with a traceback.
+    ("front matter nested 1,000 deep", {A: good(topics=DEEP)}, A, 6, "too-deep"),
+    ("NUL byte in front matter", {A: good(owner="owner: Test\x00team")}, A, 10, "control-character"),
+    ("ESC byte in front matter", {A: good(owner="owner: Test\x1bteam")}, A, 10, "control-character"),
+    ("webinar in the year 9999", {W: WEBINAR.format(url="https://e.example/r").replace("2026-09-01T13:00", "9999-12-31T23:00")},
+     W, 9, "bad-date"),
+    ("reviews in the year 9999", {A: good(last_reviewed="last_reviewed: 9998-01-01",
+                                          next_review_due="next_review_due: 9999-01-01")}, A, 8, "bad-date"),
+    ("upcoming webinar whose title holds a newline",
+     {W: WEBINAR.format(url="https://e.example/r").replace("title: A webinar", 'title: "A webinar\\nBEGIN:VEVENT"')},
+     W, 2, "bad-value"),
+    # Inputs that stalled it.
+    ("150 KB line of <", {A: body("<" * 150_000)}, A, 18, "too-complex"),
+    ("40 KB of [", {A: body("[" * 40_000)}, A, 18, "too-complex"),
+    ("[ in short lines, one paragraph", {A: body(("[" * 100 + "\n") * 400)}, A, 18, "too-complex"),
+    ("[a]( over many paragraphs", {A: body(("[a](" * 400 + "\n\n") * 100)}, A, 13, "too-complex"),
+    ("tags never closed", {A: body(("<a " * 200 + "\n\n") * 100)}, A, 18, "too-complex"),
+    ("lists nested 500 deep", {A: body("".join("  " * i + "- a\n" for i in range(500)))}, A, 43, "too-complex"),
+    ("1 MB body", {A: body(("<a [" * 20 + "\n") * 12_500)}, A, 1, "too-large"),
+    # Editors' pages and the vocabulary.
+    ("editor's page with invalid front matter", {DOCS: "---\ntitle: Extra\ndescription: A: b\n---\n\nText.\n"},
+     DOCS, 3, "yaml-syntax"),
+    ("editor's page running macros", {DOCS: "---\ntitle: Extra\nrender_macros: true\n---\n\n{{ 7 * 7 }}\n"},
+     DOCS, 3, "render-macros"),
+    ("editor's page with a script", {DOCS: "---\ntitle: Extra\n---\n\n<script>window.__pwned=1</script>\n"},
+     DOCS, 5, "unsafe-html"),
+    ("html file in docs", {"docs/about/page.html": "<script>window.__pwned=1</script>"}, "docs/about/page.html", 1,
+     "active-file"),
+    ("svg file in docs", {"docs/images/x.svg": "<svg onload=alert(1)></svg>"}, "docs/images/x.svg", 1,
+     "active-file"),
+    ("vocabulary name with a tag", {"vocabulary/topics.yml": "housing:\n  name: <img src=x onerror=alert(1)>\n"
+                                    "  description: Homes.\n"}, "vocabulary/topics.yml", 2, "vocabulary"),
+    ("vocabulary that is not YAML", {"vocabulary/topics.yml": "housing:\n  name: [Housing\n"},
+     "vocabulary/topics.yml", 3, "yaml-syntax"),
+]
+
+
+def write(project: Path, files: dict) -> None:
+    for rel, content in files.items():
+        target = project / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, tuple):
+            if target.exists() or target.is_symlink():
+                target.unlink()
+            target.symlink_to(content[1])
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
+@pytest.mark.parametrize("case, files, path, line, rule", REFUSED, ids=[c[0] for c in REFUSED])
+def test_attack_is_refused_with_its_place_and_the_site_untouched(tmp_path, built_project, case, files, path, line, rule):
+    project = tmp_path / "p"
+    shutil.copytree(built_project, project, symlinks=True)
+    before = tree_digest(project / "site")
+    write(project, files)
+    result = build(project)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output
+    reported = [l for l in result.stderr.splitlines() if f"[{rule}]" in l and l.startswith(f"{path}:{line}:")]
+    assert reported, f"expected {path}:{line}:* [{rule}] in:\n{result.stderr}"
+    assert "hint:" in result.stderr
+    # A symlink's target is never read into a message.
+    assert "root:x:0" not in output and "PATH=" not in output
+    assert tree_digest(project / "site") == before
+
+
+def test_a_one_megabyte_hostile_body_is_refused_before_markdown_sees_it(tmp_path):
+    """Not a timing test: the subprocess limit only catches a stall (these
+    bodies took Python-Markdown minutes to hours before)."""
+    for n, text in enumerate(["[" * 1_000_000, "<a " * 330_000, ("[" * 900 + "\n\n") * 1_000]):
+        project = make_project(tmp_path / f"p{n}", content={A: GOOD + "\n" + text[:500_000]})
+        result = run_cli(project, "validate")
+        assert result.returncode == 1 and "[too-complex]" in result.stderr or "[too-large]" in result.stderr
+
+
+def test_unreadable_file_is_a_problem_not_a_traceback(tmp_path):
+    from resource_library.load import read_resource
+    folder = tmp_path / "at-a-glance" / "folder.md"
+    folder.mkdir(parents=True)  # read_bytes on a folder raises, as an unreadable file would
+    parsed = read_resource(tmp_path, folder)
+    assert [p.rule for p in parsed.problems] == ["unreadable"]
+
+
+def test_only_files_a_resource_asks_for_are_published(tmp_path):
+    """Whatever is committed in a content folder, site/ and the offline zip
+    hold only the files resources ask for, of reader formats."""
+    content = {
+        A: good(status='status: current\ndownloads:\n  - file: "files/plan checklist #1.pdf"\n    label: Checklist')
+        + "\n![A chart](files/chart.png)\n",
+        "at-a-glance/files/plan checklist #1.pdf": "%PDF-1.4 fake",
+        "at-a-glance/files/chart.png": "not really a png",
+        "at-a-glance/files/unused.pdf": "%PDF-1.4 unused",
+        "at-a-glance/files/page.html": "<script>window.__pwned=1</script>",
+        "at-a-glance/files/logo.svg": "<svg onload=alert(1)></svg>",
+        "at-a-glance/files/app.js": "window.__pwned=1",
+        "webinars/notes.html": "<script>window.__pwned=1</script>",
+    }
+    project = make_project(tmp_path / "p", content=content)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    published = sorted(p.relative_to(site).as_posix() for folder in ("at-a-glance", "deeper-dives", "webinars")
+                       for p in (site / folder).rglob("*")
+                       if p.is_file() and p.name != "index.html" and p.suffix != ".ics")  # .ics: webinar calendars
+    assert published == ["at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf"]
+    html = read(site, "at-a-glance/case/")
+    assert 'href="../files/plan%20checklist%20%231.pdf"' in html
+    # The offline zip, built by the same pipeline, holds the same.
+    if shutil.which("npm") or (project / "node_modules").exists():
+        bundle = run_cli(project, "bundle", "--dist", "dist")
+        assert bundle.returncode == 0, bundle.stderr
+        (zip_path,) = (project / "dist").glob("*.zip")
+        names = zipfile.ZipFile(zip_path).namelist()
+        content_names = sorted(n.split("/", 1)[1] for n in names
+                               if n.split("/")[1] in ("at-a-glance", "deeper-dives", "webinars")
+                               and not n.endswith((".html", ".ics")))
+        assert content_names == ["at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf"]
+
+
+def test_report_csv_neutralises_formulas(tmp_path):
+    project = make_project(tmp_path / "p", content={
+        A: good(owner='owner: "=HYPERLINK(\\"https://evil.example\\",\\"click\\")"',
+                next_review_due="next_review_due: 2026-06-20")})
+    result = run_cli(project, "report", "--csv", "report.csv")
+    assert result.returncode == 0, result.stderr
+    text = (project / "report.csv").read_text()
+    assert "'=HYPERLINK" in text
+    assert not re.search(r"(^|,)[=+@-]", text, re.M)
+
+
+# Content that is allowed, though it looks hostile: it must be shown as text.
+SHOWN_AS_TEXT = {
+    A: good(title="title: 'Fish & chips \"quoted\" < /script> it''s fine'",
+            summary="summary: 'A summary with < img src=x onerror=window.__pwned=1> and &lt;script&gt; in it.'")
+    + "\n<!-- An editor's note, never shown. -->\n\n"
+    "`<script>window.__pwned=1</script>`\n\n"
+    "```html\n<img src=x onerror=\"window.__pwned=1\">\n```\n\n"
+    "&lt;script&gt;window.__pwned=1&lt;/script&gt;\n\n"
+    "[A link with a query](https://example.org/?q=%3Cscript%3E)\n",
+}
+
+
+@pytest.fixture(scope="module")
+def shown_as_text(tmp_path_factory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("hostile"), content=SHOWN_AS_TEXT)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_no_policy_allows_inline_or_content_scripts(shown_as_text):
+    for page in shown_as_text.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        policies = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+        assert len(policies) == 1, page
+        script_src = re.search(r"script-src ([^;]+)", policies[0]).group(1)
+        assert script_src == "'self'", (page, script_src)
+    assert "Content-Security-Policy" in (shown_as_text / "404.html").read_text()
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_hostile_looking_content_runs_nothing_and_requests_nothing(browser, shown_as_text, where):
+    url = (serve(shown_as_text) + "at-a-glance/case/") if where == "http" else \
+        (shown_as_text / "at-a-glance" / "case" / "index.html").as_uri()
+    context = browser.new_context()
+    outside, dialogs = [], []
+
+    def guard(route):
+        request = route.request.url
+        inside = request.startswith(url.split("at-a-glance")[0]) or request.startswith("data:")
+        if not inside:
+            outside.append(request)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == [] and outside == []
+    assert page.inner_text("h1") == "Fish & chips \"quoted\" < /script> it's fine"
+    assert "<script>window.__pwned=1</script>" in page.inner_text("article")
+    assert page.title().startswith("Fish & chips")
+    context.close()
