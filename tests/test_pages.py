@@ -369,6 +369,24 @@ def test_a_feed_for_every_type_function_programme_and_topic(basic_site):
     assert root.find(f"{ATOM}link[@rel='alternate']").get("href") == SITE_URL + "topics/housing/"
 
 
+def test_feed_readers_read_every_feed_cleanly(basic_site):
+    """feedparser, as many feed readers use: no feed is malformed, every
+    entry links to a page that exists, and change notes come through."""
+    import feedparser
+    feeds = [basic_site / "feed.xml", *sorted((basic_site / "feeds").rglob("*.xml"))]
+    assert len(feeds) > 30
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10" and parsed.feed.title
+        for entry in parsed.entries:
+            assert entry.link.startswith(SITE_URL), entry.link
+            assert (basic_site / entry.link[len(SITE_URL):] / "index.html").is_file(), entry.link
+    beta = next(e for e in feedparser.parse(basic_site / "feed.xml").entries if e.title.startswith("Beta"))
+    assert beta.summary.startswith("Updated 1 March 2026: Added the table of results.")
+    assert "<li>20 February 2026: Corrected a figure in the method.</li>" in beta.content[0].value
+
+
 @pytest.mark.parametrize("path, feed", [("topics/housing/", "feeds/topics/housing.xml"),
                                         ("programmes/unpaid-carers/", "feeds/programmes/unpaid-carers.xml"),
                                         ("functions/curate/", "feeds/functions/curate.xml"),
