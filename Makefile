@@ -58,8 +58,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Offline-bundle tests need npm's iframe-worker; without npm they are
-# skipped locally with a reason, and fail in CI (.ci/run installs npm).
+# Offline-bundle tests need npm's iframe-worker, and the checker tests npm's
+# ical.js and vnu-jar (the Nu Html Checker, run with Java); without npm they
+# are skipped locally with a reason, and fail in CI (.ci/run installs npm
+# and a JRE).
 NPM := $(shell command -v npm 2>/dev/null)
 
 ## test: run every test

@@ -1,14 +1,19 @@
 """Macros for the hand-written pages in docs/ that opt in with
 `render_macros: true` (resources never do: the validator refuses it).
 
-Usage in a page: {{ newest_resources(6) }}, {{ upcoming_webinars(3) }},
-{{ resource_count() }}, {{ function_cards() }}.
+Usage in a page: {{ newest_resources(4) }}, {{ upcoming_webinars(3) }},
+{{ resource_count() }}, {{ browse() }}, {{ function_cards() }},
+{{ calendar_links() }}, {{ term_link("programmes", "focus-on-frailty") }}.
 """
 import os
 import sys
 
+from markupsafe import escape
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from resource_library import build_state  # noqa: E402
+from resource_library.render import term_src  # noqa: E402
+from resource_library.urls import relative  # noqa: E402
 
 
 def define_env(env):
@@ -16,8 +21,9 @@ def define_env(env):
         return env.page.file.src_uri
 
     @env.macro
-    def newest_resources(count: int = 6) -> str:
-        return build_state.renderer.cards(build_state.library.listed[:count], here(), heading_level=3)
+    def newest_resources(count: int = 4) -> str:
+        """Newest by publication date; upcoming webinars have their own list."""
+        return build_state.renderer.cards(build_state.renderer.newest(count), here(), heading_level=3)
 
     @env.macro
     def upcoming_webinars(count: int = 3) -> str:
@@ -32,5 +38,24 @@ def define_env(env):
         return len([r for r in listed if not type_slug or r.type == type_slug])
 
     @env.macro
+    def browse() -> str:
+        return build_state.renderer.browse(here())
+
+    @env.macro
     def function_cards() -> str:
         return build_state.renderer.render("function_cards.html", here())
+
+    @env.macro
+    def calendar_links() -> str:
+        return build_state.renderer.calendar_links(here())
+
+    @env.macro
+    def term_link(kind: str, slug: str, text: str = "") -> str:
+        """A link to a term's page, or its name alone while it has no
+        resources (its page is not built until then)."""
+        renderer = build_state.renderer
+        name = text or renderer.vocabulary.terms(kind)[slug].name
+        if not build_state.library.with_term(kind, slug):
+            return f"{escape(name)} (no resources yet)"
+        href = relative(renderer.url(term_src(kind, slug)), renderer.url(here()))
+        return f'<a href="{escape(href)}">{escape(name)}</a>'

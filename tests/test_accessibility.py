@@ -18,26 +18,66 @@ PAGE_KINDS = {
     "programme index": "programmes/", "programme page": "programmes/unpaid-carers/",
     "topic index": "topics/", "topic page": "topics/needs-assessment/", "function index": "functions/",
     "function page": "functions/curate/", "finder": "finder/", "accessibility statement": "accessibility/",
-    "about": "about/",
+    "about": "about/", "privacy": "privacy/", "contribute": "contribute/",
 }
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def axe_report(page, kind: str, path: str, label: str) -> str:
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    return f"--- {kind} ({path}), {label}:\n{results.generate_report()}" if results.violations_count else ""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
 @pytest.mark.parametrize("scheme, material_scheme", [("light", "default"), ("dark", "slate")])
-def test_axe_finds_no_violations_on_any_kind_of_page(browser, basic_url, scheme, material_scheme):
-    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+def test_axe_finds_no_violations_on_any_kind_of_page(browser, basic_url, scheme, material_scheme, width):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
     page = context.new_page()
-    axe = Axe()
     report = []
     for kind, path in PAGE_KINDS.items():
         page.goto(basic_url + path)
         if path == "finder/":
             page.wait_for_selector("html[data-finder-ready]")
         assert page.get_attribute("body", "data-md-color-scheme") == material_scheme
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-        if results.violations_count:
-            report.append(f"--- {kind} ({path}), {scheme}:\n{results.generate_report()}")
+        report.append(axe_report(page, kind, path, f"{scheme}, {width} px"))
     context.close()
+    report = [r for r in report if r]
+    assert report == [], "\n".join(report)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_with_the_phone_menu_opened_by_keyboard(browser, basic_url, scheme):
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    report = []
+    for kind in ("home", "at-a-glance resource", "upcoming webinar", "topic page"):
+        path = PAGE_KINDS[kind]
+        page.goto(basic_url + path)
+        page.focus('.md-header [aria-label="Menu"]')
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)  # the drawer slides in
+        assert page.is_checked("#__drawer")
+        assert page.locator(".md-sidebar--primary .md-nav__link").first.is_visible()
+        report.append(axe_report(page, kind, path, f"{scheme}, menu open"))
+    context.close()
+    report = [r for r in report if r]
+    assert report == [], "\n".join(report)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_on_the_page_not_found(browser, basic_site, scheme):
+    """Served as GitHub Pages serves it, under the site's path, at a missing address."""
+    from test_pages import SITE_URL, serve_like_github_pages
+    from urllib.parse import urlsplit
+    base = serve_like_github_pages(basic_site, urlsplit(SITE_URL).path)
+    report = []
+    for width in (1280, 390):
+        context = browser.new_context(color_scheme=scheme, viewport={"width": width, "height": 900})
+        page = context.new_page()
+        assert page.goto(base + "no/such/page/").status == 404
+        report.append(axe_report(page, "page not found", "no/such/page/", f"{scheme}, {width} px"))
+        context.close()
+    report = [r for r in report if r]
     assert report == [], "\n".join(report)
 
 

@@ -139,7 +139,7 @@ def test_resource_page_links_to_its_terms_and_back(basic_site):
     # Header facts a reader needs to trust the page, and the example notice.
     assert "10 January 2026" in html and "Test team" in html and "Example content." in html
     # Related resources rank by shared programmes and topics.
-    related = html.split('id="related-resources"')[1]
+    related = html.split('id="lib--related"')[1]
     assert "Beta deeper dive on frailty" in related
 
 

@@ -8,42 +8,63 @@ would give every file the same date.
 from __future__ import annotations
 
 import json
-from datetime import datetime, time, timezone
-from pathlib import Path
+from datetime import datetime, time, timedelta, timezone
+from html import escape
 from urllib.parse import urljoin
 
 from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
-from .dates import LONDON
+from .dates import long_date
 from .load import Library, Resource
 from .urls import page_url
 
 FEED_PATH = "feed.xml"
 CALENDAR_PATH = "webinars/webinars.ics"
 FEED_SIZE = 50
+TEAM = "Strategic Planning for Redesign team, Healthcare Improvement Scotland"
+CONTACT = "his.strategicplanning@nhs.scot"
+FEED_KINDS = ("types", "functions", "programmes", "topics")
+FEED_NOUNS = {"types": "", "functions": "function", "programmes": "programme", "topics": "topic"}
 
 
 def absolute(site_url: str, src_uri: str) -> str:
     return urljoin(site_url, page_url(src_uri, True))
 
 
+def feed_path(kind: str, slug: str) -> str:
+    """Where the Atom feed of one type, function, programme or topic lives."""
+    return f"feeds/{kind}/{slug}.xml"
+
+
 def _midday(value) -> datetime:
     return datetime.combine(value, time(12), tzinfo=timezone.utc)
 
 
-def atom_feed(library: Library, site_url: str, site_name: str) -> bytes:
-    newest = sorted(library.listed, key=lambda r: (r.changed, r.published, r.src_uri), reverse=True)[:FEED_SIZE]
+def entry_html(r: Resource) -> str:
+    """An entry's content: the summary, then what changed, newest first."""
+    parts = [f"<p>{escape(r.meta['summary'])}</p>"]
+    if r.changes:
+        items = "".join(f"<li>{long_date(day)}: {escape(note)}</li>" for day, note in r.changes)
+        parts.append(f"<p>Updates to this resource:</p><ul>{items}</ul>")
+    return "".join(parts)
+
+
+def atom_feed(library: Library, site_url: str, title: str, path: str = FEED_PATH,
+              resources: list[Resource] | None = None, alternate: str = "") -> bytes:
+    """An Atom feed of resources (the whole library by default), newest
+    change first. Each entry says what changed, from `changes:`."""
+    pool = library.listed if resources is None else resources
+    newest = sorted(pool, key=lambda r: (r.changed, r.published, r.src_uri), reverse=True)[:FEED_SIZE]
     feed = FeedGenerator()
-    feed.id(urljoin(site_url, FEED_PATH))
-    feed.title(f"{site_name}: new and updated resources")
+    feed.id(urljoin(site_url, path))
+    feed.title(title)
     feed.subtitle("At a Glance briefings, Deeper Dives and webinars from the Strategic Planning for Redesign "
                   "team, Healthcare Improvement Scotland.")
-    feed.link(href=site_url, rel="alternate")
-    feed.link(href=urljoin(site_url, FEED_PATH), rel="self")
+    feed.link(href=urljoin(site_url, alternate) if alternate else site_url, rel="alternate")
+    feed.link(href=urljoin(site_url, path), rel="self")
     feed.language("en-GB")
-    feed.author({"name": "Strategic Planning for Redesign team, Healthcare Improvement Scotland",
-                 "email": "his.strategicplanning@nhs.scot"})
+    feed.author({"name": TEAM, "email": CONTACT})
     feed.updated(_midday(newest[0].changed) if newest else _midday(library.now.date()))
     # feedgen adds entries to the front: add oldest first for a newest-first feed.
     for r in reversed(newest):
@@ -52,13 +73,58 @@ def atom_feed(library: Library, site_url: str, site_name: str) -> bytes:
         entry.id(url)
         entry.title(r.title)
         entry.link(href=url)
-        entry.summary(r.meta["summary"])
+        latest = r.changes[0] if r.changes else None
+        entry.summary(f"Updated {long_date(latest[0])}: {latest[1]} {r.meta['summary']}" if latest
+                      else r.meta["summary"])
+        entry.content(entry_html(r), type="html")
         entry.published(_midday(r.published))
         entry.updated(_midday(r.changed))
         entry.category(term=r.type, label=library.vocabulary.types[r.type].name)
         for topic in r.topics:
             entry.category(term=topic, label=library.vocabulary.topics[topic].name)
     return feed.atom_str(pretty=True)
+
+
+def term_feeds(library: Library, site_url: str, site_name: str) -> dict[str, bytes]:
+    """A feed for every type, function, programme and topic, even one with
+    no resources yet: a reader can subscribe before the first arrives."""
+    from .render import term_src  # render imports this module
+    outputs = {}
+    vocab = library.vocabulary
+    for kind in FEED_KINDS:
+        for slug, term in vocab.terms(kind).items():
+            if kind == "types":
+                resources, name = library.of_type(slug), term.plural
+            else:
+                resources, name = library.with_term(kind, slug), f"{term.name} ({FEED_NOUNS[kind]})"
+            path = feed_path(kind, slug)
+            outputs[path] = atom_feed(library, site_url, f"{site_name}: {name}", path, resources,
+                                      page_url(term_src(kind, slug), True))
+    return outputs
+
+
+def london_timezone() -> Timezone:
+    """Europe/London as a VTIMEZONE with one RRULE per change, as Outlook
+    and Google write it. icalendar's own add_missing_timezones() lists every
+    change as a comma-separated RDATE, which ical.js and vobject read only
+    the first value of: winter events came out an hour early there.
+
+    These are the rules in force since 1996 (last Sunday of March and of
+    October, at 01:00 UTC); a test checks them against the tz database."""
+    zone = Timezone()
+    zone.add("tzid", "Europe/London")
+    zone.add("x-lic-location", "Europe/London")
+    for part, name, offset_from, offset_to, start, month in (
+            (TimezoneDaylight, "BST", 0, 1, datetime(1996, 3, 31, 1), 3),
+            (TimezoneStandard, "GMT", 1, 0, datetime(1996, 10, 27, 2), 10)):
+        piece = part()
+        piece.add("tzname", name)
+        piece.add("tzoffsetfrom", timedelta(hours=offset_from))
+        piece.add("tzoffsetto", timedelta(hours=offset_to))
+        piece.add("dtstart", start)
+        piece.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1su"})
+        zone.add_component(piece)
+    return zone
 
 
 def _event(r: Resource, site_url: str, stamp: datetime) -> Event:
@@ -80,11 +146,15 @@ def calendar(resources: list[Resource], site_url: str, stamp: datetime, name: st
     cal = Calendar()
     cal.add("prodid", "-//Healthcare Improvement Scotland//Strategic Planning Resource Library//EN")
     cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/London")
+    # Clients that subscribe (webcal://) check back about daily.
+    cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "P1D")
+    cal.add_component(london_timezone())
     for r in resources:
         cal.add_component(_event(r, site_url, stamp))
-    cal.add_missing_timezones()  # a VTIMEZONE for Europe/London, as clients expect
     return cal.to_ical()
 
 
@@ -92,21 +162,43 @@ def ics_path(r: Resource) -> str:
     return f"{r.type}/{r.slug}.ics"
 
 
+def webcal_url(site_url: str) -> str:
+    """The hosted calendar as a webcal:// address, which calendar apps
+    subscribe to (and keep up to date) rather than import once."""
+    if not site_url.startswith(("https://", "http://")):
+        return ""
+    return "webcal://" + urljoin(site_url, CALENDAR_PATH).split("://", 1)[1]
+
+
 def build_feeds(library: Library, site_url: str, site_name: str) -> dict[str, bytes]:
-    """The feed and the calendars, as {path in the site: bytes}."""
+    """The feeds and the calendars, as {path in the site: bytes}."""
     stamp = library.now.replace(microsecond=0)
     webinars = sorted((r for r in library.listed if r.type == "webinars"), key=lambda r: r.starts)
-    outputs = {FEED_PATH: atom_feed(library, site_url, site_name),
+    outputs = {FEED_PATH: atom_feed(library, site_url, f"{site_name}: new and updated resources"),
                CALENDAR_PATH: calendar(webinars, site_url, stamp, f"{site_name}: webinars")}
+    outputs.update(term_feeds(library, site_url, site_name))
     for r in library.upcoming():
         outputs[ics_path(r)] = calendar([r], site_url, stamp, r.title)
     return outputs
 
 
+SOCIAL_IMAGE = "assets/social-card.png"  # 1200 x 630, made for the library (see docs/assets/)
+
+
+def organisation(site_url: str) -> dict:
+    """Who writes, runs and publishes everything here: the team, within HIS.
+    Speakers' and owners' entries name roles, not people, so they are not
+    given to search engines as Person."""
+    return {"@type": "Organization", "name": TEAM, "email": CONTACT, "url": site_url or None,
+            "parentOrganization": {"@type": "Organization", "name": "Healthcare Improvement Scotland"}}
+
+
 def json_ld(r: Resource, library: Library, site_url: str) -> str:
     """schema.org Article, or Event for a webinar, safe to put in a <script>."""
     url = absolute(site_url, r.src_uri)
+    team = {k: v for k, v in organisation(site_url).items() if v is not None}
     publisher = {"@type": "Organization", "name": "Healthcare Improvement Scotland"}
+    image = urljoin(site_url, SOCIAL_IMAGE)
     if r.type == "webinars":
         data = {
             "@context": "https://schema.org", "@type": "Event", "name": r.title, "description": r.meta["summary"],
@@ -114,15 +206,17 @@ def json_ld(r: Resource, library: Library, site_url: str) -> str:
             "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
             "eventStatus": "https://schema.org/EventScheduled",
             "location": {"@type": "VirtualLocation", "url": r.meta.get("registration_url") or url},
-            "organizer": publisher,
-            "performer": [{"@type": "Person", "name": s["name"]} for s in r.meta["speakers"]],
+            "organizer": team, "image": [image], "isAccessibleForFree": True,
         }
+        if r.meta.get("registration_url") and r.is_upcoming(library.now):
+            data["offers"] = {"@type": "Offer", "url": r.meta["registration_url"], "price": 0,
+                              "priceCurrency": "GBP", "availability": "https://schema.org/InStock"}
     else:
         data = {
             "@context": "https://schema.org", "@type": "Article", "headline": r.title,
-            "description": r.meta["summary"], "url": url, "mainEntityOfPage": url,
+            "description": r.meta["summary"], "url": url, "mainEntityOfPage": url, "image": [image],
             "datePublished": r.published.isoformat(), "dateModified": r.changed.isoformat(),
-            "author": {"@type": "Organization", "name": r.meta["owner"]}, "publisher": publisher,
+            "author": team, "publisher": publisher,
             "about": [library.vocabulary.topics[t].name for t in r.topics],
         }
     return json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")

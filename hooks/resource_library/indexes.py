@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import yaml
 
-from .feeds import CALENDAR_PATH
+from .feeds import CALENDAR_PATH, feed_path, webcal_url
 from .load import TYPES
 from .render import Renderer, plain, term_src
 from .vocabulary import Vocabulary
@@ -52,10 +52,12 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
     for type_slug in TYPES:
         term = vocab.types[type_slug]
         src = f"{type_slug}/index.md"
+        feed = feed_path("types", type_slug)
         context = dict(term=term, type_slug=type_slug, calendar=CALENDAR_PATH, resources=library.of_type(type_slug),
-                       upcoming=library.upcoming(), past=library.past_webinars())
+                       upcoming=library.upcoming(), past=library.past_webinars(), feed=feed,
+                       webcal=webcal_url(renderer.site_url))
         pages[src] = page(term.plural, term.description, renderer.render("type_listing.html", src, **context),
-                          **NOT_IN_HEADER_SEARCH)
+                          feed=feed, feed_title=f"New and updated {term.plural}", **NOT_IN_HEADER_SEARCH)
     for kind in TERM_KINDS:
         terms = vocab.terms(kind)
         counts = {slug: len(library.with_term(kind, slug)) for slug in terms}
@@ -65,12 +67,16 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
                           renderer.render("term_index.html", src, kind=kind, terms=terms, counts=counts, used=used,
                                           title=INDEX_TITLES[kind], description=INDEX_DESCRIPTIONS[kind]))
         for slug, term in terms.items():
-            src = term_src(kind, slug)
             resources = library.with_term(kind, slug)
+            if not resources:
+                continue  # an empty page helps nobody: not built, not linked, not in the sitemap
+            src = term_src(kind, slug)
             by_type = {t: [r for r in resources if r.type == t] for t in TYPES}
+            feed = feed_path(kind, slug)
             pages[src] = page(term.name, term.description,
                               renderer.render("term_page.html", src, kind=kind, term=term, resources=resources,
-                                              by_type=by_type, grouped=(kind == "programmes")),
+                                              by_type=by_type, grouped=(kind == "programmes"), feed=feed),
+                              feed=feed, feed_title=f"New and updated resources: {term.name}",
                               **NOT_IN_HEADER_SEARCH)
     a_to_z = sorted(library.listed, key=lambda r: r.title.lower())
     pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "

@@ -79,6 +79,11 @@ class Resource:
         return self.date("updated") or self.published
 
     @property
+    def changes(self) -> list[tuple[date, str]]:
+        """The `changes:` notes, newest first, as (date, note)."""
+        return [(date.fromisoformat(str(c["date"])), c["note"]) for c in self.meta.get("changes") or []]
+
+    @property
     def starts(self) -> datetime | None:
         value = self.meta.get("starts")
         return datetime.fromisoformat(value).replace(tzinfo=LONDON) if value else None

@@ -7,17 +7,22 @@ relative to the page here rather than by MkDocs.
 """
 from __future__ import annotations
 
+import functools
+import logging
 import re
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
+from urllib.parse import quote, urljoin
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import dates, files
-from .feeds import CALENDAR_PATH, ics_path
-from .load import Library, Resource
+from .feeds import CALENDAR_PATH, CONTACT, FEED_PATH, feed_path, ics_path, webcal_url
+from .load import TYPES, Library, Resource
 from .related import related
 from .urls import page_url, relative
+
+log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 TEMPLATES = Path(__file__).parent / "templates"
 TERM_FOLDERS = {"functions": "functions", "programmes": "programmes", "topics": "topics"}
@@ -34,6 +39,44 @@ def human_size(size: int) -> str:
 file_format = files.file_format
 
 
+@functools.lru_cache(maxsize=None)
+def pdf_pages(path: Path, size: int, mtime: float) -> int | None:
+    """Pages in a PDF, read with pypdf; None if it cannot be read (the page
+    then shows format and size only). Size and mtime key the cache."""
+    from pypdf import PdfReader  # only pages with PDFs pay for the import
+    try:
+        return len(PdfReader(str(path)).pages)
+    except Exception as error:  # a damaged PDF must not stop the build
+        log.info("could not count the pages of %s: %s", path, error)
+        return None
+
+
+def file_facts(path: Path) -> dict:
+    """Format, size and, for a PDF, page count: what a reader needs before
+    downloading. `description` reads "PDF, 245 KB, 12 pages"."""
+    facts = {"format": file_format(path.name), "size": "", "pages": None}
+    if path.is_file():
+        stat = path.stat()
+        facts["size"] = human_size(stat.st_size)
+        if path.suffix.lower() == ".pdf":
+            facts["pages"] = pdf_pages(path, stat.st_size, stat.st_mtime)
+    pages = facts["pages"]
+    facts["description"] = ", ".join(
+        [facts["format"]] + ([facts["size"]] if facts["size"] else [])
+        + ([f"{pages} page" + ("" if pages == 1 else "s")] if pages else []))
+    return facts
+
+
+def accessible_format_mailto(resource_title: str, item: str, url: str) -> str:
+    """A mailto link asking for another format of one file, with the
+    resource named, so the request arrives with what the team needs."""
+    subject = f"Accessible format request: {resource_title}"
+    body = (f"Please send me {item} from \"{resource_title}\" ({url}) in another format.\n\n"
+            "The format I need (for example large print, audio, braille, an accessible PDF or Word):\n\n"
+            "Assistive technology I use, if any:\n")
+    return f"mailto:{CONTACT}?subject={quote(subject)}&body={quote(body)}"
+
+
 class Renderer:
     def __init__(self, library: Library, use_directory_urls: bool = True, site_url: str = ""):
         self.library = library
@@ -46,7 +89,8 @@ class Renderer:
         self.env.filters["long_datetime"] = dates.long_datetime
         self.env.globals.update(vocab=self.vocabulary, library=library, now=library.now,
                                 human_size=human_size, file_format=file_format,
-                                term_src=term_src)
+                                term_src=term_src, feed_path=feed_path, contact=CONTACT,
+                                time_range=dates.time_range)
 
     def url(self, src_uri: str) -> str:
         return page_url(src_uri, self.use_directory_urls)
@@ -68,24 +112,61 @@ class Renderer:
         return "\n".join(line for line in html.splitlines() if line.strip())
 
     # Fragments -----------------------------------------------------------
+    def page_address(self, src_uri: str) -> str:
+        """The page's hosted address, for emails about it."""
+        return urljoin(self.site_url, page_url(src_uri, True)) if self.site_url else page_url(src_uri, True)
+
+    def file_link(self, resource: Resource, label: str, what: str, value: str) -> dict:
+        """A download, slides or a transcript: a file beside the resource or
+        an https link elsewhere, with what a reader needs to know first."""
+        external = value.startswith("https:")
+        facts = {"format": "", "size": "", "pages": None, "description": ""} if external else \
+            file_facts(resource.abs_path.parent / value)
+        return {"label": label, "src": value if external else f"{resource.type}/{value}", "external": external,
+                "description": facts["description"],
+                "request": accessible_format_mailto(resource.title, what, self.page_address(resource.src_uri))}
+
     def resource_header(self, resource: Resource) -> str:
-        downloads = []
-        for item in resource.meta.get("downloads") or []:
-            path = resource.abs_path.parent / item["file"]
-            downloads.append({"label": item["label"], "src": f"{resource.type}/{item['file']}",
-                              "format": file_format(item["file"]),
-                              "size": human_size(path.stat().st_size) if path.is_file() else ""})
+        downloads = [self.file_link(resource, item["label"], f"the file \"{item['label']}\"", item["file"])
+                     for item in resource.meta.get("downloads") or []]
+        slides = transcript = None
+        if resource.meta.get("slides"):
+            slides = self.file_link(resource, "Slides", "the slides", resource.meta["slides"])
+        if resource.meta.get("transcript"):
+            transcript = self.file_link(resource, "Transcript", "the transcript", resource.meta["transcript"])
         replaced_by = self.library.by_key.get(resource.meta.get("replaced_by", ""))
         return self.render("resource_header.html", resource.src_uri, r=resource, downloads=downloads,
-                           ics=ics_path(resource), calendar=CALENDAR_PATH,
+                           slides=slides, transcript=transcript, ics=ics_path(resource),
                            replaced_by=replaced_by, upcoming=resource.is_upcoming(self.library.now))
 
     def resource_footer(self, resource: Resource) -> str:
         return self.render("resource_footer.html", resource.src_uri, r=resource,
                            related=related(resource, self.library))
 
+    def calendar_links(self, page_src: str) -> str:
+        """Subscribe (webcal://, kept up to date) or download the calendar."""
+        return self.render("calendar_links.html", page_src, calendar=CALENDAR_PATH,
+                           webcal=webcal_url(self.site_url))
+
     def cards(self, resources: list[Resource], page_src: str, heading_level: int = 2) -> str:
         return self.render("cards.html", page_src, resources=resources, level=heading_level)
+
+    def newest(self, count: int) -> list[Resource]:
+        """Newest by publication date, leaving out upcoming webinars, which
+        the home page lists once, in their own section."""
+        upcoming = {id(r) for r in self.library.upcoming()}
+        return [r for r in self.library.listed if id(r) not in upcoming][:count]
+
+    def browse(self, page_src: str) -> str:
+        """Ways in that readers use: by type, by topic, by programme. Only
+        terms with resources are linked: an empty page helps nobody."""
+        library = self.library
+        topics = sorted(((t, len(library.with_term("topics", s))) for s, t in self.vocabulary.topics.items()),
+                        key=lambda pair: (-pair[1], pair[0].name.lower()))
+        programmes = [(t, len(library.with_term("programmes", s))) for s, t in self.vocabulary.programmes.items()]
+        return self.render("browse.html", page_src, types=TYPES,
+                           topics=[(t, n) for t, n in topics if n][:8],
+                           programmes=[(t, n) for t, n in programmes if n])
 
 
 def term_src(kind: str, slug: str) -> str:

@@ -32,6 +32,7 @@ def template(schema: dict, type_slug: str, title: str, today) -> str:
     }
     optional_examples = {
         "updated": today.isoformat(),
+        "changes": f"\n#   - date: {today.isoformat()}\n#     note: What changed, in one line a reader understands",
         "withdrawn_reason": '"One sentence on why it was withdrawn"',
         "replaced_by": "at-a-glance/some-slug",
         "downloads": "\n#   - file: files/some-file.pdf\n#     label: What the file is",

@@ -254,6 +254,7 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
 
     check_vocabulary(parsed, schema, vocabulary)
     check_dates(parsed, schema, now)
+    check_changes(parsed, now)
     check_strings(parsed, schema, content_files, type_slug)
 
 
@@ -338,6 +339,71 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
         elif (due - today).days <= REVIEW_DUE_DAYS:
             parsed.problem(pos.line, pos.col, "review-due", f"a review is due on {due.isoformat()}",
                            "Let the owner know the review is coming up.", severity="warning")
+
+
+def check_changes(parsed: ParsedFile, now: datetime) -> None:
+    """`changes:`: real dates, newest first, none before `published` or
+    after the build, one line each, and the newest one is `updated`.
+    (The schema has already checked the shape: a list of date and note.)"""
+    data = parsed.data
+    entries = data.get("changes")
+    if not isinstance(entries, list):
+        return
+    days: list[tuple[int, date]] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            continue
+        value, pos = entry.get("date"), parsed.at(("changes", index, "date"))
+        if isinstance(value, str) and PLACEHOLDER in value or value is None:
+            continue
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            parsed.problem(pos.line, pos.col, "bad-date", f"`changes.{index}.date` must be a date as YYYY-MM-DD, "
+                           f"not `{pos.text or value}`", "For example - date: 2027-03-05")
+            continue
+        try:
+            days.append((index, date.fromisoformat(value)))
+        except ValueError as error:
+            parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a real date ({error})",
+                           "Check the month (01-12) and the day.")
+        note = entry.get("note")
+        if isinstance(note, str) and ("\n" in note.strip() or "\r" in note):
+            npos = parsed.at(("changes", index, "note"))
+            parsed.problem(npos.line, npos.col, "change-note", f"`changes.{index}.note` runs over more than one line",
+                           "Keep each note to one line; say what changed for readers, not how.")
+    for (before_index, before), (index, day) in zip(days, days[1:]):
+        if day > before:
+            pos = parsed.at(("changes", index, "date"))
+            parsed.problem(pos.line, pos.col, "change-order",
+                           f"`changes` must be newest first, but {day.isoformat()} comes after {before.isoformat()}",
+                           "Put the newest change at the top of the list.")
+            break
+    published, updated = data.get("published"), data.get("updated")
+    try:
+        published = date.fromisoformat(published) if isinstance(published, str) else None
+        updated = date.fromisoformat(updated) if isinstance(updated, str) else None
+    except ValueError:
+        return  # reported by check_dates
+    for index, day in days:
+        pos = parsed.at(("changes", index, "date"))
+        if published and day < published:
+            parsed.problem(pos.line, pos.col, "change-dates",
+                           f"a change on {day.isoformat()} is before `published` ({published.isoformat()})",
+                           "A resource can only change after it was first published; check the date.")
+        elif day > now.date():
+            parsed.problem(pos.line, pos.col, "change-dates", f"a change on {day.isoformat()} is in the future",
+                           "Date a change on the day it is published.", severity="warning")
+    if days:
+        newest = max(day for _, day in days)
+        if updated is None:
+            pos = parsed.key_positions.get("changes")
+            parsed.problem(pos.line if pos else 1, pos.col if pos else 1, "change-dates",
+                           "`changes` is given but `updated` is not",
+                           f"Add updated: {newest.isoformat()} (the date of the newest change).")
+        elif updated != newest:
+            pos = parsed.at(("updated",))
+            parsed.problem(pos.line, pos.col, "change-dates",
+                           f"`updated` is {updated.isoformat()}, but the newest change is {newest.isoformat()}",
+                           f"Set updated: {newest.isoformat()}, or add a note for the change on {updated.isoformat()}.")
 
 
 def _add_years(value: date, years: int) -> date:
