@@ -15,13 +15,16 @@ ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
 export SOURCE_DATE_EPOCH
 endif
 
+# Every package is pinned with its hashes, and pip refuses anything else.
+PIP_INSTALL = $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps
+
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
 ## site: validate every resource and build site/ (atomically, with --strict)
@@ -79,11 +82,12 @@ check: validate site test
 clean:
 	rm -rf $(SITE_DIR) dist .pytest_cache report.csv
 
-## lock: re-pin requirements*.txt from requirements*.in in a fresh venv
+## lock: re-pin requirements*.txt, with hashes, from requirements*.in (pip-tools in a scratch venv)
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/pip install --quiet -r requirements.in
-	.lock-venv/bin/pip freeze --exclude-editable | sort > requirements.txt
-	.lock-venv/bin/pip install --quiet -r requirements-dev.in
-	.lock-venv/bin/pip freeze --exclude-editable | sort | comm -13 requirements.txt - > requirements-dev.txt
+	.lock-venv/bin/pip install --quiet pip-tools
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
+	  --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-header \
+	  --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in
 	rm -rf .lock-venv

@@ -173,7 +173,7 @@ def _sanitised(html: str, shown_path: str, first_line: int, source: str, editor:
             line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
                               if needle and needle.lower() in text.lower()), (0, 0))
             _render_problems.append(Problem(
-                shown_path, first_line + line, col + 1, "unsafe-html", f"the page's HTML has {what}, which is not allowed",
+                shown_path, first_line + line, col + 1, "unsafe-html", f"the page's HTML {what}: that is not allowed",
                 "Pages show text, links, images, lists and tables only; remove it. "
                 "To show HTML as an example, put it in `backticks`.",
                 lines[line] if line < len(lines) else ""))

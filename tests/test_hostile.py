@@ -53,6 +53,8 @@ REFUSED = [
     ("image from another site", {A: body("![tracker](https://tracker.example/pixel.png)")}, A, 18, "unsafe-html"),
     ("id that clobbers the theme's config", {A: body('<p id="__config">{"base": "https://evil.example"}</p>')},
      A, 18, "unsafe-html"),
+    ("id that clobbers the site's own section", {A: body('<p id="lib--related">Fake related list</p>')},
+     A, 18, "unsafe-html"),
     ("class that dresses content as a banner", {A: body('<div class="lib-banner lib-banner--withdrawn">x</div>')},
      A, 18, "unsafe-html"),
     # Front-matter values that slipped past the checks.

@@ -219,3 +219,14 @@ def test_templates_escape_front_matter_values():
     html = renderer.resource_header(alpha) + renderer.cards([alpha], "index.md")
     assert "<img" not in html and "<script>" not in html and "<b>" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;script&gt;" in html
+
+
+def test_the_repository_s_own_content_builds(tmp_path):
+    """What `make site` publishes: the starter library, through every check."""
+    project = make_project(tmp_path / "p")
+    for folder in ("at-a-glance", "deeper-dives", "webinars"):
+        shutil.rmtree(project / folder)
+        shutil.copytree(REPO / folder, project / folder)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr

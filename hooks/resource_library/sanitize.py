@@ -47,8 +47,9 @@ ADMONITIONS = {"admonition", "note", "abstract", "info", "tip", "success", "ques
 CLASSES = {"div": ADMONITIONS, "p": {"admonition-title"}, "a": {"headerlink"}}
 URL_SCHEMES = {"https", "http", "mailto", "tel"}
 # Ids the theme and the site's own templates use: content that took one
-# could hijack them (Material reads its configuration from #__config).
-RESERVED_ID_RE = re.compile(r"^(__|md-|lib-|finder-)|^(downloads|related-resources)$")
+# could hijack them (Material reads its configuration from #__config). The
+# site's own section ids start `lib--`, which Markdown's heading ids never do.
+RESERVED_ID_RE = re.compile(r"^(__|md-|lib--|finder-)")
 ID_RE = re.compile(r"^[A-Za-z][\w-]{0,80}$")
 TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][^\s/>]*)")
 # Fenced code blocks name their language as a class: ```python -> language-python.
@@ -113,7 +114,7 @@ class _Explainer(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag not in TAGS:
-            self.removed.append((f"the <{tag}> element", f"<{tag}"))
+            self.removed.append((f"has the <{tag}> element", f"<{tag}"))
             return
         allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
         for name, value in attrs:
@@ -124,13 +125,14 @@ class _Explainer(HTMLParser):
                 extra = {c for c in value.split() if not (tag == "code" and LANGUAGE_CLASS_RE.fullmatch(c))}
                 extra -= CLASSES.get(tag, set())
                 if extra:
-                    self.removed.append((f"the class `{' '.join(sorted(extra))}` on <{tag}>", sorted(extra)[0]))
+                    self.removed.append((f"has the class `{' '.join(sorted(extra))}` on <{tag}>", sorted(extra)[0]))
             elif name not in allowed:
-                self.removed.append((f"the `{name}` attribute on <{tag}>", name))
+                self.removed.append((f"has the `{name}` attribute on <{tag}>", name))
             elif name in ("href", "src") and urlsplit(value.strip()).scheme.lower() not in URL_SCHEMES | {""}:
-                self.removed.append((f"the `{urlsplit(value.strip()).scheme}:` link on <{tag}>", value[:20]))
+                self.removed.append((f"has a `{urlsplit(value.strip()).scheme}:` link on <{tag}>", value[:20]))
             elif _attribute_filter(tag, name, value) is None:
-                why = "an image from another website" if name == "src" else f"the id `{value}`, which the site reserves"
+                why = ("loads an image from another website (a request readers did not agree to)" if name == "src"
+                       else f"uses the id `{value}`, which the site keeps for its own use")
                 self.removed.append((why, value[:40]))
 
 
@@ -141,4 +143,4 @@ def explain(html: str, editor: bool = False) -> list[tuple[str, str]]:
     parser = _Explainer(editor)
     parser.feed(html)
     parser.close()
-    return parser.removed or [("markup the sanitiser does not allow", "<")]
+    return parser.removed or [("has markup the allow-list does not accept", "<")]
