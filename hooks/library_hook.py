@@ -72,7 +72,9 @@ def on_files(files: Files, config) -> Files:
     """
     root = project_root(config)
     try:
-        library, problems = check_project(root, config.docs_dir, include_drafts=_serving)
+        # Drafts: in `make serve`, and in a pull request's preview (`build --drafts`).
+        drafts = _serving or os.environ.get("RESOURCE_LIBRARY_DRAFTS") == "1"
+        library, problems = check_project(root, config.docs_dir, include_drafts=drafts)
     except VocabularyError as error:
         raise PluginError(str(error)) from None
     if problems:

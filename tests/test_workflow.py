@@ -23,6 +23,10 @@ def test_make_new_then_fill_placeholders_builds(tmp_path):
     assert 'title: "Planning for winter: what\'s next?"' in text
     # Every field has a guidance comment above it.
     assert text.count("\n# ") >= 18
+    # A half-finished file that is merged is not published, and the
+    # contributor is told how to publish it.
+    assert "\nstatus: draft\n" in text
+    assert "To publish it, set status: current" in result.stdout
     failed = build(project)
     assert failed.returncode != 0 and "[placeholder]" in failed.stderr
     filled = (text.replace('"TODO: one or two sentences on what this is and who it is for"',
@@ -31,7 +35,8 @@ def test_make_new_then_fill_placeholders_builds(tmp_path):
               .replace('"TODO: a role or team, not a personal email address"', "Test team")
               .replace('"TODO: YYYY-MM-DDTHH:MM"', '"2026-12-01T13:00"')
               .replace('"TODO: speaker name"', "A Speaker").replace('"TODO: role and organisation"', "A role")
-              .replace("https://TODO.example/register", "https://events.example.org/winter"))
+              .replace("https://TODO.example/register", "https://events.example.org/winter")
+              .replace("status: draft", "status: current"))
     body_start = filled.index("## TODO")
     filled = filled[:body_start] + "## About\n\nThe webinar covers winter planning.\n"
     path.write_text(filled)

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from . import dates
-from .problems import report
+from .problems import report, write_step_summary
 from .validate import check_project
 from .vocabulary import VocabularyError
 
@@ -23,14 +23,29 @@ def load(root: Path, include_drafts: bool = False):
     return check_project(root, root / "docs", include_drafts)
 
 
+def changed_files(root: Path, since: str) -> set[str] | None:
+    """Files changed since a commit (a pull request's base), from git; None
+    when git cannot say, and then no file is put first."""
+    result = subprocess.run(["git", "diff", "--name-only", "-z", since, "--"], cwd=root,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        print(f"Could not list the files changed since {since}: {result.stderr.strip()}", file=sys.stderr)
+        return None
+    return {name for name in result.stdout.split("\0") if name}
+
+
 def cmd_validate(args) -> int:
-    library, problems = load(Path(args.root))
+    root = Path(args.root)
+    library, problems = load(root)
+    changed = changed_files(root, args.changed_since) if args.changed_since else None
     if problems:
-        print(report(problems), file=sys.stderr)
+        print(report(problems, changed), file=sys.stderr)
     errors = [p for p in problems if p.is_error]
     if not errors:
         print(f"{len(library.resources)} resources checked: no problems"
               + (f" ({len(problems)} warning(s))" if problems else "") + ".")
+    # On GitHub Actions: the same problems, readable on the run's page.
+    write_step_summary(problems, len(library.resources), changed)
     return 1 if errors else 0
 
 
@@ -43,6 +58,8 @@ def cmd_build(args) -> int:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet" if args.quiet else "--clean",
                "--config-file", args.config_file, "--site-dir", str(staging)]
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if getattr(args, "drafts", False):
+        env["RESOURCE_LIBRARY_DRAFTS"] = "1"  # read by the hook
     if not env.get("SOURCE_DATE_EPOCH", "").strip():
         env.pop("SOURCE_DATE_EPOCH", None)  # MkDocs fails on an empty value
     result = subprocess.run(command, env=env)
@@ -80,13 +97,17 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="resource_library")
     parser.add_argument("--root", default=".", help="the project folder (with mkdocs.yml)")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check every resource")
+    validate = commands.add_parser("validate", help="check every resource")
+    validate.add_argument("--changed-since", metavar="COMMIT",
+                          help="list problems in files changed since this commit first (a pull request's base)")
     build = commands.add_parser("build", help="validate and build the site atomically")
     build.add_argument("--config-file", default="mkdocs.yml")
     build.add_argument("--site-dir", default="site")
     build.add_argument("--quiet", action="store_true")
+    build.add_argument("--drafts", action="store_true", help="include drafts, with their banner (a preview)")
     new = commands.add_parser("new", help="start a resource from the template")
-    new.add_argument("--type", required=True, choices=["at-a-glance", "deeper-dives", "webinars"])
+    # Checked by cmd_new, which lists the types in words rather than argparse's usage line.
+    new.add_argument("--type", required=True, help="at-a-glance, deeper-dives or webinars")
     new.add_argument("--title", required=True)
     rep = commands.add_parser("report", help="editorial report, printed and written as CSV")
     rep.add_argument("--csv", default="report.csv")

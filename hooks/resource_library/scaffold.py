@@ -8,8 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from . import dates
-from .load import suggest_slug
+from .load import TYPES, suggest_slug
 from .validate import PLACEHOLDER, Schema, load_schema
+from .vocabulary import closest, load_vocabulary
 
 
 def template(schema: dict, type_slug: str, title: str, today) -> str:
@@ -24,7 +25,8 @@ def template(schema: dict, type_slug: str, title: str, today) -> str:
         "last_reviewed": today.isoformat(),
         "next_review_due": (today + timedelta(days=365)).isoformat(),
         "owner": f'"{PLACEHOLDER}: a role or team, not a personal email address"',
-        "status": "current",
+        # A half-finished file that is merged must not be published.
+        "status": "draft",
         "starts": f'"{PLACEHOLDER}: YYYY-MM-DDTHH:MM"',
         "duration_minutes": "60",
         "speakers": f'\n  - name: "{PLACEHOLDER}: speaker name"\n    role: "{PLACEHOLDER}: role and organisation"',
@@ -58,8 +60,29 @@ def template(schema: dict, type_slug: str, title: str, today) -> str:
     return "\n".join(lines)
 
 
+def type_problem(value: str, root: Path) -> str | None:
+    """Why `TYPE=...` is not a type of resource, with the types there are."""
+    if value in TYPES:
+        return None
+    types = load_vocabulary(root / "vocabulary").types
+    guess = closest(suggest_slug(value), TYPES)
+    lines = [f"`{value}` is not a type of resource." + (f" Did you mean TYPE={guess}?" if guess else ""),
+             "The types are:"]
+    width = max(map(len, TYPES))
+    lines += [f"  TYPE={slug:<{width}}  {types[slug].name}: {types[slug].description}" for slug in TYPES]
+    lines.append('For example: make new TYPE=at-a-glance TITLE="Planning for winter pressures"')
+    return "\n".join(lines)
+
+
 def cmd_new(args) -> int:
     root = Path(args.root)
+    refused = type_problem(args.type, root)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
+    if not args.title.strip():
+        print('Give the resource a title, for example TITLE="Planning for winter pressures".', file=sys.stderr)
+        return 2
     slug = suggest_slug(args.title)
     path = root / args.type / f"{slug}.md"
     if path.exists():
@@ -68,5 +91,8 @@ def cmd_new(args) -> int:
     schema = load_schema(root / "schema" / "resource.schema.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(template(schema, args.type, args.title, dates.build_time().date()), encoding="utf-8")
-    print(f"Wrote {path.relative_to(root)}. Replace every {PLACEHOLDER}, then run `make serve` to preview it.")
+    print(f"Wrote {path.relative_to(root).as_posix()} as a draft (status: draft): `make serve` shows it, "
+          "and it is not published.\n"
+          f"Replace every {PLACEHOLDER}, then run `make serve` to preview it. "
+          "To publish it, set status: current and open a pull request.")
     return 0

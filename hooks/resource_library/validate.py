@@ -16,7 +16,9 @@ import jsonschema
 from . import dates, files, indexes, links
 from .frontmatter import ParsedFile, YamlDate
 from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
-from .problems import Problem
+from .problems import Problem, field_label
+from .suggestions import Catalogue, address_to_file, anchor_hint, catalogue, date_hint, file_hint, link_hint, \
+    relative_link, resource_key_hint
 from .docs_pages import check_docs, macro_pages
 from .vocabulary import Vocabulary, check_vocabulary_files, closest
 
@@ -86,6 +88,10 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     found = discover(root)
     problems: list[Problem] = list(found.problems)
     resources: list[Resource] = []
+    # Resources that exist but have errors of their own: links to them are
+    # right, and reporting them as broken would send contributors to fix
+    # the wrong file.
+    invalid: set[str] = set()
     for path in found.markdown:
         rel = path.relative_to(root)
         parsed = read_resource(root, path)
@@ -96,8 +102,10 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
         problems += parsed.problems
         if parsed.data is not None and not any(p.is_error for p in parsed.problems):
             resources.append(make_resource(root, path, parsed))
+        else:
+            invalid.add(rel.as_posix())
     library = Library(resources, vocabulary, now, include_drafts)
-    problems += check_across(library, root, docs_dir, found.other, generated or set())
+    problems += check_across(library, root, docs_dir, found.other, generated or set(), invalid)
     for resource in resources:
         resource.body_lines = []  # needed only for the checks above; no second copy of every body
     return library, problems
@@ -202,7 +210,7 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
             continue
         reported.add(path)
         pos = parsed.at(path)
-        name = "`" + ".".join(map(str, path)) + "`" if path else "front matter"
+        name = field_label(path) if path else "front matter"
         if error.validator == "type":
             expected = error.validator_value
             if expected == "array":
@@ -223,11 +231,17 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
             parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"{name} cannot be `{error.instance}`",
                            (f"Did you mean `{guess}`? " if guess else "") + f"Allowed: {allowed}.")
         elif error.validator == "required":
-            parsed.problem(pos.line, pos.col, "missing-field", f"{name}: {error.message}",
-                           "Each entry needs every field its description lists.")
+            missing = [f for f in error.validator_value if isinstance(error.instance, dict) and f not in error.instance]
+            parsed.problem(pos.line, pos.col, "missing-field",
+                           f"{name} has no " + " or ".join(f"`{f}`" for f in missing or error.validator_value),
+                           f"Each entry in {path[0] if path else 'it'} needs "
+                           + ", ".join(f"`{f}`" for f in error.validator_value) + ".")
         elif error.validator == "additionalProperties":
-            parsed.problem(pos.line, pos.col, "unknown-field", f"{name}: {error.message}",
-                           "Remove the unexpected field.")
+            extra = sorted(str(f) for f in error.instance if f not in error.schema.get("properties", {}))
+            allowed = ", ".join(f"`{f}`" for f in error.schema.get("properties", {}))
+            parsed.problem(pos.line, pos.col, "unknown-field",
+                           f"{name} has an unknown field " + ", ".join(f"`{f}`" for f in extra),
+                           f"Remove it, or correct its name; the fields here are {allowed}.")
         elif error.validator == "uniqueItems":
             parsed.problem(pos.line, pos.col, "bad-value", f"{name} lists the same value twice",
                            "List each value once.")
@@ -299,10 +313,11 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
         if isinstance(value, str) and PLACEHOLDER in value:
             continue  # reported once, as a placeholder
         example = "2027-03-05" if fmt == "date" else "\"2027-03-05T13:00\""
-        form = "YYYY-MM-DD" if fmt == "date" else "YYYY-MM-DDTHH:MM, in quotes"
+        form = "a date as YYYY-MM-DD" if fmt == "date" else "a date and time as YYYY-MM-DDTHH:MM, in quotes"
         if not isinstance(value, str) or not re.fullmatch(schema.resolve(field_schema)["pattern"].strip("^$"), value):
-            parsed.problem(pos.line, pos.col, "bad-date", f"`{key}` must be a date as {form}, not `{pos.text or value}`",
-                           f"For example {key}: {example}")
+            typed = pos.text or str(value)
+            parsed.problem(pos.line, pos.col, "bad-date", f"`{key}` must be {form}, not `{typed}`",
+                           date_hint(key, typed, fmt))
             continue
         try:
             dates[key] = date.fromisoformat(value) if fmt == "date" else datetime.fromisoformat(value)
@@ -357,8 +372,10 @@ def check_changes(parsed: ParsedFile, now: datetime) -> None:
         if isinstance(value, str) and PLACEHOLDER in value or value is None:
             continue
         if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            parsed.problem(pos.line, pos.col, "bad-date", f"`changes.{index}.date` must be a date as YYYY-MM-DD, "
-                           f"not `{pos.text or value}`", "For example - date: 2027-03-05")
+            parsed.problem(pos.line, pos.col, "bad-date",
+                           f"{field_label(('changes', index, 'date'))} must be a date as YYYY-MM-DD, "
+                           f"not `{pos.text or value}`", date_hint("date", pos.text or str(value), "date",
+                                                                       "- date: "))
             continue
         try:
             days.append((index, date.fromisoformat(value)))
@@ -368,7 +385,8 @@ def check_changes(parsed: ParsedFile, now: datetime) -> None:
         note = entry.get("note")
         if isinstance(note, str) and ("\n" in note.strip() or "\r" in note):
             npos = parsed.at(("changes", index, "note"))
-            parsed.problem(npos.line, npos.col, "change-note", f"`changes.{index}.note` runs over more than one line",
+            parsed.problem(npos.line, npos.col, "change-note",
+                           f"{field_label(('changes', index, 'note'))} runs over more than one line",
                            "Keep each note to one line; say what changed for readers, not how.")
     for (before_index, before), (index, day) in zip(days, days[1:]):
         if day > before:
@@ -416,22 +434,22 @@ def _add_years(value: date, years: int) -> date:
 def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], type_slug: str) -> None:
     for path, value in walk_strings(parsed.data):
         pos = parsed.at(path)
-        name = ".".join(map(str, path))
+        name = field_label(path)
         if JINJA_RE.search(value):
-            parsed.problem(pos.line, pos.col, "jinja", f"`{name}` contains a template delimiter ({{{{, {{% or {{#)",
+            parsed.problem(pos.line, pos.col, "jinja", f"{name} contains a template delimiter ({{{{, {{% or {{#)",
                            "Front matter is plain text; remove the braces or reword.")
         if SCRIPT_RE.search(value) or HANDLER_RE.search(value) or JS_URL_RE.search(value):
-            parsed.problem(pos.line, pos.col, "unsafe-html", f"`{name}` contains a script, an event handler or a javascript: URL",
+            parsed.problem(pos.line, pos.col, "unsafe-html", f"{name} contains a script, an event handler or a javascript: URL",
                            "Front matter is plain text; remove the HTML.")
         elif TAG_RE.search(value):
-            parsed.problem(pos.line, pos.col, "html-in-text", f"`{name}` contains HTML (`{TAG_RE.search(value).group()}`)",
+            parsed.problem(pos.line, pos.col, "html-in-text", f"{name} contains HTML (`{TAG_RE.search(value).group()}`)",
                            "Front matter is plain text and is shown exactly as typed: remove the tag, or write "
                            "'less than' instead of `<`.")
         if path and path[-1] in ONE_LINE_FIELDS and "\n" in value.strip():
-            parsed.problem(pos.line, pos.col, "bad-value", f"`{name}` runs over more than one line",
+            parsed.problem(pos.line, pos.col, "bad-value", f"{name} runs over more than one line",
                            f"Write {path[-1]} on one line, in quotes if it holds a colon.")
         if PLACEHOLDER in value:
-            parsed.problem(pos.line, pos.col, "placeholder", f"`{name}` still has the template's {PLACEHOLDER} placeholder",
+            parsed.problem(pos.line, pos.col, "placeholder", f"{name} still has the template's {PLACEHOLDER} placeholder",
                            "Replace the placeholder with the real value.")
         top = schema.fields.get(path[0], {}) if path else {}
         item_schema = top
@@ -446,21 +464,21 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
     resource that may be published. Records the file as asked for."""
     if links.is_external(value):
         if file_only:
-            parsed.problem(pos.line, pos.col, "link-scheme", f"`{name}` must be a file in this folder, not an address",
+            parsed.problem(pos.line, pos.col, "link-scheme", f"{name} must be a file in this folder, not an address",
                            "Put the file in files/ beside the resource and write its path, as in files/checklist.pdf.")
         elif not value.startswith("https://"):
-            parsed.problem(pos.line, pos.col, "link-scheme", f"`{name}` must be an https: link or a relative path",
+            parsed.problem(pos.line, pos.col, "link-scheme", f"{name} must be an https: link or a relative path",
                            "Use the https:// address, or a path to a file beside the resource.")
         return
     refused = files.path_problem(value)
     if refused:
-        parsed.problem(pos.line, pos.col, "file-path", f"`{name}` {refused}", "Downloads, slides and transcripts are "
+        parsed.problem(pos.line, pos.col, "file-path", f"{name} {refused}", "Downloads, slides and transcripts are "
                        "files in this type's folder, such as files/checklist.pdf, of a type readers can open.")
         return
     target = f"{type_slug}/{value}"
     if target not in content_files:
-        parsed.problem(pos.line, pos.col, "missing-file", f"`{name}` points to `{value}`, which does not exist",
-                       f"Add the file at {target}, or fix the path.")
+        parsed.problem(pos.line, pos.col, "missing-file", f"{name} points to `{value}`, which does not exist",
+                       file_hint(value, type_slug, content_files))
         return
     parsed.files.append(target)
 
@@ -530,8 +548,10 @@ def check_body(parsed: ParsedFile) -> None:
 
 
 def check_across(library: Library, root: Path, docs_dir, content_files: set[str],
-                 generated: set[str]) -> list[Problem]:
-    """Rules that need every file: duplicate slugs and URLs, links, replaced_by."""
+                 generated: set[str], invalid: set[str] = frozenset()) -> list[Problem]:
+    """Rules that need every file: duplicate slugs and URLs, links, replaced_by.
+    `invalid`: resources that exist but have errors of their own; links to
+    them are not reported, since the error is theirs."""
     problems: list[Problem] = []
     seen: dict[str, Resource] = {}
     for resource in sorted(library.resources, key=lambda r: r.src_uri):
@@ -554,24 +574,41 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
                                         f"docs/{clash} would be published at the same address",
                                         "Rename the resource or move the page in docs/."))
 
-    pages: dict[str, set[str] | None] = {src: None for src in generated}
-    pages.update(docs_pages)
-    pages.update({r.src_uri: r.anchors for r in library.pages})
+    pages = catalogue(library, docs_pages, generated, invalid)
     drafts = {r.src_uri for r in library.resources if r.status == "draft"}
     docs_files = set()
     if docs_dir and Path(docs_dir).is_dir():
         docs_files = {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*") if p.is_file()}
+    keys = {r.key: pages.described[r.src_uri] for r in library.resources}
+    keys.update({src[:-3]: pages.described[src] for src in invalid})
     for resource in library.resources:
-        problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts)
+        problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts,
+                                     invalid)
         replaced_by = resource.meta.get("replaced_by")
-        if replaced_by and replaced_by not in library.by_key:
-            problems.append(Problem(resource.src_uri, 1, 1, "broken-link",
+        if replaced_by and replaced_by not in library.by_key and f"{replaced_by}.md" not in invalid:
+            line, col, text = _key_position(resource, "replaced_by")
+            problems.append(Problem(resource.src_uri, line, col, "broken-link",
                                     f"`replaced_by` names {replaced_by}, which does not exist",
-                                    "Use type/slug of an existing resource, for example at-a-glance/some-slug."))
+                                    resource_key_hint(replaced_by, library, keys), text))
     return problems
 
 
-def check_body_links(resource: Resource, pages, content_files, docs_files, drafts, include_drafts) -> list[Problem]:
+def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
+    """Where a top-level field's value is, read again from the file: the
+    model keeps values, not positions, and this is needed only for errors."""
+    try:
+        lines = resource.abs_path.read_text(encoding="utf-8").splitlines()[: resource.body_line]
+    except OSError:
+        return 1, 1, ""
+    for number, line in enumerate(lines, start=1):
+        match = re.match(rf"{re.escape(key)}\s*:\s*", line)
+        if match:
+            return number, match.end() + 1, line
+    return 1, 1, ""
+
+
+def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
+                     invalid: set[str] = frozenset()) -> list[Problem]:
     problems = []
     lines = resource.body.split("\n")
     for link in links.find_links(resource.body, resource.body_lines or None):
@@ -584,20 +621,27 @@ def check_body_links(resource: Resource, pages, content_files, docs_files, draft
             problems.append(Problem(resource.src_uri, file_line, link.col, rule, message, hint, source_line))
 
         if link.target.startswith("/"):
-            report("broken-link", f"`{link.target}` is an absolute link",
-                   "Link relative to this file, for example ../topics/needs-assessment.md.")
+            target, anchor = links.resolve("", link.target.lstrip("/"))
+            meant = next((src for src in [target, *address_to_file(target)] if src in pages), None)
+            if meant:
+                written = relative_link(meant, resource.src_uri) + (f"#{anchor}" if anchor else "")
+                hint = f"Write it relative to this file: `{written}`"
+            else:
+                hint = "Link relative to this file, for example `../deeper-dives/some-slug.md`."
+            report("broken-link", f"`{link.target}` is an absolute link", hint)
             continue
         target, anchor = links.resolve(resource.src_uri, link.target)
         if target.endswith("/"):
             target += "index.md"
+        if target in invalid:
+            continue  # the resource exists; its own errors are reported in its own file
         if target in pages:
             if target in drafts and not include_drafts:
                 report("broken-link", f"`{link.target}` links to a draft, which is not published",
                        "Link to it once it is published, or remove the link.")
-            elif anchor and pages[target] is not None and anchor not in pages[target]:
-                known = ", ".join(sorted(pages[target])[:8]) or "none"
+            elif anchor and pages.anchors[target] is not None and anchor not in pages.anchors[target]:
                 report("broken-anchor", f"`{link.target}`: there is no heading `#{anchor}` in {target}",
-                       f"Headings there: {known}.")
+                       anchor_hint(link.target.split("#")[0], anchor, pages.anchors[target]))
         elif target in content_files:
             # A file beside a resource: published because this page asks for it.
             refused = files.type_problem(target)
@@ -609,8 +653,12 @@ def check_body_links(resource: Resource, pages, content_files, docs_files, draft
         elif target in docs_files:
             continue
         else:
-            guess = closest(target, list(pages))
+            meant = [src for src in address_to_file(target) if src in pages.suggestible]
+            if meant:
+                written = relative_link(meant[0], resource.src_uri) + (f"#{anchor}" if anchor else "")
+                report("broken-link", f"`{link.target}` is a page's address, not its file",
+                       f"Link to the file the page is made from: `{written}`")
+                continue
             report("broken-link", f"`{link.target}` points to `{target}`, which does not exist",
-                   f"Did you mean `{guess}`? Link to the .md file, relative to this one." if guess
-                   else "Link to the .md file, relative to this one, for example ../deeper-dives/some-slug.md.")
+                   link_hint(target, anchor, resource.src_uri, pages))
     return problems

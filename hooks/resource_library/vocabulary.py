@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .frontmatter import read_yaml
-from .problems import Problem, report
+from .problems import Problem, field_label, report
 
 KINDS = ("functions", "programmes", "topics", "types")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -89,14 +89,14 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
                     continue
                 where = parsed.at((slug, field))
                 if not isinstance(value, str) or not value.strip():
-                    problem(f"`{slug}.{field}` must be text", "Write it as plain text, in quotes if it holds a colon.", where)
+                    problem(f"{field_label((slug, field))} must be text", "Write it as plain text, in quotes if it holds a colon.", where)
                     bad = True
                 elif UNSAFE_RE.search(value):
-                    problem(f"`{slug}.{field}` contains HTML or template syntax",
+                    problem(f"{field_label((slug, field))} contains HTML or template syntax",
                             "Vocabulary is plain text, shown exactly as typed: remove the tag or braces.", where)
                     bad = True
                 elif field != "description" and "\n" in value.strip():
-                    problem(f"`{slug}.{field}` runs over more than one line", "Write it on one line.", where)
+                    problem(f"{field_label((slug, field))} runs over more than one line", "Write it on one line.", where)
                     bad = True
             if not bad:
                 terms[slug] = Term(slug, entry["name"].strip(), entry["description"].strip(),

@@ -1,0 +1,248 @@
+"""What a contributor probably meant, written so that it can be pasted.
+
+A hint is only useful if following it fixes the problem: links are given
+relative to the file being edited, resources are preferred to the pages the
+site generates (a topic page shares its slug with many resources), every
+suggested page is named for what it is, and dates and times come back in the
+contributor's own values, corrected.
+"""
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+from . import dates
+from .indexes import FINDER, TERM_KINDS
+from .load import TYPES, Library
+from .render import term_src
+
+# Kinds of page, in the order suggestions prefer them.
+RESOURCE, DOCS_PAGE, GENERATED = 0, 1, 2
+KIND_NAMES = {"functions": "function", "programmes": "programme", "topics": "topic"}
+
+
+@dataclass
+class Catalogue:
+    """Every page a resource may link to, by source path."""
+    anchors: dict[str, set[str] | None] = field(default_factory=dict)  # None: not known (generated)
+    kinds: dict[str, int] = field(default_factory=dict)
+    described: dict[str, str] = field(default_factory=dict)  # how a reader knows the page
+    suggestible: set[str] = field(default_factory=set)       # pages a link may be sent to
+
+    def add(self, src: str, kind: int, description: str, anchors: set[str] | None, suggest: bool = True):
+        self.anchors[src], self.kinds[src], self.described[src] = anchors, kind, description
+        if suggest:
+            self.suggestible.add(src)
+        else:
+            self.suggestible.discard(src)
+
+    def __contains__(self, src: str) -> bool:
+        return src in self.anchors
+
+
+def catalogue(library: Library, docs_pages: dict[str, set[str] | None], generated: set[str],
+              invalid: set[str]) -> Catalogue:
+    """Generated pages, then editors' pages (which replace them), then
+    resources; resources with errors of their own are known by path only."""
+    pages = Catalogue()
+    vocabulary = library.vocabulary
+    terms = {term_src(kind, slug): (kind, term) for kind in TERM_KINDS
+             for slug, term in vocabulary.terms(kind).items()}
+    for src in sorted(generated):
+        folder = src.split("/")[0]
+        if src in terms:
+            kind, term = terms[src]
+            text = f"the {KIND_NAMES[kind]} page “{term.name}”, a list of resources that the site makes"
+        elif src == FINDER:
+            text = "the resource finder"
+        elif folder in TYPES and folder in vocabulary.types:
+            text = f"the list of all {vocabulary.types[folder].plural}"
+        else:
+            text = f"the index of {folder}"
+        pages.add(src, GENERATED, text, None)
+    for src, anchors in docs_pages.items():
+        pages.add(src, DOCS_PAGE, f"the page docs/{src}", anchors)
+    for src in sorted(invalid):
+        folder = src.split("/")[0]
+        name = vocabulary.types[folder].name if folder in vocabulary.types else "resource"
+        pages.add(src, RESOURCE, f"the {name} in {src}", None)
+    for resource in library.resources:
+        name = vocabulary.types[resource.type].name if resource.type in vocabulary.types else "resource"
+        pages.add(resource.src_uri, RESOURCE, f"the {name} “{resource.title}”", resource.anchors,
+                  suggest=resource.status != "draft" or library.include_drafts)
+    return pages
+
+
+def relative_link(to_src: str, from_src: str) -> str:
+    """A link from one source file to another, as it is written in Markdown."""
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+def address_to_file(target: str) -> list[str]:
+    """The source files a page address could stand for: `x/`, `x/index.html`,
+    `x.html` and `x` are all the page built from `x.md`."""
+    stem = target
+    for ending in ("/index.md", "/index.html", "/", ".html"):
+        if stem.endswith(ending):
+            stem = stem[: -len(ending)]
+            break
+    if not stem or stem.endswith(".md") and stem == target:
+        return []
+    return [stem + ".md", stem + "/index.md"]
+
+
+def _closest(value: str, options) -> str | None:
+    matches = difflib.get_close_matches(value, sorted(options), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def _stem(src: str) -> str:
+    return posixpath.splitext(posixpath.basename(src))[0]
+
+
+def nearest_page(target: str, pages: Catalogue) -> str | None:
+    """The page a mistyped link most likely meant, or None.
+
+    Pages of the kind the link's folder suggests come first: a link into a
+    resource folder gets a resource, even where a topic page has the same slug."""
+    for src in address_to_file(target):
+        if src in pages.suggestible:
+            return src
+    folder = target.split("/")[0] if "/" in target else ""
+    if folder in TERM_KINDS or target == FINDER:
+        order = (GENERATED, RESOURCE, DOCS_PAGE)
+    elif folder in TYPES or not folder:
+        order = (RESOURCE, DOCS_PAGE, GENERATED)
+    else:
+        order = (DOCS_PAGE, RESOURCE, GENERATED)
+    for kind in order:
+        options = {src for src in pages.suggestible if pages.kinds[src] == kind}
+        found = _closest(target, options)
+        if found:
+            return found
+        # The slug alone, wherever it lives: `deeper-dives/x.md` for `at-a-glance/x.md`.
+        by_stem: dict[str, list[str]] = {}
+        for src in sorted(options):
+            by_stem.setdefault(_stem(src), []).append(src)
+        stem = _closest(_stem(target), by_stem)
+        if stem and stem != "index":
+            return by_stem[stem][0]
+    return None
+
+
+def link_hint(target: str, anchor: str, from_src: str, pages: Catalogue) -> str:
+    """The hint for a link to a page that does not exist."""
+    found = nearest_page(target, pages)
+    if not found:
+        return ("Link to the resource's .md file, relative to this one, for example "
+                "`../deeper-dives/some-slug.md`.")
+    link = relative_link(found, from_src)
+    known = pages.anchors.get(found)
+    if anchor and known is not None and anchor in known:
+        link += f"#{anchor}"
+    return f"Did you mean `{link}`, {pages.described[found]}?"
+
+
+def anchor_hint(path_part: str, anchor: str, known: set[str]) -> str:
+    guess = _closest(anchor, known)
+    listed = ", ".join(f"#{a}" for a in sorted(known)[:8]) or "none"
+    return (f"Did you mean `{path_part}#{guess}`? " if guess else "") + f"Headings there: {listed}."
+
+
+def resource_key_hint(value: str, library: Library, known: dict[str, str]) -> str:
+    """For `replaced_by`: the type/slug of the resource meant. `known`: every
+    resource's key, with how a reader knows it."""
+    cleaned = re.sub(r"^(\.\./|\./|/)+", "", str(value).strip()).removesuffix("/").removesuffix(".md")
+    if cleaned in known and cleaned != value:
+        return f"Write it as type/slug: replaced_by: {cleaned}"
+    found = _closest(cleaned, known)
+    if not found:
+        by_slug = {key.split("/")[-1]: key for key in known}
+        slug = _closest(cleaned.split("/")[-1], by_slug)
+        found = by_slug[slug] if slug else None
+    if found:
+        return f"Did you mean {known[found]}? Write replaced_by: {found}"
+    return "Use the type/slug of an existing resource, for example replaced_by: at-a-glance/some-slug"
+
+
+def file_hint(value: str, type_slug: str, content_files: set[str]) -> str:
+    """For a download, slides or transcript that is not there."""
+    beside = {f[len(type_slug) + 1:] for f in content_files if f.startswith(type_slug + "/")}
+    guess = _closest(value, beside)
+    if guess:
+        return f"Did you mean `{guess}`? It is {type_slug}/{guess} in the repository."
+    return (f"Add the file to the repository as {type_slug}/{value}, or correct the path: "
+            "it is written relative to this file, as in files/checklist.pdf.")
+
+
+# Dates and times ------------------------------------------------------------
+
+DATE_PARTS_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+UK_DATE_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+DATE_TIME_RE = re.compile(r"(?P<date>\d{4}-\d{1,2}-\d{1,2})(?P<sep>[Tt]|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})"
+                          r"(?P<seconds>:\d{2}(?:\.\d+)?)?\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?")
+
+
+def _real_date(text: str) -> date | None:
+    """`2026-3-5` or `2026-03-05` as a date, or None."""
+    match = DATE_PARTS_RE.fullmatch(text.strip())
+    try:
+        return date(*map(int, match.groups())) if match else None
+    except ValueError:
+        return None
+
+
+def date_hint(key: str, typed: str, fmt: str, prefix: str = "") -> str:
+    """What to write instead of a date (`fmt` "date") or a webinar's time
+    ("date-time-local") in the wrong form: the contributor's own value,
+    corrected where the intent is clear. `prefix` is how the line starts."""
+    prefix = prefix or f"{key}: "
+    typed = typed.strip()
+    if fmt == "date":
+        fixed = _real_date(typed) or _real_date(typed[:10])
+        if fixed and len(typed) > 10 and typed[10] in "Tt ":
+            return f"Leave out the time: {prefix}{fixed.isoformat()}"
+        if fixed:
+            return f"Write the month and day with two digits: {prefix}{fixed.isoformat()}"
+        uk = UK_DATE_RE.fullmatch(typed)
+        if uk:
+            day, month, year = map(int, uk.groups())
+            try:
+                fixed = date(year, month, day)
+                return (f"Write the year first, then the month and the day: {prefix}{fixed.isoformat()} "
+                        f"(for {dates.long_date(fixed)})")
+            except ValueError:
+                pass
+        return f"For example {prefix}2027-03-05"
+    match = DATE_TIME_RE.fullmatch(typed)
+    day = _real_date(match.group("date")) if match else None
+    if day is None or int(match.group("hour")) > 23 or int(match.group("minute")) > 59:
+        only_day = _real_date(typed)
+        if only_day:
+            return (f"Add the time it starts, in UK time, after a T: for 1pm write "
+                    f"{prefix}\"{only_day.isoformat()}T13:00\"")
+        return f"For example {prefix}\"2027-03-05T13:00\""
+    written = datetime(day.year, day.month, day.day, int(match.group("hour")), int(match.group("minute")))
+    local, fixes = written, []
+    if match.group("zone"):
+        zone = match.group("zone").upper()
+        offset = timezone.utc if zone == "Z" else timezone(
+            (1 if zone[0] == "+" else -1)
+            * timedelta(hours=int(zone[1:3]), minutes=int(zone[-2:]) if len(zone) > 3 else 0))
+        # The same moment, as a clock in the UK shows it.
+        local = written.replace(tzinfo=offset).astimezone(dates.LONDON).replace(tzinfo=None)
+        fixes.append("Leave out the zone: UK time is assumed.")
+        if local != written:
+            on_day = f" on {local.date().isoformat()}" if local.date() != day else ""
+            fixes.append(f"{typed} is {local:%H:%M} in UK time{on_day}.")
+    if match.group("sep").upper() != "T":
+        fixes.append("Use T between date and time.")
+    if match.group("seconds"):
+        fixes.append("Leave out the seconds.")
+    if len(match.group("hour")) == 1 or match.group("date") != day.isoformat():
+        fixes.append("Write each number with two digits.")
+    fixes.append(f"Write it as {prefix}\"{local:%Y-%m-%dT%H:%M}\"")
+    return " ".join(fixes)
