@@ -24,11 +24,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def make_project(dest: Path, fixture: str | None = None, content: dict[str, str] | None = None) -> Path:
-    """A project folder: the repo's machinery, with a fixture's content (or
-    none) instead of the repo's own resources."""
+def make_project(dest: Path, fixture: str | None = None, content: dict[str, str] | None = None,
+                 parts: tuple[str, ...] = PROJECT_PARTS) -> Path:
+    """A project folder: the repo's machinery (`parts` of it), with a
+    fixture's content (or none) instead of the repo's own resources."""
     dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
+    for part in parts:
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, dest / part, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))

@@ -18,6 +18,7 @@ from . import dates
 from .indexes import FINDER, TERM_KINDS
 from .load import TYPES, Library
 from .render import term_src
+from .vocabulary import closest
 
 # Kinds of page, in the order suggestions prefer them.
 RESOURCE, DOCS_PAGE, GENERATED = 0, 1, 2
@@ -31,6 +32,8 @@ class Catalogue:
     kinds: dict[str, int] = field(default_factory=dict)
     described: dict[str, str] = field(default_factory=dict)  # how a reader knows the page
     suggestible: set[str] = field(default_factory=set)       # pages a link may be sent to
+    # Term pages not built, because no published resource uses the term yet.
+    unbuilt: dict[str, str] = field(default_factory=dict)
 
     def add(self, src: str, kind: int, description: str, anchors: set[str] | None, suggest: bool = True):
         self.anchors[src], self.kinds[src], self.described[src] = anchors, kind, description
@@ -55,6 +58,9 @@ def catalogue(library: Library, docs_pages: dict[str, set[str] | None], generate
         folder = src.split("/")[0]
         if src in terms:
             kind, term = terms[src]
+            if not library.with_term(kind, term.slug):
+                pages.unbuilt[src] = f"the {KIND_NAMES[kind]} page “{term.name}”"
+                continue
             text = f"the {KIND_NAMES[kind]} page “{term.name}”, a list of resources that the site makes"
         elif src == FINDER:
             text = "the resource finder"
@@ -103,15 +109,21 @@ def _stem(src: str) -> str:
     return posixpath.splitext(posixpath.basename(src))[0]
 
 
+def _folder(src: str) -> str:
+    return src.split("/")[0] if "/" in src else ""
+
+
 def nearest_page(target: str, pages: Catalogue) -> str | None:
     """The page a mistyped link most likely meant, or None.
 
-    Pages of the kind the link's folder suggests come first: a link into a
-    resource folder gets a resource, even where a topic page has the same slug."""
+    File names are compared, not whole paths (a shared folder would make any
+    two paths look alike). Pages of the kind the link's folder suggests come
+    first: a link into a resource folder gets a resource, even where a topic
+    page has the same slug; then, among equals, one in the link's own folder."""
     for src in address_to_file(target):
         if src in pages.suggestible:
             return src
-    folder = target.split("/")[0] if "/" in target else ""
+    folder, stem = _folder(target), _stem(target)
     if folder in TERM_KINDS or target == FINDER:
         order = (GENERATED, RESOURCE, DOCS_PAGE)
     elif folder in TYPES or not folder:
@@ -119,17 +131,16 @@ def nearest_page(target: str, pages: Catalogue) -> str | None:
     else:
         order = (DOCS_PAGE, RESOURCE, GENERATED)
     for kind in order:
-        options = {src for src in pages.suggestible if pages.kinds[src] == kind}
-        found = _closest(target, options)
-        if found:
-            return found
-        # The slug alone, wherever it lives: `deeper-dives/x.md` for `at-a-glance/x.md`.
         by_stem: dict[str, list[str]] = {}
-        for src in sorted(options):
-            by_stem.setdefault(_stem(src), []).append(src)
-        stem = _closest(_stem(target), by_stem)
-        if stem and stem != "index":
-            return by_stem[stem][0]
+        for src in sorted(pages.suggestible):
+            if pages.kinds[src] == kind:
+                # An index page is known by its folder: `topics/index.md` is "topics".
+                key = _folder(src) if _stem(src) == "index" else _stem(src)
+                by_stem.setdefault(key, []).append(src)
+        wanted = folder if stem == "index" else stem
+        found = closest(wanted, by_stem)
+        if found:
+            return sorted(by_stem[found], key=lambda src: _folder(src) != folder)[0]
     return None
 
 

@@ -220,7 +220,8 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
                 typed = pos.text or str(error.instance)
                 parsed.problem(pos.line, pos.col, "wrong-type",
                                f"{name} must be text, but YAML read `{typed}` as {describe(error.instance)}",
-                               f"Put the value in quotes: {path[-1]}: \"{typed}\"")
+                               f"Put the value in quotes: \"{typed}\"" if isinstance(path[-1], int)
+                               else f"Put the value in quotes: {path[-1]}: \"{typed}\"")
             else:
                 parsed.problem(pos.line, pos.col, "wrong-type",
                                f"{name} must be {expected}, not {describe(error.instance)}",
@@ -245,6 +246,13 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
         elif error.validator == "uniqueItems":
             parsed.problem(pos.line, pos.col, "bad-value", f"{name} lists the same value twice",
                            "List each value once.")
+        elif path == ("replaced_by",) and error.validator == "pattern" and isinstance(error.instance, str):
+            # Often written as a link; type/slug is what it takes.
+            key = re.sub(r"^(\.\./|\./|/)+", "", error.instance.strip()).removesuffix("/").removesuffix(".md")
+            parsed.problem(pos.line, pos.col, "bad-value", f"{name}: {_plain_message(error)}",
+                           f"Write it as type/slug: replaced_by: {key}" if re.fullmatch(
+                               "(" + "|".join(TYPES) + r")/[a-z0-9]+(-[a-z0-9]+)*", key)
+                           else schema.fields["replaced_by"].get("description", ""))
         else:
             parsed.problem(pos.line, pos.col, "bad-value", f"{name}: {_plain_message(error)}",
                            schema.fields.get(path[0], {}).get("description", "") if path else "")
@@ -652,6 +660,9 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                 resource.files.append(target)
         elif target in docs_files:
             continue
+        elif target in pages.unbuilt:
+            report("broken-link", f"`{link.target}` links to {pages.unbuilt[target]}, which is not built "
+                   "until a published resource uses it", "Link to a resource instead, or remove the link for now.")
         else:
             meant = [src for src in address_to_file(target) if src in pages.suggestible]
             if meant:

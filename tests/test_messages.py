@@ -1,0 +1,339 @@
+"""Issue 13: errors that never mislead. Each case is the exact message and
+hint a contributor reads, and each hint can be pasted as it is: links are
+written relative to the file being edited, resources come before generated
+pages, and dates and times come back corrected."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_EPOCH, REPO, make_project, run_cli
+
+# Enough of the project to validate; no site is built here.
+VALIDATE_PARTS = ("mkdocs.yml", "hooks", "vocabulary", "schema", "docs")
+
+
+def resource(title: str, *extra: str, topics: str = "[housing]", body: str = "## Method\n\nBody text.\n",
+             status: str = "current") -> str:
+    lines = ["---", f"title: {title}", "summary: A resource used by the message tests.", "functions: [curate]",
+             "programmes: []", f"topics: {topics}", "published: 2026-01-10", "owner: Test team",
+             f"status: {status}", *extra, "---", "", body]
+    return "\n".join(lines)
+
+
+def webinar(starts: str = '"2026-09-01T13:00"', *extra: str, body: str = "Body.\n") -> str:
+    lines = ["---", "title: A webinar", "summary: A webinar used by the message tests.", "functions: [spread]",
+             "topics: [housing]", "published: 2026-01-10", "owner: Test team", "status: current",
+             f"starts: {starts}", "duration_minutes: 60", "speakers:", "  - name: A Speaker", *extra, "---", "",
+             body]
+    return "\n".join(lines)
+
+
+# The library every case adds its file to.
+LIBRARY = {
+    "at-a-glance/strategic-plans-explained.md": resource("Strategic plans explained"),
+    "deeper-dives/scenario-planning-for-health-and-care.md": resource(
+        "Scenario planning for health and care", topics="[scenario-planning]"),
+    "deeper-dives/a-draft.md": resource("A draft", status="draft"),
+}
+FILES = {"at-a-glance/files/checklist.pdf": b"%PDF-1.4\n%%EOF\n"}
+
+A = "at-a-glance/case.md"
+D = "deeper-dives/case.md"
+W = "webinars/case.md"
+
+# (case, files to add, path:line:col, rule, exact message, exact hint)
+CASES = [
+    # Links: suggestions relative to the file, resources before generated pages, the page named.
+    ("link into a resource folder gets a resource, not the topic page of the same slug",
+     {W: webinar(body="See [it](../deeper-dives/scenario-planning.md).\n")}, f"{W}:15:10", "broken-link",
+     "`../deeper-dives/scenario-planning.md` points to `deeper-dives/scenario-planning.md`, which does not exist",
+     "Did you mean `../deeper-dives/scenario-planning-for-health-and-care.md`, "
+     "the Deeper Dive “Scenario planning for health and care”?"),
+    ("a resource in the same folder is suggested without ../",
+     {A: resource("Case", body="See [it](strategic-plans-explaind.md).\n")}, f"{A}:12:10", "broken-link",
+     "`strategic-plans-explaind.md` points to `at-a-glance/strategic-plans-explaind.md`, which does not exist",
+     "Did you mean `strategic-plans-explained.md`, the At a Glance “Strategic plans explained”?"),
+    ("the same slug in another type's folder",
+     {D: resource("Case", body="See [it](strategic-plans-explained.md).\n")}, f"{D}:12:10", "broken-link",
+     "`strategic-plans-explained.md` points to `deeper-dives/strategic-plans-explained.md`, which does not exist",
+     "Did you mean `../at-a-glance/strategic-plans-explained.md`, the At a Glance “Strategic plans explained”?"),
+    ("a link into topics/ gets the topic page, named as generated",
+     {D: resource("Case", body="See [it](../topics/scenario-planing.md).\n")}, f"{D}:12:10", "broken-link",
+     "`../topics/scenario-planing.md` points to `topics/scenario-planing.md`, which does not exist",
+     "Did you mean `../topics/scenario-planning.md`, the topic page “Scenario planning”, "
+     "a list of resources that the site makes?"),
+    ("a topic page that is not built, since no resource uses the topic",
+     {D: resource("Case", body="See [it](../topics/workforce-planning.md).\n")}, f"{D}:12:10", "broken-link",
+     "`../topics/workforce-planning.md` links to the topic page “Workforce planning”, which is not built until a "
+     "published resource uses it", "Link to a resource instead, or remove the link for now."),
+    ("a page's address instead of its file",
+     {D: resource("Case", body="See [it](../at-a-glance/strategic-plans-explained/).\n")}, f"{D}:12:10",
+     "broken-link", "`../at-a-glance/strategic-plans-explained/` is a page's address, not its file",
+     "Link to the file the page is made from: `../at-a-glance/strategic-plans-explained.md`"),
+    ("an absolute link to a page, with its anchor",
+     {W: webinar(body="See [it](/at-a-glance/strategic-plans-explained/#method).\n")}, f"{W}:15:10",
+     "broken-link", "`/at-a-glance/strategic-plans-explained/#method` is an absolute link",
+     "Write it relative to this file: `../at-a-glance/strategic-plans-explained.md#method`"),
+    ("an absolute link to nothing",
+     {W: webinar(body="See [it](/nowhere/).\n")}, f"{W}:15:10", "broken-link", "`/nowhere/` is an absolute link",
+     "Link relative to this file, for example `../deeper-dives/some-slug.md`."),
+    ("a link to nothing like any page",
+     {A: resource("Case", body="See [it](../deeper-dives/zzzz-qqqq.md).\n")}, f"{A}:12:10", "broken-link",
+     "`../deeper-dives/zzzz-qqqq.md` points to `deeper-dives/zzzz-qqqq.md`, which does not exist",
+     "Link to the resource's .md file, relative to this one, for example `../deeper-dives/some-slug.md`."),
+    ("a heading that is not there",
+     {D: resource("Case", body="See [it](../at-a-glance/strategic-plans-explained.md#methd).\n")}, f"{D}:12:10",
+     "broken-anchor", "`../at-a-glance/strategic-plans-explained.md#methd`: there is no heading `#methd` in "
+     "at-a-glance/strategic-plans-explained.md",
+     "Did you mean `../at-a-glance/strategic-plans-explained.md#method`? Headings there: #method."),
+    ("a link to a draft",
+     {A: resource("Case", body="See [it](../deeper-dives/a-draft.md).\n")}, f"{A}:12:10", "broken-link",
+     "`../deeper-dives/a-draft.md` links to a draft, which is not published",
+     "Link to it once it is published, or remove the link."),
+    ("replaced_by misspelt",
+     {A: resource("Case", "withdrawn_reason: Out of date.", "replaced_by: at-a-glance/strategic-plans-explaned")
+      .replace("status: current", "status: withdrawn")}, f"{A}:11:14", "broken-link",
+     "`replaced_by` names at-a-glance/strategic-plans-explaned, which does not exist",
+     "Did you mean the At a Glance “Strategic plans explained”? Write replaced_by: at-a-glance/strategic-plans-explained"),
+    ("replaced_by written as a link",
+     {A: resource("Case", "withdrawn_reason: Out of date.", "replaced_by: ../at-a-glance/strategic-plans-explained.md")
+      .replace("status: current", "status: withdrawn")}, f"{A}:11:14", "bad-value",
+     "`replaced_by`: `../at-a-glance/strategic-plans-explained.md` is not in the expected form",
+     "Write it as type/slug: replaced_by: at-a-glance/strategic-plans-explained"),
+    # Files named in front matter.
+    ("a download misspelt",
+     {A: resource("Case", "downloads:", "  - file: files/checklst.pdf", "    label: Checklist")}, f"{A}:11:11",
+     "missing-file", "downloads, item 1: file points to `files/checklst.pdf`, which does not exist",
+     "Did you mean `files/checklist.pdf`? It is at-a-glance/files/checklist.pdf in the repository."),
+    ("a download that is not there",
+     {A: resource("Case", "downloads:", "  - file: files/annual-report.pdf", "    label: Report")}, f"{A}:11:11",
+     "missing-file", "downloads, item 1: file points to `files/annual-report.pdf`, which does not exist",
+     "Add the file to the repository as at-a-glance/files/annual-report.pdf, or correct the path: "
+     "it is written relative to this file, as in files/checklist.pdf."),
+    # Webinar times: UK time, YYYY-MM-DDTHH:MM.
+    ("a time in UTC in summer",
+     {W: webinar('"2026-09-01T13:00Z"')}, f"{W}:9:9", "bad-date",
+     "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2026-09-01T13:00Z`",
+     "Leave out the zone: UK time is assumed. 2026-09-01T13:00Z is 14:00 in UK time. "
+     "Write it as starts: \"2026-09-01T14:00\""),
+    ("a time in UTC in winter",
+     {W: webinar('"2026-12-01T13:00Z"')}, f"{W}:9:9", "bad-date",
+     "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2026-12-01T13:00Z`",
+     "Leave out the zone: UK time is assumed. Write it as starts: \"2026-12-01T13:00\""),
+    ("a time with the summer offset",
+     {W: webinar('"2026-09-01T13:00+01:00"')}, f"{W}:9:9", "bad-date",
+     "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2026-09-01T13:00+01:00`",
+     "Leave out the zone: UK time is assumed. Write it as starts: \"2026-09-01T13:00\""),
+    ("a time unquoted, with seconds and a zone (YAML reads it as a timestamp)",
+     {W: webinar("2026-09-01T13:00:00+01:00")}, f"{W}:9:9", "bad-date",
+     "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2026-09-01T13:00:00+01:00`",
+     "Leave out the zone: UK time is assumed. Leave out the seconds. Write it as starts: \"2026-09-01T13:00\""),
+    ("a space instead of T",
+     {W: webinar('"2026-09-01 13:00"')}, f"{W}:9:9", "bad-date",
+     "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2026-09-01 13:00`",
+     "Use T between date and time. Write it as starts: \"2026-09-01T13:00\""),
+    ("a one-digit hour",
+     {W: webinar('"2026-09-01T9:30"')}, f"{W}:9:9", "bad-date",
+     "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2026-09-01T9:30`",
+     "Write each number with two digits. Write it as starts: \"2026-09-01T09:30\""),
+    ("a date with no time",
+     {W: webinar("2026-09-01")}, f"{W}:9:9", "bad-date",
+     "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2026-09-01`",
+     "Add the time it starts, in UK time, after a T: for 1pm write starts: \"2026-09-01T13:00\""),
+    # Dates.
+    ("a date written day first",
+     {A: resource("Case").replace("published: 2026-01-10", "published: 05/03/2026")}, f"{A}:7:12", "bad-date",
+     "`published` must be a date as YYYY-MM-DD, not `05/03/2026`",
+     "Write the year first, then the month and the day: published: 2026-03-05 (for 5 March 2026)"),
+    ("a date with a time",
+     {A: resource("Case").replace("published: 2026-01-10", 'published: "2026-01-10T09:00"')}, f"{A}:7:12",
+     "bad-date", "`published` must be a date as YYYY-MM-DD, not `2026-01-10T09:00`",
+     "Leave out the time: published: 2026-01-10"),
+    ("a change dated day first",
+     {A: resource("Case", "updated: 2026-02-14", "changes:", "  - date: 14/02/2026", "    note: Added figures.")},
+     f"{A}:12:11", "bad-date", "changes, item 1: date must be a date as YYYY-MM-DD, not `14/02/2026`",
+     "Write the year first, then the month and the day: - date: 2026-02-14 (for 14 February 2026)"),
+    # Field paths as a person says them.
+    ("a list item YAML reads as a number",
+     {A: resource("Case", topics="[housing, 2026]")}, f"{A}:6:19", "wrong-type",
+     "topics, item 2 must be text, but YAML read `2026` as a number", 'Put the value in quotes: "2026"'),
+    ("a function YAML reads as yes or no",
+     {A: resource("Case").replace("functions: [curate]", "functions: [yes]")}, f"{A}:4:13", "wrong-type",
+     "functions, item 1 must be text, but YAML read `yes` as a yes/no value", 'Put the value in quotes: "yes"'),
+    ("a function in capitals",
+     {A: resource("Case").replace("functions: [curate]", "functions: [Curate]")}, f"{A}:4:13", "not-in-vocabulary",
+     "`Curate` is not one of the functions",
+     "Did you mean `curate`? Allowed: create, curate, embed, spread (from vocabulary/functions.yml)."),
+    ("a download without a label",
+     {A: resource("Case", "downloads:", "  - file: files/checklist.pdf")}, f"{A}:11:5", "missing-field",
+     "downloads, item 1 has no `label`", "Each entry in downloads needs `file`, `label`."),
+    ("a download with an unknown field",
+     {A: resource("Case", "downloads:", "  - file: files/checklist.pdf", "    label: Checklist", "    size: 3")},
+     f"{A}:11:5", "unknown-field", "downloads, item 1 has an unknown field `size`",
+     "Remove it, or correct its name; the fields here are `file`, `label`."),
+    ("a speaker's name YAML reads as a number",
+     {W: webinar('"2026-09-01T13:00"').replace("  - name: A Speaker", "  - name: 2024")}, f"{W}:12:11",
+     "wrong-type", "speakers, item 1: name must be text, but YAML read `2024` as a number",
+     'Put the value in quotes: name: "2024"'),
+    ("HTML in a download's label",
+     {A: resource("Case", "downloads:", "  - file: files/checklist.pdf", "    label: <b>Checklist</b>")},
+     f"{A}:12:12", "html-in-text", "downloads, item 1: label contains HTML (`<b`)",
+     "Front matter is plain text and is shown exactly as typed: remove the tag, or write 'less than' instead of `<`."),
+    ("a placeholder left in a speaker",
+     {W: webinar('"2026-09-01T13:00"').replace("  - name: A Speaker", '  - name: "TODO: speaker name"')},
+     f"{W}:12:11", "placeholder", "speakers, item 1: name still has the template's TODO placeholder",
+     "Replace the placeholder with the real value."),
+]
+
+LOCATION_RE = re.compile(r"^(\S+:\d+:\d+) \[([a-z-]+)\] (.*)$")
+
+
+def problems_seen(stderr: str) -> list[tuple[str, str, str, str]]:
+    """(path:line:col, rule, message, hint) for each problem, as printed."""
+    found, lines = [], stderr.splitlines()
+    for index, line in enumerate(lines):
+        match = LOCATION_RE.match(line)
+        if not match:
+            continue
+        hint = ""
+        for following in lines[index + 1:]:
+            if LOCATION_RE.match(following):
+                break
+            if following.startswith("  hint: "):
+                hint = following[len("  hint: "):]
+                break
+        found.append((match.group(1), match.group(2), match.group(3), hint))
+    return found
+
+
+def project_with(tmp_path: Path, files: dict) -> Path:
+    project = make_project(tmp_path / "p", content={}, parts=VALIDATE_PARTS)
+    for rel, content in {**LIBRARY, **FILES, **files}.items():
+        target = project / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return project
+
+
+def test_the_library_the_cases_start_from_is_valid(tmp_path):
+    result = run_cli(project_with(tmp_path, {}), "validate")
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("case, files, where, rule, message, hint", CASES, ids=[c[0] for c in CASES])
+def test_the_exact_message_and_hint(tmp_path, case, files, where, rule, message, hint):
+    result = run_cli(project_with(tmp_path, files), "validate")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    seen = problems_seen(result.stderr)
+    assert (where, rule, message, hint) in seen, "\n".join(map(repr, seen))
+
+
+# A webinar and a withdrawn Deeper Dive whose links to a new At a Glance are right.
+LINKERS = {
+    "webinars/linking-webinar.md": webinar(body="See [the briefing](../at-a-glance/new-briefing.md) and its "
+                    "[method](../at-a-glance/new-briefing.md#method).\n"),
+    "deeper-dives/old-dive.md": resource("Old dive", "withdrawn_reason: Replaced by the briefing.", "replaced_by: at-a-glance/new-briefing")
+    .replace("status: current", "status: withdrawn"),
+}
+NEW = "at-a-glance/new-briefing.md"
+# (case, the new At a Glance with a mistake of its own, where and what is reported there)
+OWN_ERRORS = [
+    ("misspelt topic", resource("New briefing", topics="[housng]"), f"{NEW}:6:10", "not-in-vocabulary"),
+    ("unquoted colon", resource("New briefing").replace("summary: A resource", "summary: Plans: a resource"),
+     f"{NEW}:3:15", "yaml-syntax"),
+    ("missing download", resource("New briefing", "downloads:", "  - file: files/none.pdf", "    label: None"),
+     f"{NEW}:11:11", "missing-file"),
+    ("front matter never closed", resource("New briefing").replace("---\n\n## Method", "\n## Method"),
+     f"{NEW}:1:1", "front-matter-unclosed"),
+    ("bad date", resource("New briefing").replace("published: 2026-01-10", "published: 2026-02-30"),
+     f"{NEW}:7:12", "bad-date"),
+]
+
+
+@pytest.mark.parametrize("case, text, where, rule", OWN_ERRORS, ids=[c[0] for c in OWN_ERRORS])
+def test_a_link_to_a_resource_with_errors_of_its_own_is_not_reported(tmp_path, case, text, where, rule):
+    project = project_with(tmp_path, {**LINKERS, NEW: text})
+    result = run_cli(project, "validate")
+    assert result.returncode == 1
+    seen = problems_seen(result.stderr)
+    assert [s[:2] for s in seen if s[0].split(":")[0] != NEW] == []
+    assert (where, rule) in [s[:2] for s in seen], seen
+    # Fixed, everything passes: the links were right all along.
+    (project / NEW).write_text(resource("New briefing"), encoding="utf-8")
+    assert run_cli(project, "validate").returncode == 0
+
+
+def test_a_link_to_a_misnamed_resource_is_reported_only_in_that_file(tmp_path):
+    project = project_with(tmp_path, {
+        "at-a-glance/New_Briefing.md": resource("New briefing"),
+        W: webinar(body="See [the briefing](../at-a-glance/New_Briefing.md).\n")})
+    seen = problems_seen(run_cli(project, "validate").stderr)
+    assert [s[:2] for s in seen] == [("at-a-glance/New_Briefing.md:1:1", "file-name")]
+    assert seen[0][3] == "Rename it new-briefing.md: lowercase letters, digits and single hyphens."
+
+
+TYPES_LISTED = (
+    "The types are:\n"
+    "  TYPE=at-a-glance   At a Glance: Short briefings on what an issue, policy, piece of legislation, strategy "
+    "or new evidence means for strategic planning.\n"
+    "  TYPE=deeper-dives  Deeper Dive: Longer resources that explore a planning issue or challenge in depth.\n"
+    "  TYPE=webinars      Webinar: Learning webinars for planners on a wide range of issues, with recordings, "
+    "slides and transcripts once they have taken place.\n"
+    'For example: make new TYPE=at-a-glance TITLE="Planning for winter pressures"\n')
+
+
+@pytest.mark.parametrize("typed, first_line", [
+    ("webinar", "`webinar` is not a type of resource. Did you mean TYPE=webinars?"),
+    ("At a Glance", "`At a Glance` is not a type of resource. Did you mean TYPE=at-a-glance?"),
+    ("deeper-dive", "`deeper-dive` is not a type of resource. Did you mean TYPE=deeper-dives?"),
+    ("podcast", "`podcast` is not a type of resource."),
+])
+def test_make_new_with_a_wrong_type_lists_the_types(tmp_path, typed, first_line):
+    project = make_project(tmp_path / "p", content={}, parts=VALIDATE_PARTS)
+    result = run_cli(project, "new", "--type", typed, "--title", "Planning for winter")
+    assert result.returncode == 2
+    assert result.stderr == first_line + "\n" + TYPES_LISTED
+    assert "usage:" not in result.stderr
+    assert not list(project.glob("*/planning-for-winter.md"))
+
+
+def test_make_new_writes_a_draft_and_says_how_to_publish(tmp_path):
+    project = make_project(tmp_path / "p", content={}, parts=VALIDATE_PARTS)
+    result = run_cli(project, "new", "--type", "deeper-dives", "--title", "Planning for winter")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "Wrote deeper-dives/planning-for-winter.md as a draft (status: draft): `make serve` shows it, "
+        "and it is not published.\n"
+        "Replace every TODO, then run `make serve` to preview it. "
+        "To publish it, set status: current and open a pull request.\n")
+    text = (project / "deeper-dives" / "planning-for-winter.md").read_text()
+    assert re.search(r"^status: draft$", text, re.M)
+
+
+def test_make_new_through_make_itself(tmp_path):
+    """The Makefile passes TYPE and TITLE through, and a wrong TYPE reaches
+    the contributor as the list of types, not a usage line."""
+    project = make_project(tmp_path / "p", content={}, parts=VALIDATE_PARTS + ("Makefile", "requirements.txt"))
+    venv = REPO / ".venv"
+    common = ["make", "--no-print-directory", "-C", str(project), f"VENV={venv}", f"PYTHON={sys.executable}"]
+    wrong = subprocess.run(common + ["new", "TYPE=glance", "TITLE=Planning for winter"],
+                           capture_output=True, text=True, timeout=120)
+    assert wrong.returncode != 0
+    assert "`glance` is not a type of resource. Did you mean TYPE=at-a-glance?" in wrong.stderr
+    assert "usage:" not in wrong.stderr
+    right = subprocess.run(common + ["new", "TYPE=at-a-glance", "TITLE=Planning for winter"],
+                           capture_output=True, text=True, timeout=120)
+    assert right.returncode == 0, right.stderr
+    assert "To publish it, set status: current" in right.stdout
+    assert (project / "at-a-glance" / "planning-for-winter.md").exists()
