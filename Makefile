@@ -1,10 +1,13 @@
 # The verbs a contributor says. `make site` and `make test` set everything up.
-.PHONY: site serve test check validate new report fields bundle bench clean lock
+.PHONY: site serve test check validate new preview report fields bundle bench clean lock
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 SITE_DIR ?= site
+# Where `make serve` listens. In a container, 0.0.0.0:8000, so the host (or
+# Codespaces) can forward the port: the dev container sets ADDR for you.
+ADDR ?= 127.0.0.1:8000
 RUN := PYTHONPATH=hooks $(BIN)/python -m resource_library
 
 export NO_MKDOCS_2_WARNING := 1
@@ -31,18 +34,22 @@ $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 site: $(BIN)/.installed
 	$(RUN) build --site-dir $(SITE_DIR)
 
-## serve: preview with live reload, drafts included, at http://127.0.0.1:8000
+## serve: preview with live reload, drafts included, at http://127.0.0.1:8000 (ADDR=host:port to change)
 serve: $(BIN)/.installed
-	env -u SOURCE_DATE_EPOCH $(BIN)/mkdocs serve
+	env -u SOURCE_DATE_EPOCH $(BIN)/mkdocs serve --dev-addr $(ADDR)
 
-## validate: check every resource without building
+## validate: check every resource without building (CHANGED_SINCE=main lists your files' problems first)
 validate: $(BIN)/.installed
-	$(RUN) validate
+	$(RUN) validate $(if $(CHANGED_SINCE),--changed-since "$(CHANGED_SINCE)")
 
-## new: start a resource, e.g. make new TYPE=at-a-glance TITLE="Planning for winter"
+## new: start a resource as a draft, e.g. make new TYPE=at-a-glance TITLE="Planning for winter"
 new: $(BIN)/.installed
-	@test -n "$(TYPE)" -a -n "$(TITLE)" || { echo 'Usage: make new TYPE=at-a-glance|deeper-dives|webinars TITLE="..."'; exit 2; }
+	@test -n "$(TYPE)" -a -n "$(TITLE)" || { echo 'Say the type and the title, for example: make new TYPE=at-a-glance TITLE="Planning for winter pressures"'; echo 'TYPE is at-a-glance, deeper-dives or webinars.'; exit 2; }
 	$(RUN) new --type "$(TYPE)" --title "$(TITLE)"
+
+## preview: the site with drafts, readable from file:// (unzip and open index.html), in preview/
+preview: $(BIN)/.installed node_modules/.installed
+	$(RUN) build --drafts --config-file mkdocs.offline.yml --site-dir preview
 
 ## report: editorial report (reviews due, counts, unused terms) and report.csv
 report: $(BIN)/.installed
@@ -80,7 +87,7 @@ check: validate site test
 
 ## clean: remove what the build made
 clean:
-	rm -rf $(SITE_DIR) dist .pytest_cache report.csv
+	rm -rf $(SITE_DIR) preview dist .pytest_cache report.csv
 
 ## lock: re-pin requirements*.txt, with hashes, from requirements*.in (pip-tools in a scratch venv)
 lock:

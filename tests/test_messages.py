@@ -88,6 +88,11 @@ CASES = [
      {A: resource("Case", body="See [it](../deeper-dives/zzzz-qqqq.md).\n")}, f"{A}:12:10", "broken-link",
      "`../deeper-dives/zzzz-qqqq.md` points to `deeper-dives/zzzz-qqqq.md`, which does not exist",
      "Link to the resource's .md file, relative to this one, for example `../deeper-dives/some-slug.md`."),
+    ("links are checked in a file that has other errors too, so one round of fixes is enough",
+     {A: resource("Case", topics="[housng]", body="See [it](strategic-plans-explaind.md).\n")}, f"{A}:12:10",
+     "broken-link",
+     "`strategic-plans-explaind.md` points to `at-a-glance/strategic-plans-explaind.md`, which does not exist",
+     "Did you mean `strategic-plans-explained.md`, the At a Glance “Strategic plans explained”?"),
     ("a heading that is not there",
      {D: resource("Case", body="See [it](../at-a-glance/strategic-plans-explained.md#methd).\n")}, f"{D}:12:10",
      "broken-anchor", "`../at-a-glance/strategic-plans-explained.md#methd`: there is no heading `#methd` in "
@@ -326,7 +331,7 @@ def test_make_new_through_make_itself(tmp_path):
     the contributor as the list of types, not a usage line."""
     project = make_project(tmp_path / "p", content={}, parts=VALIDATE_PARTS + ("Makefile", "requirements.txt"))
     venv = REPO / ".venv"
-    common = ["make", "--no-print-directory", "-C", str(project), f"VENV={venv}", f"PYTHON={sys.executable}"]
+    common = ["make", "--no-print-directory", "-C", str(project), f"VENV={venv}", "-o", f"{venv}/bin/.installed"]
     wrong = subprocess.run(common + ["new", "TYPE=glance", "TITLE=Planning for winter"],
                            capture_output=True, text=True, timeout=120)
     assert wrong.returncode != 0

@@ -139,6 +139,7 @@ def md_message(text: str) -> str:
 
 
 def md_code_block(lines: list[str], indent: str) -> list[str]:
+    lines = [part for line in lines for part in (line.splitlines() or [""])]
     text = "\n".join(lines)
     longest = max((len(run) for run in BACKTICKS_RE.findall(text)), default=0)
     fence = "`" * max(3, longest + 1)

@@ -92,6 +92,9 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     # right, and reporting them as broken would send contributors to fix
     # the wrong file.
     invalid: set[str] = set()
+    # Those whose front matter could be read still have their links checked,
+    # so that one round of fixes is enough.
+    unpublishable: list[Resource] = []
     for path in found.markdown:
         rel = path.relative_to(root)
         parsed = read_resource(root, path)
@@ -104,8 +107,11 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
             resources.append(make_resource(root, path, parsed))
         else:
             invalid.add(rel.as_posix())
+            if parsed.data is not None and parsed.body_lines and not any(
+                    p.rule in ("file-name", "file-location") for p in parsed.problems):
+                unpublishable.append(make_resource(root, path, parsed))
     library = Library(resources, vocabulary, now, include_drafts)
-    problems += check_across(library, root, docs_dir, found.other, generated or set(), invalid)
+    problems += check_across(library, root, docs_dir, found.other, generated or set(), invalid, unpublishable)
     for resource in resources:
         resource.body_lines = []  # needed only for the checks above; no second copy of every body
     return library, problems
@@ -556,10 +562,12 @@ def check_body(parsed: ParsedFile) -> None:
 
 
 def check_across(library: Library, root: Path, docs_dir, content_files: set[str],
-                 generated: set[str], invalid: set[str] = frozenset()) -> list[Problem]:
+                 generated: set[str], invalid: set[str] = frozenset(),
+                 unpublishable: list[Resource] = ()) -> list[Problem]:
     """Rules that need every file: duplicate slugs and URLs, links, replaced_by.
     `invalid`: resources that exist but have errors of their own; links to
-    them are not reported, since the error is theirs."""
+    them are not reported, since the error is theirs. `unpublishable`: those
+    of them whose bodies could be read, whose links are checked all the same."""
     problems: list[Problem] = []
     seen: dict[str, Resource] = {}
     for resource in sorted(library.resources, key=lambda r: r.src_uri):
@@ -589,6 +597,9 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
         docs_files = {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*") if p.is_file()}
     keys = {r.key: pages.described[r.src_uri] for r in library.resources}
     keys.update({src[:-3]: pages.described[src] for src in invalid})
+    for resource in unpublishable:
+        problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts,
+                                     invalid)
     for resource in library.resources:
         problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts,
                                      invalid)
