@@ -299,3 +299,50 @@ def test_the_readme_layout_names_every_folder_and_module():
     listed = set(re.findall(r"`([a-z_]+)`", described))
     assert sorted(modules - listed) == [], "describe these modules in README's layout table"
     assert sorted(listed - modules) == [], "README's layout table names modules that do not exist"
+
+
+# --- CONTRIBUTING's starters for the browser route -----------------------------
+
+def starter(name: str) -> str:
+    guide = (REPO / "CONTRIBUTING.md").read_text()
+    block = guide.split(f"<!-- starter:{name} -->\n", 1)[1]
+    return block.split("```yaml\n", 1)[1].split("\n```\n", 1)[0] + "\n"
+
+
+FILLED = {
+    '"TODO: the title"': '"Planning for winter pressures"',
+    '"TODO: what this is and who it is for"': '"What winter planning asks of partnerships, for planners."',
+    '"TODO: what the webinar covers and who it is for"': '"A webinar on winter planning, for planners."',
+    "functions: [TODO]": "functions: [curate]",
+    "topics: [TODO]": "topics: [housing]",
+    "published: TODO": "published: 2026-05-01",
+    '"TODO: a role or team"': "Test team",
+    'starts: "TODO"': 'starts: "2026-10-07T13:00"',
+    '"TODO: the speaker\'s name"': "A Speaker",
+    '"TODO: their role and organisation"': "Planner, a partnership",
+    "https://TODO.example/register": "https://events.example.org/winter",
+    "## TODO: the first heading": "## Method",
+    "TODO: write the resource here.": "The resource.",
+    "TODO: what the webinar covers, in a few short paragraphs.": "The webinar.",
+    "status: draft": "status: current",
+}
+
+
+def test_the_starters_in_contributing_are_caught_until_filled_then_publish(tmp_path):
+    files = {"at-a-glance/from-the-starter.md": starter("resource"),
+             "deeper-dives/dive-from-the-starter.md": starter("resource"),
+             "webinars/webinar-from-the-starter.md": starter("webinar")}
+    project = make_project(tmp_path / "p", content={**LIBRARY, **files})
+    result = run_cli(project, "validate")
+    assert result.returncode == 1
+    rules = set(re.findall(r"^\S+:\d+:\d+ \[([a-z-]+)\]", result.stderr, re.M))
+    assert rules == {"placeholder"}, result.stderr
+    for rel, text in files.items():
+        for old, new in FILLED.items():
+            text = text.replace(old, new)
+        assert "TODO" not in text, text
+        (project / rel).write_text(text)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    page = (project / "site" / "webinars" / "webinar-from-the-starter" / "index.html").read_text()
+    assert "7 October 2026" in page
