@@ -342,3 +342,13 @@ def test_make_new_through_make_itself(tmp_path):
     assert right.returncode == 0, right.stderr
     assert "To publish it, set status: current" in right.stdout
     assert (project / "at-a-glance" / "planning-for-winter.md").exists()
+
+
+def test_a_vocabulary_field_is_named_as_a_person_says_it(tmp_path):
+    project = project_with(tmp_path, {})
+    topics = project / "vocabulary" / "topics.yml"
+    topics.write_text(topics.read_text().replace("housing:\n  name: Housing", "housing:\n  name: Housing\n  plural: [Housing]", 1))
+    assert "plural: [Housing]" in topics.read_text()
+    seen = problems_seen(run_cli(project, "validate").stderr)
+    assert [(s[1], s[2], s[3]) for s in seen if s[0].startswith("vocabulary/topics.yml:")] == [
+        ("vocabulary", "housing: plural must be text", "Write it as plain text, in quotes if it holds a colon.")]
