@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from resource_library import build_state, csp, dates, indexes, sanitize, side_outputs
 from resource_library.feeds import json_ld
 from resource_library.load import Resource
-from resource_library.problems import Problem, report
+from resource_library.problems import Problem, as_html, report
 from resource_library.render import Renderer, plain
 from resource_library.validate import check_project
 from resource_library.vocabulary import VocabularyError
@@ -35,6 +35,7 @@ _generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
 _side_outputs = None                   # side_outputs.start(), collected in on_post_build
 _render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
 _with_policy: set[str] = set()         # pages that got the policy in on_post_page
+_serve_problems: list[Problem] = []    # `make serve` with errors: every page lists them instead
 
 
 def project_root(config) -> Path:
@@ -78,8 +79,18 @@ def on_files(files: Files, config) -> Files:
     if problems:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)
+    _serve_problems.clear()
     if any(p.is_error for p in problems):
-        raise PluginError("The site was not built: fix the problems above and build again.")
+        if not _serving:
+            raise PluginError("The site was not built: fix the problems above and build again.")
+        # A failed rebuild would leave `mkdocs serve` waiting forever, and the
+        # open tab with it. Build instead, with the problems on every page; a
+        # broken resource keeps a page at its own address, so its tab reloads.
+        _serve_problems.extend(problems)
+        published = {r.src_uri for r in library.pages}
+        for src_uri in sorted({p.path for p in problems if p.path.endswith(".md") and not p.path.startswith("docs/")}):
+            if src_uri not in published and files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content="---\ntitle: Problems to fix\n---\n"))
 
     renderer = Renderer(library, config.use_directory_urls, config.site_url or "")
     build_state.library, build_state.renderer = library, renderer
@@ -150,6 +161,8 @@ def on_page_content(html: str, page, config, files) -> str:
     """Generated pages get their HTML; resource pages their header and
     footer, rendered with escaping. Added after Markdown, which would
     otherwise parse every raw HTML block again."""
+    if _serve_problems:
+        return as_html(_serve_problems)
     if page.file.src_uri in _generated_html:
         return _generated_html[page.file.src_uri]
     resource = resource_of(page)
@@ -167,16 +180,21 @@ def _sanitised(html: str, shown_path: str, first_line: int, source: str, editor:
     """The page's HTML through the allow-list; anything removed becomes a
     problem in the contributor's file, reported when the build ends."""
     cleaned = sanitize.clean(html, editor)
+    found = []
     if cleaned.changed:
         lines = source.split("\n")
         for what, needle in sanitize.explain(html, editor):
             line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
                               if needle and needle.lower() in text.lower()), (0, 0))
-            _render_problems.append(Problem(
+            found.append(Problem(
                 shown_path, first_line + line, col + 1, "unsafe-html", f"the page's HTML {what}: that is not allowed",
                 "Pages show text, links, images, lists and tables only; remove it. "
                 "To show HTML as an example, put it in `backticks`.",
                 lines[line] if line < len(lines) else ""))
+    _render_problems.extend(found)
+    if found and _serving:
+        # The preview shows the page as it would be published, under the list.
+        return as_html(found) + cleaned.html
     return cleaned.html
 
 
@@ -216,7 +234,8 @@ def on_post_build(config):
     data, the feeds and the calendars."""
     if _render_problems:
         print(report(_render_problems), file=sys.stderr, flush=True)
-        raise PluginError("The site was not built: fix the problems above and build again.")
+        if not _serving:
+            raise PluginError("The site was not built: fix the problems above and build again.")
     offline = bool(config.extra.get("offline_copy"))
     for folder, _, names in os.walk(config.site_dir):
         for name in names:
