@@ -33,7 +33,7 @@ site: $(BIN)/.installed
 
 ## serve: preview with live reload, drafts included, at http://127.0.0.1:8000
 serve: $(BIN)/.installed
-	env -u SOURCE_DATE_EPOCH $(BIN)/mkdocs serve
+	env -u SOURCE_DATE_EPOCH $(BIN)/mkdocs serve --dirty
 
 ## validate: check every resource without building
 validate: $(BIN)/.installed

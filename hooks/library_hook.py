@@ -10,6 +10,7 @@ import logging
 import os
 import posixpath
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,7 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
-from resource_library import build_state, csp, dates, indexes, sanitize, side_outputs
+from resource_library import build_state, csp, dates, indexes, sanitize, side_outputs, signatures
 from resource_library.feeds import json_ld
 from resource_library.load import Resource
 from resource_library.problems import Problem, as_html, report
@@ -31,6 +32,8 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
 _serving = False
+_dirty = False                          # `make serve` passes --dirty: re-render only what changed
+_build_started = 0.0
 _generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
 _side_outputs = None                   # side_outputs.start(), collected in on_post_build
 _render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
@@ -51,6 +54,8 @@ def resource_of(page) -> Resource | None:
 
 def on_config(config):
     """The build date for page notes; the offline build's local shim."""
+    global _build_started
+    _build_started = time.time()
     config.extra["built_on"] = dates.long_date(dates.build_time().date())
     if config.extra.get("offline_copy") and not (project_root(config) / SHIM).is_file():
         raise PluginError(f"The offline build needs {SHIM.as_posix()}: run `make bundle`, which installs it with npm.")
@@ -59,8 +64,8 @@ def on_config(config):
 
 def on_startup(command, dirty=False, **kwargs):
     """Drafts are shown only by `mkdocs serve` (`make serve`)."""
-    global _serving
-    _serving = command == "serve"
+    global _serving, _dirty
+    _serving, _dirty = command == "serve", command == "serve" and dirty
 
 
 @event_priority(100)
@@ -73,7 +78,8 @@ def on_files(files: Files, config) -> Files:
     """
     root = project_root(config)
     try:
-        library, problems = check_project(root, config.docs_dir, include_drafts=_serving)
+        library, problems = check_project(root, config.docs_dir, include_drafts=_serving,
+                                          cache=build_state.validated if _serving else None)
     except VocabularyError as error:
         raise PluginError(str(error)) from None
     if problems:
@@ -92,7 +98,8 @@ def on_files(files: Files, config) -> Files:
             if src_uri not in published and files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content="---\ntitle: Problems to fix\n---\n"))
 
-    renderer = Renderer(library, config.use_directory_urls, config.site_url or "")
+    renderer = Renderer(library, config.use_directory_urls, config.site_url or "",
+                        memo=build_state.rendered if _serving else None)
     build_state.library, build_state.renderer = library, renderer
     edit_base = config.edit_uri or ""
     for resource in library.pages:
@@ -109,10 +116,14 @@ def on_files(files: Files, config) -> Files:
     _generated_html.clear()
     _render_problems.clear()
     _with_policy.clear()
-    for src_uri, (front_matter, html) in indexes.generate(renderer).items():
+    generated = indexes.generate(renderer)
+    renderer.forget_unused()
+    for src_uri, (front_matter, html) in generated.items():
         if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
             files.append(File.generated(config, src_uri, content=front_matter))
             _generated_html[src_uri] = html
+    if _dirty:
+        mark_modified(files, library, renderer, root, config)
     # The finder's index and the feeds need only the library: built on the
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs
@@ -128,6 +139,32 @@ def escape_title(page) -> None:
     title = page.meta.get("title")
     if isinstance(title, str) and not isinstance(title, Markup):
         page.meta["title"] = Markup.escape(title)
+
+
+def mark_modified(files: Files, library, renderer, root: Path, config) -> None:
+    """`mkdocs serve --dirty` re-renders a page only if its source file is
+    newer than its output: a title change would leave listings, related
+    lists and term pages stale. Instead, each page gets a signature of what
+    it shows, and is re-rendered exactly when that changed."""
+    context = signatures.context(root, config.docs_dir)
+    macro_pages = set(config.extra.get("macro_pages") or [])
+    new: dict[str, int] = {}
+    for file in files.documentation_pages():
+        src = file.src_uri
+        resource = library.by_key.get(src[:-3])
+        if _serve_problems or src in macro_pages:
+            signature = None  # always
+        elif resource is not None and resource.src_uri == src:
+            signature = signatures.resource_page(context, resource, library)
+        elif src in _generated_html:
+            signature = hash((context, _generated_html[src], file.content_string))
+        else:
+            continue  # an editor's page: MkDocs compares file times
+        unchanged = (signature is not None and build_state.page_signatures.get(src) == signature
+                     and os.path.isfile(file.abs_dest_path))
+        file.is_modified = (lambda: False) if unchanged else (lambda: True)
+        new[src] = signature
+    build_state.page_signatures = {} if _serve_problems else new
 
 
 @event_priority(50)
@@ -240,7 +277,8 @@ def on_post_build(config):
     for folder, _, names in os.walk(config.site_dir):
         for name in names:
             path = os.path.normpath(os.path.join(folder, name))
-            if name.endswith(".html") and path not in _with_policy:
+            # Pages a --dirty rebuild left alone already carry the policy.
+            if name.endswith(".html") and path not in _with_policy and os.path.getmtime(path) >= _build_started - 1:
                 with open(path, encoding="utf-8") as handle:
                     html = handle.read()
                 with open(path, "w", encoding="utf-8") as handle:
