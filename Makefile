@@ -36,7 +36,7 @@ site: $(BIN)/.installed
 
 ## serve: preview with live reload, drafts included, at http://127.0.0.1:8000 (ADDR=host:port to change)
 serve: $(BIN)/.installed
-	env -u SOURCE_DATE_EPOCH $(BIN)/mkdocs serve --dev-addr $(ADDR)
+	env -u SOURCE_DATE_EPOCH $(BIN)/mkdocs serve --dirty --dev-addr $(ADDR)
 
 ## validate: check every resource without building (CHANGED_SINCE=main lists your files' problems first)
 validate: $(BIN)/.installed

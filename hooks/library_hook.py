@@ -10,6 +10,7 @@ import logging
 import os
 import posixpath
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,10 +20,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
-from resource_library import build_state, csp, dates, indexes, sanitize, side_outputs
+from resource_library import build_state, csp, dates, indexes, sanitize, side_outputs, signatures
 from resource_library.feeds import json_ld
 from resource_library.load import Resource
-from resource_library.problems import Problem, report
+from resource_library.problems import Problem, as_html, report
 from resource_library.render import Renderer, plain
 from resource_library.validate import check_project
 from resource_library.vocabulary import VocabularyError
@@ -31,10 +32,13 @@ log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
 _serving = False
+_dirty = False                          # `make serve` passes --dirty: re-render only what changed
+_build_started = 0.0
 _generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
 _side_outputs = None                   # side_outputs.start(), collected in on_post_build
 _render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
 _with_policy: set[str] = set()         # pages that got the policy in on_post_page
+_serve_problems: list[Problem] = []    # `make serve` with errors: every page lists them instead
 
 
 def project_root(config) -> Path:
@@ -50,6 +54,8 @@ def resource_of(page) -> Resource | None:
 
 def on_config(config):
     """The build date for page notes; the offline build's local shim."""
+    global _build_started
+    _build_started = time.time()
     config.extra["built_on"] = dates.long_date(dates.build_time().date())
     if config.extra.get("offline_copy") and not (project_root(config) / SHIM).is_file():
         raise PluginError(f"The offline build needs {SHIM.as_posix()}: run `make bundle`, which installs it with npm.")
@@ -58,8 +64,8 @@ def on_config(config):
 
 def on_startup(command, dirty=False, **kwargs):
     """Drafts are shown only by `mkdocs serve` (`make serve`)."""
-    global _serving
-    _serving = command == "serve"
+    global _serving, _dirty
+    _serving, _dirty = command == "serve", command == "serve" and dirty
 
 
 @event_priority(100)
@@ -74,16 +80,28 @@ def on_files(files: Files, config) -> Files:
     try:
         # Drafts: in `make serve`, and in a pull request's preview (`build --drafts`).
         drafts = _serving or os.environ.get("RESOURCE_LIBRARY_DRAFTS") == "1"
-        library, problems = check_project(root, config.docs_dir, include_drafts=drafts)
+        library, problems = check_project(root, config.docs_dir, include_drafts=drafts,
+                                          cache=build_state.validated if _serving else None)
     except VocabularyError as error:
         raise PluginError(str(error)) from None
     if problems:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)
+    _serve_problems.clear()
     if any(p.is_error for p in problems):
-        raise PluginError("The site was not built: fix the problems above and build again.")
+        if not _serving:
+            raise PluginError("The site was not built: fix the problems above and build again.")
+        # A failed rebuild would leave `mkdocs serve` waiting forever, and the
+        # open tab with it. Build instead, with the problems on every page; a
+        # broken resource keeps a page at its own address, so its tab reloads.
+        _serve_problems.extend(problems)
+        published = {r.src_uri for r in library.pages}
+        for src_uri in sorted({p.path for p in problems if p.path.endswith(".md") and not p.path.startswith("docs/")}):
+            if src_uri not in published and files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content="---\ntitle: Problems to fix\n---\n"))
 
-    renderer = Renderer(library, config.use_directory_urls, config.site_url or "")
+    renderer = Renderer(library, config.use_directory_urls, config.site_url or "",
+                        memo=build_state.rendered if _serving else None)
     build_state.library, build_state.renderer = library, renderer
     edit_base = config.edit_uri or ""
     for resource in library.pages:
@@ -100,10 +118,14 @@ def on_files(files: Files, config) -> Files:
     _generated_html.clear()
     _render_problems.clear()
     _with_policy.clear()
-    for src_uri, (front_matter, html) in indexes.generate(renderer).items():
+    generated = indexes.generate(renderer)
+    renderer.forget_unused()
+    for src_uri, (front_matter, html) in generated.items():
         if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
             files.append(File.generated(config, src_uri, content=front_matter))
             _generated_html[src_uri] = html
+    if _dirty:
+        mark_modified(files, library, renderer, root, config)
     # The finder's index and the feeds need only the library: built on the
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs
@@ -119,6 +141,32 @@ def escape_title(page) -> None:
     title = page.meta.get("title")
     if isinstance(title, str) and not isinstance(title, Markup):
         page.meta["title"] = Markup.escape(title)
+
+
+def mark_modified(files: Files, library, renderer, root: Path, config) -> None:
+    """`mkdocs serve --dirty` re-renders a page only if its source file is
+    newer than its output: a title change would leave listings, related
+    lists and term pages stale. Instead, each page gets a signature of what
+    it shows, and is re-rendered exactly when that changed."""
+    context = signatures.context(root, config.docs_dir)
+    macro_pages = set(config.extra.get("macro_pages") or [])
+    new: dict[str, int] = {}
+    for file in files.documentation_pages():
+        src = file.src_uri
+        resource = library.by_key.get(src[:-3])
+        if _serve_problems or src in macro_pages:
+            signature = None  # always
+        elif resource is not None and resource.src_uri == src:
+            signature = signatures.resource_page(context, resource, library)
+        elif src in _generated_html:
+            signature = hash((context, _generated_html[src], file.content_string))
+        else:
+            continue  # an editor's page: MkDocs compares file times
+        unchanged = (signature is not None and build_state.page_signatures.get(src) == signature
+                     and os.path.isfile(file.abs_dest_path))
+        file.is_modified = (lambda: False) if unchanged else (lambda: True)
+        new[src] = signature
+    build_state.page_signatures = {} if _serve_problems else new
 
 
 @event_priority(50)
@@ -152,6 +200,8 @@ def on_page_content(html: str, page, config, files) -> str:
     """Generated pages get their HTML; resource pages their header and
     footer, rendered with escaping. Added after Markdown, which would
     otherwise parse every raw HTML block again."""
+    if _serve_problems:
+        return as_html(_serve_problems)
     if page.file.src_uri in _generated_html:
         return _generated_html[page.file.src_uri]
     resource = resource_of(page)
@@ -169,16 +219,21 @@ def _sanitised(html: str, shown_path: str, first_line: int, source: str, editor:
     """The page's HTML through the allow-list; anything removed becomes a
     problem in the contributor's file, reported when the build ends."""
     cleaned = sanitize.clean(html, editor)
+    found = []
     if cleaned.changed:
         lines = source.split("\n")
         for what, needle in sanitize.explain(html, editor):
             line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
                               if needle and needle.lower() in text.lower()), (0, 0))
-            _render_problems.append(Problem(
+            found.append(Problem(
                 shown_path, first_line + line, col + 1, "unsafe-html", f"the page's HTML {what}: that is not allowed",
                 "Pages show text, links, images, lists and tables only; remove it. "
                 "To show HTML as an example, put it in `backticks`.",
                 lines[line] if line < len(lines) else ""))
+    _render_problems.extend(found)
+    if found and _serving:
+        # The preview shows the page as it would be published, under the list.
+        return as_html(found) + cleaned.html
     return cleaned.html
 
 
@@ -218,12 +273,14 @@ def on_post_build(config):
     data, the feeds and the calendars."""
     if _render_problems:
         print(report(_render_problems), file=sys.stderr, flush=True)
-        raise PluginError("The site was not built: fix the problems above and build again.")
+        if not _serving:
+            raise PluginError("The site was not built: fix the problems above and build again.")
     offline = bool(config.extra.get("offline_copy"))
     for folder, _, names in os.walk(config.site_dir):
         for name in names:
             path = os.path.normpath(os.path.join(folder, name))
-            if name.endswith(".html") and path not in _with_policy:
+            # Pages a --dirty rebuild left alone already carry the policy.
+            if name.endswith(".html") and path not in _with_policy and os.path.getmtime(path) >= _build_started - 1:
                 with open(path, encoding="utf-8") as handle:
                     html = handle.read()
                 with open(path, "w", encoding="utf-8") as handle:

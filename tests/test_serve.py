@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from conftest import make_project
 
@@ -32,18 +33,24 @@ def wait_for(check, seconds: float = 60):
     raise AssertionError("timed out")
 
 
-def test_serve_shows_drafts_and_reloads_on_change(tmp_path):
-    project = make_project(tmp_path / "p", "basic")
+def start_serve(project: Path):
+    """`mkdocs serve` on a free port, as `make serve` runs it; (process, base URL)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     base = f"http://127.0.0.1:{port}/strategic-planning-library/"
+    wait_for(lambda: get(base)[0] == 200)
+    return server, base
+
+
+def test_serve_shows_drafts_and_reloads_on_change(tmp_path):
+    project = make_project(tmp_path / "p", "basic")
+    server, base = start_serve(project)
     try:
-        wait_for(lambda: get(base)[0] == 200)
         status, html = get(base + "at-a-glance/draft-briefing/")
         assert status == 200 and "shown only in a local preview" in html
         assert get(base + "finder/finder-index.js")[0] == 200
@@ -51,6 +58,59 @@ def test_serve_shows_drafts_and_reloads_on_change(tmp_path):
         page.write_text(page.read_text().replace("Alpha briefing on carers", "Alpha briefing, edited"))
         wait_for(lambda: "Alpha briefing, edited" in get(base + "at-a-glance/")[1])
         assert get(base + "at-a-glance/draft-briefing/")[0] == 200  # still shown after a rebuild
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def text_of(page, selector: str) -> str:
+    """The element's text, or "" while the page is reloading."""
+    try:
+        return page.inner_text(selector, timeout=1000)
+    except Exception:
+        return ""
+
+
+def wait_in_tab(page, selector: str, wanted: str, seconds: float = 60) -> None:
+    """Wait for the open tab to show `wanted`, without reloading it: only
+    the page's own live-reload script may do that."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if wanted in text_of(page, selector):
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"the open tab never showed {wanted!r}; it shows {text_of(page, selector)!r}")
+
+
+def test_the_open_tab_reloads_itself_and_lists_problems_until_they_are_fixed(page, tmp_path):
+    project = make_project(tmp_path / "p", "basic")
+    server, base = start_serve(project)
+    try:
+        page.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation',"
+                             " e => window.__csp.push(e.violatedDirective));")
+        logs = []
+        page.on("console", lambda m: logs.append(m.text))
+        page.goto(base + "at-a-glance/alpha-briefing/")
+        assert page.inner_text("article h1") == "Alpha briefing on carers"
+        wait_for(lambda: "Enabled live reload" in logs, 20)  # the policy lets the reload script run
+        source = project / "at-a-glance" / "alpha-briefing.md"
+        good = source.read_text()
+        source.write_text(good.replace("Alpha briefing on carers", "Alpha briefing, edited"))
+        wait_in_tab(page, "article h1", "Alpha briefing, edited")
+
+        # A mistake: the open tab shows the problem, as the terminal does.
+        source.write_text(good.replace("topics: [needs-assessment, housing]", "topics: [needs-assessment, housng]"))
+        wait_in_tab(page, "article", "Problems to fix")
+        article = page.inner_text("article")
+        assert "at-a-glance/alpha-briefing.md:6:" in article and "[not-in-vocabulary]" in article
+        assert "Did you mean `housing`?" in article
+        # Every other page says so too, and the server still answers.
+        assert "Problems to fix" in get(base + "topics/")[1]
+
+        # Fixed: the tab comes back by itself.
+        source.write_text(good.replace("Alpha briefing on carers", "Alpha briefing, fixed"))
+        wait_in_tab(page, "article h1", "Alpha briefing, fixed")
+        assert page.evaluate("window.__csp") == []
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -4,3 +4,9 @@ from __future__ import annotations
 
 library = None   # load.Library
 renderer = None  # render.Renderer
+
+# Kept between the rebuilds of one `mkdocs serve` (the process lives on), so
+# an edit revalidates one file and re-renders only the pages it touches.
+validated: dict = {}          # relative path -> (content key, checked ParsedFile)
+page_signatures: dict = {}    # source path -> signature of everything its page shows
+rendered: dict = {}          # generated page context -> its HTML

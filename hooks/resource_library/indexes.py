@@ -56,7 +56,7 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
         context = dict(term=term, type_slug=type_slug, calendar=CALENDAR_PATH, resources=library.of_type(type_slug),
                        upcoming=library.upcoming(), past=library.past_webinars(), feed=feed,
                        webcal=webcal_url(renderer.site_url))
-        pages[src] = page(term.plural, term.description, renderer.render("type_listing.html", src, **context),
+        pages[src] = page(term.plural, term.description, renderer.render_page("type_listing.html", src, **context),
                           feed=feed, feed_title=f"New and updated {term.plural}", **NOT_IN_HEADER_SEARCH)
     for kind in TERM_KINDS:
         terms = vocab.terms(kind)
@@ -64,7 +64,7 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
         src = f"{kind}/index.md"
         used = sorted((t for slug, t in terms.items() if counts[slug]), key=lambda t: t.name.lower())
         pages[src] = page(INDEX_TITLES[kind], INDEX_DESCRIPTIONS[kind],
-                          renderer.render("term_index.html", src, kind=kind, terms=terms, counts=counts, used=used,
+                          renderer.render_page("term_index.html", src, kind=kind, terms=terms, counts=counts, used=used,
                                           title=INDEX_TITLES[kind], description=INDEX_DESCRIPTIONS[kind]))
         for slug, term in terms.items():
             resources = library.with_term(kind, slug)
@@ -74,12 +74,12 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
             by_type = {t: [r for r in resources if r.type == t] for t in TYPES}
             feed = feed_path(kind, slug)
             pages[src] = page(term.name, term.description,
-                              renderer.render("term_page.html", src, kind=kind, term=term, resources=resources,
+                              renderer.render_page("term_page.html", src, kind=kind, term=term, resources=resources,
                                               by_type=by_type, grouped=(kind == "programmes"), feed=feed),
                               feed=feed, feed_title=f"New and updated resources: {term.name}",
                               **NOT_IN_HEADER_SEARCH)
     a_to_z = sorted(library.listed, key=lambda r: r.title.lower())
     pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "
-                         "programme, topic and year.", renderer.render("finder.html", FINDER, resources=a_to_z),
+                         "programme, topic and year.", renderer.render_page("finder.html", FINDER, resources=a_to_z),
                          hide=["navigation", "toc"], finder_scripts=True, **NOT_IN_HEADER_SEARCH)
     return pages

@@ -189,10 +189,10 @@ def discover(root: Path) -> Discovery:
     return found
 
 
-def read_resource(root: Path, path: Path) -> frontmatter.ParsedFile:
+def read_resource(root: Path, path: Path, raw: bytes | None = None) -> frontmatter.ParsedFile:
     rel = path.relative_to(root).as_posix()
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except OSError as error:
         parsed = frontmatter.ParsedFile(rel)
         parsed.problem(1, 1, "unreadable", f"the file cannot be read ({error.strerror or error})",

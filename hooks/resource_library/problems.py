@@ -94,6 +94,26 @@ def report(problems: list[Problem], changed: set[str] | None = None) -> str:
     return "\n".join(blocks)
 
 
+def as_html(problems: list[Problem]) -> str:
+    """The problems as a page section, for `make serve`: the same
+    `path:line:col [rule]` lines, source line and hint as the terminal."""
+    from html import escape
+    problems = sorted(problems, key=sort_key)
+    errors = [p for p in problems if p.is_error]
+    items = []
+    for p in problems:
+        text = escape(format_problem(p))
+        items.append(f'<li class="lib-problem lib-problem--{p.severity}"><pre>{text}</pre></li>')
+    files = len({p.path for p in errors})
+    return (
+        '<div class="lib-problems" role="alert">'
+        "<h1>Problems to fix</h1>"
+        f"<p>The preview is paused: {len(errors)} problem{'s' if len(errors) != 1 else ''} in "
+        f"{files} file{'s' if files != 1 else ''}. Fix them and save: this page reloads by itself.</p>"
+        f'<ol class="lib-problems__list">{"".join(items)}</ol>'
+        "</div>"
+    )
+
 
 # Markdown for GitHub's run page. Contributors' text reaches it (file names,
 # values quoted in messages), so everything outside a code span is escaped:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
@@ -77,16 +77,46 @@ def accessible_format_mailto(resource_title: str, item: str, url: str) -> str:
     return f"mailto:{CONTACT}?subject={quote(subject)}&body={quote(body)}"
 
 
+_ENVIRONMENT: Environment | None = None  # one per process: `mkdocs serve` keeps compiled templates
+
+
+def environment() -> Environment:
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        # auto_reload (the default) recompiles a template whose file changed.
+        _ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        _ENVIRONMENT.filters["long_date"] = lambda v: dates.long_date(v if isinstance(v, date) else date.fromisoformat(v))
+        _ENVIRONMENT.filters["long_datetime"] = dates.long_datetime
+    return _ENVIRONMENT
+
+
+def _freeze(value, resource_key):
+    """A hashable stand-in for a template's context: equal when the page
+    would render the same."""
+    if isinstance(value, Resource):
+        return resource_key(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v, resource_key) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _freeze(v, resource_key)) for k, v in value.items())
+    if isinstance(value, (str, int, float, bool, type(None), date, datetime)):
+        return value
+    return repr(value)  # terms and other small dataclasses
+
+
 class Renderer:
-    def __init__(self, library: Library, use_directory_urls: bool = True, site_url: str = ""):
+    def __init__(self, library: Library, use_directory_urls: bool = True, site_url: str = "",
+                 memo: dict | None = None):
         self.library = library
         self.vocabulary = library.vocabulary
         self.use_directory_urls = use_directory_urls
         self.site_url = site_url
-        self.env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        self.env.filters["long_date"] = lambda v: dates.long_date(v if isinstance(v, date) else date.fromisoformat(v))
-        self.env.filters["long_datetime"] = dates.long_datetime
+        # With a memo (kept between `mkdocs serve` rebuilds), a generated page
+        # whose context is unchanged is not rendered again.
+        self.memo, self._used, self._keys = memo, set(), {}
+        self._vocabulary_key = repr(self.vocabulary) if memo is not None else ""
+        self.env = environment()
         self.env.globals.update(vocab=self.vocabulary, library=library, now=library.now,
                                 human_size=human_size, file_format=file_format,
                                 term_src=term_src, feed_path=feed_path, contact=CONTACT,
@@ -94,6 +124,29 @@ class Renderer:
 
     def url(self, src_uri: str) -> str:
         return page_url(src_uri, self.use_directory_urls)
+
+    def _resource_key(self, resource: Resource):
+        key = self._keys.get(id(resource))
+        if key is None:
+            key = self._keys[id(resource)] = (resource.src_uri, repr(sorted(resource.meta.items())))
+        return key
+
+    def render_page(self, template: str, page_src: str, **context) -> str:
+        """`render` for a generated page, through the memo when there is one."""
+        if self.memo is None:
+            return self.render(template, page_src, **context)
+        key = (template, page_src, self.use_directory_urls, self._vocabulary_key,
+               _freeze(context, self._resource_key))
+        self._used.add(key)
+        if key not in self.memo:
+            self.memo[key] = self.render(template, page_src, **context)
+        return self.memo[key]
+
+    def forget_unused(self) -> None:
+        """Drop memo entries this build did not ask for: pages that changed."""
+        if self.memo is not None:
+            for key in set(self.memo) - self._used:
+                del self.memo[key]
 
     def render(self, template: str, page_src: str, **context) -> str:
         here = self.url(page_src)

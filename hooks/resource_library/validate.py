@@ -5,6 +5,7 @@ returns them all with the valid resources; the caller decides to fail.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date, datetime
@@ -81,8 +82,13 @@ class Schema:
 
 def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: datetime,
                   docs_dir: str | Path | None = None, include_drafts: bool = False,
-                  generated: set[str] | None = None) -> tuple[Library, list[Problem]]:
-    """Read and check every resource under `root`."""
+                  generated: set[str] | None = None, cache: dict | None = None,
+                  context: str = "") -> tuple[Library, list[Problem]]:
+    """Read and check every resource under `root`.
+
+    With a `cache` (kept between `mkdocs serve` rebuilds), a file whose bytes
+    and `context` (vocabulary, schema, date, other files) are unchanged is
+    not checked again."""
     root = Path(root)
     schemas = {t: Schema(schema, t) for t in TYPES}
     found = discover(root)
@@ -95,13 +101,26 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     # Those whose front matter could be read still have their links checked,
     # so that one round of fixes is enough.
     unpublishable: list[Resource] = []
+    context = hashlib.sha256((context + now.date().isoformat() + "\n".join(sorted(found.other))).encode()).hexdigest()
     for path in found.markdown:
         rel = path.relative_to(root)
-        parsed = read_resource(root, path)
-        check_path(parsed, rel)
-        if parsed.data is not None:
-            check_fields(parsed, rel.parts[0], schemas[rel.parts[0]], vocabulary, now, found.other)
-            check_body(parsed)
+        parsed, key, raw = None, None, None
+        if cache is not None:
+            try:
+                raw = path.read_bytes()
+                key = (hashlib.sha256(raw).hexdigest(), context)
+                cached = cache.get(rel.as_posix())
+                parsed = cached[1] if cached and cached[0] == key else None
+            except OSError:
+                raw = None
+        if parsed is None:
+            parsed = read_resource(root, path, raw)
+            check_path(parsed, rel)
+            if parsed.data is not None:
+                check_fields(parsed, rel.parts[0], schemas[rel.parts[0]], vocabulary, now, found.other)
+                check_body(parsed)
+            if key is not None:
+                cache[rel.as_posix()] = (key, parsed)
         problems += parsed.problems
         if parsed.data is not None and not any(p.is_error for p in parsed.problems):
             resources.append(make_resource(root, path, parsed))
@@ -112,12 +131,14 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
                 unpublishable.append(make_resource(root, path, parsed))
     library = Library(resources, vocabulary, now, include_drafts)
     problems += check_across(library, root, docs_dir, found.other, generated or set(), invalid, unpublishable)
-    for resource in resources:
-        resource.body_lines = []  # needed only for the checks above; no second copy of every body
+    if cache is None:
+        for resource in resources:
+            resource.body_lines = []  # needed only for the checks above; no second copy of every body
     return library, problems
 
 
-def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool = False) -> tuple[Library, list[Problem]]:
+def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool = False,
+                  cache: dict | None = None) -> tuple[Library, list[Problem]]:
     """check_library with the project's own vocabulary, schema and build date:
     what the MkDocs hook and the command line both run."""
     root = Path(root)
@@ -126,9 +147,12 @@ def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool =
     if vocabulary is None:
         # Resources are checked against the vocabulary: fix it first.
         return Library([], Vocabulary({}, {}, {}, {}), dates.build_time(), include_drafts), problems
-    schema = load_schema(root / "schema" / "resource.schema.json")
+    schema_path = root / "schema" / "resource.schema.json"
+    schema = load_schema(schema_path)
+    context = repr((vocabulary, schema_path.read_bytes(), include_drafts))
     library, more = check_library(root, vocabulary, schema, dates.build_time(), docs_dir=docs_dir,
-                                  include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary))
+                                  include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary),
+                                  cache=cache, context=context)
     return library, problems + more
 
 
