@@ -50,20 +50,11 @@ fields: $(BIN)/.installed
 	$(RUN) fields
 
 ## bundle: the offline zip in dist/, for reading from file:// with no network
-bundle: $(BIN)/.installed node_modules/.installed
+bundle: $(BIN)/.installed
 	$(RUN) bundle --dist dist
 
-node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "The offline bundle needs Node.js and npm (Debian: apt-get install npm)."; exit 1; }
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch $@
-
-# Offline-bundle tests need npm's iframe-worker; without npm they are
-# skipped locally with a reason, and fail in CI (.ci/run installs npm).
-NPM := $(shell command -v npm 2>/dev/null)
-
 ## test: run every test
-test: $(BIN)/.installed-dev $(if $(NPM),node_modules/.installed)
+test: $(BIN)/.installed-dev
 	$(BIN)/python -m pytest -q tests
 
 ## bench: benchmark the build against bare mkdocs-material; writes bench/RESULTS.md

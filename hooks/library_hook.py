@@ -22,10 +22,10 @@ from resource_library.feeds import json_ld
 from resource_library.load import Resource, discover
 from resource_library.problems import report
 from resource_library.render import Renderer, plain
+from resource_library.synonyms import load_synonyms
 from resource_library.validate import check_project
 from resource_library.vocabulary import VocabularyError
 
-SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
 _serving = False
 _generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
 _side_outputs = None                   # side_outputs.start(), collected in on_post_build
@@ -43,10 +43,8 @@ def resource_of(page) -> Resource | None:
 
 
 def on_config(config):
-    """The build date for page notes; the offline build's local shim."""
+    """The build date for page notes."""
     config.extra["built_on"] = dates.long_date(dates.build_time().date())
-    if config.extra.get("offline_copy") and not (project_root(config) / SHIM).is_file():
-        raise PluginError(f"The offline build needs {SHIM.as_posix()}: run `make bundle`, which installs it with npm.")
     return config
 
 
@@ -62,13 +60,15 @@ def on_files(files: Files, config) -> Files:
     generated pages to the build.
 
     Priority 100: runs before every plugin, so that plugins that work on
-    files (search, tags, meta) see the resources as ordinary pages.
+    files (tags, meta) see the resources as ordinary pages.
     """
     root = project_root(config)
     try:
         library, problems = check_project(root, config.docs_dir, include_drafts=_serving)
     except VocabularyError as error:
         raise PluginError(str(error)) from None
+    synonyms, synonym_problems = load_synonyms(root / "vocabulary" / "synonyms.yml")
+    problems = problems + synonym_problems
     if problems:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)
@@ -85,9 +85,6 @@ def on_files(files: Files, config) -> Files:
         files.append(file)
     for path in discover(root)[1]:
         files.append(File.generated(config, path.relative_to(root).as_posix(), abs_src_path=str(path)))
-    if config.extra.get("offline_copy"):
-        # Served from the bundle itself: Material would otherwise load it from a CDN.
-        files.append(File.generated(config, "assets/iframe-worker/shim.js", abs_src_path=str(root / SHIM)))
     _generated_html.clear()
     for src_uri, (front_matter, html) in indexes.generate(renderer).items():
         if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
@@ -97,7 +94,7 @@ def on_files(files: Files, config) -> Files:
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs
     _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
-                                       config.site_name, in_background=not _serving)
+                                       config.site_name, synonyms, in_background=not _serving)
     return files
 
 
@@ -114,8 +111,6 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return markdown
     meta = dict(resource.meta)
     meta.update(render_macros=False, description=plain(resource.summary))
-    if resource.status == "withdrawn":
-        meta["search"] = {"exclude": True}
     meta["json_ld"] = json_ld(resource, build_state.library, config.site_url or "")
     meta["og_type"] = "article"
     page.meta = meta

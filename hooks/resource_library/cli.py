@@ -24,7 +24,9 @@ def load(root: Path, include_drafts: bool = False):
 
 
 def cmd_validate(args) -> int:
+    from .synonyms import load_synonyms
     library, problems = load(Path(args.root))
+    problems = problems + load_synonyms(Path(args.root) / "vocabulary" / "synonyms.yml")[1]
     if problems:
         print(report(problems), file=sys.stderr)
     errors = [p for p in problems if p.is_error]

@@ -17,10 +17,6 @@ from .vocabulary import Vocabulary
 
 TERM_KINDS = ("functions", "programmes", "topics")
 FINDER = "finder/index.md"
-# Listings repeat resources' titles and summaries, which the header search
-# already has from the resources themselves; left in, they would crowd out
-# the resources in results and double the work of indexing.
-NOT_IN_HEADER_SEARCH = {"search": {"exclude": True}}
 INDEX_TITLES = {"functions": "Functions", "programmes": "Programmes", "topics": "Topics"}
 INDEX_DESCRIPTIONS = {
     "functions": "Resources by the team's four functions: creating, curating, embedding and spreading good practice in strategic planning.",
@@ -54,8 +50,7 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
         src = f"{type_slug}/index.md"
         context = dict(term=term, type_slug=type_slug, calendar=CALENDAR_PATH, resources=library.of_type(type_slug),
                        upcoming=library.upcoming(), past=library.past_webinars())
-        pages[src] = page(term.plural, term.description, renderer.render("type_listing.html", src, **context),
-                          **NOT_IN_HEADER_SEARCH)
+        pages[src] = page(term.plural, term.description, renderer.render("type_listing.html", src, **context))
     for kind in TERM_KINDS:
         terms = vocab.terms(kind)
         counts = {slug: len(library.with_term(kind, slug)) for slug in terms}
@@ -70,10 +65,9 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
             by_type = {t: [r for r in resources if r.type == t] for t in TYPES}
             pages[src] = page(term.name, term.description,
                               renderer.render("term_page.html", src, kind=kind, term=term, resources=resources,
-                                              by_type=by_type, grouped=(kind == "programmes")),
-                              **NOT_IN_HEADER_SEARCH)
+                                              by_type=by_type, grouped=(kind == "programmes")))
     a_to_z = sorted(library.listed, key=lambda r: r.title.lower())
     pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "
                          "programme, topic and year.", renderer.render("finder.html", FINDER, resources=a_to_z),
-                         hide=["navigation", "toc"], finder_scripts=True, **NOT_IN_HEADER_SEARCH)
+                         hide=["navigation", "toc"], finder_scripts=True)
     return pages
