@@ -33,9 +33,11 @@
     var bodyAverage = average(ix.body.lengths);
     var primaryCache = {};
     var bodyCache = {};
+    var cached = 0, MAX_CACHED = 400;  // score arrays kept for the next key
     var shards = [];        // number -> {terms, postings}, once loaded
     var shardState = [];    // number -> "loading" | "ready" | "failed"
     var onShard = null;
+    var EMPTY = new Float64Array(N);
     var pipeline = new lunr.Pipeline();
     pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
     var trimmer = new lunr.Pipeline();
@@ -71,17 +73,6 @@
       return at < list.length && list[at] === term ? at : -1;
     }
 
-    /* search.py's `pack`, read back: [document, term frequency] pairs. */
-    function unpack(list, visit) {
-      var doc = -1;
-      for (var i = 0; i < list.length; i++) {
-        var gap = list[i], frequency = 1;
-        if (gap < 0) { gap = -gap; frequency = list[++i]; }
-        doc += gap;
-        visit(doc, frequency);
-      }
-    }
-
     function idf(documentsWithTerm) {
       return Math.log(1 + Math.abs((N - documentsWithTerm + 0.5) / (documentsWithTerm + 0.5)));
     }
@@ -91,25 +82,42 @@
       return (frequency * (K1 + 1)) / (frequency + K1 * norm);
     }
 
-    function documentCount(lists) {
-      var seen = {}, count = 0;
-      lists.forEach(function (list) {
-        unpack(list, function (doc) { if (!seen[doc]) { seen[doc] = true; count++; } });
-      });
-      return count;
+    /* A term's posting lists, one per field that has it (search.py's
+     * `flatten`): [[field, start, end], ...] into the flat list. */
+    function fieldsOf(flat) {
+      var out = [];
+      for (var i = 0; i < flat.length; i += 2 + flat[i + 1]) out.push([flat[i], i + 2, i + 2 + flat[i + 1]]);
+      return out;
     }
 
-    /* {document: score} for a term of the first index (titles, summaries,
-     * headings, topics, programmes, type, speakers). */
+    /* search.py's `pack`, read back over flat[start:end]. */
+    function each(flat, start, end, visit) {
+      var doc = -1;
+      for (var i = start; i < end; i++) {
+        var gap = flat[i], frequency = 1;
+        if (gap < 0) { gap = -gap; frequency = flat[++i]; }
+        doc += gap;
+        visit(doc, frequency);
+      }
+    }
+
+    /* Scores for a term of the first index (titles, summaries, headings,
+     * topics, programmes, type, speakers): one number a resource, 0 where
+     * the term is absent. */
     function primary(at) {
       if (primaryCache[at]) return primaryCache[at];
-      var lists = ix.postings[at];
-      var weight = idf(documentCount(lists));
-      var scores = {};
-      lists.forEach(function (list, field) {
-        var boost = ix.boosts[field], lengths = ix.lengths[field], avg = averages[field];
-        unpack(list, function (doc, frequency) {
-          scores[doc] = (scores[doc] || 0) + boost * weight * bm25(frequency, lengths[doc], avg);
+      if (++cached > MAX_CACHED) { primaryCache = {}; bodyCache = {}; cached = 0; }
+      var flat = ix.postings[at], parts = fieldsOf(flat);
+      var seen = new Uint8Array(N), count = 0;
+      parts.forEach(function (p) {
+        each(flat, p[1], p[2], function (doc) { if (!seen[doc]) { seen[doc] = 1; count++; } });
+      });
+      var weight = idf(count);
+      var scores = new Float64Array(N);
+      parts.forEach(function (p) {
+        var field = p[0], boost = ix.boosts[field] * weight, lengths = ix.lengths[field], avg = averages[field];
+        each(flat, p[1], p[2], function (doc, frequency) {
+          scores[doc] += boost * bm25(frequency, lengths[doc], avg);
         });
       });
       return (primaryCache[at] = scores);
@@ -119,23 +127,23 @@
       return Math.max(0, lowerBound(ix.body.shards, term + "\u0000") - 1);
     }
 
-    /* {document: score} for a term in body text; null while its shard loads. */
+    /* Scores for a term in body text; null while its shard loads. */
     function body(term) {
-      if (!ix.body.files.length) return {};
+      if (!ix.body.files.length) return EMPTY;
       var number = shardOf(term);
       if (shardState[number] !== "ready") {
         load(number);
-        return shardState[number] === "failed" ? {} : null;
+        return shardState[number] === "failed" ? EMPTY : null;
       }
       if (bodyCache[term]) return bodyCache[term];
-      var shard = shards[number], at = position(shard.terms, term), scores = {};
-      if (at >= 0) {
-        var list = shard.postings[at];
-        var weight = ix.body.boost * idf(documentCount([list]));
-        unpack(list, function (doc, frequency) {
-          scores[doc] = weight * bm25(frequency, ix.body.lengths[doc], bodyAverage);
-        });
-      }
+      var shard = shards[number], at = position(shard.terms, term);
+      if (at < 0) return EMPTY;
+      var list = shard.postings[at], scores = new Float64Array(N), count = 0;
+      each(list, 0, list.length, function () { count++; });
+      var weight = ix.body.boost * idf(count);
+      each(list, 0, list.length, function (doc, frequency) {
+        scores[doc] = weight * bm25(frequency, ix.body.lengths[doc], bodyAverage);
+      });
       return (bodyCache[term] = scores);
     }
 
@@ -220,45 +228,45 @@
       return found;
     }
 
-    /* {document: score} for one concept, and whether body text is still
-     * to come for it. */
+    /* Scores for one concept, and whether body text is still to come. */
     function conceptScores(concept) {
-      var scores = {}, pending = false;
+      var scores = new Float64Array(N), pending = false, i;
       var at = position(terms, concept.term);
-      function add(map, weight, best) {
-        Object.keys(map).forEach(function (doc) {
-          var s = map[doc] * weight;
-          scores[doc] = best ? Math.max(scores[doc] || 0, s) : (scores[doc] || 0) + s;
-        });
+      if (at >= 0) {
+        var found = primary(at);
+        for (i = 0; i < N; i++) scores[i] = found[i];
       }
-      if (at >= 0) add(primary(at), 1, false);
       var inBody = body(concept.term);
-      if (inBody === null) pending = true; else add(inBody, 1, false);
+      if (inBody === null) pending = true;
+      else for (i = 0; i < N; i++) scores[i] += inBody[i];
       if (concept.partial) {
+        // The best of the words it may become, at a lower weight.
         prefixTerms(concept.partial).forEach(function (p) {
-          if (p !== at) add(primary(p), PREFIX_WEIGHT, true);
+          if (p === at) return;
+          var maybe = primary(p);
+          for (var j = 0; j < N; j++) {
+            var s = maybe[j] * PREFIX_WEIGHT;
+            if (s > scores[j]) scores[j] = s;
+          }
         });
       }
       return { scores: scores, pending: pending };
     }
 
-    /* The query's answer: {scores: {document: score} or null for "no
-     * words", pending: body text still loading, concepts with their own
-     * counts}. */
+    /* The query's answer: {scores: one number a resource, 0 for no match,
+     * or null when there are no words; pending: body text still loading;
+     * concepts: the words as understood, each with its own count}. */
     function search(text) {
       var list = concepts(text);
       if (!list.length) return { scores: null, pending: false, concepts: [] };
       var scores = null, pending = false;
       list.forEach(function (concept) {
-        var found = conceptScores(concept);
-        concept.count = Object.keys(found.scores).length;
+        var found = conceptScores(concept), own = found.scores, count = 0, i;
+        for (i = 0; i < N; i++) if (own[i] > 0) count++;
+        concept.count = count;
         pending = pending || found.pending;
-        if (scores === null) { scores = found.scores; return; }
-        var both = {};
-        Object.keys(scores).forEach(function (doc) {
-          if (doc in found.scores) both[doc] = scores[doc] + found.scores[doc];
-        });
-        scores = both;
+        if (scores === null) { scores = own; return; }
+        for (i = 0; i < N; i++) scores[i] = scores[i] > 0 && own[i] > 0 ? scores[i] + own[i] : 0;
       });
       return { scores: scores, pending: pending, concepts: list };
     }
@@ -298,8 +306,7 @@
         var shown = ix.words[at] || t;
         var d = distance(word, shown, limit);
         if (d <= limit) {
-          var uses = 0;
-          ix.postings[at].forEach(function (l) { uses += l.length; });
+          var uses = ix.postings[at].length;
           found.push({ word: shown, distance: d, uses: uses });
         }
       }
@@ -319,26 +326,66 @@
   /* ------------------------------------------------------------------ *
    * The page
    * ------------------------------------------------------------------ */
-  var docs = data.docs;
+  /* One row a resource (search.py's DATA_COLUMNS), numbered newest first;
+   * an object with named fields is made only for the cards drawn. */
+  var rows = data.docs;
+  var N = rows.length;
+  var C = {};
+  data.columns.forEach(function (column, i) { C[column] = i; });
+  var views = {};
+  function doc(i) {
+    if (views[i]) return views[i];
+    var row = rows[i], d = { id: i };
+    data.columns.forEach(function (column, k) { d[column] = row[k]; });
+    d.url = data.url.replace("TYPE", d.type).replace("SLUG", d.slug);
+    return (views[i] = d);
+  }
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December"];
-  var TYPE_NAMES = data.facets.type;
   var FEED_FOLDERS = { type: "types", functions: "functions", programmes: "programmes", topics: "topics" };
   var PAGE = 50;  // cards drawn at a time: a long list is slow to draw and to read
   var TYPING_PAUSE = 180;  // ms after the last key before the results change
   var HISTORY_PAUSE = 1000;  // a pause this long ends one entry in the history
 
-  docs.forEach(function (d) { d.year = d.published.slice(0, 4); });
   var years = {};
-  docs.forEach(function (d) { years[d.year] = d.year; });
+  for (var r = 0; r < N; r++) years[rows[r][C.published].slice(0, 4)] = true;
   var FACETS = [
-    { key: "type", label: "Type", values: data.facets.type },
-    { key: "functions", label: "Function", values: data.facets.functions },
-    { key: "programmes", label: "Programme", values: data.facets.programmes },
-    { key: "topics", label: "Topic", values: data.facets.topics },
-    { key: "year", label: "Year published", values: sortedYears(years) }
+    { key: "type", label: "Type", pairs: data.facets.type },
+    { key: "functions", label: "Function", pairs: data.facets.functions },
+    { key: "programmes", label: "Programme", pairs: data.facets.programmes },
+    { key: "topics", label: "Topic", pairs: data.facets.topics },
+    { key: "year", label: "Year published",
+      pairs: Object.keys(years).sort().reverse().map(function (y) { return [y, y]; }) }
   ];
-
+  var TYPE_NAMES = {};
+  data.facets.type.forEach(function (p) { TYPE_NAMES[p[0]] = p[1]; });
+  var PROGRAMME_NAMES = {};
+  data.facets.programmes.forEach(function (p) { PROGRAMME_NAMES[p[0]] = p[1]; });
+  /* Each facet's values numbered, and each resource's values as numbers
+   * in one flat array (resource i's are vals[start[i]] to vals[start[i+1]]),
+   * so filtering and counting are passes over arrays. */
+  FACETS.forEach(function (facet) {
+    facet.values = {};
+    facet.number = {};
+    facet.pairs.forEach(function (p, n) { facet.values[p[0]] = p[1]; facet.number[p[0]] = n; });
+    var start = new Int32Array(N + 1), vals = [], i, k, v;
+    for (i = 0; i < N; i++) {
+      start[i] = vals.length;
+      var row = rows[i];
+      if (facet.key === "type") vals.push(facet.number[row[C.type]]);
+      else if (facet.key === "year") vals.push(facet.number[row[C.published].slice(0, 4)]);
+      else {
+        var list = row[C[facet.key]];
+        for (k = 0; k < list.length; k++) {
+          v = facet.number[list[k]];
+          if (v !== undefined) vals.push(v);
+        }
+      }
+    }
+    start[N] = vals.length;
+    facet.start = start;
+    facet.vals = Int32Array.from(vals);
+  });
   var form = app.querySelector("form");
   var input = document.getElementById("finder-q");
   var sortSelect = document.getElementById("finder-sort");
@@ -364,31 +411,34 @@
   var lastResults = [];
   var state = readUrl();
 
-  function sortedYears(map) {
-    var out = {};
-    Object.keys(map).sort().reverse().forEach(function (y) { out[y] = y; });
-    return out;
+  /* For each facet, which resources its chosen values let through. */
+  function facetMasks() {
+    return FACETS.map(function (facet) {
+      var chosen = state.facets[facet.key];
+      if (!chosen.length) return null;
+      var wanted = new Uint8Array(facet.pairs.length);
+      chosen.forEach(function (v) { wanted[facet.number[v]] = 1; });
+      var mask = new Uint8Array(N);
+      for (var i = 0; i < N; i++) {
+        for (var k = facet.start[i]; k < facet.start[i + 1]; k++) {
+          if (wanted[facet.vals[k]]) { mask[i] = 1; break; }
+        }
+      }
+      return mask;
+    });
   }
 
-  function valuesOf(doc, key) {
-    if (key === "type") return [doc.type];
-    if (key === "year") return [doc.year];
-    return doc[key] || [];
-  }
-
-  function passes(doc, except) {
-    for (var i = 0; i < FACETS.length; i++) {
-      var key = FACETS[i].key;
-      var chosen = state.facets[key];
-      if (key === except || !chosen.length) continue;
-      var values = valuesOf(doc, key);
-      if (!chosen.some(function (v) { return values.indexOf(v) >= 0; })) return false;
+  function passes(masks, i, except) {
+    for (var f = 0; f < masks.length; f++) {
+      if (f !== except && masks[f] && !masks[f][i]) return false;
     }
     return true;
   }
 
-  function isUpcoming(doc) {
-    return !!doc.ends && Date.parse(doc.ends) > Date.now();
+  var NOW = Date.now();
+  function isUpcoming(i) {
+    var ends = rows[i][C.ends];
+    return !!ends && Date.parse(ends) > NOW;
   }
 
   function formatDate(iso) {
@@ -423,7 +473,7 @@
     meta.appendChild(el("span", "lib-badge lib-badge--" + doc.type, TYPE_NAMES[doc.type]));
     meta.appendChild(document.createTextNode(" "));
     if (doc.starts) {
-      meta.appendChild(dated(isUpcoming(doc) ? "Takes place" : "Took place", doc.starts));
+      meta.appendChild(dated(isUpcoming(doc.id) ? "Takes place" : "Took place", doc.starts));
       meta.appendChild(document.createTextNode(" \u00b7 "));
     }
     meta.appendChild(dated("Published", doc.published));
@@ -433,7 +483,7 @@
       var p = el("p", "lib-card__programmes");
       p.appendChild(el("span", "lib-card__label", "Programmes: "));
       p.appendChild(document.createTextNode(doc.programmes.map(function (s) {
-        return data.facets.programmes[s];
+        return PROGRAMME_NAMES[s];
       }).join("; ")));
       li.appendChild(p);
     }
@@ -447,7 +497,8 @@
       var ul = el("ul", "lib-facet__values");
       countSpans[facet.key] = {};
       boxes[facet.key] = {};
-      Object.keys(facet.values).forEach(function (value) {
+      facet.pairs.forEach(function (pair) {
+        var value = pair[0];
         var li = el("li");
         var id = "facet-" + facet.key + "-" + value;
         var box = el("input");
@@ -622,46 +673,52 @@
     feed.hidden = !one;
   }
 
-  function byNewest(a, b) {
-    return a.published < b.published ? 1 : a.published > b.published ? -1 : a.title.localeCompare(b.title);
-  }
-
   function render() {
     var answer = engine.search(state.q);
     var scores = answer.scores;
-    var base = scores === null ? docs : docs.filter(function (d) { return d.id in scores; });
-    var results = base.filter(function (d) { return passes(d, null); });
+    var masks = facetMasks();
+    var base = [], results = [], i;
+    for (i = 0; i < N; i++) {
+      if (scores && !(scores[i] > 0)) continue;
+      base.push(i);
+      if (passes(masks, i, -1)) results.push(i);
+    }
     var sort = state.sort || (scores ? "relevance" : "date");
     var soon = [];
+    // Resources are numbered newest first: the number breaks every tie.
     if (sort === "relevance" && scores) {
-      results.sort(function (a, b) { return scores[b.id] - scores[a.id] || byNewest(a, b); });
+      results.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
     } else {
       // Newest by publication; webinars still to come have their own place.
-      soon = results.filter(isUpcoming).sort(function (a, b) { return a.starts < b.starts ? -1 : a.starts > b.starts ? 1 : 0; });
-      results = results.filter(function (d) { return !isUpcoming(d); }).sort(byNewest);
-    }
-    FACETS.forEach(function (facet) {
-      var counts = {};
-      base.forEach(function (d) {
-        if (!passes(d, facet.key)) return;
-        valuesOf(d, facet.key).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+      soon = results.filter(isUpcoming).sort(function (a, b) {
+        var x = rows[a][C.starts], y = rows[b][C.starts];
+        return x < y ? -1 : x > y ? 1 : a - b;
       });
-      Object.keys(countSpans[facet.key]).forEach(function (value) {
-        var n = counts[value] || 0;
-        countSpans[facet.key][value].textContent = "(" + n + ")";
+      if (soon.length) results = results.filter(function (i) { return !isUpcoming(i); });
+    }
+    FACETS.forEach(function (facet, f) {
+      var counts = new Int32Array(facet.pairs.length);
+      for (var b = 0; b < base.length; b++) {
+        var i = base[b];
+        if (!passes(masks, i, f)) continue;
+        for (var k = facet.start[i]; k < facet.start[i + 1]; k++) counts[facet.vals[k]]++;
+      }
+      facet.pairs.forEach(function (pair, n) {
+        var value = pair[0];
+        countSpans[facet.key][value].textContent = "(" + counts[n] + ")";
         boxes[facet.key][value].checked = state.facets[facet.key].indexOf(value) >= 0;
-        boxes[facet.key][value].parentNode.classList.toggle("lib-facet--empty", n === 0);
+        boxes[facet.key][value].parentNode.classList.toggle("lib-facet--empty", counts[n] === 0);
       });
     });
     sortSelect.value = sort;
     var level = soon.length ? 4 : 3;
-    upcomingList.replaceChildren.apply(upcomingList, soon.map(function (d) { return card(d, 4); }));
+    upcomingList.replaceChildren.apply(upcomingList, soon.map(function (i) { return card(doc(i), 4); }));
     upcoming.hidden = !soon.length;
     newestHeading.hidden = !soon.length || !results.length;
     lastResults = results;
     shown = PAGE;
     var fragment = document.createDocumentFragment();
-    results.slice(0, shown).forEach(function (d) { fragment.appendChild(card(d, level)); });
+    results.slice(0, shown).forEach(function (i) { fragment.appendChild(card(doc(i), level)); });
     list.replaceChildren(fragment);
     list.dataset.level = level;
     updateMore();
@@ -691,7 +748,7 @@
     shown += PAGE;
     var level = Number(list.dataset.level) || 3;
     var fragment = document.createDocumentFragment();
-    lastResults.slice(first, shown).forEach(function (d) { fragment.appendChild(card(d, level)); });
+    lastResults.slice(first, shown).forEach(function (i) { fragment.appendChild(card(doc(i), level)); });
     list.appendChild(fragment);
     updateMore();
     // Keyboard users continue from the first new result.
