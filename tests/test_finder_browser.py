@@ -423,3 +423,30 @@ def test_long_result_lists_show_fifty_at_a_time(page, tmp_path):
     assert page.is_hidden("#finder-more")
     # Focus moves to the first new result, so a keyboard user reads on from there.
     assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('#finder-results li')[50]")
+
+
+def test_the_header_box_lands_on_the_finder_with_the_words(sized, basic_url):
+    from conftest import header_search
+    page = sized
+    for path in ("", "at-a-glance/alpha-briefing/", "topics/housing/"):
+        page.goto(basic_url + path)
+        # A plain form: no script is needed to get to the finder.
+        form = page.locator("form.lib-site-search")
+        assert form.get_attribute("method") == "get"
+        action = form.evaluate("f => f.action")
+        assert action == basic_url + "finder/", path
+    header_search(page, "needs assessment")
+    assert urlsplit(page.url).path == "/finder/"
+    assert parse_qs(urlsplit(page.url).query) == {"text": ["needs assessment"]}
+    assert page.input_value("#finder-q") == "needs assessment"
+    assert sorted(everything(page)) == ["Alpha briefing on carers", "Beta deeper dive on frailty"]
+    assert page.errors == []
+
+
+def test_the_offline_header_box_points_at_the_finder_file(offline_basic):
+    import re as regex
+    for rel, action in (("index.html", "finder/index.html"), ("at-a-glance/alpha-briefing.html", "../finder/index.html"),
+                        ("accessibility.html", "finder/index.html")):
+        html = (offline_basic / rel).read_text()
+        assert regex.search(r'<form class="lib-site-search" role="search" aria-label="Search the library" action="'
+                            + regex.escape(action) + '" method="get">', html), rel
