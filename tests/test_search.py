@@ -21,8 +21,16 @@ def load_script(path: Path, target: str):
 
 
 def rows(data) -> list[dict]:
-    """finder-data.js's rows as records, numbered as the finder numbers them."""
-    return [{"id": n, **dict(zip(data["columns"], row))} for n, row in enumerate(data["docs"])]
+    """finder-data.js's rows as records, numbered as the finder numbers them,
+    with facet values (positions in the facets' lists) back as slugs."""
+    out = []
+    for n, row in enumerate(data["docs"]):
+        record = {"id": n, **dict(zip(data["columns"], row))}
+        for key in ("type", "functions", "programmes", "topics"):
+            slugs = [data["facets"][key][i][0] for i in ([record[key]] if key == "type" else record[key])]
+            record[key] = slugs[0] if key == "type" else slugs
+        out.append(record)
+    return out
 
 
 @pytest.fixture(scope="module")

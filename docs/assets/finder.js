@@ -337,6 +337,8 @@
     if (views[i]) return views[i];
     var row = rows[i], d = { id: i };
     data.columns.forEach(function (column, k) { d[column] = row[k]; });
+    d.type = data.facets.type[d.type][0];
+    d.programmes = d.programmes.map(function (n) { return data.facets.programmes[n][1]; });
     d.url = data.url.replace("TYPE", d.type).replace("SLUG", d.slug);
     return (views[i] = d);
   }
@@ -359,28 +361,22 @@
   ];
   var TYPE_NAMES = {};
   data.facets.type.forEach(function (p) { TYPE_NAMES[p[0]] = p[1]; });
-  var PROGRAMME_NAMES = {};
-  data.facets.programmes.forEach(function (p) { PROGRAMME_NAMES[p[0]] = p[1]; });
   /* Each facet's values numbered, and each resource's values as numbers
    * in one flat array (resource i's are vals[start[i]] to vals[start[i+1]]),
-   * so filtering and counting are passes over arrays. */
+   * so filtering and counting are passes over arrays. Rows hold numbers
+   * already (search.py's finder_data), except for the year. */
   FACETS.forEach(function (facet) {
     facet.values = {};
     facet.number = {};
     facet.pairs.forEach(function (p, n) { facet.values[p[0]] = p[1]; facet.number[p[0]] = n; });
-    var start = new Int32Array(N + 1), vals = [], i, k, v;
+    var start = new Int32Array(N + 1), vals = [], i, k;
+    var column = C[facet.key];
     for (i = 0; i < N; i++) {
       start[i] = vals.length;
       var row = rows[i];
-      if (facet.key === "type") vals.push(facet.number[row[C.type]]);
+      if (facet.key === "type") vals.push(row[column]);
       else if (facet.key === "year") vals.push(facet.number[row[C.published].slice(0, 4)]);
-      else {
-        var list = row[C[facet.key]];
-        for (k = 0; k < list.length; k++) {
-          v = facet.number[list[k]];
-          if (v !== undefined) vals.push(v);
-        }
-      }
+      else for (k = 0; k < row[column].length; k++) vals.push(row[column][k]);
     }
     start[N] = vals.length;
     facet.start = start;
@@ -482,9 +478,7 @@
     if (doc.programmes.length) {
       var p = el("p", "lib-card__programmes");
       p.appendChild(el("span", "lib-card__label", "Programmes: "));
-      p.appendChild(document.createTextNode(doc.programmes.map(function (s) {
-        return PROGRAMME_NAMES[s];
-      }).join("; ")));
+      p.appendChild(document.createTextNode(doc.programmes.join("; ")));
       li.appendChild(p);
     }
     return li;

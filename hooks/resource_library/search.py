@@ -273,12 +273,24 @@ DATA_COLUMNS = ("type", "slug", "title", "summary", "published", "functions", "p
 
 def finder_data(library: Library, docs: list[dict], use_directory_urls: bool) -> dict:
     """What the finder shows: a row per resource (DATA_COLUMNS), the facets,
-    and the pattern of a resource's link from the finder."""
+    and the pattern of a resource's link from the finder. A row gives its
+    type, functions, programmes and topics as positions in the facets'
+    lists, ready for counting."""
     here = page_url(FINDER_PAGE, use_directory_urls)
+    values = facets(library)
+    number = {key: {slug: n for n, (slug, _) in enumerate(pairs)} for key, pairs in values.items()}
+
+    def cell(d: dict, column: str):
+        if column == "type":
+            return number["type"][d["type"]]
+        if column in number:
+            return [number[column][slug] for slug in d[column]]
+        return d.get(column, "")
+
     return {
         "columns": list(DATA_COLUMNS),
-        "docs": [[d.get(column, "") for column in DATA_COLUMNS] for d in docs],
-        "facets": facets(library),
+        "docs": [[cell(d, column) for column in DATA_COLUMNS] for d in docs],
+        "facets": values,
         "url": relative(page_url("TYPE/SLUG.md", use_directory_urls), here),
     }
 
