@@ -78,8 +78,9 @@ def on_files(files: Files, config) -> Files:
 
     # The theme's search worker and its language files: unused without its
     # search plugin (the finder is the site's search), 1.2 MB in every build.
-    for file in [f for f in files if f.src_uri.startswith(THEME_SEARCH_FILES) and not f.is_documentation_page()]:
-        files.remove(file)
+    if not any(name.endswith("search") for name in config.plugins):
+        for file in [f for f in files if f.src_uri.startswith(THEME_SEARCH_FILES) and not f.is_documentation_page()]:
+            files.remove(file)
 
     renderer = Renderer(library, config.use_directory_urls, config.site_url or "")
     build_state.library, build_state.renderer = library, renderer

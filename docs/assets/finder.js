@@ -29,8 +29,8 @@
     // Punctuation that ends a phrase (analysis.py's PHRASE_BREAKS).
     var PHRASE_BREAKS = ".,;:!?()[]{}\"\u201c\u201d/|";
     var terms = ix.terms;
-    var averages = ix.lengths.map(average);
-    var bodyAverage = average(ix.body.lengths);
+    var averages = ix.averages;
+    var bodyAverage = ix.body.average;
     var primaryCache = {};
     var bodyCache = {};
     var cached = 0, MAX_CACHED = 400;  // score arrays kept for the next key
@@ -51,12 +51,6 @@
     Object.keys(phrases).forEach(function (first) {
       phrases[first].sort(function (a, b) { return b.terms.length - a.terms.length; });
     });
-
-    function average(list) {
-      var sum = 0;
-      for (var i = 0; i < list.length; i++) sum += list[i];
-      return list.length ? sum / list.length : 0;
-    }
 
     /* Where `term` is in a sorted list, or where it would go. */
     function lowerBound(list, term) {
@@ -349,38 +343,24 @@
   var TYPING_PAUSE = 180;  // ms after the last key before the results change
   var HISTORY_PAUSE = 1000;  // a pause this long ends one entry in the history
 
-  var years = {};
-  for (var r = 0; r < N; r++) years[rows[r][C.published].slice(0, 4)] = true;
   var FACETS = [
-    { key: "type", label: "Type", pairs: data.facets.type },
-    { key: "functions", label: "Function", pairs: data.facets.functions },
-    { key: "programmes", label: "Programme", pairs: data.facets.programmes },
-    { key: "topics", label: "Topic", pairs: data.facets.topics },
-    { key: "year", label: "Year published",
-      pairs: Object.keys(years).sort().reverse().map(function (y) { return [y, y]; }) }
+    { key: "type", label: "Type" },
+    { key: "functions", label: "Function" },
+    { key: "programmes", label: "Programme" },
+    { key: "topics", label: "Topic" },
+    { key: "year", label: "Year published" }
   ];
   var TYPE_NAMES = {};
   data.facets.type.forEach(function (p) { TYPE_NAMES[p[0]] = p[1]; });
-  /* Each facet's values numbered, and each resource's values as numbers
-   * in one flat array (resource i's are vals[start[i]] to vals[start[i+1]]),
-   * so filtering and counting are passes over arrays. Rows hold numbers
-   * already (search.py's finder_data), except for the year. */
+  /* Rows give each facet's values as positions in its list (search.py's
+   * finder_data): one number for type and year, a list for the others. */
   FACETS.forEach(function (facet) {
+    facet.pairs = data.facets[facet.key];
+    facet.column = C[facet.key];
+    facet.single = facet.key === "type" || facet.key === "year";
     facet.values = {};
     facet.number = {};
     facet.pairs.forEach(function (p, n) { facet.values[p[0]] = p[1]; facet.number[p[0]] = n; });
-    var start = new Int32Array(N + 1), vals = [], i, k;
-    var column = C[facet.key];
-    for (i = 0; i < N; i++) {
-      start[i] = vals.length;
-      var row = rows[i];
-      if (facet.key === "type") vals.push(row[column]);
-      else if (facet.key === "year") vals.push(facet.number[row[C.published].slice(0, 4)]);
-      else for (k = 0; k < row[column].length; k++) vals.push(row[column][k]);
-    }
-    start[N] = vals.length;
-    facet.start = start;
-    facet.vals = Int32Array.from(vals);
   });
   var form = app.querySelector("form");
   var input = document.getElementById("finder-q");
@@ -414,11 +394,11 @@
       if (!chosen.length) return null;
       var wanted = new Uint8Array(facet.pairs.length);
       chosen.forEach(function (v) { wanted[facet.number[v]] = 1; });
-      var mask = new Uint8Array(N);
-      for (var i = 0; i < N; i++) {
-        for (var k = facet.start[i]; k < facet.start[i + 1]; k++) {
-          if (wanted[facet.vals[k]]) { mask[i] = 1; break; }
-        }
+      var mask = new Uint8Array(N), column = facet.column, i, k;
+      for (i = 0; i < N; i++) {
+        var v = rows[i][column];
+        if (facet.single) { mask[i] = wanted[v]; continue; }
+        for (k = 0; k < v.length; k++) if (wanted[v[k]]) { mask[i] = 1; break; }
       }
       return mask;
     });
@@ -692,10 +672,13 @@
     }
     FACETS.forEach(function (facet, f) {
       var counts = new Int32Array(facet.pairs.length);
+      var column = facet.column, single = facet.single;
       for (var b = 0; b < base.length; b++) {
         var i = base[b];
         if (!passes(masks, i, f)) continue;
-        for (var k = facet.start[i]; k < facet.start[i + 1]; k++) counts[facet.vals[k]]++;
+        var v = rows[i][column];
+        if (single) counts[v]++;
+        else for (var k = 0; k < v.length; k++) counts[v[k]]++;
       }
       facet.pairs.forEach(function (pair, n) {
         var value = pair[0];

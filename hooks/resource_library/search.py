@@ -239,8 +239,12 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
         current["postings"].append(packed)
         size += len(term) + 4 + len(json.dumps(packed, separators=(",", ":")))
 
+    def average(values: list[int]) -> float:
+        return sum(values) / len(values) if values else 0
+
     index = {
         "count": len(docs),
+        "averages": [average(field) for field in lengths],
         "fields": names,
         "boosts": [boost for _, boost in FIELDS],
         "terms": terms,
@@ -248,7 +252,8 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
         "postings": [flatten([pack(p) for p in postings[t]]) for t in terms],
         "lengths": lengths,
         "synonyms": {g.key: [list(p) for p in g.term_phrases if p] for g in groups},
-        "body": {"boost": BODY_BOOST, "lengths": body_lengths, "shards": [s["terms"][0] for s in shards]},
+        "body": {"boost": BODY_BOOST, "lengths": body_lengths, "average": average(body_lengths),
+                 "shards": [s["terms"][0] for s in shards]},
     }
     return index, shards
 
@@ -268,7 +273,8 @@ def facets(library: Library) -> dict:
 
 # What finder-data.js holds for each resource, in this order: arrays parse
 # faster than objects and do not repeat the keys 4,000 times.
-DATA_COLUMNS = ("type", "slug", "title", "summary", "published", "functions", "programmes", "topics", "starts", "ends")
+DATA_COLUMNS = ("type", "slug", "title", "summary", "published", "functions", "programmes", "topics", "year",
+                "starts", "ends")
 
 
 def finder_data(library: Library, docs: list[dict], use_directory_urls: bool) -> dict:
@@ -278,11 +284,16 @@ def finder_data(library: Library, docs: list[dict], use_directory_urls: bool) ->
     lists, ready for counting."""
     here = page_url(FINDER_PAGE, use_directory_urls)
     values = facets(library)
+    # The year of publication, newest first: what "Year published" offers.
+    years = sorted({d["published"][:4] for d in docs}, reverse=True)
+    values["year"] = [[year, year] for year in years]
     number = {key: {slug: n for n, (slug, _) in enumerate(pairs)} for key, pairs in values.items()}
 
     def cell(d: dict, column: str):
         if column == "type":
             return number["type"][d["type"]]
+        if column == "year":
+            return number["year"][d["published"][:4]]
         if column in number:
             return [number[column][slug] for slug in d[column]]
         return d.get(column, "")
