@@ -125,7 +125,8 @@ def first_answer(browser, url: str, site: Path, base: str, warm_from: str | None
         page.goto(warm_from)
     context.add_init_script(WATCH)
     page.goto(url)
-    page.wait_for_function("() => window.__firstResults !== null", timeout=60_000)
+    # Polled slowly: polling every frame would compete with the page it times.
+    page.wait_for_function("() => window.__firstResults !== null", timeout=60_000, polling=250)
     at = page.evaluate("window.__firstResults")
     fetched = page.evaluate("t => [location.href.split('?')[0]].concat(performance.getEntriesByType('resource')"
                             ".filter(e => e.startTime <= t).map(e => e.name.split('?')[0]))", at)

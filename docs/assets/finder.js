@@ -102,11 +102,7 @@
       if (primaryCache[at]) return primaryCache[at];
       if (++cached > MAX_CACHED) { primaryCache = {}; bodyCache = {}; cached = 0; }
       var flat = ix.postings[at], parts = fieldsOf(flat);
-      var seen = new Uint8Array(N), count = 0;
-      parts.forEach(function (p) {
-        each(flat, p[1], p[2], function (doc) { if (!seen[doc]) { seen[doc] = 1; count++; } });
-      });
-      var weight = idf(count);
+      var weight = idf(ix.df[at]);
       var scores = new Float64Array(N);
       parts.forEach(function (p) {
         var field = p[0], boost = ix.boosts[field] * weight, lengths = ix.lengths[field], avg = averages[field];
@@ -651,11 +647,12 @@
     var answer = engine.search(state.q);
     var scores = answer.scores;
     var masks = facetMasks();
+    var filtered = masks.some(function (m) { return m; });
     var base = [], results = [], i;
     for (i = 0; i < N; i++) {
       if (scores && !(scores[i] > 0)) continue;
       base.push(i);
-      if (passes(masks, i, -1)) results.push(i);
+      if (!filtered || passes(masks, i, -1)) results.push(i);
     }
     var sort = state.sort || (scores ? "relevance" : "date");
     var soon = [];
@@ -675,7 +672,7 @@
       var column = facet.column, single = facet.single;
       for (var b = 0; b < base.length; b++) {
         var i = base[b];
-        if (!passes(masks, i, f)) continue;
+        if (filtered && !passes(masks, i, f)) continue;
         var v = rows[i][column];
         if (single) counts[v]++;
         else for (var k = 0; k < v.length; k++) counts[v[k]]++;

@@ -250,6 +250,8 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
         "terms": terms,
         "words": [spelling(t) for t in terms],
         "postings": [flatten([pack(p) for p in postings[t]]) for t in terms],
+        # How many resources have each term, in any field: its BM25 weight.
+        "df": [len({doc for field in postings[t] for doc, _ in field}) for t in terms],
         "lengths": lengths,
         "synonyms": {g.key: [list(p) for p in g.term_phrases if p] for g in groups},
         "body": {"boost": BODY_BOOST, "lengths": body_lengths, "average": average(body_lengths),
