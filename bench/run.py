@@ -128,8 +128,10 @@ def first_answer(browser, url: str, site: Path, base: str, warm_from: str | None
     # Polled slowly: polling every frame would compete with the page it times.
     page.wait_for_function("() => window.__firstResults !== null", timeout=60_000, polling=250)
     at = page.evaluate("window.__firstResults")
+    # Whatever had arrived by then: body text asked for while answering
+    # arrives later, and is counted apart.
     fetched = page.evaluate("t => [location.href.split('?')[0]].concat(performance.getEntriesByType('resource')"
-                            ".filter(e => e.startTime <= t).map(e => e.name.split('?')[0]))", at)
+                            ".filter(e => e.responseEnd <= t).map(e => e.name.split('?')[0]))", at)
     context.close()
     total, names = 0, []
     for address in fetched:

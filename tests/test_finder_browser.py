@@ -450,3 +450,34 @@ def test_the_offline_header_box_points_at_the_finder_file(offline_basic):
         html = (offline_basic / rel).read_text()
         assert regex.search(r'<form class="lib-site-search" role="search" aria-label="Search the library" action="'
                             + regex.escape(action) + '" method="get">', html), rel
+
+
+def test_hostile_text_is_shown_as_text(browser, tmp_path):
+    """Quotes, backslashes, markup and line separators in every field the
+    finder shows or searches reach the page as text, never as code."""
+    from conftest import build, make_project, serve
+    # HTML in front matter is refused by the validator; what it lets through must stay text.
+    title = 'Quokka "quoted" \'single\' \\ back & amp; 5 < 6 > 4 end'
+    resource = ("---\ntitle: " + '"' + title.replace("\\", "\\\\").replace('"', '\\"') + '"\n'
+                "summary: 'A summary with a backslash \\ , an ampersand &amp; and a less-than 3 < 4, quokkas too.'\n"
+                "functions: [curate]\ntopics: [housing]\npublished: 2026-01-05\nowner: Test\nstatus: current\n---\n\n"
+                "## Heading with <em>markup</em> and 'quotes'\n\n`<img src=x onerror=\"window.__hit=1\">`\n\n"
+                "Body with `code`, \"quotes\", </script> and quokkaology, in a caf\u00e9 (na\u00efvet\u00e9 aside), e.g.\n")
+    project = make_project(tmp_path / "p", content={"at-a-glance/hostile.md": resource})
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    context, page = tab(browser, DESKTOP)
+    open_finder(page, serve(project / "site") + "finder/")
+    type_query(page, "quokkaology")
+    page.wait_for_function("() => document.querySelectorAll('#finder-results li').length === 1")
+    assert page.locator("#finder-results .lib-card__title").text_content() == title
+    assert "&amp; and a less-than 3 < 4" in page.locator("#finder-results .lib-card__summary").text_content()
+    # Words beyond ASCII are cut into terms in the browser as at build time.
+    for word in ("caf\u00e9", "na\u00efvet\u00e9", "e.g."):
+        clear_box(page)
+        type_query(page, word)
+        assert everything(page) == [title], word
+    assert page.evaluate("window.__hit") is None
+    assert page.locator("#finder-results img").count() == 0
+    assert page.errors == []
+    context.close()

@@ -136,6 +136,14 @@ def test_terms_and_frequencies_are_exactly_what_lunr_py_makes(basic_site):
             assert length == builder.field_lengths[f"{name}/{d['id']}"]
 
 
+def test_data_scripts_are_ascii_and_hold_any_text():
+    from resource_library.search import as_script
+    value = {"title": "Quotes \" ' \\ </script> \u2028 \u2029 caf\u00e9 \U0001F600"}
+    script = as_script("window.X", value)
+    assert script.isascii()  # the browser keeps it one byte a character
+    assert from_script(script, "window.X") == value
+
+
 def test_posting_lists_round_trip():
     entries = [(0, 1), (1, 3), (7, 1), (8, 12), (400, 1)]
     assert pack(entries) == [1, -1, 3, 6, -1, 12, 392]

@@ -38,10 +38,11 @@
     var shardState = [];    // number -> "loading" | "ready" | "failed"
     var onShard = null;
     var EMPTY = new Float64Array(N);
-    var pipeline = new lunr.Pipeline();
-    pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
-    var trimmer = new lunr.Pipeline();
-    trimmer.add(lunr.trimmer);
+    /* Words into terms exactly as analysis.py (lunr.py) makes them: its
+     * separators, its Unicode-aware trimmer, then lunr's English stop
+     * words and stemmer, which lunr.js and lunr.py share. */
+    var SEPARATOR = /[ \t\n\r\f\v\u00a0\-]+/;
+    var TRIM = /^[^\p{L}\p{N}_]*?([\p{L}\p{N}_]+)[^\p{L}\p{N}_]*?$/u;
     var phrases = {};       // first term -> [{terms, key}], longest first
     Object.keys(ix.synonyms).forEach(function (key) {
       ix.synonyms[key].forEach(function (phrase) {
@@ -155,21 +156,22 @@
       document.head.appendChild(script);
     }
 
-    function termOf(word) {
-      var out = pipeline.run([new lunr.Token(word)]);
-      return out.length ? String(out[0]) : "";
+    function trimmed(word) {
+      var match = TRIM.exec(word);
+      return match ? match[1] : word;
     }
 
-    function trimmed(word) {
-      return String(trimmer.run([new lunr.Token(word)])[0] || "");
+    function termOf(word) {
+      var token = new lunr.Token(trimmed(word));
+      if (!token.toString() || lunr.stopWordFilter(token) === undefined) return "";
+      return String(lunr.stemmer(token));
     }
 
     /* The reader's words as concepts: a synonym group where the words
      * spell one of its phrases, otherwise one word each. */
     function concepts(text) {
       var stretch = 0;
-      var words = lunr.tokenizer(text).map(function (token) {
-        var raw = token.toString();
+      var words = text.toLowerCase().split(SEPARATOR).filter(Boolean).map(function (raw) {
         stretch += PHRASE_BREAKS.indexOf(raw.charAt(0)) >= 0 ? 1 : 0;
         var word = { raw: trimmed(raw), term: termOf(raw), stretch: stretch };
         stretch += PHRASE_BREAKS.indexOf(raw.charAt(raw.length - 1)) >= 0 ? 1 : 0;
@@ -700,7 +702,8 @@
     var chosen = applied();
     var n = results.length + soon.length;
     var words = state.q.trim();
-    var text = n === 0 ? (answer.pending ? "Searching the full text" : "No resources match") : plural(n, "resource") + (words ? " match" + (n === 1 ? "es" : "") : "");
+    var text = n === 0 ? (answer.pending ? "Searching the full text" : N ? "No resources match" : "No resources yet")
+      : plural(n, "resource") + (words ? " match" + (n === 1 ? "es" : "") : "");
     if (words) text += " " + quoted(words);
     if (chosen.length) text += (n || words ? ", " : " ") + "filtered by " + describeFilters(chosen);
     if (answer.pending) text += "\u2026";
