@@ -1,8 +1,9 @@
 /* The resource finder: the site's one search.
  *
- * Words are matched against a prebuilt index (search.py): lunr.js's own
- * tokenizer, stop-word filter and stemmer turn the reader's words into the
- * index's terms, and each resource is scored with lunr's BM25. A resource
+ * Words are matched against a prebuilt index (search.py): the reader's
+ * words become index terms as lunr.py made them at build time (lunr.js's
+ * stop-word filter and stemmer are the same), and each resource is scored
+ * with lunr's BM25, weighted by field. A resource
  * must match every word (or synonym group, from vocabulary/synonyms.yml);
  * the last word also matches words it begins, as the reader is still
  * typing it. Facets: AND across facets, OR within one. State lives in the

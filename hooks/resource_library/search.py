@@ -18,7 +18,6 @@ import hashlib
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 from . import analysis
 from .load import Library
