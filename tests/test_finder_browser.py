@@ -448,7 +448,7 @@ def test_the_offline_header_box_points_at_the_finder_file(offline_basic):
     for rel, action in (("index.html", "finder/index.html"), ("at-a-glance/alpha-briefing.html", "../finder/index.html"),
                         ("accessibility.html", "finder/index.html")):
         html = (offline_basic / rel).read_text()
-        assert regex.search(r'<form class="lib-site-search" role="search" aria-label="Search the library" action="'
+        assert regex.search(r'<form class="lib-site-search" role="search" aria-label="Site search" action="'
                             + regex.escape(action) + '" method="get">', html), rel
 
 

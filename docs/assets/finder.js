@@ -364,7 +364,6 @@
   var form = app.querySelector("form");
   var input = document.getElementById("finder-q");
   var sortSelect = document.getElementById("finder-sort");
-  var status = document.getElementById("finder-status");
   var heading = document.getElementById("finder-results-heading");
   var list = document.getElementById("finder-results");
   var facetRoot = document.getElementById("finder-facets");
@@ -708,7 +707,7 @@
     if (words) text += " " + quoted(words);
     if (chosen.length) text += (n || words ? ", " : " ") + "filtered by " + describeFilters(chosen);
     if (answer.pending) text += "\u2026";
-    status.textContent = text;
+    heading.textContent = text;
     showResults.textContent = "Show " + plural(n, "result");
     renderChips(chosen);
     renderFeed(chosen);
