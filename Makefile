@@ -48,7 +48,7 @@ new: $(BIN)/.installed
 	$(RUN) new --type "$(TYPE)" --title "$(TITLE)"
 
 ## preview: the site with drafts, readable from file:// (unzip and open index.html), in preview/
-preview: $(BIN)/.installed node_modules/.installed
+preview: $(BIN)/.installed
 	$(RUN) build --drafts --config-file mkdocs.offline.yml --site-dir preview
 
 ## report: editorial report (reviews due, counts, unused terms) and report.csv
@@ -60,22 +60,22 @@ fields: $(BIN)/.installed
 	$(RUN) fields
 
 ## bundle: the offline zip in dist/, for reading from file:// with no network
-bundle: $(BIN)/.installed node_modules/.installed
+bundle: $(BIN)/.installed
 	$(RUN) bundle --dist dist
 
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "The offline bundle needs Node.js and npm (Debian: apt-get install npm)."; exit 1; }
+	@command -v npm >/dev/null || { echo "The checker tests need Node.js and npm (Debian: apt-get install npm)."; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Offline-bundle tests need npm's iframe-worker, and the checker tests npm's
-# ical.js and vnu-jar (the Nu Html Checker, run with Java); without npm they
-# are skipped locally with a reason, and fail in CI (.ci/run installs npm
-# and a JRE).
+# Building the site and the bundle needs no npm. Only the checker tests use
+# npm's ical.js and vnu-jar (the Nu Html Checker, run with Java); without npm
+# they are skipped locally with a reason, and fail in CI (.ci/run installs
+# npm and a JRE).
 NPM := $(shell command -v npm 2>/dev/null)
 
 ## test: run every test
-test: $(BIN)/.installed-dev $(if $(NPM),node_modules/.installed)
+test: $(BIN)/.installed-dev
 	$(BIN)/python -m pytest -q tests
 
 ## bench: benchmark the build against bare mkdocs-material; writes bench/RESULTS.md

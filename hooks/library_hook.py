@@ -25,12 +25,13 @@ from resource_library.feeds import json_ld
 from resource_library.load import Resource
 from resource_library.problems import Problem, as_html, report
 from resource_library.render import Renderer, plain
+from resource_library.synonyms import load_synonyms
 from resource_library.validate import check_project
 from resource_library.vocabulary import VocabularyError
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
-SHIM = Path("node_modules", "iframe-worker", "shim", "index.js")
+THEME_SEARCH_FILES = ("assets/javascripts/workers/", "assets/javascripts/lunr/")
 _serving = False
 _dirty = False                          # `make serve` passes --dirty: re-render only what changed
 _build_started = 0.0
@@ -53,12 +54,10 @@ def resource_of(page) -> Resource | None:
 
 
 def on_config(config):
-    """The build date for page notes; the offline build's local shim."""
+    """The build date for page notes."""
     global _build_started
     _build_started = time.time()
     config.extra["built_on"] = dates.long_date(dates.build_time().date())
-    if config.extra.get("offline_copy") and not (project_root(config) / SHIM).is_file():
-        raise PluginError(f"The offline build needs {SHIM.as_posix()}: run `make bundle`, which installs it with npm.")
     return config
 
 
@@ -74,7 +73,7 @@ def on_files(files: Files, config) -> Files:
     generated pages to the build.
 
     Priority 100: runs before every plugin, so that plugins that work on
-    files (search, tags, meta) see the resources as ordinary pages.
+    files (tags, meta) see the resources as ordinary pages.
     """
     root = project_root(config)
     try:
@@ -84,6 +83,8 @@ def on_files(files: Files, config) -> Files:
                                           cache=build_state.validated if _serving else None)
     except VocabularyError as error:
         raise PluginError(str(error)) from None
+    synonyms, synonym_problems = load_synonyms(root / "vocabulary" / "synonyms.yml")
+    problems = problems + synonym_problems
     if problems:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)
@@ -100,6 +101,12 @@ def on_files(files: Files, config) -> Files:
             if src_uri not in published and files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content="---\ntitle: Problems to fix\n---\n"))
 
+    # The theme's search worker and its language files: unused without its
+    # search plugin (the finder is the site's search), 1.2 MB in every build.
+    if not any(name.endswith("search") for name in config.plugins):
+        for file in [f for f in files if f.src_uri.startswith(THEME_SEARCH_FILES) and not f.is_documentation_page()]:
+            files.remove(file)
+
     renderer = Renderer(library, config.use_directory_urls, config.site_url or "",
                         memo=build_state.rendered if _serving else None)
     build_state.library, build_state.renderer = library, renderer
@@ -112,9 +119,6 @@ def on_files(files: Files, config) -> Files:
     # Only the files a published resource asks for, never the whole folder.
     for rel in library.files:
         files.append(File.generated(config, rel, abs_src_path=str(root / rel)))
-    if config.extra.get("offline_copy"):
-        # Served from the bundle itself: Material would otherwise load it from a CDN.
-        files.append(File.generated(config, "assets/iframe-worker/shim.js", abs_src_path=str(root / SHIM)))
     _generated_html.clear()
     _render_problems.clear()
     _with_policy.clear()
@@ -130,7 +134,7 @@ def on_files(files: Files, config) -> Files:
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs
     _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
-                                       config.site_name, in_background=not _serving)
+                                       config.site_name, synonyms, in_background=not _serving)
     return files
 
 
@@ -183,8 +187,6 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         return markdown
     meta = dict(resource.meta)
     meta.update(render_macros=False, description=plain(resource.summary))
-    if resource.status == "withdrawn":
-        meta["search"] = {"exclude": True}
     meta["json_ld"] = json_ld(resource, build_state.library, config.site_url or "")
     meta["og_type"] = "article"
     page.meta = meta
@@ -244,7 +246,7 @@ def on_post_page(output: str, page, config) -> str:
     if csp.executable_inline_scripts(output):
         log.warning(f"{page.file.src_uri}: the page has an inline script, which its policy blocks")
     _with_policy.add(os.path.normpath(page.file.abs_dest_path))
-    return csp.add_policy(output, offline=bool(config.extra.get("offline_copy")))
+    return csp.add_policy(output)
 
 
 def on_serve(server, config, builder):
@@ -254,14 +256,12 @@ def on_serve(server, config, builder):
     if inject is None:
         log.warning("live reload is blocked by the page policy: MkDocs' livereload has changed")
         return server
-    offline = bool(config.extra.get("offline_copy"))
-
     def inject_with_policy(content: bytes, epoch):
         html = inject(content, epoch).decode("utf-8")
         scripts = csp.executable_inline_scripts(html)
         if not scripts:
             return html.encode("utf-8")
-        return csp.add_policy(html, (csp.script_hash(scripts[-1]),), offline).encode("utf-8")
+        return csp.add_policy(html, (csp.script_hash(scripts[-1]),)).encode("utf-8")
 
     server._inject_js_into_html = inject_with_policy
     return server
@@ -275,7 +275,6 @@ def on_post_build(config):
         print(report(_render_problems), file=sys.stderr, flush=True)
         if not _serving:
             raise PluginError("The site was not built: fix the problems above and build again.")
-    offline = bool(config.extra.get("offline_copy"))
     for folder, _, names in os.walk(config.site_dir):
         for name in names:
             path = os.path.normpath(os.path.join(folder, name))
@@ -284,7 +283,7 @@ def on_post_build(config):
                 with open(path, encoding="utf-8") as handle:
                     html = handle.read()
                 with open(path, "w", encoding="utf-8") as handle:
-                    handle.write(csp.add_policy(html, offline=offline))
+                    handle.write(csp.add_policy(html))
     try:
         side_outputs.finish(_side_outputs, Path(config.site_dir))
     except side_outputs.SideOutputError as error:

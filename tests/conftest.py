@@ -15,8 +15,8 @@ sys.path.insert(0, str(REPO / "hooks"))
 
 # 2026-06-01 12:00 UTC: the build date for fixture sites, so "upcoming" is fixed.
 BUILD_EPOCH = "1780315200"
-PROJECT_PARTS = ("mkdocs.yml", "mkdocs.offline.yml", "hooks", "vocabulary", "schema", "docs", "templates",
-                 "node_modules", "package.json")
+PROJECT_PARTS = ("mkdocs.yml", "mkdocs.offline.yml", "hooks", "vocabulary", "schema", "docs", "templates")
+CONTENT_FOLDERS = ("at-a-glance", "deeper-dives", "webinars")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # As the workplace notes advise: no background networking, which this closed
 # network would refuse, many times over.
@@ -74,24 +74,42 @@ def basic_site(tmp_path_factory) -> Path:
     return project / "site"
 
 
-@pytest.fixture(scope="session")
-def offline_basic(tmp_path_factory) -> Path:
-    """The `basic` fixture as an offline bundle, unzipped; returns its folder."""
+def bundle(project: Path, out: Path) -> Path:
+    """Build the offline bundle as `make bundle` does, unzip it into `out`;
+    returns the bundle's folder."""
     import zipfile
-    if not (REPO / "node_modules" / "iframe-worker" / "shim" / "index.js").exists():
-        message = "the offline bundle needs npm's iframe-worker: run `make bundle` (needs npm) first"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    project = make_project(tmp_path_factory.mktemp("offline"), "basic")
     result = run_cli(project, "bundle", "--dist", "dist")
     assert result.returncode == 0, result.stdout + result.stderr
     (zip_path,) = (project / "dist").glob("*-offline-*.zip")
-    out = tmp_path_factory.mktemp("unzipped")
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(out)
     (folder,) = out.iterdir()
     return folder
+
+
+@pytest.fixture(scope="session")
+def offline_basic(tmp_path_factory) -> Path:
+    """The `basic` fixture as an offline bundle, unzipped; returns its folder.
+    No npm and no Node.js: the bundle needs nothing beyond Python."""
+    project = make_project(tmp_path_factory.mktemp("offline"), "basic")
+    return bundle(project, tmp_path_factory.mktemp("unzipped"))
+
+
+@pytest.fixture(scope="session")
+def starter_project(tmp_path_factory) -> Path:
+    """A project with the repository's own starter content."""
+    project = make_project(tmp_path_factory.mktemp("starter"))
+    for folder in CONTENT_FOLDERS:
+        shutil.copytree(REPO / folder, project / folder, dirs_exist_ok=True)
+    return project
+
+
+@pytest.fixture(scope="session")
+def starter_site(starter_project) -> Path:
+    """The starter content built with directory URLs; returns site/."""
+    result = build(starter_project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return starter_project / "site"
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +148,13 @@ def serve(folder: Path) -> str:
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    class Server(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            # A tab closed while a file was on its way: not the site's fault.
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -140,16 +164,15 @@ def basic_url(basic_site) -> str:
     return serve(basic_site)
 
 
-def header_search(page, text: str, attempts: int = 6) -> None:
-    """Type into Material's header search until results show. Material
-    builds its index in the browser after the page loads and ignores a query
-    typed before the index is ready, so a reader (and this helper) retypes."""
-    for _ in range(attempts):
-        page.fill(".md-search__input", "")
-        page.type(".md-search__input", text)
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=3000)
-            return
-        except Exception:
-            continue
-    raise AssertionError(f"the header search showed no results for {text!r}")
+def finder_ready(page) -> None:
+    page.wait_for_selector("html[data-finder-ready]")
+
+
+def header_search(page, words: str) -> None:
+    """Search from the header's box as a reader does: click, type key by
+    key, press Enter; wait for the finder to answer."""
+    page.click("#lib-site-search-q")
+    page.keyboard.type(words)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    finder_ready(page)

@@ -81,6 +81,51 @@ def test_axe_finds_no_violations_on_the_page_not_found(browser, basic_site, sche
     assert report == [], "\n".join(report)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations_in_the_finder_on_a_phone(browser, basic_url, scheme):
+    """At 390 px, in each state a reader meets: filters closed and open,
+    filters applied as chips, results for words, the empty state."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    axe = Axe()
+    report = []
+
+    def check(state):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            report.append(f"--- {state}, {scheme}:\n{results.generate_report()}")
+
+    page.goto(basic_url + "finder/")
+    page.wait_for_selector("html[data-finder-ready]")
+    check("filters closed")
+    page.click("#finder-filter-toggle")
+    page.check("#facet-programmes-focus-on-frailty")
+    check("filters open, one applied")
+    page.click(".lib-finder__show-results")
+    check("a chip")
+    page.goto(basic_url + "finder/?text=fraility")
+    page.wait_for_selector("html[data-finder-ready]")
+    page.wait_for_selector("#finder-empty:not([hidden])")
+    check("did you mean, and the empty state")
+    page.goto(basic_url + "at-a-glance/alpha-briefing/")
+    check("a resource page with the header's search box")
+    context.close()
+    assert report == [], "\n".join(report)
+
+
+def test_the_slash_key_focuses_the_search_box(page, basic_url):
+    page.goto(basic_url + "at-a-glance/alpha-briefing/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "lib-site-search-q"
+    # Typed into a box, "/" is just a character.
+    page.keyboard.type("a/b")
+    assert page.input_value("#lib-site-search-q") == "a/b"
+    page.goto(basic_url + "finder/")
+    page.wait_for_selector("html[data-finder-ready]")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "finder-q"
+
+
 def test_skip_link_moves_focus_to_the_main_content(page, basic_url):
     page.goto(basic_url + "at-a-glance/alpha-briefing/")
     page.keyboard.press("Tab")
@@ -133,9 +178,12 @@ def test_no_csp_violations_no_cookies_no_third_party_requests(browser, basic_url
         page.goto(basic_url + path)
         page.wait_for_load_state("networkidle")
         if path == "finder/":
-            page.fill("#finder-q", "carers")
+            page.click("#finder-q")
+            page.keyboard.type("carers")
+            page.wait_for_function("() => document.querySelector('#finder-status').textContent.includes('carers')")
         if path == "":
-            header_search(page, "frailty")
+            header_search(page, "frailty")  # lands on the finder
+            page.wait_for_load_state("networkidle")
         assert page.evaluate("window.__csp") == [], path
     assert errors == []
     assert others == []

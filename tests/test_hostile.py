@@ -188,16 +188,21 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
     assert published == ["at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf"]
     html = read(site, "at-a-glance/case/")
     assert 'href="../files/plan%20checklist%20%231.pdf"' in html
-    # The offline zip, built by the same pipeline, holds the same.
-    if shutil.which("npm") or (project / "node_modules").exists():
-        bundle = run_cli(project, "bundle", "--dist", "dist")
-        assert bundle.returncode == 0, bundle.stderr
-        (zip_path,) = (project / "dist").glob("*.zip")
-        names = zipfile.ZipFile(zip_path).namelist()
-        content_names = sorted(n.split("/", 1)[1] for n in names
-                               if n.split("/")[1] in ("at-a-glance", "deeper-dives", "webinars")
-                               and not n.endswith((".html", ".ics")))
-        assert content_names == ["at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf"]
+    # The offline zip, built by the same pipeline, holds the same, and its
+    # pages have the same policy: no inline script, offline either.
+    bundle = run_cli(project, "bundle", "--dist", "dist")
+    assert bundle.returncode == 0, bundle.stderr
+    (zip_path,) = (project / "dist").glob("*.zip")
+    archive = zipfile.ZipFile(zip_path)
+    names = archive.namelist()
+    content_names = sorted(n.split("/", 1)[1] for n in names
+                           if n.split("/")[1] in ("at-a-glance", "deeper-dives", "webinars")
+                           and not n.endswith((".html", ".ics")))
+    assert content_names == ["at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf"]
+    for name in names:
+        if name.endswith(".html"):
+            policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', archive.read(name).decode())
+            assert policy and re.search(r"script-src ([^;]+)", policy.group(1)).group(1) == "'self'", name
 
 
 def test_report_csv_neutralises_formulas(tmp_path):

@@ -1,126 +1,422 @@
-/* The resource finder: full-text search over a prebuilt lunr index, with
- * facets (AND across facets, OR within one) and state kept in the URL.
- * Data arrives as globals from <script> tags, so it works from file://. */
+/* The resource finder: the site's one search.
+ *
+ * Words are matched against a prebuilt index (search.py): the reader's
+ * words become index terms as lunr.py made them at build time (lunr.js's
+ * stop-word filter and stemmer are the same), and each resource is scored
+ * with lunr's BM25, weighted by field. A resource
+ * must match every word (or synonym group, from vocabulary/synonyms.yml);
+ * the last word also matches words it begins, as the reader is still
+ * typing it. Facets: AND across facets, OR within one. State lives in the
+ * URL. Body text comes in shards, loaded only for the words searched for,
+ * after the first answer. Data arrives as globals from <script> tags, so
+ * all of it works from file://.
+ *
+ * The search box's value is the reader's: nothing here writes to it while
+ * they type (only Back, Clear all and a "did you mean" link change it). */
 (function () {
   "use strict";
   var data = window.LIBRARY_FINDER_DATA;
-  var serialized = window.LIBRARY_FINDER_INDEX;
+  var packed = window.LIBRARY_FINDER_INDEX;
   var app = document.getElementById("lib-finder");
-  if (!app || !data || !serialized || !window.lunr) return;
+  if (!app || !data || !packed || !window.lunr) return;
 
-  var index = lunr.Index.load(expand(serialized));
-  var docs = data.docs;
-  var byId = {};
-  docs.forEach(function (d) { byId[d.id] = d; });
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December"];
-  var TYPE_NAMES = data.facets.type;
+  /* ------------------------------------------------------------------ *
+   * The engine
+   * ------------------------------------------------------------------ */
+  var engine = (function (ix) {
+    var N = ix.count, K1 = 1.2, B = 0.75;
+    var PREFIX_WEIGHT = 0.5;   // a word still being typed counts for less
+    var MAX_PREFIX_TERMS = 60;
+    // Punctuation that ends a phrase (analysis.py's PHRASE_BREAKS).
+    var PHRASE_BREAKS = ".,;:!?()[]{}\"\u201c\u201d/|";
+    var terms = ix.terms;
+    var averages = ix.averages;
+    var bodyAverage = ix.body.average;
+    var primaryCache = {};
+    var bodyCache = {};
+    var cached = 0, MAX_CACHED = 400;  // score arrays kept for the next key
+    var shards = [];        // number -> {terms, postings}, once loaded
+    var shardState = [];    // number -> "loading" | "ready" | "failed"
+    var onShard = null;
+    var EMPTY = new Float64Array(N);
+    /* Words into terms exactly as analysis.py (lunr.py) makes them: its
+     * separators, its Unicode-aware trimmer, then lunr's English stop
+     * words and stemmer, which lunr.js and lunr.py share. */
+    var SEPARATOR = /[ \t\n\r\f\v\u00a0\-]+/;
+    var TRIM = /^[^\p{L}\p{N}_]*?([\p{L}\p{N}_]+)[^\p{L}\p{N}_]*?$/u;
+    var phrases = {};       // first term -> [{terms, key}], longest first
+    Object.keys(ix.synonyms).forEach(function (key) {
+      ix.synonyms[key].forEach(function (phrase) {
+        (phrases[phrase[0]] = phrases[phrase[0]] || []).push({ terms: phrase, key: key });
+      });
+    });
+    Object.keys(phrases).forEach(function (first) {
+      phrases[first].sort(function (a, b) { return b.terms.length - a.terms.length; });
+    });
 
-  var years = {};
-  docs.forEach(function (d) { years[d.year] = d.year; });
-  var FACETS = [
-    { key: "type", label: "Type", values: data.facets.type },
-    { key: "functions", label: "Function", values: data.facets.functions },
-    { key: "programmes", label: "Programme", values: data.facets.programmes },
-    { key: "topics", label: "Topic", values: data.facets.topics },
-    { key: "year", label: "Year", values: sortedYears(years) }
-  ];
+    /* Where `term` is in a sorted list, or where it would go. */
+    function lowerBound(list, term) {
+      var lo = 0, hi = list.length;
+      while (lo < hi) {
+        var mid = (lo + hi) >> 1;
+        if (list[mid] < term) lo = mid + 1; else hi = mid;
+      }
+      return lo;
+    }
 
-  var input = document.getElementById("finder-q");
-  var sortSelect = document.getElementById("finder-sort");
-  var status = document.getElementById("finder-status");
-  var list = document.getElementById("finder-results");
-  var facetRoot = document.getElementById("finder-facets");
-  var PAGE = 50;  // cards rendered at a time: a long list is slow to draw and to read
-  var shown = PAGE;
-  var lastResults = [];
-  var more = document.getElementById("finder-more");
-  var countSpans = {};
-  var boxes = {};
-  var state = readUrl();
+    function position(list, term) {
+      var at = lowerBound(list, term);
+      return at < list.length && list[at] === term ? at : -1;
+    }
 
-  /* Posting lists arrive as arrays of document numbers (search.py's
-   * compact); lunr wants {"12": {}, ...} objects. Each is built the first
-   * time a query reads it: most terms are never looked up. */
-  function expand(packed) {
-    var fields = packed.fields;
-    var inverted = packed.postings.map(function (row) {
-      var posting = { _index: row[1] };
-      fields.forEach(function (field, i) {
-        var built = null;
-        Object.defineProperty(posting, field, {
-          enumerable: true,
-          get: function () {
-            if (built === null) {
-              built = {};
-              row[2 + i].forEach(function (ref) { built[ref] = {}; });
-            }
-            return built;
-          }
+    function idf(documentsWithTerm) {
+      return Math.log(1 + Math.abs((N - documentsWithTerm + 0.5) / (documentsWithTerm + 0.5)));
+    }
+
+    function bm25(frequency, length, averageLength) {
+      var norm = 1 - B + B * (length / (averageLength || 1));
+      return (frequency * (K1 + 1)) / (frequency + K1 * norm);
+    }
+
+    /* A term's posting lists, one per field that has it (search.py's
+     * `flatten`): [[field, start, end], ...] into the flat list. */
+    function fieldsOf(flat) {
+      var out = [];
+      for (var i = 0; i < flat.length; i += 2 + flat[i + 1]) out.push([flat[i], i + 2, i + 2 + flat[i + 1]]);
+      return out;
+    }
+
+    /* search.py's `pack`, read back over flat[start:end]. */
+    function each(flat, start, end, visit) {
+      var doc = -1;
+      for (var i = start; i < end; i++) {
+        var gap = flat[i], frequency = 1;
+        if (gap < 0) { gap = -gap; frequency = flat[++i]; }
+        doc += gap;
+        visit(doc, frequency);
+      }
+    }
+
+    /* Scores for a term of the first index (titles, summaries, headings,
+     * topics, programmes, type, speakers): one number a resource, 0 where
+     * the term is absent. */
+    function primary(at) {
+      if (primaryCache[at]) return primaryCache[at];
+      if (++cached > MAX_CACHED) { primaryCache = {}; bodyCache = {}; cached = 0; }
+      var flat = ix.postings[at], parts = fieldsOf(flat);
+      var weight = idf(ix.df[at]);
+      var scores = new Float64Array(N);
+      parts.forEach(function (p) {
+        var field = p[0], boost = ix.boosts[field] * weight, lengths = ix.lengths[field], avg = averages[field];
+        each(flat, p[1], p[2], function (doc, frequency) {
+          scores[doc] += boost * bm25(frequency, lengths[doc], avg);
         });
       });
-      return [row[0], posting];
-    });
-    return { version: packed.version, fields: fields, fieldVectors: packed.fieldVectors,
-      invertedIndex: inverted, pipeline: packed.pipeline };
-  }
+      return (primaryCache[at] = scores);
+    }
 
-  function sortedYears(map) {
-    var out = {};
-    Object.keys(map).sort().reverse().forEach(function (y) { out[y] = y; });
-    return out;
-  }
+    function shardOf(term) {
+      return Math.max(0, lowerBound(ix.body.shards, term + "\u0000") - 1);
+    }
 
-  function valuesOf(doc, key) {
-    if (key === "type") return [doc.type];
-    if (key === "year") return [doc.year];
-    return doc[key] || [];
-  }
-
-  /* One lunr query per word; a resource must match every word. The exact
-   * term is stemmed (plural finds singular); the prefix term finds words
-   * still being typed. */
-  function search(text) {
-    var words = lunr.tokenizer(text).map(String).filter(function (w) {
-      return lunr.stopWordFilter(w) !== undefined && w.replace(/\W/g, "") !== "";
-    });
-    if (!words.length) return null;
-    var scores = null;
-    words.forEach(function (word) {
-      var clean = word.replace(/[*:^~+\-]/g, "");
-      var found = {};
-      if (clean) {
-        index.query(function (q) {
-          q.term(clean, { boost: 10 });
-          q.term(clean, { wildcard: lunr.Query.wildcard.TRAILING, usePipeline: false, boost: 1 });
-        }).forEach(function (r) { found[r.ref] = r.score; });
+    /* Scores for a term in body text; null while its shard loads. */
+    function body(term) {
+      if (!ix.body.files.length) return EMPTY;
+      var number = shardOf(term);
+      if (shardState[number] !== "ready") {
+        load(number);
+        return shardState[number] === "failed" ? EMPTY : null;
       }
-      if (scores === null) {
-        scores = found;
-      } else {
-        var both = {};
-        Object.keys(scores).forEach(function (ref) {
-          if (ref in found) both[ref] = scores[ref] + found[ref];
+      if (bodyCache[term]) return bodyCache[term];
+      var shard = shards[number], at = position(shard.terms, term);
+      if (at < 0) return EMPTY;
+      var list = shard.postings[at], scores = new Float64Array(N), count = 0;
+      each(list, 0, list.length, function () { count++; });
+      var weight = ix.body.boost * idf(count);
+      each(list, 0, list.length, function (doc, frequency) {
+        scores[doc] = weight * bm25(frequency, ix.body.lengths[doc], bodyAverage);
+      });
+      return (bodyCache[term] = scores);
+    }
+
+    function load(number) {
+      if (shardState[number]) return;
+      shardState[number] = "loading";
+      var script = document.createElement("script");
+      script.src = ix.body.files[number];
+      script.onload = function () {
+        var loaded = window.LIBRARY_FINDER_BODY && window.LIBRARY_FINDER_BODY[number];
+        shardState[number] = loaded ? "ready" : "failed";
+        shards[number] = loaded;
+        if (onShard) onShard();
+      };
+      script.onerror = function () {
+        shardState[number] = "failed";
+        if (onShard) onShard();
+      };
+      document.head.appendChild(script);
+    }
+
+    function trimmed(word) {
+      var match = TRIM.exec(word);
+      return match ? match[1] : word;
+    }
+
+    function termOf(word) {
+      var token = new lunr.Token(trimmed(word));
+      if (!token.toString() || lunr.stopWordFilter(token) === undefined) return "";
+      return String(lunr.stemmer(token));
+    }
+
+    /* The reader's words as concepts: a synonym group where the words
+     * spell one of its phrases, otherwise one word each. */
+    function concepts(text) {
+      var stretch = 0;
+      var words = text.toLowerCase().split(SEPARATOR).filter(Boolean).map(function (raw) {
+        stretch += PHRASE_BREAKS.indexOf(raw.charAt(0)) >= 0 ? 1 : 0;
+        var word = { raw: trimmed(raw), term: termOf(raw), stretch: stretch };
+        stretch += PHRASE_BREAKS.indexOf(raw.charAt(raw.length - 1)) >= 0 ? 1 : 0;
+        return word;
+      }).filter(function (w) { return w.term; });
+      var typing = words.length && !/[\s\-]$/.test(text);
+      var out = [];
+      for (var i = 0; i < words.length;) {
+        var found = null;
+        (phrases[words[i].term] || []).some(function (p) {
+          for (var k = 0; k < p.terms.length; k++) {
+            var w = words[i + k];
+            if (!w || w.term !== p.terms[k] || w.stretch !== words[i].stretch) return false;
+          }
+          found = p;
+          return true;
         });
-        scores = both;
+        var length = found ? found.terms.length : 1;
+        var part = words.slice(i, i + length);
+        var last = i + length === words.length;
+        out.push({
+          text: part.map(function (w) { return w.raw; }).join(" "),
+          term: found ? found.key : words[i].term,
+          // A synonym group is matched whole; one word may be unfinished.
+          partial: !found && last && typing ? words[i].raw : ""
+        });
+        i += length;
       }
+      // One letter still being typed narrows nothing yet.
+      return out.filter(function (c) { return !(c.partial && c.partial.length < 2 && position(terms, c.term) < 0); });
+    }
+
+    /* Terms the unfinished word may become: those it begins, and those it
+     * already extends by a suffix the stemmer would remove ("planni" for
+     * "plan"). */
+    function prefixTerms(word) {
+      var found = [];
+      for (var at = lowerBound(terms, word); at < terms.length && found.length < MAX_PREFIX_TERMS; at++) {
+        if (terms[at].lastIndexOf(word, 0) !== 0) break;
+        found.push(at);
+      }
+      for (var k = Math.max(3, word.length - 3); k < word.length; k++) {
+        var shorter = position(terms, word.slice(0, k));
+        if (shorter >= 0) found.push(shorter);
+      }
+      return found;
+    }
+
+    /* Scores for one concept, and whether body text is still to come. */
+    function conceptScores(concept) {
+      var scores = new Float64Array(N), pending = false, i;
+      var at = position(terms, concept.term);
+      if (at >= 0) {
+        var found = primary(at);
+        for (i = 0; i < N; i++) scores[i] = found[i];
+      }
+      var inBody = body(concept.term);
+      if (inBody === null) pending = true;
+      else for (i = 0; i < N; i++) scores[i] += inBody[i];
+      if (concept.partial) {
+        // The best of the words it may become, at a lower weight.
+        prefixTerms(concept.partial).forEach(function (p) {
+          if (p === at) return;
+          var maybe = primary(p);
+          for (var j = 0; j < N; j++) {
+            var s = maybe[j] * PREFIX_WEIGHT;
+            if (s > scores[j]) scores[j] = s;
+          }
+        });
+      }
+      return { scores: scores, pending: pending };
+    }
+
+    /* The query's answer: {scores: one number a resource, 0 for no match,
+     * or null when there are no words; pending: body text still loading;
+     * concepts: the words as understood, each with its own count}. */
+    function search(text) {
+      var list = concepts(text);
+      if (!list.length) return { scores: null, pending: false, concepts: [] };
+      var scores = null, pending = false;
+      list.forEach(function (concept) {
+        var found = conceptScores(concept), own = found.scores, count = 0, i;
+        for (i = 0; i < N; i++) if (own[i] > 0) count++;
+        concept.count = count;
+        pending = pending || found.pending;
+        if (scores === null) { scores = own; return; }
+        for (i = 0; i < N; i++) scores[i] = scores[i] > 0 && own[i] > 0 ? scores[i] + own[i] : 0;
+      });
+      return { scores: scores, pending: pending, concepts: list };
+    }
+
+    /* Restricted Damerau-Levenshtein distance, giving up beyond `limit`. */
+    function distance(a, b, limit) {
+      if (Math.abs(a.length - b.length) > limit) return limit + 1;
+      var prev2 = null, prev = [], row, i, j;
+      for (j = 0; j <= b.length; j++) prev[j] = j;
+      for (i = 1; i <= a.length; i++) {
+        row = [i];
+        var best = i;
+        for (j = 1; j <= b.length; j++) {
+          var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+          var v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+          if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+          row[j] = v;
+          if (v < best) best = v;
+        }
+        if (best > limit) return limit + 1;
+        prev2 = prev;
+        prev = row;
+      }
+      return prev[b.length];
+    }
+
+    /* Words from the index close to one the index does not have, as the
+     * library writes them, most used first. */
+    function closest(concept, count) {
+      // Compared as written, not as stems: stems of unrelated words can be
+      // close ("winter", "integr").
+      var word = concept.text;
+      var limit = word.length < 8 ? 1 : 2, found = [];
+      for (var at = 0; at < terms.length; at++) {
+        var t = terms[at];
+        if (t.charAt(0) === "~") continue;
+        var shown = ix.words[at] || t;
+        var d = distance(word, shown, limit);
+        if (d <= limit) {
+          var uses = ix.postings[at].length;
+          found.push({ word: shown, distance: d, uses: uses });
+        }
+      }
+      found.sort(function (a, b) { return a.distance - b.distance || b.uses - a.uses || (a.word < b.word ? -1 : 1); });
+      var out = [];
+      found.forEach(function (f) { if (out.length < count && out.indexOf(f.word) < 0) out.push(f.word); });
+      return out;
+    }
+
+    return {
+      search: search,
+      closest: closest,
+      onShard: function (callback) { onShard = callback; }
+    };
+  })(packed);
+
+  /* ------------------------------------------------------------------ *
+   * The page
+   * ------------------------------------------------------------------ */
+  /* One row a resource (search.py's DATA_COLUMNS), numbered newest first;
+   * an object with named fields is made only for the cards drawn. */
+  var rows = data.docs;
+  var N = rows.length;
+  var C = {};
+  data.columns.forEach(function (column, i) { C[column] = i; });
+  var views = {};
+  function doc(i) {
+    if (views[i]) return views[i];
+    var row = rows[i], d = { id: i };
+    data.columns.forEach(function (column, k) { d[column] = row[k]; });
+    d.type = data.facets.type[d.type][0];
+    d.programmes = d.programmes.map(function (n) { return data.facets.programmes[n][1]; });
+    d.url = data.url.replace("TYPE", d.type).replace("SLUG", d.slug);
+    return (views[i] = d);
+  }
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"];
+  var FEED_FOLDERS = { type: "types", functions: "functions", programmes: "programmes", topics: "topics" };
+  var PAGE = 50;  // cards drawn at a time: a long list is slow to draw and to read
+  var TYPING_PAUSE = 180;  // ms after the last key before the results change
+  var HISTORY_PAUSE = 1000;  // a pause this long ends one entry in the history
+
+  var FACETS = [
+    { key: "type", label: "Type" },
+    { key: "functions", label: "Function" },
+    { key: "programmes", label: "Programme" },
+    { key: "topics", label: "Topic" },
+    { key: "year", label: "Year published" }
+  ];
+  var TYPE_NAMES = {};
+  data.facets.type.forEach(function (p) { TYPE_NAMES[p[0]] = p[1]; });
+  /* Rows give each facet's values as positions in its list (search.py's
+   * finder_data): one number for type and year, a list for the others. */
+  FACETS.forEach(function (facet) {
+    facet.pairs = data.facets[facet.key];
+    facet.column = C[facet.key];
+    facet.single = facet.key === "type" || facet.key === "year";
+    facet.values = {};
+    facet.number = {};
+    facet.pairs.forEach(function (p, n) { facet.values[p[0]] = p[1]; facet.number[p[0]] = n; });
+  });
+  var form = app.querySelector("form");
+  var input = document.getElementById("finder-q");
+  var sortSelect = document.getElementById("finder-sort");
+  var heading = document.getElementById("finder-results-heading");
+  var list = document.getElementById("finder-results");
+  var facetRoot = document.getElementById("finder-facets");
+  var toggle = document.getElementById("finder-filter-toggle");
+  var toggleCount = document.getElementById("finder-filter-count");
+  var chips = document.getElementById("finder-chips");
+  var feed = document.getElementById("finder-feed");
+  var suggest = document.getElementById("finder-suggest");
+  var empty = document.getElementById("finder-empty");
+  var emptyWords = document.getElementById("finder-empty-words");
+  var upcoming = document.getElementById("finder-upcoming");
+  var upcomingList = document.getElementById("finder-upcoming-list");
+  var newestHeading = document.getElementById("finder-newest-heading");
+  var more = document.getElementById("finder-more");
+  var showResults = null;
+  var countSpans = {};
+  var boxes = {};
+  var shown = PAGE;
+  var lastResults = [];
+  var state = readUrl();
+
+  /* For each facet, which resources its chosen values let through. */
+  function facetMasks() {
+    return FACETS.map(function (facet) {
+      var chosen = state.facets[facet.key];
+      if (!chosen.length) return null;
+      var wanted = new Uint8Array(facet.pairs.length);
+      chosen.forEach(function (v) { wanted[facet.number[v]] = 1; });
+      var mask = new Uint8Array(N), column = facet.column, i, k;
+      for (i = 0; i < N; i++) {
+        var v = rows[i][column];
+        if (facet.single) { mask[i] = wanted[v]; continue; }
+        for (k = 0; k < v.length; k++) if (wanted[v[k]]) { mask[i] = 1; break; }
+      }
+      return mask;
     });
-    return scores;
   }
 
-  function passes(doc, except) {
-    for (var i = 0; i < FACETS.length; i++) {
-      var key = FACETS[i].key;
-      var chosen = state.facets[key];
-      if (key === except || !chosen.length) continue;
-      var values = valuesOf(doc, key);
-      if (!chosen.some(function (v) { return values.indexOf(v) >= 0; })) return false;
+  function passes(masks, i, except) {
+    for (var f = 0; f < masks.length; f++) {
+      if (f !== except && masks[f] && !masks[f][i]) return false;
     }
     return true;
   }
 
+  var NOW = Date.now();
+  function isUpcoming(i) {
+    var ends = rows[i][C.ends];
+    return !!ends && Date.parse(ends) > NOW;
+  }
+
   function formatDate(iso) {
-    var p = iso.split("-");
+    var p = iso.slice(0, 10).split("-");
     return Number(p[2]) + " " + MONTHS[Number(p[1]) - 1] + " " + p[0];
   }
 
@@ -131,9 +427,18 @@
     return node;
   }
 
-  function card(doc) {
+  function dated(label, iso) {
+    var span = el("span", "lib-card__date");
+    span.appendChild(document.createTextNode(label + " "));
+    var time = el("time", "", formatDate(iso));
+    time.setAttribute("datetime", iso);
+    span.appendChild(time);
+    return span;
+  }
+
+  function card(doc, level) {
     var li = el("li", "lib-card lib-card--" + doc.type);
-    var h = el("h2", "lib-card__title");
+    var h = el("h" + level, "lib-card__title");
     var a = el("a", "", doc.title);
     a.href = doc.url;
     h.appendChild(a);
@@ -141,17 +446,17 @@
     var meta = el("p", "lib-card__meta");
     meta.appendChild(el("span", "lib-badge lib-badge--" + doc.type, TYPE_NAMES[doc.type]));
     meta.appendChild(document.createTextNode(" "));
-    var time = el("time", "", formatDate(doc.date));
-    time.setAttribute("datetime", doc.date);
-    meta.appendChild(time);
+    if (doc.starts) {
+      meta.appendChild(dated(isUpcoming(doc.id) ? "Takes place" : "Took place", doc.starts));
+      meta.appendChild(document.createTextNode(" \u00b7 "));
+    }
+    meta.appendChild(dated("Published", doc.published));
     li.appendChild(meta);
     li.appendChild(el("p", "lib-card__summary", doc.summary));
     if (doc.programmes.length) {
       var p = el("p", "lib-card__programmes");
       p.appendChild(el("span", "lib-card__label", "Programmes: "));
-      p.appendChild(document.createTextNode(doc.programmes.map(function (s) {
-        return data.facets.programmes[s];
-      }).join("; ")));
+      p.appendChild(document.createTextNode(doc.programmes.join("; ")));
       li.appendChild(p);
     }
     return li;
@@ -164,7 +469,8 @@
       var ul = el("ul", "lib-facet__values");
       countSpans[facet.key] = {};
       boxes[facet.key] = {};
-      Object.keys(facet.values).forEach(function (value) {
+      facet.pairs.forEach(function (pair) {
+        var value = pair[0];
         var li = el("li");
         var id = "facet-" + facet.key + "-" + value;
         var box = el("input");
@@ -187,46 +493,225 @@
       fieldset.appendChild(ul);
       facetRoot.appendChild(fieldset);
     });
+    // On a phone the filters cover the results: this closes them again.
+    showResults = el("button", "md-button md-button--primary lib-finder__show-results");
+    showResults.type = "button";
+    showResults.addEventListener("click", function () {
+      setFiltersOpen(false);
+      heading.focus();
+    });
+    facetRoot.appendChild(showResults);
+  }
+
+  function applied() {
+    var out = [];
+    FACETS.forEach(function (facet) {
+      state.facets[facet.key].forEach(function (value) {
+        out.push({ facet: facet, value: value, name: facet.values[value] });
+      });
+    });
+    return out;
+  }
+
+  function describeFilters(chosen) {
+    var parts = [];
+    FACETS.forEach(function (facet) {
+      var names = chosen.filter(function (c) { return c.facet === facet; }).map(function (c) { return c.name; });
+      if (names.length) parts.push(facet.label + ": " + names.join(" or "));
+    });
+    return parts.join("; ");
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  function quoted(text) {
+    return "\u201c" + text + "\u201d";
+  }
+
+  /* The query with one concept's words replaced. */
+  function replaced(concepts, index, word) {
+    return concepts.map(function (c, i) { return i === index ? word : c.text; }).join(" ");
+  }
+
+  function queryLink(text, className) {
+    var a = el("a", className || "", text);
+    a.href = "?text=" + encodeURIComponent(text);
+    a.addEventListener("click", function (event) {
+      event.preventDefault();
+      // The reader chose these words: they go in the box.
+      input.value = text;
+      state.q = text;
+      writeUrl(true);
+      render();
+      input.focus();
+    });
+    return a;
+  }
+
+  function renderSuggestions(answer, n) {
+    suggest.replaceChildren();
+    suggest.hidden = true;
+    var unknown = [];
+    answer.concepts.forEach(function (c, i) {
+      if (c.count === 0 && !answer.pending) unknown.push(i);
+    });
+    var fixes = unknown.map(function (i) { return engine.closest(answer.concepts[i], 3); });
+    var meant = "";
+    if (unknown.length && fixes.every(function (f) { return f.length; })) {
+      var corrected = answer.concepts.map(function (c) { return c.text; });
+      unknown.forEach(function (i, k) { corrected[i] = fixes[k][0]; });
+      meant = corrected.join(" ");
+      var p = el("p");
+      p.appendChild(document.createTextNode("Did you mean "));
+      p.appendChild(queryLink(meant));
+      p.appendChild(document.createTextNode("?"));
+      suggest.appendChild(p);
+      suggest.hidden = false;
+    }
+    if (n > 0 || answer.pending) {
+      empty.hidden = true;
+      return;
+    }
+    emptyWords.replaceChildren();
+    if (answer.concepts.length) {
+      var words = [];
+      unknown.forEach(function (i, k) {
+        fixes[k].forEach(function (w) {
+          var query = replaced(answer.concepts, i, w);
+          if (query !== meant) words.push(query);
+        });
+      });
+      // Every word is known but no resource has them all: offer each.
+      if (!unknown.length && answer.concepts.length > 1) {
+        answer.concepts.forEach(function (c) { if (c.count) words.push(c.text); });
+      }
+      if (words.length) {
+        emptyWords.appendChild(document.createTextNode(unknown.length ? "Other close words in the library: " : "Search for fewer words: "));
+        words.slice(0, 5).forEach(function (w, i) {
+          if (i) emptyWords.appendChild(document.createTextNode(", "));
+          emptyWords.appendChild(queryLink(w));
+        });
+        emptyWords.appendChild(document.createTextNode("."));
+      }
+    }
+    emptyWords.hidden = !emptyWords.childNodes.length;
+    empty.hidden = false;
+  }
+
+  function renderChips(chosen) {
+    chips.replaceChildren();
+    chosen.forEach(function (c) {
+      var li = el("li");
+      var button = el("button", "lib-chip");
+      button.type = "button";
+      button.appendChild(el("span", "lib-visually-hidden", "Remove filter: "));
+      button.appendChild(document.createTextNode(c.name));
+      var cross = el("span", "lib-chip__cross", "\u00d7");
+      cross.setAttribute("aria-hidden", "true");
+      button.appendChild(cross);
+      button.addEventListener("click", function () { removeFilter(c, button); });
+      li.appendChild(button);
+      chips.appendChild(li);
+    });
+    chips.hidden = !chosen.length;
+    toggleCount.textContent = chosen.length ? " (" + chosen.length + " applied)" : "";
+  }
+
+  function removeFilter(c, button) {
+    var buttons = Array.prototype.slice.call(chips.querySelectorAll("button"));
+    var at = buttons.indexOf(button);
+    var chosen = state.facets[c.facet.key];
+    chosen.splice(chosen.indexOf(c.value), 1);
+    writeUrl(true);
+    render();
+    // Focus stays in the same place: the next chip, or the one before, or
+    // the results.
+    var left = chips.querySelectorAll("button");
+    var next = left[Math.min(at, left.length - 1)];
+    (next || heading).focus();
+  }
+
+  function renderFeed(chosen) {
+    feed.replaceChildren();
+    var one = chosen.length === 1 && !state.q.trim() && FEED_FOLDERS[chosen[0].facet.key];
+    if (one) {
+      var a = el("a", "", "Get updates for this list (Atom feed)");
+      a.href = "../feeds/" + FEED_FOLDERS[chosen[0].facet.key] + "/" + chosen[0].value + ".xml";
+      a.type = "application/atom+xml";
+      feed.appendChild(a);
+    }
+    feed.hidden = !one;
   }
 
   function render() {
-    var scores = search(state.q);
-    var base = docs.filter(function (d) { return scores === null || String(d.id) in scores; });
-    var results = base.filter(function (d) { return passes(d, null); });
+    var answer = engine.search(state.q);
+    var scores = answer.scores;
+    var masks = facetMasks();
+    var filtered = masks.some(function (m) { return m; });
+    var base = [], results = [], i;
+    for (i = 0; i < N; i++) {
+      if (scores && !(scores[i] > 0)) continue;
+      base.push(i);
+      if (!filtered || passes(masks, i, -1)) results.push(i);
+    }
     var sort = state.sort || (scores ? "relevance" : "date");
-    results.sort(function (a, b) {
-      if (sort === "relevance" && scores) {
-        var diff = scores[b.id] - scores[a.id];
-        if (diff) return diff;
+    var soon = [];
+    // Resources are numbered newest first: the number breaks every tie.
+    if (sort === "relevance" && scores) {
+      results.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    } else {
+      // Newest by publication; webinars still to come have their own place.
+      soon = results.filter(isUpcoming).sort(function (a, b) {
+        var x = rows[a][C.starts], y = rows[b][C.starts];
+        return x < y ? -1 : x > y ? 1 : a - b;
+      });
+      if (soon.length) results = results.filter(function (i) { return !isUpcoming(i); });
+    }
+    FACETS.forEach(function (facet, f) {
+      var counts = new Int32Array(facet.pairs.length);
+      var column = facet.column, single = facet.single;
+      for (var b = 0; b < base.length; b++) {
+        var i = base[b];
+        if (filtered && !passes(masks, i, f)) continue;
+        var v = rows[i][column];
+        if (single) counts[v]++;
+        else for (var k = 0; k < v.length; k++) counts[v[k]]++;
       }
-      return a.date < b.date ? 1 : a.date > b.date ? -1 : a.title.localeCompare(b.title);
-    });
-    FACETS.forEach(function (facet) {
-      var counts = {};
-      base.forEach(function (d) {
-        if (!passes(d, facet.key)) return;
-        valuesOf(d, facet.key).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
-      });
-      Object.keys(countSpans[facet.key]).forEach(function (value) {
-        var n = counts[value] || 0;
-        countSpans[facet.key][value].textContent = "(" + n + ")";
+      facet.pairs.forEach(function (pair, n) {
+        var value = pair[0];
+        countSpans[facet.key][value].textContent = "(" + counts[n] + ")";
         boxes[facet.key][value].checked = state.facets[facet.key].indexOf(value) >= 0;
-        boxes[facet.key][value].parentNode.classList.toggle("lib-facet--empty", n === 0);
+        boxes[facet.key][value].parentNode.classList.toggle("lib-facet--empty", counts[n] === 0);
       });
     });
-    input.value = state.q;
     sortSelect.value = sort;
+    var level = soon.length ? 4 : 3;
+    upcomingList.replaceChildren.apply(upcomingList, soon.map(function (i) { return card(doc(i), 4); }));
+    upcoming.hidden = !soon.length;
+    newestHeading.hidden = !soon.length || !results.length;
     lastResults = results;
     shown = PAGE;
     var fragment = document.createDocumentFragment();
-    results.slice(0, shown).forEach(function (d) { fragment.appendChild(card(d)); });
+    results.slice(0, shown).forEach(function (i) { fragment.appendChild(card(doc(i), level)); });
     list.replaceChildren(fragment);
+    list.dataset.level = level;
     updateMore();
-    var n = results.length;
-    status.textContent = n === 0
-      ? "No resources match. Try fewer words or clear some filters."
-      : n + (n === 1 ? " resource" : " resources") + (state.q ? " match \u201c" + state.q + "\u201d" : "") +
-        (n === docs.length ? "" : " (of " + docs.length + ")");
+
+    var chosen = applied();
+    var n = results.length + soon.length;
+    var words = state.q.trim();
+    var text = n === 0 ? (answer.pending ? "Searching the full text" : N ? "No resources match" : "No resources yet")
+      : plural(n, "resource") + (words ? " match" + (n === 1 ? "es" : "") : "");
+    if (words) text += " " + quoted(words);
+    if (chosen.length) text += (n || words ? ", " : " ") + "filtered by " + describeFilters(chosen);
+    if (answer.pending) text += "\u2026";
+    heading.textContent = text;
+    showResults.textContent = "Show " + plural(n, "result");
+    renderChips(chosen);
+    renderFeed(chosen);
+    renderSuggestions(answer, n);
   }
 
   function updateMore() {
@@ -238,8 +723,9 @@
   function showMore() {
     var first = shown;
     shown += PAGE;
+    var level = Number(list.dataset.level) || 3;
     var fragment = document.createDocumentFragment();
-    lastResults.slice(first, shown).forEach(function (d) { fragment.appendChild(card(d)); });
+    lastResults.slice(first, shown).forEach(function (i) { fragment.appendChild(card(doc(i), level)); });
     list.appendChild(fragment);
     updateMore();
     // Keyboard users continue from the first new result.
@@ -255,19 +741,20 @@
       facets[f.key] = raw ? raw.split(",").filter(function (v) { return v in f.values; }) : [];
     });
     var sort = params.get("sort");
-    return { q: params.get("text") || "", sort: sort === "date" || sort === "relevance" ? sort : "", facets: facets };
+    return { q: params.get("text") || params.get("q") || "",
+      sort: sort === "date" || sort === "relevance" ? sort : "", facets: facets };
   }
 
   function writeUrl(push) {
     var params = new URLSearchParams();
-    // Not "q": Material's header search claims that parameter.
-    if (state.q) params.set("text", state.q);
+    if (state.q.trim()) params.set("text", state.q.trim());
     FACETS.forEach(function (f) {
       if (state.facets[f.key].length) params.set(f.key, state.facets[f.key].join(","));
     });
     if (state.sort) params.set("sort", state.sort);
     var query = params.toString();
     var url = window.location.pathname + (query ? "?" + query : "");
+    if (url === window.location.pathname + window.location.search) return;
     try {
       if (push) window.history.pushState(null, "", url);
       else window.history.replaceState(null, "", url);
@@ -284,32 +771,64 @@
     render();
   }
 
-  var typing = null;
-  input.addEventListener("input", function () {
-    state.q = input.value.trim();
+  function setFiltersOpen(open) {
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    app.classList.toggle("lib-finder--filters-open", open);
+  }
+
+  /* Typing: the results follow once the reader pauses; the first change
+   * after a longer pause starts a new entry in the history, so Back
+   * returns to the words before. */
+  var typingTimer = null, burstTimer = null, inBurst = false;
+  function typed() {
+    window.clearTimeout(typingTimer);
+    typingTimer = null;
+    state.q = input.value;
+    writeUrl(!inBurst);
+    inBurst = true;
+    window.clearTimeout(burstTimer);
+    burstTimer = window.setTimeout(function () { inBurst = false; }, HISTORY_PAUSE);
     render();
-    // One history entry per pause in typing, not per key.
-    window.clearTimeout(typing);
-    typing = window.setTimeout(function () { writeUrl(true); }, 600);
-    writeUrl(false);
+  }
+  input.addEventListener("input", function () {
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(typed, TYPING_PAUSE);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    // Enter: the answer now, and the reader taken to it.
+    if (typingTimer !== null) typed();
+    heading.focus();
   });
   sortSelect.addEventListener("change", function () {
     state.sort = sortSelect.value;
     writeUrl(true);
     render();
   });
+  toggle.addEventListener("click", function () {
+    setFiltersOpen(toggle.getAttribute("aria-expanded") !== "true");
+  });
   document.getElementById("finder-clear").addEventListener("click", function () {
     state = { q: "", sort: "", facets: {} };
     FACETS.forEach(function (f) { state.facets[f.key] = []; });
+    input.value = "";
     writeUrl(true);
     render();
     input.focus();
   });
   more.addEventListener("click", showMore);
-  app.querySelector("form").addEventListener("submit", function (event) { event.preventDefault(); });
-  window.addEventListener("popstate", function () { state = readUrl(); render(); });
+  window.addEventListener("popstate", function () {
+    state = readUrl();
+    input.value = state.q;
+    render();
+  });
+  engine.onShard(function () {
+    // Body text arrived: answer again, without touching the box or focus.
+    if (typingTimer === null) render();
+  });
 
   buildFacets();
+  input.value = state.q;
   // The A-Z list (the page without JavaScript) may not be parsed yet: hide it by class.
   document.documentElement.classList.add("lib-finder-js");
   app.hidden = false;

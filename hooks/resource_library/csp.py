@@ -23,12 +23,11 @@ def script_hash(body: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def policy(script_hashes: tuple[str, ...] = (), offline: bool = False) -> str:
+def policy(script_hashes: tuple[str, ...] = ()) -> str:
     """`script_hashes` is only for scripts known before any page is read:
-    `mkdocs serve`'s live-reload script."""
-    # Until the offline bundle drops the iframe-worker shim (issue 11), its
-    # search needs inline script: the shim writes one holding a file:// URL.
-    scripts = " ".join(["'self'", *script_hashes] + (["'unsafe-inline'"] if offline else []))
+    `mkdocs serve`'s live-reload script. The offline bundle has the same
+    policy: its search is the finder, which needs no worker and no shim."""
+    scripts = " ".join(["'self'", *script_hashes])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
@@ -37,24 +36,24 @@ def policy(script_hashes: tuple[str, ...] = (), offline: bool = False) -> str:
         "img-src 'self' data:",
         "font-src 'self' data:",
         "connect-src 'self'",
-        # The theme's search worker, and the offline bundle's iframe-worker shim.
-        "worker-src 'self' blob:",
-        "frame-src " + ("'self' blob:" if offline else "'none'"),
+        # No workers and no frames: the site's search runs in the page.
+        "worker-src 'none'",
+        "frame-src 'none'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
     ])
 
 
-def meta_tag(script_hashes: tuple[str, ...] = (), offline: bool = False) -> str:
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes, offline)}">'
+def meta_tag(script_hashes: tuple[str, ...] = ()) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes)}">'
 
 
-def add_policy(html: str, script_hashes: tuple[str, ...] = (), offline: bool = False) -> str:
+def add_policy(html: str, script_hashes: tuple[str, ...] = ()) -> str:
     """Put the policy first in <head>, before anything it must govern; a
     policy already there is replaced."""
     html = META_RE.sub("", html)
-    tag = meta_tag(script_hashes, offline)
+    tag = meta_tag(script_hashes)
     with_charset, count = re.subn(r"(<meta charset=\"utf-8\">)", lambda m: m.group(1) + "\n    " + tag, html, count=1, flags=re.I)
     if count:
         return with_charset

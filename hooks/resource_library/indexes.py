@@ -17,10 +17,6 @@ from .vocabulary import Vocabulary
 
 TERM_KINDS = ("functions", "programmes", "topics")
 FINDER = "finder/index.md"
-# Listings repeat resources' titles and summaries, which the header search
-# already has from the resources themselves; left in, they would crowd out
-# the resources in results and double the work of indexing.
-NOT_IN_HEADER_SEARCH = {"search": {"exclude": True}}
 INDEX_TITLES = {"functions": "Functions", "programmes": "Programmes", "topics": "Topics"}
 INDEX_DESCRIPTIONS = {
     "functions": "Resources by the team's four functions: creating, curating, embedding and spreading good practice in strategic planning.",
@@ -57,7 +53,7 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
                        upcoming=library.upcoming(), past=library.past_webinars(), feed=feed,
                        webcal=webcal_url(renderer.site_url))
         pages[src] = page(term.plural, term.description, renderer.render_page("type_listing.html", src, **context),
-                          feed=feed, feed_title=f"New and updated {term.plural}", **NOT_IN_HEADER_SEARCH)
+                          feed=feed, feed_title=f"New and updated {term.plural}")
     for kind in TERM_KINDS:
         terms = vocab.terms(kind)
         counts = {slug: len(library.with_term(kind, slug)) for slug in terms}
@@ -76,10 +72,9 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
             pages[src] = page(term.name, term.description,
                               renderer.render_page("term_page.html", src, kind=kind, term=term, resources=resources,
                                               by_type=by_type, grouped=(kind == "programmes"), feed=feed),
-                              feed=feed, feed_title=f"New and updated resources: {term.name}",
-                              **NOT_IN_HEADER_SEARCH)
+                              feed=feed, feed_title=f"New and updated resources: {term.name}")
     a_to_z = sorted(library.listed, key=lambda r: r.title.lower())
     pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "
                          "programme, topic and year.", renderer.render_page("finder.html", FINDER, resources=a_to_z),
-                         hide=["navigation", "toc"], finder_scripts=True, **NOT_IN_HEADER_SEARCH)
+                         hide=["navigation", "toc"], finder_scripts=True)
     return pages

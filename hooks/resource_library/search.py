@@ -1,34 +1,38 @@
-"""The resource finder's data and its prebuilt lunr index.
+"""The resource finder's data and its prebuilt index: the site's one search.
 
-Built with lunr.py at build time and loaded in the browser by lunr.js 2.3.9
-(shipped by MkDocs) with `lunr.Index.load`, so the browser indexes nothing.
-Both are written as JavaScript files that set a global, loaded with
-<script src>, because fetch() fails from file:// (the offline bundle).
+Terms are made by lunr.py's pipeline (analysis.py) and looked up in the
+browser after lunr.js's pipeline has made the same terms from the reader's
+words; finder.js scores them with lunr's BM25. Everything is written as
+JavaScript files loaded with <script src>, because fetch() fails from
+file:// (the offline bundle).
+
+What the first answer needs is small: titles, summaries, headings, topics,
+programmes and speakers (finder-index.js) and what a result card shows
+(finder-data.js). Body text is split by term into shards of about
+SHARD_BYTES, and the finder loads only the shards that hold the reader's
+words, after it has answered from the first index.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from pathlib import Path
+from collections import Counter
 
-from lunr.builder import Builder
-from lunr.stemmer import stemmer
-from lunr.stop_word_filter import stop_word_filter
-from lunr.token import Token
-from lunr.trimmer import trimmer
-
+from . import analysis
 from .load import Library
+from .synonyms import Group
 from .urls import page_url, relative
 
 FINDER_PAGE = "finder/index.md"
-# Title ranks highest, then summary, then topics and programmes, then body.
-FIELDS = [
-    {"field_name": "title", "boost": 10},
-    {"field_name": "summary", "boost": 5},
-    {"field_name": "topics", "boost": 4},
-    {"field_name": "programmes", "boost": 4},
-    {"field_name": "body", "boost": 1},
-]
+# Fields of the first index, with their weights: a word in a title counts
+# most, a word in a speaker's role least.
+FIELDS = [("title", 10), ("summary", 5), ("topics", 4), ("programmes", 4), ("headings", 3), ("type", 2),
+          ("speakers", 2)]
+BODY_BOOST = 1
+SHARD_BYTES = 96_000
+FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t]*(?:\{[^}]*\})?[ \t#]*$")
 
 
 def plain_text(markdown: str) -> str:
@@ -40,144 +44,307 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def headings(markdown: str) -> list[str]:
+    """The text of each ATX heading (`## Heading`) outside fenced code."""
+    found, fence = [], None
+    for line in markdown.splitlines():
+        opened = FENCE_RE.match(line)
+        if fence:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        match = HEADING_RE.match(line)
+        if match:
+            found.append(plain_text(match.group(1)))
+    return found
+
+
 def documents(library: Library, use_directory_urls: bool) -> list[dict]:
-    """One record per listed resource: what the finder shows and filters on."""
+    """One record per listed resource: what the finder shows and filters on,
+    and under `_text` what it searches."""
     vocab = library.vocabulary
     here = page_url(FINDER_PAGE, use_directory_urls)
     docs = []
-    for number, r in enumerate(sorted(library.listed, key=lambda r: r.src_uri)):
-        docs.append({
+    # Numbered newest first (by publication), so the browser sorts by date
+    # by number alone.
+    for number, r in enumerate(sorted(library.listed, key=lambda r: (-r.published.toordinal(), r.title.lower(), r.src_uri))):
+        record = {
             "id": number,
             "url": relative(page_url(r.src_uri, use_directory_urls), here),
             "type": r.type,
+            "slug": r.slug,
             "title": r.title,
             "summary": r.meta["summary"],
-            "date": (r.starts.date() if r.starts else r.published).isoformat(),
+            # "Newest" means newly published, for webinars too.
             "published": r.published.isoformat(),
-            "year": str((r.starts.date() if r.starts else r.published).year),
             "functions": r.functions,
             "programmes": r.programmes,
             "topics": r.topics,
-            # For the index only: term names, so "unpaid carers" finds the programme.
-            "_text": {
-                "topics": " ".join(vocab.topics[t].name for t in r.topics),
-                "programmes": " ".join(vocab.programmes[p].name for p in r.programmes),
-                "body": plain_text(r.body),
-            },
-        })
+        }
+        if r.starts:
+            # `starts` as the organiser wrote it (UK time); `ends` with its
+            # offset, so the browser can tell whether it is still to come.
+            record["starts"] = r.meta["starts"]
+            record["ends"] = r.ends.isoformat()
+        speakers = r.meta.get("speakers") or []
+        record["_text"] = {
+            "title": r.title,
+            "summary": r.meta["summary"],
+            "topics": " ".join(vocab.topics[t].name for t in r.topics),
+            "programmes": " ".join(vocab.programmes[p].name for p in r.programmes),
+            "headings": "\n".join(headings(r.body)),
+            "type": vocab.types[r.type].name,
+            "speakers": " ".join(f"{s.get('name', '')} {s.get('role', '')}" for s in speakers),
+            "body": plain_text(r.body),
+        }
+        docs.append(record)
     return docs
 
 
-# lunr's default separator: white space and hyphens (lunr.js uses /[\s\-]+/).
-SEPARATORS = re.compile(r"[ \t\n\r\f\v\xa0\-]+")
+def phrase_table(groups: list[Group]) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """First term -> [(the phrase's terms, the group's key)], longest first."""
+    table: dict[str, list] = {}
+    for group in groups:
+        for phrase in group.term_phrases:
+            if phrase:
+                table.setdefault(phrase[0], []).append((phrase, group.key))
+    for entries in table.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return table
 
 
-class _Builder(Builder):
-    """lunr.py's Builder with the same terms, made faster.
-
-    lunr.py runs trimmer, stop-word filter and stemmer on every token, as
-    objects; each is a pure function of one word, so each distinct word is
-    processed once and remembered. The index is the one lunr.py would build
-    (a test compares them), in a fraction of the time.
-    """
-
-    def __init__(self):
-        super().__init__()
-        self.pipeline.add(trimmer, stop_word_filter, stemmer)
-        self.search_pipeline.add(stemmer)
-        self._terms: dict[str, str] = {}
-
-    def _term(self, word: str) -> str:
-        term = self._terms.get(word)
-        if term is None:
-            token: object = Token(word)
-            for step in (trimmer, stop_word_filter, stemmer):
-                token = step(token, 0, [token]) if token else token
-            term = str(token) if token else ""
-            self._terms[word] = term
-        return term
-
-    def add(self, doc, attributes=None):
-        doc_ref = str(doc[self._ref])
-        self._documents[doc_ref] = attributes or {}
-        self.document_count += 1
-        for field_name in self._fields:
-            words = SEPARATORS.split(str(doc[field_name] or "").lower())
-            terms = [t for t in (self._term(w) for w in words if w) if t]
-            field_terms: dict[str, int] = {}
-            self.field_term_frequencies[f"{field_name}/{doc_ref}"] = field_terms
-            self.field_lengths[f"{field_name}/{doc_ref}"] = len(terms)
-            for term in terms:
-                field_terms[term] = field_terms.get(term, 0) + 1
-                posting = self.inverted_index.get(term)
-                if posting is None:
-                    posting = {name: {} for name in self._fields}
-                    posting["_index"] = self.term_index
-                    self.term_index += 1
-                    self.inverted_index[term] = posting
-                posting[field_name].setdefault(doc_ref, {})
+def field_terms(text: str, phrases: dict) -> tuple[Counter, int, list[str]]:
+    """(term frequencies, field length, the words as written) for one field.
+    Every synonym phrase found adds its group's key as a term too; keys do
+    not count towards the field's length."""
+    terms, written, stretches = [], [], []
+    stretch = 0
+    for word in analysis.words(text):
+        stretch += analysis.breaks_before(word)
+        term = analysis.term(word)
+        if term:
+            terms.append(term)
+            written.append(word)
+            stretches.append(stretch)
+        stretch += analysis.breaks_after(word)
+    counts = Counter(terms)
+    for i, first in enumerate(terms):
+        for phrase, key in phrases.get(first, ()):
+            end = i + len(phrase)
+            # A phrase never runs across punctuation: "health and care: a partnership".
+            if tuple(terms[i:end]) == phrase and stretches[end - 1] == stretches[i]:
+                counts[key] += 1
+    return counts, len(terms), written
 
 
-def build_index(docs: list[dict]) -> dict:
-    builder = _Builder()
-    builder.ref("id")
-    for field in FIELDS:
-        builder.field(field["field_name"], boost=field["boost"])
+def pack(entries: list[tuple[int, int]]) -> list[int]:
+    """A posting list [(document, term frequency)], sorted by document, as
+    numbers: the gap from the previous document, negated and followed by
+    the frequency when that is more than 1. finder.js reads it back."""
+    out, previous = [], -1
+    for doc, frequency in entries:
+        gap = doc - previous
+        previous = doc
+        if frequency == 1:
+            out.append(gap)
+        else:
+            out += [-gap, frequency]
+    return out
+
+
+def unpack(packed: list[int]) -> list[tuple[int, int]]:
+    """The inverse of `pack`."""
+    out, previous, i = [], -1, 0
+    while i < len(packed):
+        gap, frequency = packed[i], 1
+        if gap < 0:
+            gap, frequency = -gap, packed[i + 1]
+            i += 1
+        previous += gap
+        out.append((previous, frequency))
+        i += 1
+    return out
+
+
+def flatten(fields: list[list[int]]) -> list[int]:
+    """A term's packed posting lists, one per field, as one list: for each
+    field that has the term, its number, the list's length, the list."""
+    out = []
+    for number, packed in enumerate(fields):
+        if packed:
+            out += [number, len(packed), *packed]
+    return out
+
+
+def unflatten(flat: list[int], fields: int) -> list[list[int]]:
+    """The inverse of `flatten`."""
+    out, i = [[] for _ in range(fields)], 0
+    while i < len(flat):
+        number, length = flat[i], flat[i + 1]
+        out[number] = flat[i + 2:i + 2 + length]
+        i += 2 + length
+    return out
+
+
+def js_order(term: str) -> bytes:
+    """Sort key matching JavaScript's string order (UTF-16 code units), so
+    the browser can binary-search the term lists."""
+    return term.encode("utf-16-be")
+
+
+def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]]:
+    """(the first index, the body shards). See the module docstring."""
+    phrases = phrase_table(groups)
+    names = [name for name, _ in FIELDS]
+    postings: dict[str, list[list[tuple[int, int]]]] = {}
+    body: dict[str, list[tuple[int, int]]] = {}
+    lengths = [[0] * len(docs) for _ in FIELDS]
+    body_lengths = [0] * len(docs)
+    spellings: dict[str, Counter] = {}
     for d in docs:
-        builder.add({"id": str(d["id"]), "title": d["title"], "summary": d["summary"], **d["_text"]})
-    return builder.build().serialize()
+        doc = d["id"]
+        for f, name in enumerate(names):
+            counts, length, written = field_terms(d["_text"][name], phrases)
+            lengths[f][doc] = length
+            for term, frequency in counts.items():
+                postings.setdefault(term, [[] for _ in FIELDS])[f].append((doc, frequency))
+            for word in written:
+                spellings.setdefault(analysis.term(word), Counter())[analysis.trimmed(word)] += 1
+        counts, body_lengths[doc], _ = field_terms(d["_text"]["body"], phrases)
+        for term, frequency in counts.items():
+            body.setdefault(term, []).append((doc, frequency))
 
+    terms = sorted(postings, key=js_order)
 
-def compact(serialized: dict) -> dict:
-    """lunr's serialized index with each posting list as an array of document
-    numbers instead of {"12": {}, ...} objects: a third smaller, with nothing
-    lost. finder.js (and `expand`) rebuild lunr's exact form before
-    lunr.Index.load."""
-    fields = serialized["fields"]
-    rows = [[term, posting["_index"], *[sorted(int(ref) for ref in posting[f]) for f in fields]]
-            for term, posting in serialized["invertedIndex"]]
-    return {**{k: v for k, v in serialized.items() if k != "invertedIndex"}, "postings": rows}
+    def spelling(term: str) -> str:
+        # The commonest way the word was written, when it is not the term
+        # itself: "did you mean" shows words, not stems.
+        if term not in spellings:
+            return ""
+        best = min(spellings[term].items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        return "" if best == term else best
 
+    shards, current, size = [], None, 0
+    for term in sorted(body, key=js_order):
+        packed = pack(body[term])
+        if current is None or size > SHARD_BYTES:
+            current = {"terms": [], "postings": []}
+            shards.append(current)
+            size = 0
+        current["terms"].append(term)
+        current["postings"].append(packed)
+        size += len(term) + 4 + len(json.dumps(packed, separators=(",", ":")))
 
-def expand(packed: dict) -> dict:
-    """The inverse of `compact`: what lunr.Index.load expects."""
-    fields = packed["fields"]
-    inverted = [[row[0], {"_index": row[1], **{f: {str(ref): {} for ref in row[2 + i]} for i, f in enumerate(fields)}}]
-                for row in packed["postings"]]
-    return {**{k: v for k, v in packed.items() if k != "postings"}, "invertedIndex": inverted}
+    def average(values: list[int]) -> float:
+        return sum(values) / len(values) if values else 0
+
+    index = {
+        "count": len(docs),
+        "averages": [average(field) for field in lengths],
+        "fields": names,
+        "boosts": [boost for _, boost in FIELDS],
+        "terms": terms,
+        "words": [spelling(t) for t in terms],
+        "postings": [flatten([pack(p) for p in postings[t]]) for t in terms],
+        # How many resources have each term, in any field: its BM25 weight.
+        "df": [len({doc for field in postings[t] for doc, _ in field}) for t in terms],
+        "lengths": lengths,
+        "synonyms": {g.key: [list(p) for p in g.term_phrases if p] for g in groups},
+        "body": {"boost": BODY_BOOST, "lengths": body_lengths, "average": average(body_lengths),
+                 "shards": [s["terms"][0] for s in shards]},
+    }
+    return index, shards
 
 
 def facets(library: Library) -> dict:
+    """Each facet's values as [slug, name] pairs, in the order shown:
+    types, functions and programmes as the vocabulary lists them, topics
+    A to Z."""
     vocab = library.vocabulary
     return {
-        "type": {slug: t.name for slug, t in vocab.types.items()},
-        "functions": {slug: t.name for slug, t in vocab.functions.items()},
-        "programmes": {slug: t.name for slug, t in vocab.programmes.items()},
-        "topics": {slug: t.name for slug, t in sorted(vocab.topics.items(), key=lambda kv: kv[1].name)},
+        "type": [[slug, t.name] for slug, t in vocab.types.items()],
+        "functions": [[slug, t.name] for slug, t in vocab.functions.items()],
+        "programmes": [[slug, t.name] for slug, t in vocab.programmes.items()],
+        "topics": [[slug, t.name] for slug, t in sorted(vocab.topics.items(), key=lambda kv: kv[1].name.lower())],
     }
 
 
-def as_script(name: str, value) -> str:
-    """`window.NAME=JSON.parse('...')`: browsers parse a JSON string much
-    faster than the same data written as a JavaScript object literal."""
-    payload = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+# What finder-data.js holds for each resource, in this order: arrays parse
+# faster than objects and do not repeat the keys 4,000 times.
+DATA_COLUMNS = ("type", "slug", "title", "summary", "published", "functions", "programmes", "topics", "year",
+                "starts", "ends")
+
+
+def finder_data(library: Library, docs: list[dict], use_directory_urls: bool) -> dict:
+    """What the finder shows: a row per resource (DATA_COLUMNS), the facets,
+    and the pattern of a resource's link from the finder. A row gives its
+    type, functions, programmes and topics as positions in the facets'
+    lists, ready for counting."""
+    here = page_url(FINDER_PAGE, use_directory_urls)
+    values = facets(library)
+    # The year of publication, newest first: what "Year published" offers.
+    years = sorted({d["published"][:4] for d in docs}, reverse=True)
+    values["year"] = [[year, year] for year in years]
+    number = {key: {slug: n for n, (slug, _) in enumerate(pairs)} for key, pairs in values.items()}
+
+    def cell(d: dict, column: str):
+        if column == "type":
+            return number["type"][d["type"]]
+        if column == "year":
+            return number["year"][d["published"][:4]]
+        if column in number:
+            return [number[column][slug] for slug in d[column]]
+        return d.get(column, "")
+
+    return {
+        "columns": list(DATA_COLUMNS),
+        "docs": [[cell(d, column) for column in DATA_COLUMNS] for d in docs],
+        "facets": values,
+        "url": relative(page_url("TYPE/SLUG.md", use_directory_urls), here),
+    }
+
+
+def as_script(target: str, value) -> str:
+    """`TARGET=JSON.parse('...')`: browsers parse a JSON string much faster
+    than the same data written as a JavaScript object literal. ASCII only,
+    so the browser keeps the string one byte a character."""
+    payload = json.dumps(value, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
     literal = payload.replace("\\", "\\\\").replace("'", "\\'")
-    return f"window.{name}=JSON.parse('{literal}');\n"
+    return f"{target}=JSON.parse('{literal}');\n"
 
 
-def from_script(text: str, name: str):
+def from_script(text: str, target: str):
     """The value in a file written by as_script (for tests and tools)."""
-    match = re.fullmatch(rf"window\.{name}=JSON\.parse\('(.*)'\);\n", text, re.S)
+    match = re.fullmatch(rf"{re.escape(target)}=JSON\.parse\('(.*)'\);\n", text, re.S)
     if not match:
-        raise ValueError(f"not a script written by as_script for {name}")
+        raise ValueError(f"not a script written by as_script for {target}")
     return json.loads(re.sub(r"\\(.)", r"\1", match.group(1), flags=re.S))
 
 
-def finder_assets(library: Library, use_directory_urls: bool) -> dict[str, bytes]:
-    """The finder's data and index, as {path in the site: bytes}."""
+DATA_TARGET = "window.LIBRARY_FINDER_DATA"
+INDEX_TARGET = "window.LIBRARY_FINDER_INDEX"
+
+
+def shard_target(number: int) -> str:
+    return f"(window.LIBRARY_FINDER_BODY=window.LIBRARY_FINDER_BODY||{{}})[{number}]"
+
+
+def finder_assets(library: Library, use_directory_urls: bool, groups: list[Group] = ()) -> dict[str, bytes]:
+    """The finder's data, index and body shards, as {path in the site: bytes}."""
     docs = documents(library, use_directory_urls)
-    public = [{k: v for k, v in d.items() if k != "_text"} for d in docs]
-    return {
-        "finder/finder-data.js": as_script("LIBRARY_FINDER_DATA", {"docs": public, "facets": facets(library)}).encode(),
-        "finder/finder-index.js": as_script("LIBRARY_FINDER_INDEX", compact(build_index(docs))).encode(),
+    index, shards = build_index(docs, list(groups))
+    shard_scripts = [as_script(shard_target(n), shard) for n, shard in enumerate(shards)]
+    # Shard names carry a hash of what they were built with: a browser that
+    # kept yesterday's index never mixes it with today's shards.
+    version = hashlib.sha256("".join(shard_scripts).encode()).hexdigest()[:10]
+    index["body"]["files"] = [f"finder-body-{n}.{version}.js" for n in range(len(shards))]
+    assets = {
+        "finder/finder-data.js": as_script(DATA_TARGET, finder_data(library, docs, use_directory_urls)).encode(),
+        "finder/finder-index.js": as_script(INDEX_TARGET, index).encode(),
     }
+    for name, script in zip(index["body"]["files"], shard_scripts):
+        assets[f"finder/{name}"] = script.encode()
+    return assets

@@ -29,9 +29,9 @@ class SideOutputError(Exception):
     pass
 
 
-def build(library, use_directory_urls: bool, site_url: str, site_name: str) -> dict[str, bytes]:
+def build(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms=()) -> dict[str, bytes]:
     """Every side output, as {path in the site: bytes}."""
-    outputs = finder_assets(library, use_directory_urls)
+    outputs = finder_assets(library, use_directory_urls, synonyms)
     outputs["finder/lunr.js"] = LUNR_JS.read_bytes()
     outputs.update(build_feeds(library, site_url, site_name))
     return outputs
@@ -52,8 +52,8 @@ class _Pending:
         return self.outputs
 
 
-def start(library, use_directory_urls: bool, site_url: str, site_name: str, in_background: bool) -> _Pending:
-    args = (library, use_directory_urls, site_url, site_name)
+def start(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms, in_background: bool) -> _Pending:
+    args = (library, use_directory_urls, site_url, site_name, list(synonyms))
     if not in_background:
         return _Pending(outputs=build(*args))
     folder = tempfile.TemporaryDirectory(prefix="library-side-outputs-")

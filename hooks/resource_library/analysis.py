@@ -1,0 +1,58 @@
+"""Text into index terms, exactly as lunr does it.
+
+lunr.py's trimmer, English stop-word filter and stemmer, run once per
+distinct word and remembered (each is a pure function of one word). The
+finder runs lunr.js's versions of the same three on the reader's words, so a
+query term and an index term agree.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lunr.stemmer import stemmer
+from lunr.stop_word_filter import stop_word_filter
+from lunr.token import Token
+from lunr.trimmer import trimmer
+
+# lunr's separator: white space and hyphens (lunr.js uses /[\s\-]+/).
+SEPARATORS = re.compile(r"[ \t\n\r\f\v\xa0\-]+")
+
+
+@lru_cache(maxsize=None)
+def term(word: str) -> str:
+    """The index term for one lowercased word; "" for a stop word or for
+    punctuation alone."""
+    token: object = Token(word)
+    for step in (trimmer, stop_word_filter, stemmer):
+        token = step(token, 0, [token]) if token else token
+    return str(token) if token else ""
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, lowercased, as lunr's tokenizer splits them."""
+    return [w for w in SEPARATORS.split(str(text or "").lower()) if w]
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order, stop words left out."""
+    return [t for t in (term(w) for w in words(text)) if t]
+
+
+def trimmed(word: str) -> str:
+    """A word as lunr's trimmer leaves it: punctuation at either end gone,
+    as a reader would write the word again."""
+    return str(trimmer(Token(word)))
+
+
+# Punctuation that ends a phrase: a synonym phrase matches only within one
+# stretch of words between these (finder.js uses the same set).
+PHRASE_BREAKS = set(".,;:!?()[]{}\"\u201c\u201d/|")
+
+
+def breaks_before(word: str) -> bool:
+    return word[:1] in PHRASE_BREAKS
+
+
+def breaks_after(word: str) -> bool:
+    return word[-1:] in PHRASE_BREAKS
