@@ -75,7 +75,7 @@ node_modules/.installed: package.json package-lock.json
 NPM := $(shell command -v npm 2>/dev/null)
 
 ## test: run every test
-test: $(BIN)/.installed-dev
+test: $(BIN)/.installed-dev $(if $(NPM),node_modules/.installed)
 	$(BIN)/python -m pytest -q tests
 
 ## bench: benchmark the build against bare mkdocs-material; writes bench/RESULTS.md
