@@ -20,7 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
-from resource_library import build_state, csp, dates, indexes, sanitize, side_outputs, signatures
+from resource_library import build_state, csp, dates, indexes, sanitize, search, side_outputs, signatures
 from resource_library.feeds import json_ld
 from resource_library.load import Resource
 from resource_library.problems import Problem, as_html, report
@@ -133,6 +133,8 @@ def on_files(files: Files, config) -> Files:
     # The finder's index and the feeds need only the library: built on the
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs
+    if _serving:
+        search.enable_memo(build_state.search_memo)
     _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
                                        config.site_name, synonyms, in_background=not _serving)
     return files
@@ -154,6 +156,7 @@ def mark_modified(files: Files, library, renderer, root: Path, config) -> None:
     it shows, and is re-rendered exactly when that changed."""
     context = signatures.context(root, config.docs_dir)
     macro_pages = set(config.extra.get("macro_pages") or [])
+    related_shown = signatures.related_lists(library, build_state.related)
     new: dict[str, int] = {}
     for file in files.documentation_pages():
         src = file.src_uri
@@ -161,7 +164,7 @@ def mark_modified(files: Files, library, renderer, root: Path, config) -> None:
         if _serve_problems or src in macro_pages:
             signature = None  # always
         elif resource is not None and resource.src_uri == src:
-            signature = signatures.resource_page(context, resource, library)
+            signature = signatures.resource_page(context, resource, library, related_shown.get(src, ()))
         elif src in _generated_html:
             signature = hash((context, _generated_html[src], file.content_string))
         else:

@@ -10,3 +10,5 @@ renderer = None  # render.Renderer
 validated: dict = {}          # relative path -> (content key, checked ParsedFile)
 page_signatures: dict = {}    # source path -> signature of everything its page shows
 rendered: dict = {}          # generated page context -> its HTML
+search_memo: dict = {}       # the finder's text analysis, by text (search.enable_memo)
+related: dict = {}           # related lists as shown, by source path (signatures.related_lists)

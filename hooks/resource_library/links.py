@@ -6,6 +6,7 @@ before anything is written.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from dataclasses import dataclass
@@ -69,6 +70,13 @@ def anchors(body: str, lines: list[str] | None = None) -> set[str]:
         text = re.sub(r"[*_`]", "", text)
         ids.add(unique(slugify(text, "-"), ids))
     return ids
+
+
+@functools.lru_cache(maxsize=8192)
+def links_in(body: str) -> tuple[Link, ...]:
+    """find_links for a whole body, remembered: `make serve` checks every
+    resource's links on each rebuild, and most bodies have not changed."""
+    return tuple(find_links(body))
 
 
 def find_links(body: str, lines: list[str] | None = None) -> list[Link]:

@@ -35,8 +35,35 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t]*(?:\{[^}]*\})?[ \t#]*$")
 
 
+# `make serve` keeps this between rebuilds (enable_memo): after an edit, only
+# the edited resource's text is analysed again. Each entry is a pure
+# function of its key, so the index is the same either way.
+_memo: dict | None = None
+MEMO_LIMIT = 200_000
+
+
+def enable_memo(store: dict) -> None:
+    global _memo
+    _memo = store
+
+
+def _remembered(key: tuple, compute):
+    if _memo is None:
+        return compute()
+    value = _memo.get(key)
+    if value is None:
+        if len(_memo) > MEMO_LIMIT:
+            _memo.clear()
+        value = _memo[key] = compute()
+    return value
+
+
 def plain_text(markdown: str) -> str:
     """Markdown reduced to the words a reader sees."""
+    return _remembered(("plain", markdown), lambda: _plain_text(markdown))
+
+
+def _plain_text(markdown: str) -> str:
     text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"<[^>]+>", " ", text)
@@ -46,6 +73,10 @@ def plain_text(markdown: str) -> str:
 
 def headings(markdown: str) -> list[str]:
     """The text of each ATX heading (`## Heading`) outside fenced code."""
+    return _remembered(("headings", markdown), lambda: _headings(markdown))
+
+
+def _headings(markdown: str) -> list[str]:
     found, fence = [], None
     for line in markdown.splitlines():
         opened = FENCE_RE.match(line)
@@ -198,6 +229,11 @@ def js_order(term: str) -> bytes:
 def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]]:
     """(the first index, the body shards). See the module docstring."""
     phrases = phrase_table(groups)
+    phrases_key = repr(sorted(phrases.items()))
+
+    def field_terms_of(text: str):
+        return _remembered(("terms", text, phrases_key), lambda: field_terms(text, phrases))
+
     names = [name for name, _ in FIELDS]
     postings: dict[str, list[list[tuple[int, int]]]] = {}
     body: dict[str, list[tuple[int, int]]] = {}
@@ -207,13 +243,13 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
     for d in docs:
         doc = d["id"]
         for f, name in enumerate(names):
-            counts, length, written = field_terms(d["_text"][name], phrases)
+            counts, length, written = field_terms_of(d["_text"][name])
             lengths[f][doc] = length
             for term, frequency in counts.items():
                 postings.setdefault(term, [[] for _ in FIELDS])[f].append((doc, frequency))
             for word in written:
                 spellings.setdefault(analysis.term(word), Counter())[analysis.trimmed(word)] += 1
-        counts, body_lengths[doc], _ = field_terms(d["_text"]["body"], phrases)
+        counts, body_lengths[doc], _ = field_terms_of(d["_text"]["body"])
         for term, frequency in counts.items():
             body.setdefault(term, []).append((doc, frequency))
 

@@ -30,10 +30,37 @@ def context(root: Path, docs_dir: str) -> str:
     return digest.hexdigest()
 
 
-def resource_page(context_key: str, resource: Resource, library: Library) -> int:
+def _related_key(r: Resource) -> tuple:
+    """What of a resource decides, and shows in, other pages' related lists."""
+    return (r.title, r.type, r.status, tuple(r.programmes), tuple(r.topics), r.published)
+
+
+def related_lists(library: Library, previous: dict) -> dict:
+    """Every page's related list as shown, reusing `previous` (the last
+    build's, updated in place) for resources that share no programme or
+    topic with anything that changed: related() for all 1,000 resources
+    took 0.3 s of each rebuild."""
+    keys = {r.src_uri: _related_key(r) for r in library.pages}
+    old_keys, lists = previous.setdefault("keys", {}), previous.setdefault("lists", {})
+    changed = {src for src, key in keys.items() if old_keys.get(src) != key} | (set(old_keys) - set(keys))
+    terms = set()
+    for src in changed:
+        for key in (keys.get(src), old_keys.get(src)):
+            if key:
+                terms |= {("programmes", t) for t in key[3]} | {("topics", t) for t in key[4]}
+    for r in library.pages:
+        mine = {("programmes", t) for t in r.programmes} | {("topics", t) for t in r.topics}
+        if r.src_uri in changed or r.src_uri not in lists or mine & terms:
+            lists[r.src_uri] = tuple((o.src_uri, o.title, o.type) for o in related(r, library))
+    for src in set(lists) - set(keys):
+        del lists[src]
+    previous["keys"] = keys
+    return lists
+
+
+def resource_page(context_key: str, resource: Resource, library: Library, shown_related: tuple) -> int:
     """A resource page shows its own file, its related resources, what
     replaces it and whether it is upcoming; nothing else of the library."""
-    shown_related = tuple((o.src_uri, o.title, o.type) for o in related(resource, library))
     replaced = library.by_key.get(resource.meta.get("replaced_by", ""))
     return hash((context_key, repr(sorted(resource.meta.items())), resource.body, shown_related,
                  (replaced.src_uri, replaced.title) if replaced else None, resource.is_upcoming(library.now),

@@ -654,7 +654,7 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                      invalid: set[str] = frozenset()) -> list[Problem]:
     problems = []
     lines = resource.body.split("\n")
-    for link in links.find_links(resource.body, resource.body_lines or None):
+    for link in links.links_in(resource.body):
         if not link.target or links.is_external(link.target):
             continue
         file_line = resource.body_line + link.line - 1
