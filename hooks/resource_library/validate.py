@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -367,6 +367,12 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
             del dates[key]
             parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a likely date for `{key}`",
                            f"Use a year from {YEARS[0]} to {YEARS[1]}; for example {key}: {example}")
+        elif fmt == "date-time-local":
+            clock = _clock_change(dates[key])
+            if clock:
+                parsed.problem(pos.line, pos.col, "clock-change", f"`{value}` {clock} in UK time",
+                               "Webinar times are UK time; choose a start outside 1am to 2am on the day the clocks "
+                               "change, so the time and the calendar entry mean one moment.")
     if "updated" in dates and "published" in dates and dates["updated"] < dates["published"]:
         pos = parsed.at(("updated",))
         parsed.problem(pos.line, pos.col, "date-order", "`updated` is before `published`",
@@ -460,6 +466,17 @@ def check_changes(parsed: ParsedFile, now: datetime) -> None:
             parsed.problem(pos.line, pos.col, "change-dates",
                            f"`updated` is {updated.isoformat()}, but the newest change is {newest.isoformat()}",
                            f"Set updated: {newest.isoformat()}, or add a note for the change on {updated.isoformat()}.")
+
+
+def _clock_change(local: datetime) -> str | None:
+    """Why a UK wall-clock time is not one moment, or None: skipped when the
+    clocks go forward, or met twice when they go back."""
+    first, second = local.replace(tzinfo=dates.LONDON, fold=0), local.replace(tzinfo=dates.LONDON, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return None
+    back = first.astimezone(timezone.utc).astimezone(dates.LONDON).replace(tzinfo=None)
+    return "does not exist: the clocks go forward an hour then" if back != local else \
+        "happens twice: the clocks go back an hour then"
 
 
 def _add_years(value: date, years: int) -> date:
