@@ -46,6 +46,21 @@ def make_project(dest: Path, fixture: str | None = None, content: dict[str, str]
     return dest
 
 
+def write_files(project: Path, files: dict) -> None:
+    """Write {relative path: text, bytes, or ("symlink", target)} into a project."""
+    for rel, content in files.items():
+        target = project / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, tuple):
+            if target.exists() or target.is_symlink():
+                target.unlink()
+            target.symlink_to(content[1])
+        elif isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
 def run_cli(project: Path, *args: str, epoch: str = BUILD_EPOCH, extra_env: dict | None = None):
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=epoch,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, make_project, read, run_cli, serve
+from conftest import build, make_project, read, run_cli, serve, write_files
 from test_validate import GOOD, WEBINAR, built_project, good, tree_digest  # noqa: F401 (fixture)
 
 A = "at-a-glance/case.md"
@@ -119,26 +119,12 @@ REFUSED = [
 ]
 
 
-def write(project: Path, files: dict) -> None:
-    for rel, content in files.items():
-        target = project / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, tuple):
-            if target.exists() or target.is_symlink():
-                target.unlink()
-            target.symlink_to(content[1])
-        elif isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-
-
 @pytest.mark.parametrize("case, files, path, line, rule", REFUSED, ids=[c[0] for c in REFUSED])
 def test_attack_is_refused_with_its_place_and_the_site_untouched(tmp_path, built_project, case, files, path, line, rule):
     project = tmp_path / "p"
     shutil.copytree(built_project, project, symlinks=True)
     before = tree_digest(project / "site")
-    write(project, files)
+    write_files(project, files)
     result = build(project)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_EPOCH, REPO, make_project, run_cli
+from conftest import BUILD_EPOCH, REPO, make_project, run_cli, write_files
 
 # Enough of the project to validate; no site is built here.
 VALIDATE_PARTS = ("mkdocs.yml", "hooks", "vocabulary", "schema", "docs")
@@ -220,13 +220,7 @@ def problems_seen(stderr: str) -> list[tuple[str, str, str, str]]:
 
 def project_with(tmp_path: Path, files: dict) -> Path:
     project = make_project(tmp_path / "p", content={}, parts=VALIDATE_PARTS)
-    for rel, content in {**LIBRARY, **FILES, **files}.items():
-        target = project / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_files(project, {**LIBRARY, **FILES, **files})
     return project
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, make_project, run_cli
+from conftest import build, make_project, run_cli, write_files
 
 GOOD = """---
 title: A good briefing
@@ -155,13 +155,7 @@ def test_bad_input_is_reported_and_the_site_is_untouched(tmp_path, built_project
     project = tmp_path / "p"
     shutil.copytree(built_project, project)
     before = tree_digest(project / "site")
-    for rel, content in files.items():
-        target = project / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_files(project, files)
     result = build(project)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr + result.stdout
