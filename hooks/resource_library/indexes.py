@@ -41,6 +41,38 @@ def page(title: str, description: str, html: str, **meta) -> tuple[str, str]:
     return f"---\n{front}---\n", html
 
 
+# Cards on one listing page: a listing of every resource grew to 806 KB at
+# 4,000. The finder holds the full list.
+PAGE_SIZE = 50
+
+
+def page_src(src: str, number: int) -> str:
+    """Page `number` of the list at `src`: at-a-glance/index.md ->
+    at-a-glance/page/2.md; topics/housing.md -> topics/housing/page/2.md."""
+    if number == 1:
+        return src
+    base = src[:-len("/index.md")] if src.endswith("/index.md") else src[:-len(".md")]
+    return f"{base}/page/{number}.md"
+
+
+def paged(src: str, items: list) -> list[tuple[str, list, dict]]:
+    """[(source path, the items on that page, what pager.html shows)]."""
+    count = max(1, -(-len(items) // PAGE_SIZE))
+    out = []
+    for number in range(1, count + 1):
+        part = items[(number - 1) * PAGE_SIZE:number * PAGE_SIZE]
+        pager = {"number": number, "count": count, "total": len(items),
+                 "first": (number - 1) * PAGE_SIZE + 1, "last": (number - 1) * PAGE_SIZE + len(part),
+                 "previous": page_src(src, number - 1) if number > 1 else "",
+                 "next": page_src(src, number + 1) if number < count else ""}
+        out.append((page_src(src, number), part, pager))
+    return out
+
+
+def of_pages(title: str, pager: dict) -> str:
+    return title if pager["number"] == 1 else f"{title} (page {pager['number']} of {pager['count']})"
+
+
 def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
     """Every generated page, as {source path: (front matter, HTML)}."""
     library, vocab = renderer.library, renderer.vocabulary
@@ -49,11 +81,14 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
         term = vocab.types[type_slug]
         src = f"{type_slug}/index.md"
         feed = feed_path("types", type_slug)
-        context = dict(term=term, type_slug=type_slug, calendar=CALENDAR_PATH, resources=library.of_type(type_slug),
-                       upcoming=library.upcoming(), past=library.past_webinars(), feed=feed,
-                       webcal=webcal_url(renderer.site_url))
-        pages[src] = page(term.plural, term.description, renderer.render_page("type_listing.html", src, **context),
-                          feed=feed, feed_title=f"New and updated {term.plural}")
+        listed = library.past_webinars() if type_slug == "webinars" else library.of_type(type_slug)
+        for number, (this_src, part, pager) in enumerate(paged(src, listed), start=1):
+            context = dict(term=term, type_slug=type_slug, calendar=CALENDAR_PATH, resources=part,
+                           upcoming=library.upcoming() if number == 1 else [], past=part, feed=feed,
+                           webcal=webcal_url(renderer.site_url), pager=pager)
+            pages[this_src] = page(of_pages(term.plural, pager), term.description,
+                                   renderer.render_page("type_listing.html", this_src, **context),
+                                   feed=feed, feed_title=f"New and updated {term.plural}")
     for kind in TERM_KINDS:
         terms = vocab.terms(kind)
         counts = {slug: len(library.with_term(kind, slug)) for slug in terms}
@@ -67,12 +102,16 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
             if not resources:
                 continue  # an empty page helps nobody: not built, not linked, not in the sitemap
             src = term_src(kind, slug)
-            by_type = {t: [r for r in resources if r.type == t] for t in TYPES}
             feed = feed_path(kind, slug)
-            pages[src] = page(term.name, term.description,
-                              renderer.render_page("term_page.html", src, kind=kind, term=term, resources=resources,
-                                              by_type=by_type, grouped=(kind == "programmes"), feed=feed),
-                              feed=feed, feed_title=f"New and updated resources: {term.name}")
+            # Programmes group their resources by type, until the list needs pages.
+            grouped = kind == "programmes" and len(resources) <= PAGE_SIZE
+            for this_src, part, pager in paged(src, resources):
+                by_type = {t: [r for r in part if r.type == t] for t in TYPES}
+                pages[this_src] = page(of_pages(term.name, pager), term.description,
+                                       renderer.render_page("term_page.html", this_src, kind=kind, term=term,
+                                                            resources=part, by_type=by_type, grouped=grouped,
+                                                            feed=feed, pager=pager),
+                                       feed=feed, feed_title=f"New and updated resources: {term.name}")
     a_to_z = sorted(library.listed, key=lambda r: r.title.lower())
     pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "
                          "programme, topic and year.", renderer.render_page("finder.html", FINDER, resources=a_to_z),
