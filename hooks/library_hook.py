@@ -25,9 +25,7 @@ from resource_library.feeds import json_ld
 from resource_library.load import Resource
 from resource_library.problems import Problem, as_html, report
 from resource_library.render import Renderer, plain
-from resource_library.synonyms import load_synonyms
 from resource_library.validate import check_project
-from resource_library.vocabulary import VocabularyError
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
@@ -76,15 +74,10 @@ def on_files(files: Files, config) -> Files:
     files (tags, meta) see the resources as ordinary pages.
     """
     root = project_root(config)
-    try:
-        # Drafts: in `make serve`, and in a pull request's preview (`build --drafts`).
-        drafts = _serving or os.environ.get("RESOURCE_LIBRARY_DRAFTS") == "1"
-        library, problems = check_project(root, config.docs_dir, include_drafts=drafts,
-                                          cache=build_state.validated if _serving else None)
-    except VocabularyError as error:
-        raise PluginError(str(error)) from None
-    synonyms, synonym_problems = load_synonyms(root / "vocabulary" / "synonyms.yml")
-    problems = problems + synonym_problems
+    # Drafts: in `make serve`, and in a pull request's preview (`build --drafts`).
+    drafts = _serving or os.environ.get("RESOURCE_LIBRARY_DRAFTS") == "1"
+    library, problems = check_project(root, config.docs_dir, include_drafts=drafts,
+                                      cache=build_state.validated if _serving else None)
     if problems:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)
@@ -129,14 +122,14 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, src_uri, content=front_matter))
             _generated_html[src_uri] = html
     if _dirty:
-        mark_modified(files, library, renderer, root, config)
+        mark_modified(files, library, root, config)
     # The finder's index and the feeds need only the library: built on the
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs
     if _serving:
         search.enable_memo(build_state.search_memo)
     _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
-                                       config.site_name, synonyms, in_background=not _serving)
+                                       config.site_name, library.synonyms, in_background=not _serving)
     return files
 
 
@@ -149,7 +142,7 @@ def escape_title(page) -> None:
         page.meta["title"] = Markup.escape(title)
 
 
-def mark_modified(files: Files, library, renderer, root: Path, config) -> None:
+def mark_modified(files: Files, library, root: Path, config) -> None:
     """`mkdocs serve --dirty` re-renders a page only if its source file is
     newer than its output: a title change would leave listings, related
     lists and term pages stale. Instead, each page gets a signature of what

@@ -3,7 +3,6 @@ both colour schemes, keyboard focus, CSP, cookies, third parties, print."""
 from __future__ import annotations
 
 import io
-import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe

@@ -5,11 +5,8 @@ still show their heading (checked in Chromium over http and from file://).
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 

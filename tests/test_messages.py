@@ -4,16 +4,13 @@ written relative to the file being edited, resources come before generated
 pages, and dates and times come back corrected."""
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_EPOCH, REPO, make_project, run_cli, write_files
+from conftest import REPO, make_project, run_cli, write_files
 
 # Enough of the project to validate; no site is built here.
 VALIDATE_PARTS = ("mkdocs.yml", "hooks", "vocabulary", "schema", "docs")

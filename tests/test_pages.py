@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from conftest import FIXTURES, REPO, build, make_project, read
+from conftest import REPO, build, make_project, read
 from test_site import hrefs, main_content
 
 ATOM = "{http://www.w3.org/2005/Atom}"

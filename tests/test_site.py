@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from conftest import REPO, build, make_project, read
-from resource_library import dates, indexes
+from resource_library import indexes
 from resource_library.render import Renderer
 from resource_library.validate import check_library, load_schema
 from resource_library.vocabulary import load_vocabulary

@@ -35,10 +35,8 @@ def changed_files(root: Path, since: str) -> set[str] | None:
 
 
 def cmd_validate(args) -> int:
-    from .synonyms import load_synonyms
     root = Path(args.root)
     library, problems = load(root)
-    problems = problems + load_synonyms(root / "vocabulary" / "synonyms.yml")[1]
     changed = changed_files(root, args.changed_since) if args.changed_since else None
     if problems:
         print(report(problems, changed), file=sys.stderr)

@@ -106,6 +106,7 @@ class Library:
     vocabulary: Vocabulary
     now: datetime
     include_drafts: bool = False
+    synonyms: list = field(default_factory=list)  # synonyms.Group: what the finder expands a query with
 
     def __post_init__(self):
         # Worked out once: listings, indexes and related resources ask often.

@@ -17,7 +17,7 @@ from urllib.parse import quote, urljoin
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import dates, files
-from .feeds import CALENDAR_PATH, CONTACT, FEED_PATH, feed_path, ics_path, webcal_url
+from .feeds import CALENDAR_PATH, CONTACT, feed_path, ics_path, webcal_url
 from .load import TYPES, Library, Resource
 from .related import related
 from .urls import page_url, relative

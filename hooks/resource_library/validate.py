@@ -21,6 +21,7 @@ from .problems import Problem, field_label
 from .suggestions import Catalogue, address_to_file, anchor_hint, catalogue, date_hint, file_hint, link_hint, \
     relative_link, resource_key_hint
 from .docs_pages import check_docs, macro_pages
+from .synonyms import load_synonyms
 from .vocabulary import Vocabulary, check_vocabulary_files, closest
 
 REVIEW_DUE_DAYS = 60
@@ -153,7 +154,8 @@ def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool =
     library, more = check_library(root, vocabulary, schema, dates.build_time(), docs_dir=docs_dir,
                                   include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary),
                                   cache=cache, context=context)
-    return library, problems + more
+    library.synonyms, synonym_problems = load_synonyms(root / "vocabulary" / "synonyms.yml")
+    return library, problems + more + synonym_problems
 
 
 def check_path(parsed: ParsedFile, rel: Path) -> None:
