@@ -20,6 +20,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
+import markdown_worker
 from resource_library import build_state, csp, dates, indexes, sanitize, search, side_outputs, signatures
 from resource_library.feeds import json_ld
 from resource_library.load import Resource
@@ -38,6 +39,9 @@ _side_outputs = None                   # side_outputs.start(), collected in on_p
 _render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
 _with_policy: set[str] = set()         # pages that got the policy in on_post_page
 _serve_problems: list[Problem] = []    # `make serve` with errors: every page lists them instead
+_markdown: markdown_worker.Helper | None = None  # renders resources' Markdown on the second core
+# Below this many resources, starting a second process costs more than it saves.
+MARKDOWN_WORKER_FROM = 100
 
 
 def project_root(config) -> Path:
@@ -74,6 +78,11 @@ def on_files(files: Files, config) -> Files:
     files (tags, meta) see the resources as ordinary pages.
     """
     root = project_root(config)
+    global _markdown
+    _stop_markdown_worker()
+    if not _serving and os.environ.get("RESOURCE_LIBRARY_MARKDOWN_WORKER") != "0":
+        # Started now, so that it has imported MkDocs by the time we have validated.
+        _markdown = markdown_worker.Helper()
     # Drafts: in `make serve`, and in a pull request's preview (`build --drafts`).
     drafts = _serving or os.environ.get("RESOURCE_LIBRARY_DRAFTS") == "1"
     library, problems = check_project(root, config.docs_dir, include_drafts=drafts,
@@ -123,6 +132,8 @@ def on_files(files: Files, config) -> Files:
             _generated_html[src_uri] = html
     if _dirty:
         mark_modified(files, library, root, config)
+    if _markdown is not None:
+        _send_markdown_job(files, library, config)
     # The finder's index and the feeds need only the library: built on the
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs
@@ -131,6 +142,51 @@ def on_files(files: Files, config) -> Files:
     _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
                                        config.site_name, library.synonyms, in_background=not _serving)
     return files
+
+
+def _send_markdown_job(files: Files, library, config) -> None:
+    names = config.markdown_extensions
+    # RESOURCE_LIBRARY_MARKDOWN_WORKER: "0" never (above), "1" always (tests).
+    few = len(library.pages) < MARKDOWN_WORKER_FROM and os.environ.get("RESOURCE_LIBRARY_MARKDOWN_WORKER") != "1"
+    if few or not all(isinstance(name, str) for name in names):
+        _stop_markdown_worker()  # few pages, or an extension object that cannot be sent
+        return
+    mdx = config.mdx_configs or {}
+    settings = {"site_name": config.site_name, "docs_dir": config.docs_dir, "site_dir": config.site_dir,
+                "use_directory_urls": config.use_directory_urls, "validation": config.validation,
+                "markdown_extensions": [{name: mdx[name]} if name in mdx else name for name in names]}
+    _markdown.send(settings, [(f.src_uri, f.dest_uri) for f in files],
+                   [(r.src_uri, r.body) for r in library.pages])
+
+
+def _stop_markdown_worker() -> None:
+    global _markdown
+    if _markdown is not None:
+        errors = _markdown.close()
+        log.debug(f"The Markdown worker rendered {_markdown.used} resource pages.")
+        if errors.strip():
+            log.debug(f"The Markdown worker stopped with: {errors}")
+        _markdown = None
+
+
+def _rendered_by_worker(page, rendered) -> None:
+    """Give the page what the worker rendered, in place of MkDocs' render."""
+    html, toc, anchors, links, messages = rendered
+
+    def render(config, files):
+        page.content, page.toc, page.present_anchor_ids = html, toc, anchors
+        page.links_to_anchors = {files.get_file_from_path(src): found for src, found in links.items()
+                                 if files.get_file_from_path(src) is not None}
+        for level, message in messages:  # logged here, so that --strict counts them
+            logging.getLogger("mkdocs.structure.pages").log(level, message)
+
+    page.render = render
+
+
+def on_page_read_source(page, config):
+    """A resource's front matter is already parsed (by on_files' validation):
+    MkDocs need not read the file and parse its YAML again."""
+    return "" if resource_of(page) is not None else None
 
 
 def escape_title(page) -> None:
@@ -187,6 +243,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     meta["og_type"] = "article"
     page.meta = meta
     escape_title(page)
+    rendered = _markdown.take(page.file.src_uri) if _markdown is not None else None
+    if rendered is not None:
+        _rendered_by_worker(page, rendered)
     if page.edit_url:
         # ".../docs/../at-a-glance/x.md" -> ".../at-a-glance/x.md"
         parts = urlsplit(page.edit_url)
@@ -263,10 +322,15 @@ def on_serve(server, config, builder):
     return server
 
 
+def on_build_error(error, **kwargs):
+    _stop_markdown_worker()
+
+
 def on_post_build(config):
     """Report what the sanitiser removed; give every other HTML file (404.html,
     which on_post_page never sees) the policy; write the finder's index and
     data, the feeds and the calendars."""
+    _stop_markdown_worker()
     if _render_problems:
         print(report(_render_problems), file=sys.stderr, flush=True)
         if not _serving:

@@ -1,0 +1,90 @@
+"""The Markdown worker (hooks/markdown_worker.py) renders resource pages on
+the second core during a build. It must change nothing a reader sees: the
+site built with it is byte-for-byte the site built without it."""
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import BUILD_EPOCH, CONTENT_FOLDERS, REPO, make_project
+
+import markdown_worker
+
+# Links, anchors, images and downloads the worker must resolve as MkDocs does.
+EXTRA = {
+    "deeper-dives/links-of-every-kind.md": """---
+title: Links of every kind
+summary: A page that links to resources, anchors and other sites in every way a contributor might.
+functions: [curate]
+programmes: [mental-health-and-substance-use]
+topics: [needs-assessment]
+published: 2026-02-01
+last_reviewed: 2026-02-01
+next_review_due: 2027-02-01
+owner: Strategic Planning for Redesign team
+status: current
+---
+## A heading {#custom-id}
+
+See [the needs assessment](whole-system-needs-assessment.md#using-local-knowledge),
+[strategic plans](../at-a-glance/strategic-plans-explained.md), [this section](#custom-id),
+[the team](https://www.healthcareimprovementscotland.scot/) and [email](mailto:team@example.org).
+
+| Column | Other |
+| --- | --- |
+| [a cell link](../webinars/needs-assessment-in-practice.md) | text |
+
+!!! note "Admonition"
+    Text with *emphasis* and `code <b>`.
+""",
+}
+
+
+def site_with(project: Path, worker: str, config: str, site: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=BUILD_EPOCH,
+               RESOURCE_LIBRARY_MARKDOWN_WORKER=worker)
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--verbose", "--config-file", config,
+                             "--site-dir", str(site)], cwd=project, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def differences(left: Path, right: Path) -> list[str]:
+    compared = filecmp.dircmp(left, right)
+    found = [f"{left.name}/{name}" for name in compared.left_only + compared.right_only + compared.diff_files]
+    for name in compared.common_dirs:
+        found += differences(left / name, right / name)
+    return found
+
+
+def test_pages_rendered_by_the_worker_are_byte_identical(tmp_path):
+    project = make_project(tmp_path / "project", content=EXTRA)
+    for folder in CONTENT_FOLDERS:
+        shutil.copytree(REPO / folder, project / folder, dirs_exist_ok=True)
+    for config in ("mkdocs.yml", "mkdocs.offline.yml"):  # directory URLs, and .html files
+        with_worker = site_with(project, "1", config, tmp_path / f"with-{config}")
+        without = site_with(project, "0", config, tmp_path / f"without-{config}")
+        used = [line for line in with_worker.splitlines() if "The Markdown worker rendered" in line]
+        assert used and "rendered 0 " not in used[0], with_worker[-3000:]
+        assert "Markdown worker" not in without
+        assert differences(tmp_path / f"without-{config}", tmp_path / f"with-{config}") == []
+        page = (tmp_path / f"with-{config}" / "deeper-dives" /
+                ("links-of-every-kind/index.html" if config == "mkdocs.yml" else "links-of-every-kind.html"))
+        html = page.read_text(encoding="utf-8")
+        assert 'id="custom-id"' in html and "using-local-knowledge" in html
+
+
+def test_a_worker_that_fails_leaves_every_page_to_the_main_process(tmp_path):
+    helper = markdown_worker.Helper()
+    helper.send({"site_name": "x", "docs_dir": str(tmp_path / "no-such-folder"), "site_dir": str(tmp_path / "site"),
+                 "use_directory_urls": True, "markdown_extensions": [], "validation": None},
+                [("a.md", "a/index.html")], [("a.md", "# A\n")])
+    helper._reader.join(timeout=60)
+    assert helper.take("a.md") is None
+    assert "no-such-folder" in helper.close()
