@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import mkdocs.contrib.search
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -21,16 +22,18 @@ from mkdocs.structure.files import File, Files
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import markdown_worker
-from resource_library import build_state, csp, dates, indexes, sanitize, search, side_outputs, signatures
+from resource_library import build_state, csp, dates, indexes, memo, sanitize, side_outputs, signatures
 from resource_library.feeds import json_ld
 from resource_library.load import Resource
 from resource_library.problems import Problem, as_html, report
-from resource_library.render import Renderer, plain
+from resource_library.render import CompiledTemplates, Renderer, plain
 from resource_library.validate import check_project
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 THEME_SEARCH_FILES = ("assets/javascripts/workers/", "assets/javascripts/lunr/")
+# The finder runs lunr.js's pipeline on the reader's words: the copy MkDocs ships.
+LUNR_JS = str(Path(mkdocs.contrib.search.__file__).parent / "templates" / "search" / "lunr.js")
 _serving = False
 _dirty = False                          # `make serve` passes --dirty: re-render only what changed
 _build_started = 0.0
@@ -137,17 +140,20 @@ def on_files(files: Files, config) -> Files:
     # The finder's index and the feeds need only the library: built on the
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs
-    if _serving:
-        search.enable_memo(build_state.search_memo)
+    # Under `make serve`, one process for the whole session keeps its memo.
+    if _serving and (build_state.side_session is None or not build_state.side_session.alive()):
+        build_state.side_session = side_outputs.Session()
+    memo.enable(build_state.side_memo if _serving else None)  # if the session fails, here
     _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
-                                       config.site_name, library.synonyms, in_background=not _serving)
+                                       config.site_name, library.synonyms, LUNR_JS, in_background=not _serving,
+                                       session=build_state.side_session if _serving else None)
     return files
 
 
 def _send_markdown_job(files: Files, library, config) -> None:
     names = config.markdown_extensions
-    # RESOURCE_LIBRARY_MARKDOWN_WORKER: "0" never (above), "1" always (tests).
-    few = len(library.pages) < MARKDOWN_WORKER_FROM and os.environ.get("RESOURCE_LIBRARY_MARKDOWN_WORKER") != "1"
+    # RESOURCE_LIBRARY_MARKDOWN_WORKER: "0" never (above), "all" for every page (tests).
+    few = len(library.pages) < MARKDOWN_WORKER_FROM and os.environ.get("RESOURCE_LIBRARY_MARKDOWN_WORKER") != "all"
     if few or not all(isinstance(name, str) for name in names):
         _stop_markdown_worker()  # few pages, or an extension object that cannot be sent
         return
@@ -243,7 +249,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     meta["og_type"] = "article"
     page.meta = meta
     escape_title(page)
-    rendered = _markdown.take(page.file.src_uri) if _markdown is not None else None
+    # RESOURCE_LIBRARY_MARKDOWN_WORKER=all (tests): the worker renders every page.
+    rendered = (_markdown.take(page.file.src_uri, wait=os.environ.get("RESOURCE_LIBRARY_MARKDOWN_WORKER") == "all")
+                if _markdown is not None else None)
     if rendered is not None:
         _rendered_by_worker(page, rendered)
     if page.edit_url:
@@ -294,6 +302,15 @@ def _sanitised(html: str, shown_path: str, first_line: int, source: str, editor:
     return cleaned.html
 
 
+def on_env(env, config, files):
+    """`make serve`: the theme's templates are compiled once, not at every edit."""
+    if _serving:
+        if build_state.templates is None:
+            build_state.templates = CompiledTemplates()
+        env.bytecode_cache = build_state.templates
+    return env
+
+
 def on_post_page(output: str, page, config) -> str:
     """Every page gets the same Content-Security-Policy: scripts from the
     site's own files only. An inline script in the output means the theme
@@ -324,6 +341,12 @@ def on_serve(server, config, builder):
 
 def on_build_error(error, **kwargs):
     _stop_markdown_worker()
+
+
+def on_shutdown():
+    if build_state.side_session is not None:
+        build_state.side_session.close()
+        build_state.side_session = None
 
 
 def on_post_build(config):

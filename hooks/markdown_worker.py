@@ -53,10 +53,13 @@ class Helper:
         except Exception:  # end of the stream, or the worker was stopped mid-page
             pass
 
-    def take(self, src_uri: str):
+    def take(self, src_uri: str, wait: bool = False):
         """The page as the worker rendered it, or None: render it yourself.
         The worker goes from the last page back, so once a page is here,
-        every later one is too, and the worker can stop."""
+        every later one is too, and the worker can stop. `wait` (for tests):
+        wait for the page unless the worker has ended."""
+        while wait and src_uri not in self._pages and self._reader.is_alive():
+            self._reader.join(0.01)
         page = self._pages.pop(src_uri, None)
         if page is not None:
             self.used += 1

@@ -10,6 +10,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -345,3 +346,21 @@ def test_the_starters_in_contributing_are_caught_until_filled_then_publish(tmp_p
     assert result.returncode == 0, result.stderr
     page = (project / "site" / "webinars" / "webinar-from-the-starter" / "index.html").read_text()
     assert "7 October 2026" in page
+
+
+def test_the_package_never_imports_mkdocs():
+    """Material reached end of life and MkDocs 2 drops plugins: everything
+    MkDocs-specific stays in the hook, so the package can move engines. A
+    fresh interpreter imports every module and checks sys.modules, which
+    also catches imports made indirectly."""
+    package = REPO / "hooks" / "resource_library"
+    modules = sorted(p.stem for p in package.glob("*.py") if p.stem not in ("__init__", "__main__"))
+    assert "side_outputs" in modules and "search" in modules
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}:\n"
+            "    importlib.import_module('resource_library.' + name)\n"
+            "print(sorted(m for m in sys.modules if m == 'mkdocs' or m.startswith('mkdocs.')))\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
+                            env=dict(os.environ, PYTHONPATH=str(REPO / "hooks")))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -39,6 +39,7 @@ def terms(text: str) -> list[str]:
     return [t for t in (term(w) for w in words(text)) if t]
 
 
+@lru_cache(maxsize=None)
 def trimmed(word: str) -> str:
     """A word as lunr's trimmer leaves it: punctuation at either end gone,
     as a reader would write the word again."""

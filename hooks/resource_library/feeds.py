@@ -17,6 +17,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 
 from .dates import long_date
 from .load import Library, Resource
+from .memo import remembered
 from .urls import page_url
 
 FEED_PATH = "feed.xml"
@@ -56,6 +57,15 @@ def atom_feed(library: Library, site_url: str, title: str, path: str = FEED_PATH
     change first. Each entry says what changed, from `changes:`."""
     pool = library.listed if resources is None else resources
     newest = sorted(pool, key=lambda r: (r.changed, r.published, r.src_uri), reverse=True)[:FEED_SIZE]
+    vocab = library.vocabulary
+    key = ("atom", site_url, title, path, alternate, None if newest else library.now.date(),
+           tuple((r.src_uri, r.title, r.meta["summary"], tuple(r.changes), r.published, r.changed,
+                  vocab.types[r.type].name, tuple((t, vocab.topics[t].name) for t in r.topics)) for r in newest))
+    return remembered(key, lambda: _atom_feed(library, site_url, title, path, newest, alternate))
+
+
+def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: list[Resource],
+               alternate: str) -> bytes:
     feed = FeedGenerator()
     feed.id(urljoin(site_url, path))
     feed.title(title)
@@ -143,6 +153,14 @@ def _event(r: Resource, site_url: str, stamp: datetime) -> Event:
 
 
 def calendar(resources: list[Resource], site_url: str, stamp: datetime, name: str) -> bytes:
+    # Under `make serve` (the only time the memo is on), a calendar nothing
+    # changed in keeps the DTSTAMP of when it was first made this session.
+    key = ("ics", site_url, name, tuple((r.src_uri, r.slug, r.title, r.meta["summary"], r.meta.get("registration_url"),
+                                         r.starts, r.ends) for r in resources))
+    return remembered(key, lambda: _calendar(resources, site_url, stamp, name))
+
+
+def _calendar(resources: list[Resource], site_url: str, stamp: datetime, name: str) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Healthcare Improvement Scotland//Strategic Planning Resource Library//EN")
     cal.add("version", "2.0")

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 
 from . import dates, files
 from .feeds import CALENDAR_PATH, CONTACT, feed_path, ics_path, webcal_url
@@ -78,6 +78,23 @@ def accessible_format_mailto(resource_title: str, item: str, url: str) -> str:
 
 
 _ENVIRONMENT: Environment | None = None  # one per process: `mkdocs serve` keeps compiled templates
+
+
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in memory, by name and source checksum: each
+    `make serve` rebuild gets a new theme environment, which would otherwise
+    compile every theme template again (about 0.3 s at each edit)."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def environment() -> Environment:

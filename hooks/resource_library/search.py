@@ -21,6 +21,7 @@ from collections import Counter
 
 from . import analysis
 from .load import Library
+from .memo import remembered
 from .synonyms import Group
 from .urls import page_url, relative
 
@@ -35,32 +36,9 @@ FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t]*(?:\{[^}]*\})?[ \t#]*$")
 
 
-# `make serve` keeps this between rebuilds (enable_memo): after an edit, only
-# the edited resource's text is analysed again. Each entry is a pure
-# function of its key, so the index is the same either way.
-_memo: dict | None = None
-MEMO_LIMIT = 200_000
-
-
-def enable_memo(store: dict) -> None:
-    global _memo
-    _memo = store
-
-
-def _remembered(key: tuple, compute):
-    if _memo is None:
-        return compute()
-    value = _memo.get(key)
-    if value is None:
-        if len(_memo) > MEMO_LIMIT:
-            _memo.clear()
-        value = _memo[key] = compute()
-    return value
-
-
 def plain_text(markdown: str) -> str:
     """Markdown reduced to the words a reader sees."""
-    return _remembered(("plain", markdown), lambda: _plain_text(markdown))
+    return remembered(("plain", markdown), lambda: _plain_text(markdown))
 
 
 def _plain_text(markdown: str) -> str:
@@ -73,7 +51,7 @@ def _plain_text(markdown: str) -> str:
 
 def headings(markdown: str) -> list[str]:
     """The text of each ATX heading (`## Heading`) outside fenced code."""
-    return _remembered(("headings", markdown), lambda: _headings(markdown))
+    return remembered(("headings", markdown), lambda: _headings(markdown))
 
 
 def _headings(markdown: str) -> list[str]:
@@ -153,22 +131,32 @@ def field_terms(text: str, phrases: dict) -> tuple[Counter, int, list[str]]:
     not count towards the field's length."""
     terms, written, stretches = [], [], []
     stretch = 0
+    known = _WORDS
     for word in analysis.words(text):
-        stretch += analysis.breaks_before(word)
-        term = analysis.term(word)
+        entry = known.get(word)
+        if entry is None:
+            entry = known[word] = (analysis.term(word), analysis.breaks_before(word), analysis.breaks_after(word))
+        term, before, after = entry
+        stretch += before
         if term:
             terms.append(term)
             written.append(word)
             stretches.append(stretch)
-        stretch += analysis.breaks_after(word)
+        stretch += after
     counts = Counter(terms)
-    for i, first in enumerate(terms):
-        for phrase, key in phrases.get(first, ()):
-            end = i + len(phrase)
-            # A phrase never runs across punctuation: "health and care: a partnership".
-            if tuple(terms[i:end]) == phrase and stretches[end - 1] == stretches[i]:
-                counts[key] += 1
+    if phrases:
+        for i, first in enumerate(terms):
+            for phrase, key in phrases.get(first, ()):
+                end = i + len(phrase)
+                # A phrase never runs across punctuation: "health and care: a partnership".
+                if tuple(terms[i:end]) == phrase and stretches[end - 1] == stretches[i]:
+                    counts[key] += 1
     return counts, len(terms), written
+
+
+# word -> (its term, whether it starts and ends a stretch): a word's fate,
+# worked out once per distinct word.
+_WORDS: dict[str, tuple[str, bool, bool]] = {}
 
 
 def pack(entries: list[tuple[int, int]]) -> list[int]:
@@ -232,7 +220,7 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
     phrases_key = repr(sorted(phrases.items()))
 
     def field_terms_of(text: str):
-        return _remembered(("terms", text, phrases_key), lambda: field_terms(text, phrases))
+        return remembered(("terms", text, phrases_key), lambda: field_terms(text, phrases))
 
     names = [name for name, _ in FIELDS]
     postings: dict[str, list[list[tuple[int, int]]]] = {}
@@ -247,8 +235,8 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
             lengths[f][doc] = length
             for term, frequency in counts.items():
                 postings.setdefault(term, [[] for _ in FIELDS])[f].append((doc, frequency))
-            for word in written:
-                spellings.setdefault(analysis.term(word), Counter())[analysis.trimmed(word)] += 1
+            for word, times in Counter(written).items():
+                spellings.setdefault(analysis.term(word), Counter())[analysis.trimmed(word)] += times
         counts, body_lengths[doc], _ = field_terms_of(d["_text"]["body"])
         for term, frequency in counts.items():
             body.setdefault(term, []).append((doc, frequency))
@@ -272,7 +260,9 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
             size = 0
         current["terms"].append(term)
         current["postings"].append(packed)
-        size += len(term) + 4 + len(json.dumps(packed, separators=(",", ":")))
+        # The JSON's length: str() of a list of numbers is the JSON with a
+        # space after each comma, and much faster to make.
+        size += len(term) + 4 + len(str(packed)) - max(len(packed) - 1, 0)
 
     def average(values: list[int]) -> float:
         return sum(values) / len(values) if values else 0

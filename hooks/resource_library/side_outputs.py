@@ -5,7 +5,9 @@ They are built in a second Python process, on the second core, while MkDocs
 renders pages on the first, and written when the build ends. A plain
 subprocess rather than multiprocessing: spawn re-imports the parent's
 __main__, which breaks when MkDocs is started from a script without a main
-guard. `make serve` builds them in-process: rebuilds there are small.
+guard. `make serve` keeps one such process for the whole session (Session),
+with its memo, so after an edit only what changed is made again, and off
+the main process's path.
 """
 from __future__ import annotations
 
@@ -14,14 +16,13 @@ import pickle
 import subprocess
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
-import mkdocs.contrib.search
-
+from . import memo
 from .feeds import build_feeds
 from .search import finder_assets
 
-LUNR_JS = Path(mkdocs.contrib.search.__file__).parent / "templates" / "search" / "lunr.js"
 HOOKS_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -29,20 +30,77 @@ class SideOutputError(Exception):
     pass
 
 
-def build(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms=()) -> dict[str, bytes]:
-    """Every side output, as {path in the site: bytes}."""
+def build(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms=(),
+          lunr_js: str | None = None) -> dict[str, bytes]:
+    """Every side output, as {path in the site: bytes}. `lunr_js`: the path
+    of lunr.js (the finder uses its stemmer), which the engine ships."""
     outputs = finder_assets(library, use_directory_urls, synonyms)
-    outputs["finder/lunr.js"] = LUNR_JS.read_bytes()
+    if lunr_js:
+        outputs["finder/lunr.js"] = Path(lunr_js).read_bytes()
     outputs.update(build_feeds(library, site_url, site_name))
     return outputs
 
 
+def _environment() -> dict:
+    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(HOOKS_DIR), os.environ.get("PYTHONPATH", "")]))
+
+
+class Session:
+    """One process for a whole `make serve` session: it takes each
+    rebuild's library on stdin and answers with the outputs on stdout."""
+
+    def __init__(self):
+        self.errors = tempfile.TemporaryFile()
+        self.process = subprocess.Popen([sys.executable, "-m", "resource_library.side_outputs", "--session"],
+                                        env=_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.errors)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def submit(self, args: tuple) -> bool:
+        try:
+            pickle.dump(args, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.process.stdin.flush()
+            return True
+        except OSError:
+            return False
+
+    def receive(self) -> dict[str, bytes]:
+        try:
+            status, value = pickle.load(self.process.stdout)
+        except Exception:
+            self.errors.seek(0)
+            raise SideOutputError("building the finder index and feeds failed:\n"
+                                  + self.errors.read().decode("utf-8", "replace")) from None
+        if status != "ok":
+            raise SideOutputError(f"building the finder index and feeds failed:\n{value}")
+        return value
+
+    def close(self) -> None:
+        if self.alive():
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.errors.close()
+
+
 class _Pending:
-    def __init__(self, outputs=None, process=None, folder=None):
-        self.outputs, self.process, self.folder = outputs, process, folder
+    def __init__(self, outputs=None, process=None, folder=None, session=None, args=None):
+        self.outputs, self.process, self.folder, self.session, self.args = outputs, process, folder, session, args
 
     def result(self) -> dict[str, bytes]:
-        if self.outputs is None:
+        if self.outputs is None and self.session is not None:
+            try:
+                self.outputs = self.session.receive()
+            except SideOutputError:
+                # The session's process failed: stop it (the next rebuild
+                # starts another) and make this rebuild's outputs here.
+                self.session.process.kill()
+                self.outputs = build(*self.args)
+        elif self.outputs is None:
             _, stderr = self.process.communicate()
             out = Path(self.folder.name) / "out.pickle"
             if self.process.returncode != 0 or not out.exists():
@@ -52,15 +110,19 @@ class _Pending:
         return self.outputs
 
 
-def start(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms, in_background: bool) -> _Pending:
-    args = (library, use_directory_urls, site_url, site_name, list(synonyms))
+def start(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms, lunr_js: str,
+          in_background: bool, session: Session | None = None) -> _Pending:
+    """Start making the side outputs: in a `session` if given (and alive),
+    else in a new process if `in_background`, else here and now."""
+    args = (library, use_directory_urls, site_url, site_name, list(synonyms), lunr_js)
+    if session is not None and session.alive() and session.submit(args):
+        return _Pending(session=session, args=args)
     if not in_background:
         return _Pending(outputs=build(*args))
     folder = tempfile.TemporaryDirectory(prefix="library-side-outputs-")
     (Path(folder.name) / "in.pickle").write_bytes(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HOOKS_DIR), os.environ.get("PYTHONPATH", "")]))
     process = subprocess.Popen([sys.executable, "-m", "resource_library.side_outputs", folder.name],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return _Pending(process=process, folder=folder)
 
 
@@ -71,7 +133,25 @@ def finish(pending: _Pending, site_dir: Path) -> None:
         path.write_bytes(content)
 
 
-if __name__ == "__main__":
+def serve_session() -> None:
+    memo.enable({})
+    requests, replies = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            args = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            reply = ("ok", build(*args))
+        except Exception:
+            reply = ("error", traceback.format_exc())
+        pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
+        replies.flush()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--session"]:
+    serve_session()
+elif __name__ == "__main__":
     work = Path(sys.argv[1])
     outputs = build(*pickle.loads((work / "in.pickle").read_bytes()))
     (work / "out.pickle").write_bytes(pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL))
