@@ -78,7 +78,7 @@ NPM := $(shell command -v npm 2>/dev/null)
 test: $(BIN)/.installed-dev $(if $(NPM),node_modules/.installed)
 	$(BIN)/python -m pytest -q tests
 
-## bench: benchmark the build against bare mkdocs-material; writes bench/RESULTS.md
+## bench: time the build against bare mkdocs-material and the config-matched floor; writes bench/RESULTS.md (knobs: bench/run.py)
 bench: $(BIN)/.installed-dev
 	$(BIN)/python bench/run.py
 
