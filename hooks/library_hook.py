@@ -19,6 +19,7 @@ from markupsafe import Markup
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import markdown_worker
@@ -303,12 +304,32 @@ def _sanitised(html: str, shown_path: str, first_line: int, source: str, editor:
 
 
 def on_env(env, config, files):
-    """`make serve`: the theme's templates are compiled once, not at every edit."""
+    """The navigation, rendered once for all the pages that show the same
+    one (docs/overrides/partials/nav.html). `make serve`: the theme's
+    templates are compiled once, not at every edit."""
+    env.globals["library_nav_once"] = _nav_once(config.theme.get("logo") or "")
     if _serving:
         if build_state.templates is None:
             build_state.templates = CompiledTemplates()
         env.bytecode_cache = build_state.templates
     return env
+
+
+def _nav_once(logo: str):
+    """A page outside the navigation marks nothing in it as active, so its
+    navigation differs from another's only in its links, which the theme
+    makes relative to the page: the key is those links."""
+    rendered: dict[tuple, str] = {}
+
+    def nav_once(page, nav, body):
+        if page is None or nav is None or any(item.active for item in nav.items):
+            return body()
+        key = tuple(get_relative_url(target, page.url) for target in [p.url for p in nav.pages] + [logo])
+        if key not in rendered:
+            rendered[key] = body()
+        return rendered[key]
+
+    return nav_once
 
 
 def on_post_page(output: str, page, config) -> str:

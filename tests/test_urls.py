@@ -26,3 +26,19 @@ def test_page_url(src, directory, url):
 ])
 def test_relative(to, here, link):
     assert relative(to, here) == link
+
+
+def test_the_fast_relative_path_agrees_with_posixpath_relpath():
+    """urls._relpath skips relpath's abspath calls; it must give the same
+    answer for every site-relative pair, with and without trailing slashes."""
+    import itertools
+    import posixpath
+
+    from resource_library.urls import _relpath
+    segments = ["a", "b", "topics", "at-a-glance", "x.html", "index.html"]
+    paths = [""] + [join + tail for n in range(1, 4) for combo in itertools.product(segments, repeat=n)
+                    for join in ["/".join(combo)] for tail in ("", "/")]
+    for to in paths:
+        for start in paths[::5]:
+            assert _relpath(to, start) == posixpath.relpath(to or ".", start or "."), (to, start)
+    assert _relpath("../x", "a/") == posixpath.relpath("../x", "a/")

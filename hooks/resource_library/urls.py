@@ -21,11 +21,27 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return stem + ".html"
 
 
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for site-relative paths, without its abspath calls
+    (most of a resource page's header and footer time went there)."""
+    to_parts = [part for part in path.split("/") if part]
+    from_parts = [part for part in start.split("/") if part]
+    if "." in to_parts or ".." in to_parts or "." in from_parts or ".." in from_parts:
+        return posixpath.relpath(path or ".", start or ".")
+    common = 0
+    for a, b in zip(to_parts, from_parts):
+        if a != b:
+            break
+        common += 1
+    parts = [".."] * (len(from_parts) - common) + to_parts[common:]
+    return "/".join(parts) or "."
+
+
 def relative(to_url: str, from_url: str) -> str:
     """A link from the page at `from_url` to `to_url`, both site-relative."""
     # The folder the page is in: "a/b/" for "a/b/" and for "a/b/c.html".
     from_dir = from_url if from_url.endswith("/") else posixpath.dirname(from_url)
-    rel = posixpath.relpath(to_url or ".", from_dir or ".")
+    rel = _relpath(to_url, from_dir)
     if to_url.endswith("/") or to_url == "":
         return "./" if rel == "." else rel + "/"
     return rel

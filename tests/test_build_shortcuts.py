@@ -1,6 +1,10 @@
-"""The Markdown worker (hooks/markdown_worker.py) renders resource pages on
-the second core during a build. It must change nothing a reader sees: the
-site built with it is byte-for-byte the site built without it."""
+"""Shortcuts the build takes for speed must change nothing a reader sees:
+the site built with each is byte-for-byte the site built without it.
+
+- The Markdown worker (hooks/markdown_worker.py) renders resource pages on
+  the second core.
+- The navigation is rendered once per set of links, not once per page
+  (docs/overrides/partials/nav.html and the hook's library_nav_once)."""
 from __future__ import annotations
 
 import filecmp
@@ -90,3 +94,15 @@ def test_a_worker_that_fails_leaves_every_page_to_the_main_process(tmp_path):
     helper._reader.join(timeout=60)
     assert helper.take("a.md") is None
     assert "no-such-folder" in helper.close()
+
+
+def test_the_navigation_rendered_once_is_materials_own(tmp_path):
+    project = make_project(tmp_path / "project", content=EXTRA)
+    for folder in CONTENT_FOLDERS:
+        shutil.copytree(REPO / folder, project / folder, dirs_exist_ok=True)
+    site_with(project, "0", "mkdocs.yml", tmp_path / "once")
+    (project / "docs" / "overrides" / "partials" / "nav.html").unlink()  # Material renders it for every page
+    site_with(project, "0", "mkdocs.yml", tmp_path / "material")
+    assert differences(tmp_path / "material", tmp_path / "once") == []
+    page = (tmp_path / "once" / "deeper-dives" / "links-of-every-kind" / "index.html").read_text(encoding="utf-8")
+    assert 'class="md-nav md-nav--primary md-nav--lifted"' in page and 'href="../../finder/"' in page
