@@ -224,7 +224,9 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
 
     names = [name for name, _ in FIELDS]
     postings: dict[str, list[list[tuple[int, int]]]] = {}
-    body: dict[str, list[tuple[int, int]]] = {}
+    # Body postings as flat [doc, frequency, doc, frequency, ...]: a third of
+    # the memory of a tuple each, and there are a few hundred per resource.
+    body: dict[str, list[int]] = {}
     lengths = [[0] * len(docs) for _ in FIELDS]
     body_lengths = [0] * len(docs)
     spellings: dict[str, Counter] = {}
@@ -239,7 +241,7 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
                 spellings.setdefault(analysis.term(word), Counter())[analysis.trimmed(word)] += times
         counts, body_lengths[doc], _ = field_terms_of(d["_text"]["body"])
         for term, frequency in counts.items():
-            body.setdefault(term, []).append((doc, frequency))
+            body.setdefault(term, []).extend((doc, frequency))
 
     terms = sorted(postings, key=js_order)
 
@@ -253,7 +255,8 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
 
     shards, current, size = [], None, 0
     for term in sorted(body, key=js_order):
-        packed = pack(body[term])
+        flat = body[term]
+        packed = pack(list(zip(flat[::2], flat[1::2])))
         if current is None or size > SHARD_BYTES:
             current = {"terms": [], "postings": []}
             shards.append(current)
