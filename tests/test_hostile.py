@@ -211,6 +211,9 @@ SHOWN_AS_TEXT = {
     "`<script>window.__pwned=1</script>`\n\n"
     "```html\n<img src=x onerror=\"window.__pwned=1\">\n```\n\n"
     "&lt;script&gt;window.__pwned=1&lt;/script&gt;\n\n"
+    # Indented code: four spaces after a blank line (the validator once took
+    # this for real HTML and refused it).
+    "Indented code:\n\n    <img src=x onerror=\"window.__pwned=2\">\n    [not a link](../nowhere.md)\n\n"
     "[A link with a query](https://example.org/?q=%3Cscript%3E)\n",
 }
 
@@ -258,5 +261,6 @@ def test_hostile_looking_content_runs_nothing_and_requests_nothing(browser, show
     assert dialogs == [] and outside == []
     assert page.inner_text("h1") == "Fish & chips \"quoted\" < /script> it's fine"
     assert "<script>window.__pwned=1</script>" in page.inner_text("article")
+    assert page.locator("article pre", has_text='<img src=x onerror="window.__pwned=2">').count() == 1
     assert page.title().startswith("Fish & chips")
     context.close()

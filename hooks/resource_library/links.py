@@ -26,6 +26,7 @@ HTML_HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
 # A code span: a run of backticks, then text up to the same run. Runs are
 # matched whole (no backtracking into a run), which keeps a line of
 # backticks linear.
+LIST_ITEM_RE = re.compile(r" {0,3}(?:[-*+]|\d+[.)])[ \t]")
 CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
@@ -37,18 +38,37 @@ class Link:
 
 
 def blank_code(body: str) -> list[str]:
-    """Body lines with fenced code and code spans blanked out, so that what
-    a reader sees as code is never taken for a link, a tag or a heading."""
+    """Body lines with code blocks (fenced or indented) and code spans
+    blanked out, so that what a reader sees as code is never taken for a
+    link, a tag or a heading."""
     lines, in_fence, fence = [], False, ""
+    # Indented code: four spaces (or a tab) after a blank line, unless the
+    # text above is a list item, whose paragraphs are indented too.
+    in_indented, after_blank, in_list = False, True, False
     for line in body.split("\n"):
         match = FENCE_RE.match(line)
-        if match and (not in_fence or match.group(1) == fence):
+        if not in_indented and match and (not in_fence or match.group(1) == fence):
             in_fence, fence = (not in_fence), match.group(1)
             lines.append("")
+            after_blank = False
             continue
         if in_fence:
             lines.append("")
             continue
+        if not line.strip():
+            lines.append(line)
+            after_blank = True
+            continue
+        indented = line.startswith(("    ", "\t"))
+        if indented and (in_indented or (after_blank and not in_list)):
+            in_indented = True
+            lines.append("")
+            after_blank = False
+            continue
+        in_indented = False
+        if not indented:
+            in_list = bool(LIST_ITEM_RE.match(line))
+        after_blank = False
         lines.append(CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line))
     return lines
 
