@@ -264,3 +264,14 @@ def test_hostile_looking_content_runs_nothing_and_requests_nothing(browser, show
     assert page.locator("article pre", has_text='<img src=x onerror="window.__pwned=2">').count() == 1
     assert page.title().startswith("Fish & chips")
     context.close()
+
+
+def test_a_symlinked_download_is_reported_once_at_the_link(tmp_path):
+    """Not also as a file "which does not exist" in every resource that asks
+    for it: the contributor would look for a missing file that is there."""
+    project = make_project(tmp_path / "p", content={A: download("files/env.txt") + "\n[The file](files/env.txt)\n"})
+    write_files(project, {"at-a-glance/files/env.txt": ("symlink", "/proc/self/environ")})
+    result = run_cli(project, "validate")
+    assert result.returncode == 1
+    assert "at-a-glance/files/env.txt:1:1 [symlink]" in result.stderr
+    assert "[missing-file]" not in result.stderr and "does not exist" not in result.stderr, result.stderr

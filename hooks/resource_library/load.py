@@ -148,6 +148,7 @@ class Discovery:
     markdown: list[Path]   # resource files
     other: set[str]        # every other file, relative to the root: the only ones a resource may ask for
     problems: list[Problem]
+    links: set[str] = field(default_factory=set)  # symbolic links, refused (never followed)
 
 
 def discover(root: Path) -> Discovery:
@@ -160,6 +161,7 @@ def discover(root: Path) -> Discovery:
 
     def refuse_link(path: Path) -> None:
         rel = path.relative_to(root).as_posix()
+        found.links.add(rel)
         found.problems.append(Problem(rel, 1, 1, "symlink", f"{rel} is a symbolic link",
                                       "Commit the file itself, not a link to it: links are never followed."))
 

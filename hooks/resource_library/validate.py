@@ -81,6 +81,13 @@ class Schema:
         return field_schema
 
 
+class ContentFiles(set):
+    """The files a resource may ask for; `refused`, the symbolic links among
+    the content, reported once, at the link, not again by each resource
+    that points to one as a file "which does not exist"."""
+    refused: set[str] = set()
+
+
 def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: datetime,
                   docs_dir: str | Path | None = None, include_drafts: bool = False,
                   generated: set[str] | None = None, cache: dict | None = None,
@@ -102,7 +109,10 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     # Those whose front matter could be read still have their links checked,
     # so that one round of fixes is enough.
     unpublishable: list[Resource] = []
-    context = hashlib.sha256((context + now.date().isoformat() + "\n".join(sorted(found.other))).encode()).hexdigest()
+    context = hashlib.sha256((context + now.date().isoformat() + "\n".join(sorted(found.other))
+                              + "\n".join(sorted(found.links))).encode()).hexdigest()
+    content_files = ContentFiles(found.other)
+    content_files.refused = found.links
     for path in found.markdown:
         rel = path.relative_to(root)
         parsed, key, raw = None, None, None
@@ -118,7 +128,7 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
             parsed = read_resource(root, path, raw)
             check_path(parsed, rel)
             if parsed.data is not None:
-                check_fields(parsed, rel.parts[0], schemas[rel.parts[0]], vocabulary, now, found.other)
+                check_fields(parsed, rel.parts[0], schemas[rel.parts[0]], vocabulary, now, content_files)
                 check_body(parsed)
             if key is not None:
                 cache[rel.as_posix()] = (key, parsed)
@@ -131,7 +141,7 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
                     p.rule in ("file-name", "file-location") for p in parsed.problems):
                 unpublishable.append(make_resource(root, path, parsed))
     library = Library(resources, vocabulary, now, include_drafts)
-    problems += check_across(library, root, docs_dir, found.other, generated or set(), invalid, unpublishable)
+    problems += check_across(library, root, docs_dir, content_files, generated or set(), invalid, unpublishable)
     if cache is None:
         for resource in resources:
             resource.body_lines = []  # needed only for the checks above; no second copy of every body
@@ -533,6 +543,8 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
                        "files in this type's folder, such as files/checklist.pdf, of a type readers can open.")
         return
     target = f"{type_slug}/{value}"
+    if target in getattr(content_files, "refused", ()):
+        return  # a symbolic link: reported where it is, with what to do
     if target not in content_files:
         parsed.problem(pos.line, pos.col, "missing-file", f"{name} points to `{value}`, which does not exist",
                        file_hint(value, type_slug, content_files))
@@ -714,6 +726,8 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                 resource.files.append(target)
         elif target in docs_files:
             continue
+        elif target in getattr(content_files, "refused", ()):
+            continue  # a symbolic link: reported where it is, with what to do
         elif target in pages.unbuilt:
             report("broken-link", f"`{link.target}` links to {pages.unbuilt[target]}, which is not built "
                    "until a published resource uses it", "Link to a resource instead, or remove the link for now.")
