@@ -384,13 +384,32 @@ def test_every_finder_control_shows_focus(browser, basic_url):
     context.close()
 
 
-def test_without_javascript_every_resource_is_listed(browser, basic_url):
+def test_without_javascript_the_finder_leads_to_every_resource(browser, basic_url):
+    # Not one list of every resource (645 KB at 4,000): links to the paged
+    # type listings, which between them hold every listed resource.
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(basic_url + "finder/")
-    assert page.locator("#lib-finder").is_hidden()
-    links = page.locator("#lib-finder-a-z li a").all_inner_texts()
-    assert links == sorted(links, key=str.lower) and len(links) == 4
+    assert page.locator("#lib-finder").is_hidden() and page.locator("#lib-finder-browse").is_visible()
+    browse = page.locator("#lib-finder-browse a")
+    assert browse.all_inner_texts() == ["At a Glance briefings", "Deeper Dives", "Webinars", "Topics, A to Z",
+                                        "National improvement programmes", "The team's four functions"]
+    found = []
+    for n in range(3):
+        page.goto(basic_url + "finder/")
+        page.locator("#lib-finder-browse a").nth(n).click()
+        while True:
+            found += page.locator("article .lib-card__title").all_inner_texts()
+            following = page.locator("a[rel=next]")
+            if not following.count():
+                break
+            following.click()
+    assert sorted(found) == ["Alpha briefing on carers", "Beta deeper dive on frailty",
+                             "Future webinar on carers", "Past webinar on frailty"]
+    for n, heading in ((3, "Topics"), (4, "Programmes"), (5, "Functions")):
+        page.goto(basic_url + "finder/")
+        page.locator("#lib-finder-browse a").nth(n).click()
+        assert page.locator("article h1").inner_text() == heading
     context.close()
 
 

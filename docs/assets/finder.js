@@ -829,7 +829,7 @@
 
   buildFacets();
   input.value = state.q;
-  // The A-Z list (the page without JavaScript) may not be parsed yet: hide it by class.
+  // The ways to browse (the page without JavaScript) may not be parsed yet: hide them by class.
   document.documentElement.classList.add("lib-finder-js");
   app.hidden = false;
   render();

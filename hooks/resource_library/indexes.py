@@ -42,7 +42,7 @@ def page(title: str, description: str, html: str, **meta) -> tuple[str, str]:
 
 
 # Cards on one listing page: a listing of every resource grew to 806 KB at
-# 4,000. The finder holds the full list.
+# 4,000. Only the finder, with JavaScript, shows every resource on one page.
 PAGE_SIZE = 50
 
 
@@ -112,8 +112,7 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
                                                             resources=part, by_type=by_type, grouped=grouped,
                                                             feed=feed, pager=pager),
                                        feed=feed, feed_title=f"New and updated resources: {term.name}")
-    a_to_z = sorted(library.listed, key=lambda r: r.title.lower())
     pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "
-                         "programme, topic and year.", renderer.render_page("finder.html", FINDER, resources=a_to_z),
+                         "programme, topic and year.", renderer.render_page("finder.html", FINDER, types=TYPES),
                          hide=["navigation", "toc"], finder_scripts=True)
     return pages

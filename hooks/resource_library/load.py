@@ -131,6 +131,10 @@ class Library:
     def of_type(self, type_slug: str) -> list[Resource]:
         return [r for r in self.listed if r.type == type_slug]
 
+    def terms(self, kind: str) -> list[str]:
+        """Slugs of a kind (functions, programmes, topics) that listed resources use."""
+        return [slug for term_kind, slug in self._by_term if term_kind == kind]
+
     def with_term(self, kind: str, slug: str) -> list[Resource]:
         """Listed resources tagged with a function, programme or topic, newest first."""
         return self._by_term.get((kind, slug), [])
