@@ -34,8 +34,11 @@ def fetch(url: str) -> str:
 
 def edit_to_preview(project: Path, source: Path, url_path: str, mount: str, edits: int = 5,
                     extra_args: tuple[str, ...] = ()) -> list[float]:
-    """Seconds per edit. `source` is the Markdown file whose title is edited;
-    `url_path` is its page under the server's mount path."""
+    """Seconds per edit. `source` is the Markdown file edited: its title in
+    even-numbered edits, a sentence added to its body in odd ones (a title
+    edit changes listings and related lists too; a body edit changes the
+    finder's body index). `url_path` is its page under the server's mount
+    path."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1")
@@ -51,10 +54,14 @@ def edit_to_preview(project: Path, source: Path, url_path: str, mount: str, edit
                 raise SystemExit(f"mkdocs serve did not start in {project}")
             time.sleep(0.5)
         for n in range(edits):
-            marker = f"Edited title number {n} {time.time_ns()}"
             lines = original.split("\n")
-            at = next(i for i, line in enumerate(lines) if line.startswith("title:") or line.startswith("# "))
-            lines[at] = (f"title: {marker}" if lines[at].startswith("title:") else f"# {marker}")
+            if n % 2 == 0:
+                marker = f"Edited title number {n} {time.time_ns()}"
+                at = next(i for i, line in enumerate(lines) if line.startswith("title:") or line.startswith("# "))
+                lines[at] = (f"title: {marker}" if lines[at].startswith("title:") else f"# {marker}")
+            else:
+                marker = f"Sentence added as edit {n} {time.time_ns()}"
+                lines += ["", f"{marker} about housing and unpaid carers.", ""]
             time.sleep(1.0)  # let the watcher settle between edits
             start = time.perf_counter()
             source.write_text("\n".join(lines), encoding="utf-8")

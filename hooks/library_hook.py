@@ -10,7 +10,6 @@ import logging
 import os
 import posixpath
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -37,7 +36,6 @@ THEME_SEARCH_FILES = ("assets/javascripts/workers/", "assets/javascripts/lunr/")
 LUNR_JS = str(Path(mkdocs.contrib.search.__file__).parent / "templates" / "search" / "lunr.js")
 _serving = False
 _dirty = False                          # `make serve` passes --dirty: re-render only what changed
-_build_started = 0.0
 _generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
 _side_outputs = None                   # side_outputs.start(), collected in on_post_build
 _render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
@@ -61,8 +59,6 @@ def resource_of(page) -> Resource | None:
 
 def on_config(config):
     """The build date for page notes."""
-    global _build_started
-    _build_started = time.time()
     config.extra["built_on"] = dates.long_date(dates.build_time().date())
     return config
 
@@ -107,6 +103,18 @@ def on_files(files: Files, config) -> Files:
             if src_uri not in published and files.get_file_from_path(src_uri) is None:
                 files.append(File.generated(config, src_uri, content="---\ntitle: Problems to fix\n---\n"))
 
+    # The finder's index and the feeds need only the library: built on the
+    # second core while MkDocs renders pages, collected in on_post_build.
+    # Started as soon as the library is read: the longer it has, the less we wait.
+    global _side_outputs
+    # Under `make serve`, one process for the whole session keeps its memo.
+    if _serving and (build_state.side_session is None or not build_state.side_session.alive()):
+        build_state.side_session = side_outputs.Session()
+    memo.enable(build_state.side_memo if _serving else None)  # if the session fails, here
+    _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
+                                       config.site_name, library.synonyms, LUNR_JS, in_background=not _serving,
+                                       session=build_state.side_session if _serving else None)
+
     # The theme's search worker and its language files: unused without its
     # search plugin (the finder is the site's search), 1.2 MB in every build.
     if not any(name.endswith("search") for name in config.plugins):
@@ -138,16 +146,6 @@ def on_files(files: Files, config) -> Files:
         mark_modified(files, library, root, config)
     if _markdown is not None:
         _send_markdown_job(files, library, config)
-    # The finder's index and the feeds need only the library: built on the
-    # second core while MkDocs renders pages, collected in on_post_build.
-    global _side_outputs
-    # Under `make serve`, one process for the whole session keeps its memo.
-    if _serving and (build_state.side_session is None or not build_state.side_session.alive()):
-        build_state.side_session = side_outputs.Session()
-    memo.enable(build_state.side_memo if _serving else None)  # if the session fails, here
-    _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
-                                       config.site_name, library.synonyms, LUNR_JS, in_background=not _serving,
-                                       session=build_state.side_session if _serving else None)
     return files
 
 
@@ -379,16 +377,23 @@ def on_post_build(config):
         print(report(_render_problems), file=sys.stderr, flush=True)
         if not _serving:
             raise PluginError("The site was not built: fix the problems above and build again.")
+    # Under `make serve --dirty`, a file unchanged since we last saw it with
+    # its policy is left alone: only what this rebuild wrote is read.
+    seen = build_state.with_policy if _serving else {}
     for folder, _, names in os.walk(config.site_dir):
         for name in names:
+            if not name.endswith(".html"):
+                continue
             path = os.path.normpath(os.path.join(folder, name))
-            # Pages a --dirty rebuild left alone already carry the policy.
-            if name.endswith(".html") and path not in _with_policy and os.path.getmtime(path) >= _build_started - 1:
+            if path not in _with_policy and seen.get(path) != os.path.getmtime(path):
                 with open(path, encoding="utf-8") as handle:
                     html = handle.read()
                 with open(path, "w", encoding="utf-8") as handle:
                     handle.write(csp.add_policy(html))
+            if _serving:
+                seen[path] = os.path.getmtime(path)
     try:
-        side_outputs.finish(_side_outputs, Path(config.site_dir))
+        side_outputs.finish(_side_outputs, Path(config.site_dir),
+                            build_state.side_written if _serving else None)
     except side_outputs.SideOutputError as error:
         raise PluginError(str(error)) from None

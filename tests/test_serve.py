@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -54,13 +55,35 @@ def test_serve_shows_drafts_and_reloads_on_change(tmp_path):
         status, html = get(base + "at-a-glance/draft-briefing/")
         assert status == 200 and "shown only in a local preview" in html
         assert get(base + "finder/finder-index.js")[0] == 200
+        session = children(server.pid)
+        assert session, "the finder and feeds are made in a second process"
         page = project / "at-a-glance" / "alpha-briefing.md"
         page.write_text(page.read_text().replace("Alpha briefing on carers", "Alpha briefing, edited"))
         wait_for(lambda: "Alpha briefing, edited" in get(base + "at-a-glance/")[1])
         assert get(base + "at-a-glance/draft-briefing/")[0] == 200  # still shown after a rebuild
+        # What the second process makes is up to date too: the finder's data
+        # and the feed after a title edit, the finder's body index after a
+        # body edit.
+        assert "Alpha briefing, edited" in get(base + "finder/finder-data.js")[1]
+        assert "Alpha briefing, edited" in get(base + "feed.xml")[1]
+        page.write_text(page.read_text() + "\nA zanzibarish sentence.\n")
+        wait_for(lambda: "zanzibarish" in get(base + "at-a-glance/alpha-briefing/")[1])
+        shards = re.findall(r"finder-body-\d+\.[0-9a-f]+\.js", get(base + "finder/finder-index.js")[1])
+        assert shards and any("zanzibarish" in get(base + "finder/" + name)[1] for name in shards)
+        # Every page served has the policy, re-rendered or not.
+        for path in ("", "at-a-glance/", "at-a-glance/alpha-briefing/", "404.html", "about/"):
+            assert 'http-equiv="Content-Security-Policy"' in get(base + path)[1], path
     finally:
         server.terminate()
         server.wait(timeout=20)
+    # The finder's and feeds' process does not outlive the server.
+    wait_for(lambda: all(not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
+                         for pid in session), seconds=20)
+
+
+def children(pid: int) -> list[int]:
+    return [int(child) for task in Path(f"/proc/{pid}/task").glob("*/children")
+            for child in task.read_text().split()]
 
 
 def text_of(page, selector: str) -> str:

@@ -14,3 +14,5 @@ side_memo: dict = {}         # the finder's text analysis and the feeds, by what
 related: dict = {}           # related lists as shown, by source path (signatures.related_lists)
 templates = None             # the theme's compiled templates (render.CompiledTemplates)
 side_session = None          # the finder index and feeds' process (side_outputs.Session)
+with_policy: dict = {}       # HTML file -> its time when last seen with the page policy (the hook)
+side_written: dict = {}      # side output path -> the bytes last written there (side_outputs.finish)

@@ -95,6 +95,7 @@ class ParsedFile:
     key_positions: dict[str, Position] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # content files its fields ask for, from the root
+    anchors: set[str] | None = None    # its headings' ids, once worked out (load.make_resource)
 
     def line(self, number: int) -> str:
         lines = self.text.splitlines()

@@ -210,8 +210,10 @@ def read_resource(root: Path, path: Path, raw: bytes | None = None) -> frontmatt
 
 def make_resource(root: Path, path: Path, parsed: frontmatter.ParsedFile) -> Resource:
     rel = path.relative_to(root)
+    if parsed.anchors is None:  # once per parse: `make serve` keeps parses of unchanged files
+        parsed.anchors = links.anchors(parsed.body, parsed.body_lines or None)
     return Resource(type=rel.parts[0], slug=path.stem, meta=parsed.data, body=parsed.body,
-                    body_line=parsed.body_line, abs_path=path, anchors=links.anchors(parsed.body, parsed.body_lines or None),
+                    body_line=parsed.body_line, abs_path=path, anchors=parsed.anchors,
                     body_lines=parsed.body_lines, files=list(parsed.files))
 
 

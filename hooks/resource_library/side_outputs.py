@@ -126,11 +126,17 @@ def start(library, use_directory_urls: bool, site_url: str, site_name: str, syno
     return _Pending(process=process, folder=folder)
 
 
-def finish(pending: _Pending, site_dir: Path) -> None:
+def finish(pending: _Pending, site_dir: Path, written: dict | None = None) -> None:
+    """Write the outputs. With `written` (kept between `make serve`
+    rebuilds), a file whose bytes are those last written is left alone."""
     for rel, content in pending.result().items():
         path = Path(site_dir) / rel
+        if written is not None and written.get(rel) == content and path.is_file():
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+        if written is not None:
+            written[rel] = content
 
 
 def serve_session() -> None:
