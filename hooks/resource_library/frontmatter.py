@@ -96,6 +96,7 @@ class ParsedFile:
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # content files its fields ask for, from the root
     anchors: set[str] | None = None    # its headings' ids, once worked out (load.make_resource)
+    links: tuple | None = None         # the links in its body, likewise
 
     def line(self, number: int) -> str:
         lines = self.text.splitlines()

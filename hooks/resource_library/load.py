@@ -28,6 +28,7 @@ class Resource:
     anchors: set[str] = field(default_factory=set)
     body_lines: list[str] = field(default_factory=list)  # code blanked out, for link checks
     files: list[str] = field(default_factory=list)  # content files it asks to publish, from the root
+    links: tuple | None = None  # links.Link found in the body (from the blanked lines), if worked out
 
     @property
     def src_uri(self) -> str:
@@ -212,8 +213,10 @@ def make_resource(root: Path, path: Path, parsed: frontmatter.ParsedFile) -> Res
     rel = path.relative_to(root)
     if parsed.anchors is None:  # once per parse: `make serve` keeps parses of unchanged files
         parsed.anchors = links.anchors(parsed.body, parsed.body_lines or None)
+        if parsed.body_lines:
+            parsed.links = tuple(links.find_links(parsed.body, parsed.body_lines))
     return Resource(type=rel.parts[0], slug=path.stem, meta=parsed.data, body=parsed.body,
-                    body_line=parsed.body_line, abs_path=path, anchors=parsed.anchors,
+                    body_line=parsed.body_line, abs_path=path, anchors=parsed.anchors, links=parsed.links,
                     body_lines=parsed.body_lines, files=list(parsed.files))
 
 

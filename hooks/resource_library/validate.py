@@ -685,7 +685,7 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                      invalid: set[str] = frozenset()) -> list[Problem]:
     problems = []
     lines = resource.body.split("\n")
-    for link in links.links_in(resource.body):
+    for link in resource.links if resource.links is not None else links.links_in(resource.body):
         if not link.target or links.is_external(link.target):
             continue
         file_line = resource.body_line + link.line - 1
