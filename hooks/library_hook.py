@@ -41,6 +41,7 @@ _side_outputs = None                   # side_outputs.start(), collected in on_p
 _render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
 _with_policy: set[str] = set()         # pages that got the policy in on_post_page
 _serve_problems: list[Problem] = []    # `make serve` with errors: every page lists them instead
+_outputs: set[str] = set()             # every file the build writes from `files` (on_env)
 _markdown: markdown_worker.Helper | None = None  # renders resources' Markdown on the second core
 # Below this many resources, starting a second process costs more than it saves.
 MARKDOWN_WORKER_FROM = 100
@@ -306,6 +307,8 @@ def on_env(env, config, files):
     one (docs/overrides/partials/nav.html). `make serve`: the theme's
     templates are compiled once, not at every edit."""
     env.globals["library_nav_once"] = _nav_once(config.theme.get("logo") or "")
+    global _outputs
+    _outputs = {os.path.normpath(f.abs_dest_path) for f in files}
     if _serving:
         if build_state.templates is None:
             build_state.templates = CompiledTemplates()
@@ -368,6 +371,20 @@ def on_shutdown():
         build_state.side_session = None
 
 
+def remove_stale_outputs(site_dir: str) -> None:
+    """`mkdocs serve --dirty` never deletes: a renamed resource, or a topic
+    page no longer made, would still be served at its old address. Remove
+    what the last rebuild wrote and this one did not."""
+    for path in build_state.outputs - _outputs:
+        if os.path.isfile(path):
+            os.remove(path)
+            folder = os.path.dirname(path)
+            while folder.startswith(os.path.normpath(site_dir) + os.sep) and not os.listdir(folder):
+                os.rmdir(folder)
+                folder = os.path.dirname(folder)
+    build_state.outputs = set(_outputs)
+
+
 def on_post_build(config):
     """Report what the sanitiser removed; give every other HTML file (404.html,
     which on_post_page never sees) the policy; write the finder's index and
@@ -377,6 +394,8 @@ def on_post_build(config):
         print(report(_render_problems), file=sys.stderr, flush=True)
         if not _serving:
             raise PluginError("The site was not built: fix the problems above and build again.")
+    if _serving:
+        remove_stale_outputs(config.site_dir)
     # Under `make serve --dirty`, a file unchanged since we last saw it with
     # its policy is left alone: only what this rebuild wrote is read.
     seen = build_state.with_policy if _serving else {}

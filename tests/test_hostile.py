@@ -79,6 +79,9 @@ REFUSED = [
     ("front matter nested 1,000 deep", {A: good(topics=DEEP)}, A, 6, "too-deep"),
     ("NUL byte in front matter", {A: good(owner="owner: Test\x00team")}, A, 10, "control-character"),
     ("ESC byte in front matter", {A: good(owner="owner: Test\x1bteam")}, A, 10, "control-character"),
+    ("right-to-left override in a title", {A: good(title='title: "Planning \u202etxt.exe guide"')}, A, 2,
+     "control-character"),
+    ("terminal escapes in the body", {A: body("Body \x1b]0;pwned\x07\x1b[31m text.")}, A, 18, "control-character"),
     ("webinar in the year 9999", {W: WEBINAR.format(url="https://e.example/r").replace("2026-09-01T13:00", "9999-12-31T23:00")},
      W, 9, "bad-date"),
     ("webinar at a time the clocks skip",
@@ -131,6 +134,8 @@ def test_attack_is_refused_with_its_place_and_the_site_untouched(tmp_path, built
     assert "hint:" in result.stderr
     # A symlink's target is never read into a message.
     assert "root:x:0" not in output and "PATH=" not in output
+    # Nothing in a file can drive the terminal that shows its problems.
+    assert "\x1b" not in output and "\x07" not in output and "\u202e" not in output
     assert tree_digest(project / "site") == before
 
 
@@ -275,3 +280,16 @@ def test_a_symlinked_download_is_reported_once_at_the_link(tmp_path):
     assert result.returncode == 1
     assert "at-a-glance/files/env.txt:1:1 [symlink]" in result.stderr
     assert "[missing-file]" not in result.stderr and "does not exist" not in result.stderr, result.stderr
+
+
+def test_code_blocks_of_both_kinds_hide_what_they_show_and_nothing_after_them(tmp_path):
+    """Indented code, then fenced code holding HTML, then real content: the
+    code is never an error, and what follows is still checked (found by the
+    fresh-clone tester: a blank line after indented code hid the fence)."""
+    text = body("    <b>indented code</b>\n\n```html\n<div onclick=\"x()\">\n```\n\n[A broken link](nope.md)\n")
+    project = make_project(tmp_path / "p", content={A: text})
+    result = run_cli(project, "validate")
+    line = text.split("\n").index("[A broken link](nope.md)") + 1
+    assert f"{A}:{line}:" in result.stderr and "[broken-link]" in result.stderr, result.stderr
+    assert "unsafe-html" not in result.stderr and "onclick" not in result.stderr.split("[broken-link]")[0]
+    assert result.stderr.count(f"{A}:") == 1, result.stderr

@@ -70,6 +70,11 @@ def test_serve_shows_drafts_and_reloads_on_change(tmp_path):
         wait_for(lambda: "zanzibarish" in get(base + "at-a-glance/alpha-briefing/")[1])
         shards = re.findall(r"finder-body-\d+\.[0-9a-f]+\.js", get(base + "finder/finder-index.js")[1])
         assert shards and any("zanzibarish" in get(base + "finder/" + name)[1] for name in shards)
+        # A renamed resource is no longer served at its old address.
+        assert get(base + "deeper-dives/beta-dive/")[0] == 200
+        (project / "deeper-dives" / "beta-dive.md").rename(project / "deeper-dives" / "gamma-dive.md")
+        wait_for(lambda: get(base + "deeper-dives/gamma-dive/")[0] == 200)
+        assert get(base + "deeper-dives/beta-dive/")[0] == 404
         # Every page served has the policy, re-rendered or not.
         for path in ("", "at-a-glance/", "at-a-glance/alpha-briefing/", "404.html", "about/"):
             assert 'http-equiv="Content-Security-Policy"' in get(base + path)[1], path

@@ -22,8 +22,10 @@ MAX_FRONT_MATTER_BYTES = 16 * 1024
 MAX_DEPTH = 8  # front matter is fields, lists and small records; deeper is a mistake or an attack
 FENCE = "---"
 # Control characters other than tab and line breaks: invisible, and fatal to
-# YAML's reader and to calendar and feed writers.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# YAML's reader and to calendar and feed writers. Also the characters that
+# reorder text (bidirectional embeddings, overrides and isolates): a title
+# holding U+202E reads backwards from there, in listings and browser tabs.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
 # The tags a plain YAML mapping of text, numbers, dates and lists produces.
 PLAIN_TAGS = {
@@ -138,8 +140,9 @@ def read(path: str, raw: bytes) -> ParsedFile:
     if control:
         line = parsed.text.count("\n", 0, control.start()) + 1
         col = control.start() - (parsed.text.rfind("\n", 0, control.start()) + 1) + 1
-        parsed.problem(line, col, "control-character",
-                       f"the file holds an invisible control character (U+{ord(control.group()):04X})",
+        what = ("a character that changes the direction of the text after it" if ord(control.group()) > 0x2000
+                else "an invisible control character")
+        parsed.problem(line, col, "control-character", f"the file holds {what} (U+{ord(control.group()):04X})",
                        "Delete it: it often comes from copying out of another program. Retype the text around it.")
         return parsed
     lines = parsed.text.split("\n")

@@ -41,18 +41,16 @@ def blank_code(body: str) -> list[str]:
     """Body lines with code blocks (fenced or indented) and code spans
     blanked out, so that what a reader sees as code is never taken for a
     link, a tag or a heading."""
-    lines, in_fence, fence = [], False, ""
+    lines, fence = [], ""
     # Indented code: four spaces (or a tab) after a blank line, unless the
-    # text above is a list item, whose paragraphs are indented too.
+    # text above is a list item, whose paragraphs are indented too. Blank
+    # lines do not end it; the next line that is not indented does.
     in_indented, after_blank, in_list = False, True, False
     for line in body.split("\n"):
         match = FENCE_RE.match(line)
-        if not in_indented and match and (not in_fence or match.group(1) == fence):
-            in_fence, fence = (not in_fence), match.group(1)
-            lines.append("")
-            after_blank = False
-            continue
-        if in_fence:
+        if fence:
+            if match and match.group(1) == fence:
+                fence = ""
             lines.append("")
             continue
         if not line.strip():
@@ -61,14 +59,16 @@ def blank_code(body: str) -> list[str]:
             continue
         indented = line.startswith(("    ", "\t"))
         if indented and (in_indented or (after_blank and not in_list)):
-            in_indented = True
+            in_indented, after_blank = True, False
             lines.append("")
-            after_blank = False
             continue
-        in_indented = False
+        in_indented, after_blank = False, False
+        if match:
+            fence = match.group(1)
+            lines.append("")
+            continue
         if not indented:
             in_list = bool(LIST_ITEM_RE.match(line))
-        after_blank = False
         lines.append(CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line))
     return lines
 

@@ -47,15 +47,31 @@ def field_label(path: Iterable) -> str:
     return text
 
 
+# Control characters (C0 but tab, DEL, C1) and the characters that reorder
+# text (bidirectional embeddings, overrides and isolates): a hostile file
+# must not recolour or retitle the terminal that shows its problems, nor
+# make a line read differently from what it holds.
+INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` with control and reordering characters written as `<U+001B>`."""
+    return INVISIBLE_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+
+
 def format_problem(problem: Problem) -> str:
     """`path:line:col [rule] message`, then the offending line and a hint."""
     prefix = "" if problem.is_error else "warning: "
-    lines = [f"{problem.path}:{problem.line}:{problem.col} [{problem.rule}] {prefix}{problem.message}"]
+    lines = [visible(f"{problem.path}:{problem.line}:{problem.col} [{problem.rule}] {prefix}{problem.message}")]
     if problem.source_line.strip():
-        lines.append(f"    {problem.source_line.rstrip()}")
+        shown = visible(problem.source_line.rstrip())
+        if shown.lstrip().startswith("::"):
+            # Never a line GitHub Actions could read as a workflow command.
+            shown = shown.replace("::", ": :", 1)
+        lines.append(f"    {shown}")
         lines.append("    " + " " * (max(problem.col, 1) - 1) + "^")
     if problem.hint:
-        lines.append(f"  hint: {problem.hint}")
+        lines.append(visible(f"  hint: {problem.hint}"))
     return "\n".join(lines)
 
 
@@ -64,7 +80,7 @@ def github_annotation(problem: Problem) -> str:
     level = "error" if problem.is_error else "warning"
 
     def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
     def esc_property(text: str) -> str:
         # A file name may hold the separators of the command's properties.
@@ -109,7 +125,8 @@ def as_html(problems: list[Problem]) -> str:
         '<div class="lib-problems" role="alert">'
         "<h1>Problems to fix</h1>"
         f"<p>The preview is paused: {len(errors)} problem{'s' if len(errors) != 1 else ''} in "
-        f"{files} file{'s' if files != 1 else ''}. Fix them and save: this page reloads by itself.</p>"
+        f"{files} file{'s' if files != 1 else ''}. Fix {'it' if len(errors) == 1 else 'them'} and save: "
+        "this page reloads by itself.</p>"
         f'<ol class="lib-problems__list">{"".join(items)}</ol>'
         "</div>"
     )
