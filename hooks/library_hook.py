@@ -24,7 +24,7 @@ from mkdocs.utils import get_relative_url
 import markdown_worker
 from resource_library import build_state, csp, dates, indexes, memo, sanitize, side_outputs, signatures
 from resource_library.feeds import json_ld
-from resource_library.load import Resource
+from resource_library.load import TYPES, Resource
 from resource_library.problems import Problem, as_html, report
 from resource_library.render import CompiledTemplates, Renderer, plain
 from resource_library.validate import check_project
@@ -81,7 +81,9 @@ def on_files(files: Files, config) -> Files:
     root = project_root(config)
     global _markdown
     _stop_markdown_worker()
-    if not _serving and os.environ.get("RESOURCE_LIBRARY_MARKDOWN_WORKER") != "0":
+    wanted = os.environ.get("RESOURCE_LIBRARY_MARKDOWN_WORKER")
+    if not _serving and wanted != "0" and (wanted == "all" or sum(
+            1 for folder in TYPES for _ in (root / folder).glob("*.md")) >= MARKDOWN_WORKER_FROM):
         # Started now, so that it has imported MkDocs by the time we have validated.
         _markdown = markdown_worker.Helper()
     # Drafts: in `make serve`, and in a pull request's preview (`build --drafts`).
