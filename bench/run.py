@@ -439,8 +439,10 @@ def targets_table(rows: list[dict], by_n: dict, finders: dict, previews: dict, l
     else:
         lines.append("| Every part of the hook at most 4.4× from N = 1,000 to 4,000 | "
                      + " | ".join("not measured (one size only)" for _ in rows) + " |")
-    row(f"Edit to preview at most {PREVIEW_SECONDS} s",
-        lambda r: cell(f"{previews[r['n']]['ours']:.2f} s", previews[r['n']]['ours'] <= PREVIEW_SECONDS)
+    # Issue 13 sets the target at 1,000 resources; at other sizes the figure is reported, not judged.
+    row(f"Edit to preview at most {PREVIEW_SECONDS} s (the target is at N = 1,000)",
+        lambda r: (cell(f"{previews[r['n']]['ours']:.2f} s", previews[r['n']]['ours'] <= PREVIEW_SECONDS)
+                   if r["n"] == 1000 else f"{previews[r['n']]['ours']:.2f} s (no target)")
         if r["n"] in previews else "not measured")
     row(f"Finder's first answer within {FIRST_ANSWER_MS} ms (http and file://)",
         lambda r: cell(f"{finders[r['n']]['http_ms']:.0f} ms / {finders[r['n']]['file_ms']:.0f} ms",

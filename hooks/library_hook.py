@@ -6,6 +6,7 @@ hooks/resource_library/.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import posixpath
@@ -147,6 +148,12 @@ def on_files(files: Files, config) -> Files:
             _generated_html[src_uri] = html
     if _dirty:
         mark_modified(files, library, root, config)
+    if not _serving:
+        # What is loaded now lives until the build ends: keep the cyclic
+        # garbage collector from walking it again and again (its passes grow
+        # with the library, so per-page work grew faster than the pages).
+        # Not under `make serve`, where each rebuild's library must be freed.
+        gc.freeze()
     if _markdown is not None:
         _send_markdown_job(files, library, config)
     return files
@@ -308,6 +315,8 @@ def on_env(env, config, files):
     """The navigation, rendered once for all the pages that show the same
     one (docs/overrides/partials/nav.html). `make serve`: the theme's
     templates are compiled once, not at every edit."""
+    if not _serving:
+        gc.freeze()  # the pages and their HTML, read and rendered: they live until the build ends
     env.globals["library_nav_once"] = _nav_once(config.theme.get("logo") or "")
     global _outputs
     _outputs = {os.path.normpath(f.abs_dest_path) for f in files}

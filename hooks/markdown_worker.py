@@ -15,6 +15,7 @@ markdown)]}; the worker answers with one message per page,
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -99,6 +100,7 @@ def main() -> None:
     from mkdocs.structure.pages import Page
 
     job = pickle.load(sys.stdin.buffer)
+    gc.freeze()  # the job lives until the process ends: the collector need not walk it
     settings = job["config"]
     config = MkDocsConfig()
     config.load_dict({key: settings[key] for key in ("site_name", "docs_dir", "site_dir", "use_directory_urls",

@@ -11,6 +11,7 @@ the main process's path.
 """
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import subprocess
@@ -159,5 +160,7 @@ if __name__ == "__main__" and sys.argv[1:] == ["--session"]:
     serve_session()
 elif __name__ == "__main__":
     work = Path(sys.argv[1])
-    outputs = build(*pickle.loads((work / "in.pickle").read_bytes()))
+    args = pickle.loads((work / "in.pickle").read_bytes())
+    gc.freeze()  # the library lives until the process ends: the collector need not walk it
+    outputs = build(*args)
     (work / "out.pickle").write_bytes(pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL))
