@@ -86,7 +86,7 @@ CASES = [
     ("tab in the indentation", {A: good(programmes="programmes:\n\t- unpaid-carers")}, A, 6, "yaml-syntax",
      "Indent with spaces"),
     ("unquoted colon-space in a value", {A: good(summary="summary: Planning: a guide to plans for everyone")},
-     A, 3, "yaml-syntax", "must be in quotes"),
+     A, 3, "yaml-syntax", 'must be in quotes: summary: "Planning: a guide to plans for everyone"'),
     ("front matter not closed", {A: GOOD.replace("status: current\n---", "status: current\n")}, A, 1,
      "front-matter-unclosed", "never closed"),
     ("front matter not a mapping", {A: "---\n- a\n- b\n---\nBody\n"}, A, 2, "front-matter-not-mapping", "not a set"),

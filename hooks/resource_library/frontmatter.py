@@ -233,6 +233,11 @@ def _yaml_hint(error, source_line: str) -> str:
     if "\\t" in problem or "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
         return "Indent with spaces, not tabs."
     if "mapping values are not allowed" in problem:
+        # The contributor's own line, quoted, ready to paste.
+        key, _, value = source_line.partition(": ")
+        value = value.strip()
+        if key.strip() and value and not value.startswith(("'", '"')) and '"' not in value:
+            return f"A value that contains `: ` must be in quotes: {key.rstrip()}: \"{value}\""
         return "A value that contains `: ` must be in quotes, for example summary: \"Planning: a guide\"."
     if "could not find expected ':'" in problem:
         return "Each line needs `field: value`; if a value runs onto a second line, put it in quotes."
