@@ -742,3 +742,10 @@ def test_privacy_page_says_the_site_sets_no_cookies_and_is_linked_from_every_pag
     for path in ("", "at-a-glance/alpha-briefing/", "topics/housing/"):
         footer = read(basic_site, path).split('class="md-copyright"')[1]
         assert ">Privacy and cookies</a>" in footer
+
+
+def test_the_home_page_title_is_the_site_name_once(basic_site):
+    """Found by the fresh-clone tester: "Name - Name" in the browser tab."""
+    assert re.search(r"<title>(.*?)</title>", read(basic_site, "")).group(1) == "Strategic Planning Resource Library"
+    assert re.search(r"<title>(.*?)</title>", read(basic_site, "about/")).group(1).endswith(
+        " - Strategic Planning Resource Library")
