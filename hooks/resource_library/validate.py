@@ -85,7 +85,10 @@ class ContentFiles(set):
     """The files a resource may ask for; `refused`, the symbolic links among
     the content, reported once, at the link, not again by each resource
     that points to one as a file "which does not exist"."""
-    refused: set[str] = set()
+
+    def __init__(self, files=(), refused=()):
+        super().__init__(files)
+        self.refused = set(refused)
 
 
 def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: datetime,
@@ -111,8 +114,7 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     unpublishable: list[Resource] = []
     context = hashlib.sha256((context + now.date().isoformat() + "\n".join(sorted(found.other))
                               + "\n".join(sorted(found.links))).encode()).hexdigest()
-    content_files = ContentFiles(found.other)
-    content_files.refused = found.links
+    content_files = ContentFiles(found.other, found.links)
     for path in found.markdown:
         rel = path.relative_to(root)
         parsed, key, raw = None, None, None
