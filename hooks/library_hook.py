@@ -39,6 +39,7 @@ _serving = False
 _dirty = False                          # `make serve` passes --dirty: re-render only what changed
 _generated_html: dict[str, str] = {}   # source path -> HTML of a generated page
 _side_outputs = None                   # side_outputs.start(), collected in on_post_build
+_side_args: tuple | None = None        # what to start it with, until it is started
 _render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
 _with_policy: set[str] = set()         # pages that got the policy in on_post_page
 _serve_problems: list[Problem] = []    # `make serve` with errors: every page lists them instead
@@ -109,15 +110,14 @@ def on_files(files: Files, config) -> Files:
 
     # The finder's index and the feeds need only the library: built on the
     # second core while MkDocs renders pages, collected in on_post_build.
-    # Started as soon as the library is read: the longer it has, the less we wait.
-    global _side_outputs
+    global _side_outputs, _side_args
     # Under `make serve`, one process for the whole session keeps its memo.
     if _serving and (build_state.side_session is None or not build_state.side_session.alive()):
         build_state.side_session = side_outputs.Session()
     memo.enable(build_state.side_memo if _serving else None)  # if the session fails, here
-    _side_outputs = side_outputs.start(library, config.use_directory_urls, config.site_url or "",
-                                       config.site_name, library.synonyms, LUNR_JS, in_background=not _serving,
-                                       session=build_state.side_session if _serving else None)
+    _side_outputs = None
+    _side_args = (library, config.use_directory_urls, config.site_url or "", config.site_name,
+                  library.synonyms, LUNR_JS)
 
     # The theme's search worker and its language files: unused without its
     # search plugin (the finder is the site's search), 1.2 MB in every build.
@@ -156,7 +156,20 @@ def on_files(files: Files, config) -> Files:
         gc.freeze()
     if _markdown is not None:
         _send_markdown_job(files, library, config)
+    if _markdown is None:
+        # Started as soon as the library is read: the longer it has, the less
+        # we wait. With the Markdown worker on the second core, it starts
+        # when the worker stops instead: one helper process at a time.
+        _start_side_outputs()
     return files
+
+
+def _start_side_outputs() -> None:
+    global _side_outputs, _side_args
+    if _side_args is not None:
+        _side_outputs = side_outputs.start(*_side_args, in_background=not _serving,
+                                           session=build_state.side_session if _serving else None)
+        _side_args = None
 
 
 def _send_markdown_job(files: Files, library, config) -> None:
@@ -263,6 +276,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                 if _markdown is not None else None)
     if rendered is not None:
         _rendered_by_worker(page, rendered)
+        # The two have met and the worker has stopped (the later pages are
+        # already here): the second core is free for the side outputs.
+        _start_side_outputs()
     if page.edit_url:
         # ".../docs/../at-a-glance/x.md" -> ".../at-a-glance/x.md"
         parts = urlsplit(page.edit_url)
@@ -315,6 +331,10 @@ def on_env(env, config, files):
     """The navigation, rendered once for all the pages that show the same
     one (docs/overrides/partials/nav.html). `make serve`: the theme's
     templates are compiled once, not at every edit."""
+    # Every page's Markdown is rendered: a worker still running would only
+    # repeat what is done.
+    _stop_markdown_worker()
+    _start_side_outputs()
     if not _serving:
         gc.freeze()  # the pages and their HTML, read and rendered: they live until the build ends
     env.globals["library_nav_once"] = _nav_once(config.theme.get("logo") or "")
@@ -422,6 +442,7 @@ def on_post_build(config):
                     handle.write(csp.add_policy(html))
             if _serving:
                 seen[path] = os.path.getmtime(path)
+    _start_side_outputs()  # if nothing started it (a build that renders no page)
     try:
         side_outputs.finish(_side_outputs, Path(config.site_dir),
                             build_state.side_written if _serving else None)

@@ -6,6 +6,7 @@ Makefile does that for you.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shutil
 import subprocess
@@ -16,9 +17,11 @@ from pathlib import Path
 from . import dates
 from .vocabulary import VocabularyError
 
-# The checks are imported where they are used: `build` only waits for MkDocs,
-# and a process holding the validator's imports would add about 25 MB to the
-# build's memory for nothing.
+# The module that runs the engine's build (hooks/mkdocs_engine.py).
+ENGINE = "mkdocs_engine"
+
+# The checks are imported where they are used: `new` and `fields` need
+# neither the validator nor the engine.
 
 
 def load(root: Path, include_drafts: bool = False):
@@ -59,18 +62,24 @@ def cmd_build(args) -> int:
     site = Path(args.site_dir).resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet" if args.quiet else "--clean",
-               "--config-file", args.config_file, "--site-dir", str(staging)]
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
     if getattr(args, "drafts", False):
-        env["RESOURCE_LIBRARY_DRAFTS"] = "1"  # read by the hook
-    if not env.get("SOURCE_DATE_EPOCH", "").strip():
-        env.pop("SOURCE_DATE_EPOCH", None)  # MkDocs fails on an empty value
-    result = subprocess.run(command, env=env)
-    if result.returncode != 0:
+        os.environ["RESOURCE_LIBRARY_DRAFTS"] = "1"  # read by the hook
+    if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        os.environ.pop("SOURCE_DATE_EPOCH", None)  # MkDocs fails on an empty value
+    # The engine, by name: this package never imports MkDocs (see
+    # hooks/mkdocs_engine.py), so that it can move to another engine.
+    engine = importlib.import_module(ENGINE)
+    try:
+        status = engine.build(args.config_file, str(staging), args.quiet)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-        print(f"Build failed: {site} was left as it was.", file=sys.stderr)
-        return result.returncode
+        raise
+    if status != 0:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"Build failed: {site} was left as it was." if site.exists()
+              else f"Build failed: nothing was written to {site}.", file=sys.stderr)
+        return status
     old = None
     if site.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{site.name}.old-", dir=site.parent))

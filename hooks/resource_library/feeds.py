@@ -10,15 +10,20 @@ from __future__ import annotations
 import json
 from datetime import datetime, time, timedelta, timezone
 from html import escape
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
-from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
 
 from .dates import long_date
 from .load import Library, Resource
 from .memo import remembered
 from .urls import page_url
+
+# feedgen (with lxml) and icalendar are imported where feeds are made, in
+# the side process: the build's main process needs only json_ld and the
+# paths, and the two would add about 8 MB to it.
+if TYPE_CHECKING:
+    from icalendar import Event, Timezone
 
 FEED_PATH = "feed.xml"
 CALENDAR_PATH = "webinars/webinars.ics"
@@ -66,6 +71,7 @@ def atom_feed(library: Library, site_url: str, title: str, path: str = FEED_PATH
 
 def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: list[Resource],
                alternate: str) -> bytes:
+    from feedgen.feed import FeedGenerator
     feed = FeedGenerator()
     feed.id(urljoin(site_url, path))
     feed.title(title)
@@ -121,6 +127,7 @@ def london_timezone() -> Timezone:
 
     These are the rules in force since 1996 (last Sunday of March and of
     October, at 01:00 UTC); a test checks them against the tz database."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
     zone = Timezone()
     zone.add("tzid", "Europe/London")
     zone.add("x-lic-location", "Europe/London")
@@ -138,6 +145,7 @@ def london_timezone() -> Timezone:
 
 
 def _event(r: Resource, site_url: str, stamp: datetime) -> Event:
+    from icalendar import Event
     event = Event()
     url = absolute(site_url, r.src_uri)
     event.add("uid", f"{r.slug}@{urljoin(site_url, '/').split('//')[1].strip('/')}")
@@ -161,6 +169,7 @@ def calendar(resources: list[Resource], site_url: str, stamp: datetime, name: st
 
 
 def _calendar(resources: list[Resource], site_url: str, stamp: datetime, name: str) -> bytes:
+    from icalendar import Calendar
     cal = Calendar()
     cal.add("prodid", "-//Healthcare Improvement Scotland//Strategic Planning Resource Library//EN")
     cal.add("version", "2.0")

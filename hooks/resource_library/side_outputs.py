@@ -121,7 +121,9 @@ def start(library, use_directory_urls: bool, site_url: str, site_name: str, syno
     if not in_background:
         return _Pending(outputs=build(*args))
     folder = tempfile.TemporaryDirectory(prefix="library-side-outputs-")
-    (Path(folder.name) / "in.pickle").write_bytes(pickle.dumps(args, protocol=pickle.HIGHEST_PROTOCOL))
+    # Streamed to the file: no second copy of every body in memory.
+    with open(Path(folder.name) / "in.pickle", "wb") as handle:
+        pickle.dump(args, handle, protocol=pickle.HIGHEST_PROTOCOL)
     process = subprocess.Popen([sys.executable, "-m", "resource_library.side_outputs", folder.name],
                                env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return _Pending(process=process, folder=folder)
