@@ -199,9 +199,13 @@ def _stop_markdown_worker() -> None:
 
 def _rendered_by_worker(page, rendered) -> None:
     """Give the page what the worker rendered, in place of MkDocs' render."""
-    html, toc, anchors, links, messages = rendered
+    held = [rendered]
 
     def render(config, files):
+        # Called once. The page keeps what it needs; this closure must not
+        # keep the rest (the worker's copy of the HTML: 15 MB at 1,000).
+        html, toc, anchors, links, messages = held.pop()
+        del page.render
         page.content, page.toc, page.present_anchor_ids = html, toc, anchors
         page.links_to_anchors = {files.get_file_from_path(src): found for src, found in links.items()
                                  if files.get_file_from_path(src) is not None}
