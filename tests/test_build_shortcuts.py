@@ -106,3 +106,26 @@ def test_the_navigation_rendered_once_is_materials_own(tmp_path):
     assert differences(tmp_path / "material", tmp_path / "once") == []
     page = (tmp_path / "once" / "deeper-dives" / "links-of-every-kind" / "index.html").read_text(encoding="utf-8")
     assert 'class="md-nav md-nav--primary md-nav--lifted"' in page and 'href="../../finder/"' in page
+
+
+def test_side_outputs_made_in_another_process_are_those_made_here(tmp_path):
+    """The side process gets a slimmer copy of the library (side_outputs.portable):
+    the finder's files, feeds and calendars it makes from that copy are the
+    ones the whole library makes, draft, withdrawn and webinar alike."""
+    import pickle
+
+    from resource_library import side_outputs
+    from resource_library.validate import check_project
+
+    project = make_project(tmp_path / "project", content=EXTRA)
+    for folder in CONTENT_FOLDERS:
+        shutil.copytree(REPO / folder, project / folder, dirs_exist_ok=True)
+    for drafts in (False, True):
+        library, problems = check_project(project, project / "docs", include_drafts=drafts)
+        assert not [p for p in problems if p.is_error]
+        args = (library, True, "https://example.org/library/", "Library", list(library.synonyms), None)
+        here = side_outputs.build(*args)
+        sent = pickle.loads(pickle.dumps(side_outputs.portable(args)))
+        there = side_outputs.build(*side_outputs.arrived(sent))
+        assert there == here
+        assert "feed.xml" in here and "webinars/webinars.ics" in here

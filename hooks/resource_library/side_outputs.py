@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import memo
 from .feeds import build_feeds
+from .load import Library, Resource
 from .search import finder_assets
 
 HOOKS_DIR = Path(__file__).resolve().parent.parent
@@ -40,6 +41,24 @@ def build(library, use_directory_urls: bool, site_url: str, site_name: str, syno
         outputs["finder/lunr.js"] = Path(lunr_js).read_bytes()
     outputs.update(build_feeds(library, site_url, site_name))
     return outputs
+
+
+def portable(args: tuple) -> tuple:
+    """`start`'s arguments as sent to another process: of the library, only
+    what the side outputs read (each resource's type, slug, front matter and
+    body), not its link checks' findings or its indexes, which `arrived`
+    works out again. A third less to pickle, and cheaper per resource."""
+    library, *rest = args
+    resources = [(r.type, r.slug, r.meta, r.body, r.body_line, r.abs_path) for r in library.resources]
+    return ((resources, library.vocabulary, library.now, library.include_drafts, library.synonyms), *rest)
+
+
+def arrived(sent: tuple) -> tuple:
+    """The inverse of `portable`, in the side process."""
+    (resources, vocabulary, now, include_drafts, synonyms), *rest = sent
+    library = Library([Resource(type=t, slug=slug, meta=meta, body=body, body_line=line, abs_path=path)
+                       for t, slug, meta, body, line, path in resources], vocabulary, now, include_drafts, synonyms)
+    return (library, *rest)
 
 
 def _environment() -> dict:
@@ -116,14 +135,14 @@ def start(library, use_directory_urls: bool, site_url: str, site_name: str, syno
     """Start making the side outputs: in a `session` if given (and alive),
     else in a new process if `in_background`, else here and now."""
     args = (library, use_directory_urls, site_url, site_name, list(synonyms), lunr_js)
-    if session is not None and session.alive() and session.submit(args):
+    if session is not None and session.alive() and session.submit(portable(args)):
         return _Pending(session=session, args=args)
     if not in_background:
         return _Pending(outputs=build(*args))
     folder = tempfile.TemporaryDirectory(prefix="library-side-outputs-")
     # Streamed to the file: no second copy of every body in memory.
     with open(Path(folder.name) / "in.pickle", "wb") as handle:
-        pickle.dump(args, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(portable(args), handle, protocol=pickle.HIGHEST_PROTOCOL)
     process = subprocess.Popen([sys.executable, "-m", "resource_library.side_outputs", folder.name],
                                env=_environment(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return _Pending(process=process, folder=folder)
@@ -147,11 +166,11 @@ def serve_session() -> None:
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
-            args = pickle.load(requests)
+            sent = pickle.load(requests)
         except EOFError:
             return
         try:
-            reply = ("ok", build(*args))
+            reply = ("ok", build(*arrived(sent)))
         except Exception:
             reply = ("error", traceback.format_exc())
         pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
@@ -162,7 +181,8 @@ if __name__ == "__main__" and sys.argv[1:] == ["--session"]:
     serve_session()
 elif __name__ == "__main__":
     work = Path(sys.argv[1])
-    args = pickle.loads((work / "in.pickle").read_bytes())
+    with open(work / "in.pickle", "rb") as handle:
+        args = arrived(pickle.load(handle))
     gc.freeze()  # the library lives until the process ends: the collector need not walk it
     outputs = build(*args)
     (work / "out.pickle").write_bytes(pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL))
