@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, urljoin
 
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from . import dates, files
 from .feeds import CALENDAR_PATH, CONTACT, feed_path, ics_path, webcal_url
@@ -97,6 +98,15 @@ class CompiledTemplates(BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+# Where a card's link goes, until the listing's own link is put in. Front
+# matter cannot hold it: control characters are refused.
+_HREF_SLOT = "\x00href\x00"
+
+
+def _at_slot(src_uri: str) -> str:
+    return _HREF_SLOT
+
+
 def environment() -> Environment:
     global _ENVIRONMENT
     if _ENVIRONMENT is None:
@@ -132,6 +142,8 @@ class Renderer:
         # With a memo (kept between `mkdocs serve` rebuilds), a generated page
         # whose context is unchanged is not rendered again.
         self.memo, self._used, self._keys = memo, set(), {}
+        self._cards: dict[tuple, str] = {}
+        self._macros = None
         self._vocabulary_key = repr(self.vocabulary) if memo is not None else ""
         self.env = environment()
         self.env.globals.update(vocab=self.vocabulary, library=library, now=library.now,
@@ -176,10 +188,22 @@ class Renderer:
             return relative(target, here)
 
         html = self.env.get_template(template).render(
-            href=href, page_src=page_src, **context)
+            href=href, page_src=page_src, card=self._card, **context)
         # No blank lines: fragments from macros (the home page) pass through
         # Markdown, which would end a raw HTML block at one.
         return "\n".join(line for line in html.splitlines() if line.strip())
+
+    def _card(self, resource: Resource, href, level: int = 2) -> Markup:
+        """A resource's card (macros.html), rendered once per heading level
+        and given each listing's link to it: a resource is on six listings
+        or so, and the macro was most of their time."""
+        key = (id(resource), level)
+        card = self._cards.get(key)
+        if card is None:
+            if self._macros is None:
+                self._macros = self.env.get_template("macros.html").make_module()
+            card = self._cards[key] = str(self._macros.card(resource, _at_slot, level))
+        return Markup(card.replace(_HREF_SLOT, str(escape(href(resource.src_uri)))))
 
     # Fragments -----------------------------------------------------------
     def page_address(self, src_uri: str) -> str:
