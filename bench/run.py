@@ -475,7 +475,7 @@ def report(rows, events, finders, savings, previews, started: dict) -> str:
 
     lines += ["", "## Builds", "",
               "Medians. CPU is user plus system time of the whole process tree (the pipeline's `build` command, "
-              "MkDocs under it and its side process). Peak memory summed: the largest total resident memory of the "
+              "which runs MkDocs in itself, its Markdown worker and its side process). Peak memory summed: the largest total resident memory of the "
               "processes alive at one moment; largest process: the kernel's high-water mark for one process.", "",
               "| N | build | wall | CPU | peak memory, summed | largest process | processes at once |",
               "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
