@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from resource_library.search import (DATA_TARGET, INDEX_TARGET, build_index, documents, field_terms, flatten,
-                                     from_script, headings, pack, phrase_table, shard_target, unflatten, unpack)
+                                     from_script, headings, pack, phrase_table, plain_text, shard_target, unflatten,
+                                     unpack)
 from resource_library.synonyms import load_synonyms
 
 REPO = Path(__file__).resolve().parent.parent
@@ -127,11 +128,12 @@ def test_terms_and_frequencies_are_exactly_what_lunr_py_makes(basic_site):
     names = [name for name, _ in FIELDS] + ["body"]
     for name in names:
         builder.field(name)
-    for d in docs:
-        builder.add({"id": str(d["id"]), **d["_text"]})
-    for d in docs:
+    texts = [{**d["_text"], "body": plain_text(d["_body"])} for d in docs]
+    for d, text in zip(docs, texts):
+        builder.add({"id": str(d["id"]), **text})
+    for d, text in zip(docs, texts):
         for name in names:
-            counts, length, _ = field_terms(d["_text"][name], {})
+            counts, length, _ = field_terms(text[name], {})
             assert dict(counts) == builder.field_term_frequencies[f"{name}/{d['id']}"], (d["title"], name)
             assert length == builder.field_lengths[f"{name}/{d['id']}"]
 
@@ -160,6 +162,28 @@ def test_headings_are_found_outside_code_and_without_markup():
     assert headings(body) == ["Top", "A second heading", "With an id"]
 
 
+def test_plain_text_keeps_what_a_reader_sees_of_links_images_code_and_markup():
+    text = ("See [the guide](a.md), ![a chart](c.png) and Wow![b](x) [not a link] (nor this)! ![](e.png)\n\n"
+            "```\ncode [c](d)\n```\n<b>bold</b> **x** a-b_c  |t|\x1c\u2003end")
+    assert plain_text(text) == "See the guide, a chart and Wowb [not a link] (nor this)! bold x a b c t end"
+    assert plain_text("[a](b)](c) ![x](y") == "a](c) ![x](y"
+    assert plain_text("text\u00a0with\u2028breaks -- and ## marks") == "text with breaks and marks"
+
+
+def test_postings_are_packed_as_pack_packs_them():
+    from resource_library import search
+    texts = {0: "alpha", 2: "alpha alpha beta", 5: "alpha", 300: "alpha beta beta"}
+    docs = [{"id": n, "_text": {name: texts.get(n, "") for name, _ in search.FIELDS}, "_body": texts.get(n, "")}
+            for n in range(301)]
+    index, shards = build_index(docs, [])
+    expected = {"alpha": [(0, 1), (2, 2), (5, 1), (300, 1)], "beta": [(2, 1), (300, 2)]}
+    for term, entries in expected.items():
+        fields = unflatten(index["postings"][index["terms"].index(term)], len(search.FIELDS))
+        assert fields == [pack(entries)] * len(search.FIELDS)
+        assert index["df"][index["terms"].index(term)] == len(entries)
+        assert shards[0]["postings"][shards[0]["terms"].index(term)] == pack(entries)
+
+
 def test_synonym_phrases_are_marked_as_phrases_not_scattered_words():
     groups, problems = load_synonyms(REPO / "vocabulary" / "synonyms.yml")
     assert problems == []
@@ -176,10 +200,25 @@ def test_synonym_phrases_are_marked_as_phrases_not_scattered_words():
     assert plural["~nhs-board"] == 1
 
 
+def test_a_phrase_is_broken_by_punctuation_on_any_word_between_its_first_and_last():
+    groups, _ = load_synonyms(REPO / "vocabulary" / "synonyms.yml")
+    table = phrase_table(groups)
+    # On a word that is not searched ("and"), or at either side of a gap.
+    for text in ("health (and) social care partnership", "health and social. care partnership",
+                 "health and social ;care partnership", "health and social care/ partnership"):
+        counts, _, _ = field_terms(text, table)
+        assert "~hscp" not in counts, text
+    # Punctuation before the first word or after the last does not break it,
+    # nor does a hyphen (it separates words); each place a phrase starts
+    # counts, up to the text's last word.
+    counts, _, _ = field_terms('"Health and Social Care Partnership": health and care - partnership, NHS board', table)
+    assert counts["~hscp"] == 2 and counts["~nhs-board"] == 1
+
+
 def test_body_shards_split_terms_into_sorted_ranges(tmp_path):
     from resource_library import search
-    docs = [{"id": n, "_text": {**{name: "" for name, _ in search.FIELDS},
-                                "body": " ".join(f"word{n}x{k}" for k in range(2000))}} for n in range(6)]
+    docs = [{"id": n, "_text": {name: "" for name, _ in search.FIELDS},
+             "_body": " ".join(f"word{n}x{k}" for k in range(2000))} for n in range(6)]
     index, shards = build_index(docs, [])
     assert len(shards) > 1
     starts = index["body"]["shards"]

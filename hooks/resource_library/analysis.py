@@ -31,7 +31,17 @@ def term(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of a text, lowercased, as lunr's tokenizer splits them."""
-    return [w for w in SEPARATORS.split(str(text or "").lower()) if w]
+    text = str(text or "").lower()
+    if text.isascii() and not any(space in text for space in OTHER_ASCII_SPACE):
+        # The same words, several times faster: in ASCII without those four,
+        # str.split() splits at exactly SEPARATORS once hyphens are spaces.
+        return text.replace("-", " ").split()
+    return [w for w in SEPARATORS.split(text) if w]
+
+
+# ASCII that str.split() takes for white space and lunr does not: the file,
+# group, record and unit separators.
+OTHER_ASCII_SPACE = "\x1c\x1d\x1e\x1f"
 
 
 def terms(text: str) -> list[str]:

@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from itertools import compress
 
 from . import analysis
 from .load import Library
@@ -34,6 +35,12 @@ BODY_BOOST = 1
 SHARD_BYTES = 96_000
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t]*(?:\{[^}]*\})?[ \t#]*$")
+LINE_STARTS = frozenset(" `~#")
+CODE_RE = re.compile(r"```.*?```", re.S)
+# A link, `[text](address)`, or an image when a `!` comes before it.
+LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+TAG_RE = re.compile(r"<[^>]+>")
+MARKUP = "#*_`|>-"
 
 
 def plain_text(markdown: str) -> str:
@@ -42,11 +49,33 @@ def plain_text(markdown: str) -> str:
 
 
 def _plain_text(markdown: str) -> str:
-    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
-    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = re.sub(r"[#*_`|>\-]+", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = CODE_RE.sub(" ", markdown)
+    text = _link_texts(text)
+    text = TAG_RE.sub(" ", text)
+    # Markup characters become spaces and runs of white space one space:
+    # str.replace and str.split do in C what a regex replacing each run did
+    # a match at a time (every space between two words was one).
+    for mark in MARKUP:
+        text = text.replace(mark, " ")
+    return " ".join(text.split())
+
+
+def _link_texts(text: str) -> str:
+    """Each link `[text](address)` and image `![text](address)` as its text
+    alone. The same as replacing LINK_RE with a `!` before it allowed, but a
+    pattern that must start with `[` is looked for much faster than one
+    that could start at any character."""
+    if "](" not in text:
+        return text
+    out, done = [], 0
+    for link in LINK_RE.finditer(text):
+        start = link.start()
+        if start > done and text[start - 1] == "!":
+            start -= 1
+        out += (text[done:start], link.group(1))
+        done = link.end()
+    out.append(text[done:])
+    return "".join(out)
 
 
 def headings(markdown: str) -> list[str]:
@@ -57,6 +86,10 @@ def headings(markdown: str) -> list[str]:
 def _headings(markdown: str) -> list[str]:
     found, fence = [], None
     for line in markdown.splitlines():
+        # Only a line that starts with one of these can open or close a
+        # fence or be a heading: most lines need neither pattern tried.
+        if line[:1] not in LINE_STARTS:
+            continue
         opened = FENCE_RE.match(line)
         if fence:
             if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence):
@@ -73,7 +106,9 @@ def _headings(markdown: str) -> list[str]:
 
 def documents(library: Library, use_directory_urls: bool) -> list[dict]:
     """One record per listed resource: what the finder shows and filters on,
-    and under `_text` what it searches."""
+    under `_text` what the first index searches, and under `_body` the
+    body's markdown (build_index makes its plain text one resource at a
+    time, so every body's plain text is never held at once)."""
     vocab = library.vocabulary
     here = page_url(FINDER_PAGE, use_directory_urls)
     docs = []
@@ -107,8 +142,8 @@ def documents(library: Library, use_directory_urls: bool) -> list[dict]:
             "headings": "\n".join(headings(r.body)),
             "type": vocab.types[r.type].name,
             "speakers": " ".join(f"{s.get('name', '')} {s.get('role', '')}" for s in speakers),
-            "body": plain_text(r.body),
         }
+        record["_body"] = r.body
         docs.append(record)
     return docs
 
@@ -125,44 +160,75 @@ def phrase_table(groups: list[Group]) -> dict[str, list[tuple[tuple[str, ...], s
     return table
 
 
-def field_terms(text: str, phrases: dict) -> tuple[Counter, int, list[str]]:
+def field_terms(text: str, phrases: dict, spelled: bool = True) -> tuple[Counter, int, list[str]]:
     """(term frequencies, field length, the words as written) for one field.
     Every synonym phrase found adds its group's key as a term too; keys do
-    not count towards the field's length."""
-    terms, written, stretches = [], [], []
-    stretch = 0
-    known = _WORDS
-    for word in analysis.words(text):
-        entry = known.get(word)
-        if entry is None:
-            entry = known[word] = (analysis.term(word), analysis.breaks_before(word), analysis.breaks_after(word))
-        term, before, after = entry
-        stretch += before
-        if term:
-            terms.append(term)
-            written.append(word)
-            stretches.append(stretch)
-        stretch += after
-    counts = Counter(terms)
-    if phrases:
-        for i, first in enumerate(terms):
-            for phrase, key in phrases.get(first, ()):
-                end = i + len(phrase)
-                # A phrase never runs across punctuation: "health and care: a partnership".
-                if tuple(terms[i:end]) == phrase and stretches[end - 1] == stretches[i]:
+    not count towards the field's length. `spelled` false: no words as
+    written ([]), for body text, whose spellings are not kept."""
+    words = analysis.words(text)
+    # Each word's term, "" for a stop word, through the cache: map() and
+    # Counter() run in C, where a loop over the words ran in Python.
+    every = list(map(_TERMS.__getitem__, words))
+    counts = Counter(every)
+    length = len(every) - counts.pop("", 0)
+    # Most titles and summaries hold no phrase's first term: skip the search.
+    if phrases and not phrases.keys().isdisjoint(counts):
+        _count_phrases(counts, every, words, phrases)
+    return counts, length, list(compress(words, every)) if spelled else []
+
+
+def _count_phrases(counts: Counter, every: list[str], words: list[str], phrases: dict) -> None:
+    """Add each synonym phrase found (see phrase_table) to `counts`, as its
+    group's key, once for each place it starts."""
+    longer: dict[str, list] = {}  # first term -> its longer phrases whose terms are all here
+    for first, entries in phrases.items():
+        if first in counts:
+            for phrase, key in entries:
+                if len(phrase) == 1:
+                    counts[key] += counts[first]  # wherever the term is
+                elif all(term in counts for term in phrase[1:]):
+                    longer.setdefault(first, []).append((phrase, key))
+    if longer:
+        # Where those first terms are: found in C, not by a loop over every word.
+        for start in compress(range(len(every)), map(longer.__contains__, every)):
+            for phrase, key in longer[every[start]]:
+                if _phrase_at(every, words, start, phrase):
                     counts[key] += 1
-    return counts, len(terms), written
 
 
-# word -> (its term, whether it starts and ends a stretch): a word's fate,
-# worked out once per distinct word.
-_WORDS: dict[str, tuple[str, bool, bool]] = {}
+def _phrase_at(every: list[str], words: list[str], start: int, phrase: tuple[str, ...]) -> bool:
+    """Whether the phrase's terms follow one another from words[start],
+    stop words between them skipped, with no punctuation between them: a
+    phrase never runs across it, as in "health and care: a partnership"."""
+    i, end = start, len(every)
+    for wanted in phrase[1:]:
+        i += 1
+        while i < end and not every[i]:
+            i += 1
+        if i == end or every[i] != wanted:
+            return False
+    # The terms match: now the punctuation, from the first word to the last.
+    return not (any(map(analysis.breaks_after, words[start:i]))
+                or any(map(analysis.breaks_before, words[start + 1:i + 1])))
+
+
+class _Terms(dict):
+    """word -> its index term ("" for none): each distinct word's term
+    worked out once, on first sight."""
+
+    def __missing__(self, word: str) -> str:
+        term = self[word] = analysis.term(word)
+        return term
+
+
+_TERMS = _Terms()
 
 
 def pack(entries: list[tuple[int, int]]) -> list[int]:
     """A posting list [(document, term frequency)], sorted by document, as
     numbers: the gap from the previous document, negated and followed by
-    the frequency when that is more than 1. finder.js reads it back."""
+    the frequency when that is more than 1. finder.js reads it back;
+    build_index makes the same lists as it goes."""
     out, previous = [], -1
     for doc, frequency in entries:
         gap = doc - previous
@@ -222,28 +288,53 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
     def field_terms_of(text: str):
         return remembered(("terms", text, phrases_key), lambda: field_terms(text, phrases))
 
+    def body_terms_of(markdown: str):
+        # Remembered by the markdown: the plain text is made and dropped, in
+        # the memo too. No spellings: "did you mean" offers only words from
+        # the first index.
+        return remembered(("body terms", markdown, phrases_key),
+                          lambda: field_terms(_plain_text(markdown), phrases, spelled=False))
+
     names = [name for name, _ in FIELDS]
-    postings: dict[str, list[list[tuple[int, int]]]] = {}
-    # Body postings as flat [doc, frequency, doc, frequency, ...]: a third of
-    # the memory of a tuple each, and there are a few hundred per resource.
-    body: dict[str, list[int]] = {}
-    lengths = [[0] * len(docs) for _ in FIELDS]
-    body_lengths = [0] * len(docs)
-    spellings: dict[str, Counter] = {}
+    # Postings packed as they are made (as `pack` packs them: documents come
+    # in order), {term: packed list} for each field and then the body, with
+    # each term's last document: no tuple per posting, and there are a few
+    # hundred per resource.
+    postings: list[dict[str, list[int]]] = [{} for _ in range(len(FIELDS) + 1)]
+    lasts: list[dict[str, int]] = [{} for _ in postings]
+    lengths = [[0] * len(docs) for _ in postings]
+    written: Counter = Counter()  # each word as written in the first index's fields: times
+    df: Counter = Counter()  # how many resources have each term, in any field of the first index
     for d in docs:
         doc = d["id"]
-        for f, name in enumerate(names):
-            counts, length, written = field_terms_of(d["_text"][name])
+        found = [field_terms_of(d["_text"][name]) for name in names]
+        df.update(set().union(*(counts for counts, _, _ in found)))
+        found.append(body_terms_of(d["_body"]))
+        for f, (counts, length, words) in enumerate(found):
             lengths[f][doc] = length
+            written.update(words)
+            packs, last = postings[f], lasts[f]
             for term, frequency in counts.items():
-                postings.setdefault(term, [[] for _ in FIELDS])[f].append((doc, frequency))
-            for word, times in Counter(written).items():
-                spellings.setdefault(analysis.term(word), Counter())[analysis.trimmed(word)] += times
-        counts, body_lengths[doc], _ = field_terms_of(d["_text"]["body"])
-        for term, frequency in counts.items():
-            body.setdefault(term, []).extend((doc, frequency))
+                packed = packs.get(term)
+                if packed is None:
+                    packed = packs[term] = []
+                    gap = doc + 1
+                else:
+                    gap = doc - last[term]
+                last[term] = doc
+                if frequency == 1:
+                    packed.append(gap)
+                else:
+                    packed += (-gap, frequency)
+    del lasts  # freed before the index is made
+    body, body_lengths = postings.pop(), lengths.pop()
 
-    terms = sorted(postings, key=js_order)
+    # term -> {the word trimmed: times}, summed over each distinct word.
+    spellings: dict[str, Counter] = {}
+    for word, times in written.items():
+        spellings.setdefault(_TERMS[word], Counter())[analysis.trimmed(word)] += times
+
+    terms = sorted(set().union(*postings), key=js_order)
 
     def spelling(term: str) -> str:
         # The commonest way the word was written, when it is not the term
@@ -255,8 +346,7 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
 
     shards, current, size = [], None, 0
     for term in sorted(body, key=js_order):
-        flat = body[term]
-        packed = pack(list(zip(flat[::2], flat[1::2])))
+        packed = body[term]
         if current is None or size > SHARD_BYTES:
             current = {"terms": [], "postings": []}
             shards.append(current)
@@ -277,9 +367,9 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
         "boosts": [boost for _, boost in FIELDS],
         "terms": terms,
         "words": [spelling(t) for t in terms],
-        "postings": [flatten([pack(p) for p in postings[t]]) for t in terms],
+        "postings": [flatten([field.get(t, []) for field in postings]) for t in terms],
         # How many resources have each term, in any field: its BM25 weight.
-        "df": [len({doc for field in postings[t] for doc, _ in field}) for t in terms],
+        "df": [df[t] for t in terms],
         "lengths": lengths,
         "synonyms": {g.key: [list(p) for p in g.term_phrases if p] for g in groups},
         "body": {"boost": BODY_BOOST, "lengths": body_lengths, "average": average(body_lengths),
@@ -365,15 +455,20 @@ def finder_assets(library: Library, use_directory_urls: bool, groups: list[Group
     """The finder's data, index and body shards, as {path in the site: bytes}."""
     docs = documents(library, use_directory_urls)
     index, shards = build_index(docs, list(groups))
-    shard_scripts = [as_script(shard_target(n), shard) for n, shard in enumerate(shards)]
+    # Each shard as bytes once (as_script writes ASCII), not as text and bytes
+    # and the text of all of them joined.
+    shard_scripts = [as_script(shard_target(n), shard).encode() for n, shard in enumerate(shards)]
     # Shard names carry a hash of what they were built with: a browser that
     # kept yesterday's index never mixes it with today's shards.
-    version = hashlib.sha256("".join(shard_scripts).encode()).hexdigest()[:10]
+    hashed = hashlib.sha256()
+    for script in shard_scripts:
+        hashed.update(script)
+    version = hashed.hexdigest()[:10]
     index["body"]["files"] = [f"finder-body-{n}.{version}.js" for n in range(len(shards))]
     assets = {
         "finder/finder-data.js": as_script(DATA_TARGET, finder_data(library, docs, use_directory_urls)).encode(),
         "finder/finder-index.js": as_script(INDEX_TARGET, index).encode(),
     }
     for name, script in zip(index["body"]["files"], shard_scripts):
-        assets[f"finder/{name}"] = script.encode()
+        assets[f"finder/{name}"] = script
     return assets
