@@ -208,6 +208,13 @@ def test_a_schema_failure_names_the_file_and_leaves_the_site(tmp_path):
     assert "Traceback" not in result.stderr
     after = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
     assert after == before
+    assert f"Build failed: {project / 'site'} was left as it was." in result.stderr
+    # With no site yet, the message does not speak of one, and none is made.
+    result = build(project, site_dir="new-site")
+    assert result.returncode != 0
+    assert f"Build failed: nothing was written to {project / 'new-site'}." in result.stderr
+    assert not (project / "new-site").exists()
+    assert not [p.name for p in project.iterdir() if p.name.startswith(".new-site")]  # no staging left behind
 
 
 def test_templates_escape_front_matter_values():
