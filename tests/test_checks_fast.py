@@ -2,9 +2,12 @@
 problems (path, line, column, rule, message, hint, in the same order), the
 same blanked lines, links and anchors. The plain versions, as they were
 before the shortcuts, are kept here as the reference, and both are run over
-bodies made of the constructs each shortcut skips or looks for."""
+bodies made of the constructs each shortcut skips or looks for. The
+shortcut past jsonschema is run over front matter, valid and not: it must
+never call valid what jsonschema faults."""
 from __future__ import annotations
 
+import copy
 import random
 import re
 import sys
@@ -13,7 +16,7 @@ import pytest
 from markdown.extensions import toc
 
 from conftest import FIXTURES, REPO
-from resource_library import links, validate
+from resource_library import frontmatter, links, validate
 from resource_library.frontmatter import ParsedFile
 from resource_library.links import Link
 
@@ -262,3 +265,71 @@ def test_a_line_is_found_in_the_text_as_split_now():
         assert parsed.line(number) == (lines[number - 1] if 0 < number <= len(lines) else "")
     parsed.text = "other\nlines"
     assert parsed.line(2) == "lines"
+
+
+def front_matters() -> tuple[list[tuple[str, dict]], list[tuple[str, dict]]]:
+    """Front matter of every resource here, and variants of it made wrong in
+    each way the schema knows (or nearly right)."""
+    found = []
+    for folder in (REPO, FIXTURES / "basic"):
+        for type_slug in ("at-a-glance", "deeper-dives", "webinars"):
+            for path in sorted((folder / type_slug).glob("*.md")):
+                parsed = frontmatter.read(path.name, path.read_bytes())
+                if parsed.data is not None:
+                    found.append((type_slug, parsed.data))
+    rng = random.Random(11)
+    odd = [None, True, False, 0, 1, 2.0, 2.5, -1, 10, 480, 481, 9, "", "x", "ab", "abc", "a" * 151, "a" * 401,
+           "2026-01-01", frontmatter.YamlDate("2026-01-01"), "2026-1-1", "2026-01-01T13:00", "current", "draft",
+           "withdrawn", "published", "at-a-glance/x", "at-a-glance/X", [], ["housing"], ["housing", "housing"],
+           ["a", 1], [1, 1], [True, 1], [None], [[]], {}, {"date": "2026-01-01", "note": "A note"},
+           {"date": "2026-01-01"}, {"note": "A note here"}, {"date": "2026-01-01", "note": "A note", "x": 1},
+           [{"date": "2026-01-01", "note": "Short"}], [{"date": "2026-01-01", "note": "x"}],
+           [{"file": "files/a.pdf", "label": "A file"}], [{"file": "", "label": "A"}], [{"name": "A Speaker"}],
+           [{"name": "A", "role": "R"}], [{"name": "A Speaker", "role": 1}], [{"role": "R"}], [{"name": "N", 1: 2}],
+           [{"date": "2026-01-01", "note": "A note", "x": 1}], [{"file": "f.pdf", "label": "A file", "size": 1}],
+           [{"name": "A Speaker", "x": "y"}], "files/a.pdf", "https://e.org/x", 60, 5, 500, 61.5, True]
+    variants = []
+    # Each field of one resource of each type given each odd value,
+    bases = {type_slug: data for type_slug, data in found}
+    fields = ["title", "summary", "functions", "programmes", "topics", "published", "updated", "changes",
+              "last_reviewed", "next_review_due", "owner", "status", "withdrawn_reason", "replaced_by", "downloads",
+              "example", "starts", "duration_minutes", "speakers", "registration_url", "recording_url", "slides",
+              "transcript"]
+    for type_slug, data in bases.items():
+        for key in fields:
+            for value in odd:
+                variants.append((type_slug, {**data, key: copy.deepcopy(value)}))
+            variants.append((type_slug, {k: v for k, v in data.items() if k != key}))
+    # and some with several fields changed at once.
+    for _ in range(1500):
+        type_slug, data = rng.choice(found)
+        data = copy.deepcopy(data)
+        for _ in range(rng.randint(1, 3)):
+            key = rng.choice(list(data) + ["changes", "downloads", "speakers", "duration_minutes", "replaced_by",
+                                           "updated", "example", "withdrawn_reason", "starts", "slides"])
+            if rng.random() < 0.15:
+                data.pop(key, None)
+            else:
+                data[key] = copy.deepcopy(rng.choice(odd))
+        variants.append((type_slug, data))
+    return found, variants
+
+
+def test_a_resource_jsonschema_would_fault_is_never_called_valid():
+    schema_json = validate.load_schema(REPO / "schema" / "resource.schema.json")
+    schemas = {t: validate.Schema(schema_json, t) for t in ("at-a-glance", "deeper-dives", "webinars")}
+    found, variants = front_matters()
+    sure = 0
+    for type_slug, data in found + variants:
+        schema = schemas[type_slug]
+        known = {k: v for k, v in data.items() if k in schema.fields and v is not None}
+        if schema.surely_valid(known):
+            sure += 1
+            assert list(schema.validator.iter_errors(known)) == [], data
+    assert sure > 400
+    # Every resource here is valid, and recognised as such without jsonschema.
+    assert len(found) > 20
+    for type_slug, data in found:
+        schema = schemas[type_slug]
+        known = {k: v for k, v in data.items() if k in schema.fields and v is not None}
+        assert schema.surely_valid(known) and list(schema.validator.iter_errors(known)) == [], data
