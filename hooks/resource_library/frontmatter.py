@@ -100,8 +100,13 @@ class ParsedFile:
     anchors: set[str] | None = None    # its headings' ids, once worked out (load.make_resource)
     links: tuple | None = None         # the links in its body, likewise
 
+    _lines: tuple = field(default=("", ()), init=False, repr=False, compare=False)  # (text, its lines), kept
+
     def line(self, number: int) -> str:
-        lines = self.text.splitlines()
+        text, lines = self._lines
+        if text is not self.text:  # split once per text, not once per call
+            lines = self.text.splitlines()
+            self._lines = (self.text, lines)
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
     def problem(self, line: int, col: int, rule: str, message: str, hint: str = "", severity="error") -> Problem:

@@ -28,6 +28,9 @@ HTML_HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
 # backticks linear.
 LIST_ITEM_RE = re.compile(r" {0,3}(?:[-*+]|\d+[.)])[ \t]")
 CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+# A heading's links and emphasis, reduced to their text for its id.
+INLINE_MARKUP_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+EMPHASIS_RE = re.compile(r"[*_`]")
 
 
 @dataclass(frozen=True)
@@ -41,13 +44,17 @@ def blank_code(body: str) -> list[str]:
     """Body lines with code blocks (fenced or indented) and code spans
     blanked out, so that what a reader sees as code is never taken for a
     link, a tag or a heading."""
+    if "`" not in body and "~~~" not in body and "\n    " not in body and "\n\t" not in body \
+            and not body.startswith(("    ", "\t")):
+        return body.split("\n")  # no fence, code span or indented line: nothing to blank
     lines, fence = [], ""
     # Indented code: four spaces (or a tab) after a blank line, unless the
     # text above is a list item, whose paragraphs are indented too. Blank
     # lines do not end it; the next line that is not indented does.
     in_indented, after_blank, in_list = False, True, False
     for line in body.split("\n"):
-        match = FENCE_RE.match(line)
+        # The substring tests spare most lines a regex (none can match without them).
+        match = FENCE_RE.match(line) if "```" in line or "~~~" in line else None
         if fence:
             if match and match.group(1) == fence:
                 fence = ""
@@ -68,16 +75,24 @@ def blank_code(body: str) -> list[str]:
             lines.append("")
             continue
         if not indented:
-            in_list = bool(LIST_ITEM_RE.match(line))
-        lines.append(CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line))
+            first = line.lstrip(" ")[:1]  # LIST_ITEM_RE needs a marker or a digit (\d: isdecimal) here
+            in_list = (first in _LIST_MARKERS or first.isdecimal()) and bool(LIST_ITEM_RE.match(line))
+        lines.append(CODE_SPAN_RE.sub(_blank_span, line) if "`" in line else line)
     return lines
+
+
+_LIST_MARKERS = frozenset("-*+")
+
+
+def _blank_span(match: re.Match) -> str:
+    return " " * len(match.group(0))
 
 
 def anchors(body: str, lines: list[str] | None = None) -> set[str]:
     """The ids MkDocs' toc extension gives the headings in a body."""
     ids: set[str] = set()
     for line in lines if lines is not None else blank_code(body):
-        match = HEADING_RE.match(line)
+        match = HEADING_RE.match(line) if line[:1] == "#" else None
         if not match:
             continue
         text = match.group(2)
@@ -86,8 +101,9 @@ def anchors(body: str, lines: list[str] | None = None) -> set[str]:
             ids.add(custom.group(1))
             continue
         # Reduce inline Markdown to its text, as toc does after rendering.
-        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-        text = re.sub(r"[*_`]", "", text)
+        if "[" in text:
+            text = INLINE_MARKUP_LINK_RE.sub(r"\1", text)
+        text = EMPHASIS_RE.sub("", text)
         ids.add(unique(slugify(text, "-"), ids))
     return ids
 
@@ -102,10 +118,15 @@ def links_in(body: str) -> tuple[Link, ...]:
 def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
     found = []
     for number, line in enumerate(lines if lines is not None else blank_code(body), start=1):
-        for regex in (INLINE_LINK_RE, HTML_HREF_RE):
+        # A Markdown link or reference needs `[`; an HTML href or src needs `=`.
+        # Most lines have neither, and are spared the regexes.
+        bracket, equals = "[" in line, "=" in line
+        if not (bracket or equals):
+            continue
+        for regex in ((INLINE_LINK_RE,) if bracket else ()) + ((HTML_HREF_RE,) if equals else ()):
             for match in regex.finditer(line):
                 found.append(Link(match.group(1), number, match.start(1) + 1))
-        match = REF_DEF_RE.match(line)
+        match = REF_DEF_RE.match(line) if bracket else None
         if match:
             found.append(Link(match.group(1), number, match.start(1) + 1))
     return found

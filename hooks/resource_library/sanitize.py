@@ -76,14 +76,15 @@ EDITOR_ATTRIBUTES = {**ATTRIBUTES, "*": ATTRIBUTES["*"] | {"class"}}
 
 
 def _classes(html: str) -> dict[str, set[str]]:
-    return {**CLASSES, "code": set(LANGUAGE_CLASS_RE.findall(html))}
+    # The substring test first: the regex alone costs as much as nh3's pass.
+    return {**CLASSES, "code": set(LANGUAGE_CLASS_RE.findall(html)) if "language-" in html else set()}
 
 
-def _strict(html: str, editor: bool = False) -> str:
+def _strict(html: str, editor: bool = False, classes: dict[str, set[str]] | None = None) -> str:
     return nh3.clean(html, tags=TAGS, attributes=EDITOR_ATTRIBUTES if editor else ATTRIBUTES,
                      attribute_filter=_attribute_filter, url_schemes=URL_SCHEMES,
-                     allowed_classes=None if editor else _classes(html), filter_style_properties=STYLE_PROPERTIES,
-                     strip_comments=True, link_rel=None)
+                     allowed_classes=None if editor else classes or _classes(html),
+                     filter_style_properties=STYLE_PROPERTIES, strip_comments=True, link_rel=None)
 
 
 def _permissive(html: str) -> str:
@@ -101,8 +102,121 @@ class Cleaned:
     changed: bool  # the allow-list removed something
 
 
+# The fast path: a scan of the HTML that proves `_strict` removed nothing,
+# so the second, permissive pass of nh3 (half of sanitizing) is not needed.
+# It reads tags as html5ever's tokenizer does, but accepts only the plain
+# forms Python-Markdown writes: every `<` starts a tag with a lowercase name
+# and attributes written name="value" after white space. Anything else (a
+# comment, `<!`, `<?`, `<` in text, a single-quoted, unquoted or bare
+# attribute, uppercase) sends the page to the full comparison, which stays
+# the judge.
+_TAG_RE = re.compile(r'<(/[a-z][a-z0-9]*+[ \t\n\f]*+'
+                     r'|[a-z][a-z0-9]*+(?:[ \t\n\f]++[a-z]++="[^"<>]*+")*+[ \t\n\f]*+/?)>')
+_NAME_RE = re.compile(r"/?[a-z][a-z0-9]*")
+_ATTRIBUTE_RE = re.compile(r'[ \t\n\f]+([a-z]+)="([^"]*)"')
+# A URL with no character reference, white space, control character or
+# backslash: what html5ever hands the URL parser is then the text itself.
+_PLAIN_URL_RE = re.compile(r"[^\x00-\x20\x7f&\\]*")
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # as the WHATWG URL parser reads a scheme
+_CLASS_LIST_RE = re.compile(r"[a-z0-9+#-]+(?: [a-z0-9+#-]+)*")  # nh3 rejoins classes with one space
+# End tags the parser turns into an element (</br> is <br>) or that close
+# nothing: not written by Markdown, so left to the full comparison.
+_VOID = {"br", "hr", "img", "col"}
+# Per tag, the attributes `_strict` keeps whatever their value, and those
+# whose value it reads: URLs (the attributes nh3 checks a scheme in), style
+# (rewritten), and what `_attribute_filter` looks at (id, and src on <img>).
+_URL_ATTRIBUTES = {"href", "src", "action", "data", "formaction", "ping", "poster"}
+_CHECKED = _URL_ATTRIBUTES | {"id", "style"}
+_ANY_VALUE = {tag: (ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())) - _CHECKED for tag in TAGS}
+
+
+def _value_kept(tag: str, name: str, value: str) -> bool:
+    """True when `_strict` keeps this attribute, one of _CHECKED, as written."""
+    if name not in ATTRIBUTES["*"] and name not in ATTRIBUTES.get(tag, ()):
+        return False
+    if name == "style":
+        # nh3 rewrites even an allowed style (`text-align: center;` becomes
+        # `text-align:center`), which the full comparison counts as a change.
+        return False
+    if name in _URL_ATTRIBUTES:
+        if _PLAIN_URL_RE.fullmatch(value) is None:
+            return False
+        scheme = _SCHEME_RE.match(value)
+        if scheme is not None and scheme.group()[:-1].lower() not in URL_SCHEMES:
+            return False
+    # The value as written is the value the filter sees: no `&`, and the
+    # document has no CR or NUL (checked in _unchanged).
+    if "&" in value:
+        return False
+    try:
+        return _attribute_filter(tag, name, value) == value
+    except ValueError:  # urlsplit refuses it; nh3 then drops the attribute
+        return False
+
+
+def _classes_kept(tag: str, value: str, classes: dict[str, set[str]]) -> bool:
+    """True when `_strict` keeps a class attribute as written: nh3 keeps the
+    allowed classes and joins them with one space."""
+    allowed = classes.get(tag)
+    return allowed is not None and _CLASS_LIST_RE.fullmatch(value) is not None and \
+        all(c in allowed for c in value.split(" "))
+
+
+def _unchanged(html: str, editor: bool, classes: dict[str, set[str]]) -> bool:
+    """True only when `_strict(html)` is sure to equal `_permissive(html)`:
+    every element the parser makes is allowed, with every attribute as
+    written, and is one `_permissive` keeps too. False is doubt, not a
+    verdict."""
+    tags = _TAG_RE.findall(html)
+    if len(tags) != html.count("<") or "\x00" in html or "\r" in html:
+        return False  # a `<` that does not start a plain tag
+    starts: set[str] = set()
+    closes_p = False
+    for tag in set(tags):  # each distinct tag once
+        if tag in TAGS:
+            starts.add(tag)
+            continue
+        name = _NAME_RE.match(tag).group()
+        if name[0] == "/":
+            if name[1:] not in TAGS or name[1:] in _VOID:
+                return False
+            closes_p = closes_p or name == "/p"
+            continue
+        if name not in TAGS:
+            return False
+        starts.add(name)
+        attributes = _ATTRIBUTE_RE.findall(tag, len(name))
+        if len(attributes) > 1 and len({a for a, _ in attributes}) < len(attributes):
+            return False  # the parser keeps the first of two; not worth reading further
+        any_value = _ANY_VALUE[name]
+        for attribute, value in attributes:
+            if attribute in any_value:
+                continue
+            if attribute == "class":
+                if editor or _classes_kept(name, value, classes):
+                    continue
+                return False
+            if not _value_kept(name, attribute, value):
+                return False
+    # `_permissive` keeps the tags named in the document: here, as every `<`
+    # starts a tag, exactly `starts`. The parser also makes elements of its
+    # own: <tbody> around a table's rows, <tr> around its cells, <colgroup>
+    # around <col>, <p> for a stray </p>. `_strict` keeps those, so
+    # `_permissive` must have been told of them.
+    if starts & {"tr", "td", "th"} and "tbody" not in starts:
+        return False
+    if starts & {"td", "th"} and "tr" not in starts:
+        return False
+    if "col" in starts and "colgroup" not in starts:
+        return False
+    return not closes_p or "p" in starts
+
+
 def clean(html: str, editor: bool = False) -> Cleaned:
-    safe = _strict(html, editor)
+    classes = _classes(html)
+    safe = _strict(html, editor, classes)
+    if _unchanged(html, editor, classes):
+        return Cleaned(safe, False)
     return Cleaned(safe, safe != _permissive(html))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -50,6 +51,19 @@ MAX_BRACKETS_PER_BLOCK = 500
 MAX_BRACKETS = 3_000
 MAX_OPEN_TAGS = 100
 OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
+# White space of more than MAX_INDENT / 4 characters at the start of a line
+# (after a newline, or at the start of the body): only such a line can be
+# indented past MAX_INDENT columns, a tab being at most 4.
+DEEP_INDENT_RE = re.compile(r"[^\S\n]{%d}" % (MAX_INDENT // 4 + 1))
+NEXT_LINE_DEEP_INDENT_RE = re.compile(r"\n[^\S\n]{%d}" % (MAX_INDENT // 4 + 1))
+
+
+def _may_hold_js_url(text: str) -> bool:
+    """False when JS_URL_RE cannot match `text`: with re.I it also takes ſ
+    for s and ı or İ for i, so a match is "javascript" once those are made
+    ASCII and the text lowercased. A substring test is far cheaper than a
+    case-blind search."""
+    return "javascript" in text.replace("\u017f", "s").replace("\u0131", "i").replace("\u0130", "i").lower()
 
 
 def load_schema(path: str | Path) -> dict:
@@ -71,14 +85,110 @@ class Schema:
             {"$defs": self.defs, "allOf": [{"$ref": f"#/$defs/{p}"} for p in parts]})
         self.all_fields = {name for part in schema["x-types"].values() for p in part
                            for name in self.defs[p]["properties"]}
+        self._merged: dict[int, tuple[dict, dict]] = {}
+
+    def surely_valid(self, instance: dict) -> bool:
+        """True only when the validator would find no error (see surely_valid)."""
+        try:
+            return self.validator.format_checker is None and \
+                surely_valid(self.validator.schema, instance, self.defs)
+        except Exception:  # a schema this reading did not foresee: jsonschema decides
+            return False
 
     def resolve(self, field_schema: dict) -> dict:
-        """A field's schema with its `$ref` merged in."""
+        """A field's schema with its `$ref` merged in (merged once: the
+        checks ask for every field of every resource). Not to be changed."""
         if "$ref" in field_schema:
-            merged = dict(self.defs[field_schema["$ref"].split("/")[-1]])
-            merged.update({k: v for k, v in field_schema.items() if k != "$ref"})
-            return merged
+            kept = self._merged.get(id(field_schema))
+            if kept is None:
+                merged = dict(self.defs[field_schema["$ref"].split("/")[-1]])
+                merged.update({k: v for k, v in field_schema.items() if k != "$ref"})
+                kept = self._merged[id(field_schema)] = (field_schema, merged)  # the schema kept, so its id is too
+            return kept[1]
         return field_schema
+
+
+# Checks that are true only where jsonschema's are (a subset: `integer` is
+# also a float like 2.0 to jsonschema, never here).
+_SURE_TYPES = {
+    "string": lambda v: isinstance(v, str), "integer": lambda v: type(v) is int,
+    "number": lambda v: type(v) in (int, float), "boolean": lambda v: type(v) is bool,
+    "array": lambda v: type(v) is list, "object": lambda v: type(v) is dict, "null": lambda v: v is None,
+}
+# Keywords that assert nothing here: annotations, and `format`, which
+# jsonschema checks only with a format checker (the validator has none).
+_NOT_ASSERTED = {"description", "title", "$comment", "default", "examples", "format", "$defs"}
+
+
+def surely_valid(schema: dict, instance, defs: dict, depth: int = 0) -> bool:
+    """True only when jsonschema would find no error in `instance`: the
+    keywords this project's schema uses, read as jsonschema reads them, or
+    more strictly. Any other keyword, or any doubt, is False, and then
+    jsonschema itself is asked (and writes the messages). Most resources
+    are valid, and this is several times cheaper than finding that out
+    from jsonschema."""
+    if depth > 32 or type(schema) is not dict:
+        return False
+    for keyword, value in schema.items():
+        if keyword in _NOT_ASSERTED or keyword.startswith("x-"):
+            continue
+        if keyword == "$ref":
+            name = value[len("#/$defs/"):] if isinstance(value, str) and value.startswith("#/$defs/") else ""
+            if not name or "/" in name or "~" in name or "%" in name or name not in defs or \
+                    not surely_valid(defs[name], instance, defs, depth + 1):
+                return False
+        elif keyword == "allOf":
+            if type(value) is not list or not all(surely_valid(s, instance, defs, depth + 1) for s in value):
+                return False
+        elif keyword == "type":
+            if not isinstance(value, str) or value not in _SURE_TYPES or not _SURE_TYPES[value](instance):
+                return False
+        elif keyword == "enum":
+            if not isinstance(instance, str) or not any(isinstance(e, str) and e == instance for e in value):
+                return False
+        elif keyword in ("minLength", "maxLength", "pattern"):
+            if not isinstance(instance, str):
+                continue  # jsonschema checks these on strings only
+            if keyword == "minLength" and len(instance) < value or keyword == "maxLength" and len(instance) > value \
+                    or keyword == "pattern" and not re.search(value, instance):
+                return False
+        elif keyword in ("minimum", "maximum"):
+            if isinstance(instance, bool) or not isinstance(instance, (int, float)):
+                if isinstance(instance, numbers.Number) and not isinstance(instance, bool):
+                    return False  # a number of another kind: ask jsonschema
+                continue  # not a number: jsonschema does not check it
+            if keyword == "minimum" and instance < value or keyword == "maximum" and instance > value:
+                return False
+        elif keyword in ("minItems", "maxItems", "uniqueItems", "items"):
+            if type(instance) is not list:
+                if isinstance(instance, list):
+                    return False
+                continue  # not an array: jsonschema does not check it
+            if keyword == "minItems" and len(instance) < value or keyword == "maxItems" and len(instance) > value:
+                return False
+            if keyword == "uniqueItems" and value and not (
+                    all(type(item) is str for item in instance) and len(set(instance)) == len(instance)):
+                return False
+            if keyword == "items" and not all(surely_valid(value, item, defs, depth + 1) for item in instance):
+                return False
+        elif keyword in ("properties", "required", "additionalProperties"):
+            if type(instance) is not dict:
+                if isinstance(instance, dict):
+                    return False
+                continue  # not an object: jsonschema does not check it
+            if keyword == "properties":
+                if type(value) is not dict or not all(surely_valid(sub, instance[name], defs, depth + 1)
+                                                      for name, sub in value.items() if name in instance):
+                    return False
+            elif keyword == "required":
+                if type(value) is not list or not all(name in instance for name in value):
+                    return False
+            elif value is not True and (value is not False or "patternProperties" in schema
+                                        or any(key not in schema.get("properties", {}) for key in instance)):
+                return False
+        else:
+            return False
+    return True
 
 
 class ContentFiles(set):
@@ -244,7 +354,8 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
 
     known = {k: v for k, v in data.items() if k in schema.fields and v is not None}
     reported: set[tuple] = set()
-    for error in sorted(schema.validator.iter_errors(known), key=lambda e: list(map(str, e.absolute_path))):
+    errors = () if schema.surely_valid(known) else schema.validator.iter_errors(known)
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)
         if error.validator == "required" and not path:
             continue  # reported above, with a better message
@@ -502,6 +613,16 @@ def _add_years(value: date, years: int) -> date:
 
 def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], type_slug: str) -> None:
     for path, value in walk_strings(parsed.data):
+        top = schema.fields.get(path[0], {}) if path else {}
+        item_schema = top
+        if len(path) == 3 and "items" in top:  # downloads.0.file
+            item_schema = top["items"]["properties"].get(path[2], {})
+        is_link = item_schema.get("$ref") == "#/$defs/link"
+        # Most values are plain words: none of the rules below can apply
+        # without one of these (each rule's regex needs its character).
+        if not (is_link or "{" in value or "<" in value or "\n" in value or PLACEHOLDER in value
+                or JS_URL_RE.search(value)):
+            continue
         pos = parsed.at(path)
         name = field_label(path)
         if JINJA_RE.search(value):
@@ -520,11 +641,7 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
         if PLACEHOLDER in value:
             parsed.problem(pos.line, pos.col, "placeholder", f"{name} still has the template's {PLACEHOLDER} placeholder",
                            "Replace the placeholder with the real value.")
-        top = schema.fields.get(path[0], {}) if path else {}
-        item_schema = top
-        if len(path) == 3 and "items" in top:  # downloads.0.file
-            item_schema = top["items"]["properties"].get(path[2], {})
-        if item_schema.get("$ref") == "#/$defs/link":
+        if is_link:
             check_link_value(parsed, pos, name, value, content_files, type_slug, file_only=path[-1] == "file")
 
 
@@ -558,7 +675,11 @@ def check_complexity(parsed: ParsedFile) -> bool:
     """Refuse bodies that would take Python-Markdown minutes or hours, before
     it ever sees them. True when the body is fit to check further."""
     lines = parsed.body.split("\n")
-    for number, line in enumerate(lines):
+    # Each rule below is first checked on the whole body, cheaply; the line
+    # by line search, which says where, runs only when it could find something.
+    long_or_deep = max(map(len, lines)) > MAX_LINE_CHARS or DEEP_INDENT_RE.match(parsed.body) or \
+        NEXT_LINE_DEEP_INDENT_RE.search(parsed.body)
+    for number, line in enumerate(lines if long_or_deep else ()):
         if len(line) > MAX_LINE_CHARS:
             parsed.problem(parsed.body_line + number, 1, "too-complex",
                            f"this line is {len(line):,} characters long; the limit is {MAX_LINE_CHARS:,}",
@@ -571,7 +692,8 @@ def check_complexity(parsed: ParsedFile) -> bool:
                            "Lists nest at most a few levels deep: move this item further left.")
             return False
     brackets, block_brackets, block_start = 0, 0, 0
-    for number, line in enumerate(lines + [""]):
+    # No paragraph can hold more `[` than the whole body.
+    for number, line in enumerate(lines + [""] if parsed.body.count("[") > MAX_BRACKETS_PER_BLOCK else ()):
         if not line.strip():
             if block_brackets > MAX_BRACKETS_PER_BLOCK:
                 parsed.problem(parsed.body_line + block_start, 1, "too-complex",
@@ -588,7 +710,8 @@ def check_complexity(parsed: ParsedFile) -> bool:
                        f"the body has {brackets:,} `[` characters; the limit is {MAX_BRACKETS:,}",
                        "A resource this full of links is better split into several resources.")
         return False
-    open_tags = [m for m in OPEN_TAG_RE.finditer(parsed.body)]
+    # Each unclosed tag starts at a `<` of its own.
+    open_tags = [m for m in OPEN_TAG_RE.finditer(parsed.body)] if parsed.body.count("<") > MAX_OPEN_TAGS else []
     if len(open_tags) > MAX_OPEN_TAGS:
         first = open_tags[0].start()
         line = parsed.body.count("\n", 0, first)
@@ -604,10 +727,18 @@ def check_body(parsed: ParsedFile) -> None:
         parsed.body_lines = []
         return
     parsed.body_lines = links.blank_code(parsed.body)
+    # A match within a line is a match in the whole text, so a text without
+    # one needs no line by line search (most bodies have none).
+    text = "\n".join(parsed.body_lines)
+    unsafe = [(regex, what) for regex, what in ((SCRIPT_RE, "a <script> tag"),
+                                                (HANDLER_RE, "an event-handler attribute"),
+                                                (JS_URL_RE, "a javascript: URL"))
+              if (regex is not JS_URL_RE or _may_hold_js_url(text)) and regex.search(text)]
+    if not unsafe and PLACEHOLDER + ":" not in text:
+        return
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
-        for regex, what in ((SCRIPT_RE, "a <script> tag"), (HANDLER_RE, "an event-handler attribute"),
-                            (JS_URL_RE, "a javascript: URL")):
+        for regex, what in unsafe:
             match = regex.search(line)
             if match:
                 parsed.problem(file_line, match.start() + 1, "unsafe-html", f"the body contains {what}",
