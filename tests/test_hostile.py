@@ -48,6 +48,14 @@ REFUSED = [
      "broken-link"),
     ("data: link", {A: body('<a href="data:text/html,<script>alert(1)</script>">x</a>')}, A, 18, "unsafe-html"),
     ("image from another site", {A: body("![tracker](https://tracker.example/pixel.png)")}, A, 18, "unsafe-html"),
+    # A browser reads a backslash as a slash: both are //tracker.example.
+    ("image from another site behind backslashes", {A: body('<img src="\\\\tracker.example/pixel.png" alt="x">')},
+     A, 18, "unsafe-html"),
+    ("image from another site behind a slash and a backslash", {A: body('<img src="/\\tracker.example/p.png" alt="x">')},
+     A, 18, "unsafe-html"),
+    # MkDocs itself stopped with a traceback on these.
+    ("image address that is not a URL", {A: body('<img src="//[x/p.png" alt="x">')}, A, 18, "broken-link"),
+    ("link address that is not a URL", {A: body('See [this](http://[evil/x).')}, A, 18, "broken-link"),
     ("id that clobbers the theme's config", {A: body('<p id="__config">{"base": "https://evil.example"}</p>')},
      A, 18, "unsafe-html"),
     ("id that clobbers the site's own section", {A: body('<p id="lib--related">Fake related list</p>')},

@@ -237,3 +237,29 @@ def test_the_repository_s_own_content_builds(tmp_path):
     result = build(project)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_contributor_s_aligned_table_builds_as_written(tmp_path):
+    """Found by trying it: a table with aligned columns (`|:-:|`) failed the
+    build as unsafe-html, because the sanitiser rewrites its styles."""
+    project = make_project(tmp_path / "p", "basic", content={"deeper-dives/aligned.md": """---
+title: Costs by partnership
+summary: A table of costs with its columns aligned, as a contributor would write it.
+functions: [curate]
+topics: [needs-assessment]
+published: 2026-02-01
+last_reviewed: 2026-02-01
+next_review_due: 2027-02-01
+owner: Strategic Planning for Redesign team
+status: current
+---
+## Costs
+
+| Partnership | Beds | Cost |
+|:------------|:----:|-----:|
+| North       | 12   | £1.2m |
+"""})
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    html = read(project / "site", "deeper-dives/aligned/")
+    assert '<th style="text-align:center">Beds</th>' in html and '<td style="text-align:right">£1.2m</td>' in html

@@ -21,6 +21,10 @@ ATTR_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 # next `[`, so a line of 40,000 `[` is scanned in linear time (nested brackets in link
 # text are rare, and MkDocs' own link validation still sees those links).
 INLINE_LINK_RE = re.compile(r"!?\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^)\s>\[]*+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+# The regex above stops a target at `[`, which keeps it linear on hostile
+# text. A `[` right after `//` is an IPv6 host, or a typo that stops MkDocs
+# with a traceback (`http://[evil/x`): those targets are found here.
+BRACKET_HOST_LINK_RE = re.compile(r"\]\(\s*<?((?:[A-Za-z][A-Za-z0-9+.-]*:)?//\[[^)\s>\[]*+)")
 REF_DEF_RE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 HTML_HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
 # A code span: a run of backticks, then text up to the same run. Runs are
@@ -123,7 +127,10 @@ def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
         bracket, equals = "[" in line, "=" in line
         if not (bracket or equals):
             continue
-        for regex in ((INLINE_LINK_RE,) if bracket else ()) + ((HTML_HREF_RE,) if equals else ()):
+        regexes = ((INLINE_LINK_RE,) if bracket else ()) + ((HTML_HREF_RE,) if equals else ())
+        if bracket and "//[" in line:
+            regexes += (BRACKET_HOST_LINK_RE,)
+        for regex in regexes:
             for match in regex.finditer(line):
                 found.append(Link(match.group(1), number, match.start(1) + 1))
         match = REF_DEF_RE.match(line) if bracket else None
@@ -132,8 +139,30 @@ def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
     return found
 
 
+def as_browser_reads(url: str) -> str:
+    """A URL as a browser's parser sees it: spaces and control characters
+    around it dropped, tabs and newlines inside it dropped, and a backslash
+    read as a slash (`\\\\host/x` is `//host/x`)."""
+    return url.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15"
+                     "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ").replace("\t", "").replace("\n", "") \
+        .replace("\r", "").replace("\\", "/")
+
+
+def is_address(target: str) -> bool:
+    """Whether a URL can be read at all (`//[x/p.png` cannot)."""
+    try:
+        urlsplit(target)
+        return True
+    except ValueError:
+        return False
+
+
 def is_external(target: str) -> bool:
-    parts = urlsplit(target)
+    target = as_browser_reads(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # `//[x`: not a URL this site could hold
+        return True
     return bool(parts.scheme) or target.startswith("//")
 
 

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import nh3
+
+from . import links
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
@@ -57,7 +60,14 @@ LANGUAGE_CLASS_RE = re.compile(r"\blanguage-[a-z0-9+#-]{1,30}\b")
 
 
 def _is_external(url: str) -> bool:
-    parts = urlsplit(url.strip())
+    """Whether a browser would fetch `url` from another site. Read as a
+    browser reads it: tabs and newlines inside are dropped and a backslash
+    is a slash, so `\\\\host/x.png` and `/\\host` mean `//host`. A URL that
+    cannot be read counts as external (and the image is dropped)."""
+    try:
+        parts = urlsplit(links.as_browser_reads(url))
+    except ValueError:  # `//[x/p.png`: not a URL
+        return True
     return bool(parts.scheme or parts.netloc)
 
 
@@ -89,11 +99,34 @@ def _strict(html: str, editor: bool = False, classes: dict[str, set[str]] | None
 
 def _permissive(html: str) -> str:
     """The same parser and serializer, removing nothing but comments: what
-    `_strict` returns when it had nothing to remove."""
+    `_strict` returns when it had nothing to remove. Styles are rewritten
+    as `_strict` rewrites them (`text-align: center;` becomes
+    `text-align:center`), keeping every property named, so that an aligned
+    table does not count as changed."""
     tags = {name.lower() for name in TAG_NAME_RE.findall(html)}
     return nh3.clean(html, tags=tags, clean_content_tags=set(), generic_attribute_prefixes={""},
                      url_schemes={"https", "http", "mailto", "tel", "javascript", "data", "vbscript", "file", "ftp"},
+                     # nh3 cannot rewrite styles with <style> allowed; `_strict`
+                     # removes that element, so the page has changed anyway.
+                     filter_style_properties=None if "style" in tags else _style_properties(html),
                      strip_comments=True, link_rel=None)
+
+
+STYLE_ATTRIBUTE_RE = re.compile(r"""[\s/"']style\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+CSS_COMMENT_RE = re.compile(r"/\*.*?(?:\*/|$)", re.S)
+
+
+def _style_properties(html: str) -> set[str] | None:
+    """Every property named in the document's style attributes (None: no
+    style attribute, nothing to rewrite). A name this misses is removed by
+    both passes: a style dropped without a report, which is harmless."""
+    if "style" not in html.lower():
+        return None
+    names = set(STYLE_PROPERTIES)
+    for match in STYLE_ATTRIBUTE_RE.finditer(html):
+        value = CSS_COMMENT_RE.sub("", unescape(next(g for g in match.groups() if g is not None)))
+        names.update(declaration.partition(":")[0].strip().lower() for declaration in value.split(";"))
+    return names
 
 
 @dataclass
@@ -118,6 +151,7 @@ _ATTRIBUTE_RE = re.compile(r'[ \t\n\f]+([a-z]+)="([^"]*)"')
 # backslash: what html5ever hands the URL parser is then the text itself.
 _PLAIN_URL_RE = re.compile(r"[^\x00-\x20\x7f&\\]*")
 _SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # as the WHATWG URL parser reads a scheme
+MARKDOWN_ALIGN_RE = re.compile(r"text-align: (?:left|center|right);")
 _CLASS_LIST_RE = re.compile(r"[a-z0-9+#-]+(?: [a-z0-9+#-]+)*")  # nh3 rejoins classes with one space
 # End tags the parser turns into an element (</br> is <br>) or that close
 # nothing: not written by Markdown, so left to the full comparison.
@@ -135,9 +169,9 @@ def _value_kept(tag: str, name: str, value: str) -> bool:
     if name not in ATTRIBUTES["*"] and name not in ATTRIBUTES.get(tag, ()):
         return False
     if name == "style":
-        # nh3 rewrites even an allowed style (`text-align: center;` becomes
-        # `text-align:center`), which the full comparison counts as a change.
-        return False
+        # Both passes rewrite `text-align: center;` to `text-align:center`:
+        # the form Python-Markdown's tables write is kept. Any other, doubt.
+        return MARKDOWN_ALIGN_RE.fullmatch(value) is not None
     if name in _URL_ATTRIBUTES:
         if _PLAIN_URL_RE.fullmatch(value) is None:
             return False

@@ -819,13 +819,22 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
     problems = []
     lines = resource.body.split("\n")
     for link in resource.links if resource.links is not None else links.links_in(resource.body):
-        if not link.target or links.is_external(link.target):
+        if not link.target:
             continue
         file_line = resource.body_line + link.line - 1
         source_line = lines[link.line - 1] if link.line <= len(lines) else ""
 
         def report(rule, message, hint):
             problems.append(Problem(resource.src_uri, file_line, link.col, rule, message, hint, source_line))
+
+        if not links.is_address(link.target):
+            # MkDocs would stop on it, with a traceback.
+            report("broken-link", f"`{link.target}` is not a link address",
+                   "Check the address. `[` and `]` belong only around an IPv6 host (https://[::1]/); "
+                   "elsewhere write them as %5B and %5D.")
+            continue
+        if links.is_external(link.target):
+            continue
 
         if link.target.startswith("/"):
             target, anchor = links.resolve("", link.target.lstrip("/"))
