@@ -8,11 +8,12 @@ contributor's own values, corrected.
 """
 from __future__ import annotations
 
+import calendar
 import difflib
 import posixpath
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from . import dates
 from .indexes import FINDER, TERM_KINDS
@@ -192,9 +193,70 @@ def file_hint(value: str, type_slug: str, content_files: set[str]) -> str:
 # Dates and times ------------------------------------------------------------
 
 DATE_PARTS_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-UK_DATE_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 DATE_TIME_RE = re.compile(r"(?P<date>\d{4}-\d{1,2}-\d{1,2})(?P<sep>[Tt]|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})"
                           r"(?P<seconds>:\d{2}(?:\.\d+)?)?\s*(?P<zone>[Zz]|[+-]\d{2}(?::?\d{2})?)?")
+
+
+MONTHS = {name.lower(): n for n, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name[:3]: n for name, n in list(MONTHS.items())}, sept=9)
+_DAY = r"(?P<{0}>\d{{1,2}})(?:st|nd|rd|th)?"
+_TIME = r"(?:,?\s*(?:at\s+)?(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>[ap]\.?m\.?)?)?"
+# `25 November 2026`, `Tuesday 25th Nov 2026`, `November 25, 2026`, `25/11/2026`,
+# each perhaps with a time: `13:00`, `1pm`, `at 1.30 pm`.
+LOOSE_DATE_RES = [
+    re.compile(r"(?:[a-z]+,?\s+)?" + _DAY.format("day") + r"\s+(?P<month>[a-z]+)\.?,?\s+(?P<year>\d{4})" + _TIME, re.I),
+    re.compile(r"(?:[a-z]+,?\s+)?(?P<month>[a-z]+)\.?\s+" + _DAY.format("day") + r",?\s+(?P<year>\d{4})" + _TIME, re.I),
+    re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})" + _TIME.replace("(?:,?\\s*", "(?:,?\\s+", 1),
+               re.I),
+]
+
+
+def _loose(typed: str) -> tuple[date, tuple[int, int] | None] | None:
+    """A date written as people write it (day first, or in words), and the
+    time after it if any, as (date, (hour, minute) or None); None if it is
+    not clearly one."""
+    for regex in LOOSE_DATE_RES:
+        match = regex.fullmatch(typed.strip())
+        if not match:
+            continue
+        month = match.group("month")
+        month = int(month) if month.isdigit() else MONTHS.get(month.lower().rstrip("."))
+        try:
+            day = date(int(match.group("year")), month or 0, int(match.group("day")))
+        except ValueError:
+            return None
+        if match.group("hour") is None:
+            return day, None
+        hour, minute = int(match.group("hour")), int(match.group("minute") or 0)
+        half = (match.group("half") or "").replace(".", "").lower()
+        if half and not 1 <= hour <= 12 or hour > 23 or minute > 59:
+            return None
+        if half == "pm" and hour != 12:
+            hour += 12
+        elif half == "am" and hour == 12:
+            hour = 0
+        return day, (hour, minute)
+    return None
+
+
+def impossible_date_hint(key: str, value: str) -> str:
+    """What is wrong with a date or time in the right form that is not
+    real: `2026-02-30`, `2026-13-01`, `2026-12-10T25:00`."""
+    match = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?", value)
+    example = f"{key}: 2027-03-05" if len(value) <= 10 else f"{key}: \"2027-03-05T13:00\""
+    if not match:
+        return f"For example {example}"
+    year, month, day = (int(part) for part in match.group(1, 2, 3))
+    if not 1 <= month <= 12:
+        return f"The month comes second and runs from 01 to 12; the date is year, month, day. For example {example}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days. Check the day."
+    if match.group(4) is not None and int(match.group(4)) > 23:
+        return "The hour runs from 00 to 23, in the 24-hour clock: 1pm is 13:00."
+    if match.group(5) is not None and int(match.group(5)) > 59:
+        return "The minutes run from 00 to 59."
+    return f"For example {example}"
 
 
 def _real_date(text: str) -> date | None:
@@ -218,23 +280,28 @@ def date_hint(key: str, typed: str, fmt: str, prefix: str = "") -> str:
             return f"Leave out the time: {prefix}{fixed.isoformat()}"
         if fixed:
             return f"Write the month and day with two digits: {prefix}{fixed.isoformat()}"
-        uk = UK_DATE_RE.fullmatch(typed)
-        if uk:
-            day, month, year = map(int, uk.groups())
-            try:
-                fixed = date(year, month, day)
-                return (f"Write the year first, then the month and the day: {prefix}{fixed.isoformat()} "
-                        f"(for {dates.long_date(fixed)})")
-            except ValueError:
-                pass
+        loose = _loose(typed)
+        if loose:
+            fixed, clock = loose
+            first = "Leave out the time and write" if clock else "Write"
+            return (f"{first} the year first, then the month and the day: {prefix}{fixed.isoformat()} "
+                    f"(for {dates.long_date(fixed)})")
         return f"For example {prefix}2027-03-05"
     match = DATE_TIME_RE.fullmatch(typed)
     day = _real_date(match.group("date")) if match else None
     if day is None or int(match.group("hour")) > 23 or int(match.group("minute")) > 59:
-        only_day = _real_date(typed)
+        loose = None if match else _loose(typed)
+        only_day = _real_date(typed) or (loose[0] if loose else None)
+        if loose and loose[1]:
+            written = datetime.combine(loose[0], time(*loose[1]))
+            return (f"Write the year first, then the month, the day, a T and the time: "
+                    f"{prefix}\"{written:%Y-%m-%dT%H:%M}\" (for {dates.long_date(loose[0])}, {dates.clock(written)})")
         if only_day:
             return (f"Add the time it starts, in UK time, after a T: for 1pm write "
                     f"{prefix}\"{only_day.isoformat()}T13:00\"")
+        if match:
+            return impossible_date_hint(prefix.split(":")[0].strip() or "starts", f"{match.group('date')}T"
+                                        f"{int(match.group('hour')):02d}:{match.group('minute')}")
         return f"For example {prefix}\"2027-03-05T13:00\""
     written = datetime(day.year, day.month, day.day, int(match.group("hour")), int(match.group("minute")))
     local, fixes = written, []

@@ -19,8 +19,8 @@ from . import dates, files, indexes, links
 from .frontmatter import ParsedFile, YamlDate
 from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
 from .problems import Problem, field_label
-from .suggestions import Catalogue, address_to_file, anchor_hint, catalogue, date_hint, file_hint, link_hint, \
-    relative_link, resource_key_hint
+from .suggestions import Catalogue, address_to_file, anchor_hint, catalogue, date_hint, file_hint, \
+    impossible_date_hint, link_hint, relative_link, resource_key_hint
 from .docs_pages import check_docs, macro_pages
 from .synonyms import load_synonyms
 from .vocabulary import Vocabulary, check_vocabulary_files, closest
@@ -485,8 +485,9 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
         try:
             dates[key] = date.fromisoformat(value) if fmt == "date" else datetime.fromisoformat(value)
         except ValueError as error:
-            parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a real date ({error})",
-                           f"Check the month (01-12) and the day; for example {key}: {example}")
+            real = "a real date" if fmt == "date" else "a real date and time"
+            parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not {real} ({error})",
+                           impossible_date_hint(key, value))
             continue
         if not YEARS[0] <= dates[key].year <= YEARS[1]:
             del dates[key]
@@ -550,7 +551,7 @@ def check_changes(parsed: ParsedFile, now: datetime) -> None:
             days.append((index, date.fromisoformat(value)))
         except ValueError as error:
             parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a real date ({error})",
-                           "Check the month (01-12) and the day.")
+                           impossible_date_hint("- date", value))
         note = entry.get("note")
         if isinstance(note, str) and ("\n" in note.strip() or "\r" in note):
             npos = parsed.at(("changes", index, "note"))
