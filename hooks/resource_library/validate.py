@@ -838,7 +838,9 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
             continue
 
         if link.target.startswith("/"):
-            target, anchor = links.resolve("", link.target.lstrip("/"))
+            path = link.target.lstrip("/")
+            # `/` and `/#part` are the home page.
+            target, anchor = links.resolve("", path if path and path[0] not in "#?" else "index.md" + path)
             meant = next((src for src in [target, *address_to_file(target)] if src in pages), None)
             if meant:
                 written = relative_link(meant, resource.src_uri) + (f"#{anchor}" if anchor else "")
