@@ -43,9 +43,9 @@ REFUSED = [
     ("form posting elsewhere", {A: body('<form action="https://evil.example"><input name=x></form>')},
      A, 18, "unsafe-html"),
     ("attribute list with a handler", {A: body('A paragraph.\n{: onclick="window.__pwned=1" }')}, A, 19, "unsafe-html"),
-    ("entity-encoded javascript link", {A: body("[x](JaVaScRiPt&#58;window.__pwned=1)")}, A, 18, "broken-link"),
+    ("entity-encoded javascript link", {A: body("[x](JaVaScRiPt&#58;window.__pwned=1)")}, A, 18, "unsafe-html"),
     ("entity-encoded javascript in HTML", {A: body('<a href="&#106;avascript:window.__pwned=1">x</a>')}, A, 18,
-     "broken-link"),
+     "unsafe-html"),
     ("data: link", {A: body('<a href="data:text/html,<script>alert(1)</script>">x</a>')}, A, 18, "unsafe-html"),
     ("image from another site", {A: body("![tracker](https://tracker.example/pixel.png)")}, A, 18, "unsafe-html"),
     # A browser reads a backslash as a slash: both are //tracker.example.

@@ -148,6 +148,10 @@ def as_browser_reads(url: str) -> str:
         .replace("\r", "").replace("\\", "/")
 
 
+# Schemes a link may use; the sanitiser allows the same (sanitize.URL_SCHEMES).
+SAFE_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
+
+
 def is_address(target: str) -> bool:
     """Whether a URL can be read at all (`//[x/p.png` cannot)."""
     try:

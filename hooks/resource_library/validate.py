@@ -6,12 +6,15 @@ returns them all with the valid resources; the caller decides to fail.
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import numbers
+import posixpath
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import jsonschema
 
@@ -815,6 +818,10 @@ def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
     return 1, 1, ""
 
 
+# What comes before an image's address: `![alt](` or `src="`.
+IMAGE_BEFORE_RE = re.compile(r"""(?:!\[[^\]]*\]\(\s*<?|\bsrc\s*=\s*["']?)$""", re.I)
+
+
 def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
                      invalid: set[str] = frozenset()) -> list[Problem]:
     problems = []
@@ -834,6 +841,19 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                    "Check the address. `[` and `]` belong only around an IPv6 host (https://[::1]/); "
                    "elsewhere write them as %5B and %5D.")
             continue
+        if "&" in link.target and html.unescape(link.target) != link.target:
+            # Character references (`&#58;`): the browser reads them, so what
+            # it opens is the decoded address.
+            decoded = html.unescape(link.target)
+            scheme = urlsplit(links.as_browser_reads(decoded)).scheme.lower() if links.is_address(decoded) else ""
+            if scheme and scheme not in links.SAFE_SCHEMES:
+                report("unsafe-html", f"the link `{link.target}` is a `{scheme}:` address, written with character "
+                       "references", "Resources cannot run scripts; remove the link.")
+                continue
+            if not links.is_external(decoded):
+                report("broken-link", f"`{link.target}` is written with character references (`&...;`)",
+                       f"Write the address as it is: `{decoded}`")
+                continue
         if links.is_external(link.target):
             continue
 
@@ -883,6 +903,11 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                 report("broken-link", f"`{link.target}` is a page's address, not its file",
                        f"Link to the file the page is made from: `{written}`")
                 continue
-            report("broken-link", f"`{link.target}` points to `{target}`, which does not exist",
-                   link_hint(target, anchor, resource.src_uri, pages))
+            before = source_line[:link.col - 1]
+            if not target.endswith(".md") and (posixpath.splitext(target)[1] or IMAGE_BEFORE_RE.search(before)):
+                # An image or a file, not a page: files live beside the resources.
+                hint = file_hint(posixpath.relpath(target, resource.type), resource.type, content_files)
+            else:
+                hint = link_hint(target, anchor, resource.src_uri, pages)
+            report("broken-link", f"`{link.target}` points to `{target}`, which does not exist", hint)
     return problems
