@@ -324,6 +324,21 @@ def test_a_link_to_a_resource_with_errors_of_its_own_is_not_reported(tmp_path, c
     assert run_cli(project, "validate").returncode == 0
 
 
+def test_a_draft_may_link_to_another_draft(tmp_path):
+    """Found by the fresh-clone tester: two drafts written together, one
+    linking to the other, failed the build, though neither is published."""
+    project = make_project(tmp_path / "p", content={**LIBRARY, "deeper-dives/second-draft.md": resource(
+        "Second draft", status="draft", body="Builds on [the first draft](a-draft.md).\n")})
+    write_files(project, FILES)
+    result = run_cli(project, "validate")
+    assert result.returncode == 0, result.stderr
+    assert "links to a draft" not in result.stderr
+    # A published resource linking to a draft is still reported.
+    write_files(project, {A: resource("Case", body="See [the draft](../deeper-dives/a-draft.md).\n")})
+    result = run_cli(project, "validate")
+    assert result.returncode != 0 and "links to a draft, which is not published" in result.stderr
+
+
 def test_a_link_to_a_misnamed_resource_is_reported_only_in_that_file(tmp_path):
     project = project_with(tmp_path, {
         "at-a-glance/New_Briefing.md": resource("New briefing"),

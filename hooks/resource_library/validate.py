@@ -875,7 +875,8 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         if target in invalid:
             continue  # the resource exists; its own errors are reported in its own file
         if target in pages:
-            if target in drafts and not include_drafts:
+            # A draft may link to another draft: neither is published yet.
+            if target in drafts and not include_drafts and resource.src_uri not in drafts:
                 report("broken-link", f"`{link.target}` links to a draft, which is not published",
                        "Link to it once it is published, or remove the link.")
             elif anchor and pages.anchors[target] is not None and anchor not in pages.anchors[target]:
