@@ -98,6 +98,32 @@ CASES = [
      {A: resource("Case", body="See [the explainer](strategic&#45;plans&#45;explained.md).\n")}, f"{A}:12:21",
      "broken-link", "`strategic&#45;plans&#45;explained.md` is written with character references (`&...;`)",
      "Write the address as it is: `strategic-plans-explained.md`"),
+    # Found by the fresh-clone tester: `make validate` said "no problems" and
+    # `make site` then failed (or failed with no line, for a shared drive).
+    ("a file on a shared drive",
+     {A: resource("Case", body="See [the plan](\\\\fileserver\\planning\\winter.xlsx).\n")}, f"{A}:12:16",
+     "broken-link", "`\\\\fileserver\\planning\\winter.xlsx` is a path on a computer or a shared drive, which "
+     "readers cannot open", "Add the file to the repository as at-a-glance/files/winter.xlsx and link to "
+     "`files/winter.xlsx`."),
+    ("an image from another website",
+     {A: resource("Case", body="![Chart](https://tracker.example/chart.png)\n")}, f"{A}:12:10", "unsafe-html",
+     "the image `https://tracker.example/chart.png` is loaded from another website",
+     "Every reader's browser would ask that site for it. Save the image in at-a-glance/files/ and link to it "
+     "there, for example `files/chart.png`."),
+    ("an image address hidden by character references",
+     {A: resource("Case", body='<img src="&#47;&#47;tracker.example/x.png" alt="x">\n')}, f"{A}:12:11",
+     "unsafe-html", "the image `&#47;&#47;tracker.example/x.png` is loaded from another website",
+     "Every reader's browser would ask that site for it. Save the image in at-a-glance/files/ and link to it "
+     "there, for example `files/chart.png`."),
+    ("a vbscript: link",
+     {A: resource("Case", body="[x](vbscript:msgbox)\n")}, f"{A}:12:5", "unsafe-html",
+     "the link `vbscript:msgbox` is a `vbscript:` address",
+     "Pages link only to web (https), email (mailto) and phone (tel) addresses; remove it."),
+    ("an iframe",
+     {A: resource("Case", body='<iframe src="https://video.example/embed/1"></iframe>\n')}, f"{A}:12:1",
+     "unsafe-html", "the body contains the <iframe> element, which pages cannot show",
+     "Pages show text, links, images, lists and tables only; remove it. To show HTML as an example, put it in "
+     "`backticks`."),
     ("an absolute link to nothing",
      {W: webinar(body="See [it](/nowhere/).\n")}, f"{W}:15:10", "broken-link", "`/nowhere/` is an absolute link",
      "Link relative to this file, for example `../deeper-dives/some-slug.md`."),

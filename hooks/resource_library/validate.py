@@ -22,6 +22,7 @@ from . import dates, files, indexes, links
 from .frontmatter import ParsedFile, YamlDate
 from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
 from .problems import Problem, field_label
+from .sanitize import TAGS as ALLOWED_TAGS
 from .suggestions import Catalogue, address_to_file, anchor_hint, catalogue, date_hint, file_hint, \
     impossible_date_hint, link_hint, relative_link, resource_key_hint
 from .docs_pages import check_docs, macro_pages
@@ -36,6 +37,7 @@ SCRIPT_RE = re.compile(r"<\s*script\b", re.I)
 # only, so a line of 150,000 `<` costs linear time, not quadratic.
 HANDLER_RE = re.compile(r"<[a-zA-Z][^<>]*?[\s/\"'](on[a-z]+)\s*=", re.I)
 JS_URL_RE = re.compile(r"javascript\s*:", re.I)
+ELEMENT_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])")
 # Anything a browser could read as the start of a tag or a comment.
 TAG_RE = re.compile(r"<[a-zA-Z/!?]")
 PLACEHOLDER = "TODO"
@@ -738,7 +740,10 @@ def check_body(parsed: ParsedFile) -> None:
                                                 (HANDLER_RE, "an event-handler attribute"),
                                                 (JS_URL_RE, "a javascript: URL"))
               if (regex is not JS_URL_RE or _may_hold_js_url(text)) and regex.search(text)]
-    if not unsafe and PLACEHOLDER + ":" not in text:
+    # Elements the sanitiser would remove in the build (an iframe, a form):
+    # said here too, so that `make validate` gives no all-clear for them.
+    refused = {name.lower() for name in ELEMENT_RE.findall(text)} - ALLOWED_TAGS - {"script"} if "<" in text else ()
+    if not unsafe and not refused and PLACEHOLDER + ":" not in text:
         return
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
@@ -747,6 +752,13 @@ def check_body(parsed: ParsedFile) -> None:
             if match:
                 parsed.problem(file_line, match.start() + 1, "unsafe-html", f"the body contains {what}",
                                "Resources cannot run scripts; remove it, or show it as code in backticks.")
+        if refused and "<" in line:
+            for match in ELEMENT_RE.finditer(line):
+                if match.group(1).lower() in refused:
+                    parsed.problem(file_line, match.start() + 1, "unsafe-html",
+                                   f"the body contains the <{match.group(1).lower()}> element, which pages cannot show",
+                                   "Pages show text, links, images, lists and tables only; remove it. "
+                                   "To show HTML as an example, put it in `backticks`.")
         col = line.find(PLACEHOLDER + ":")
         if col >= 0:
             parsed.problem(file_line, col + 1, "placeholder", "the body still has a template placeholder",
@@ -818,8 +830,10 @@ def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
     return 1, 1, ""
 
 
+# `C:\\Users\\...`, `\\\\server\\share\\...`: files readers cannot reach.
+WINDOWS_PATH_RE = re.compile(r"[A-Za-z]:[\\/]|\\\\")
 # What comes before an image's address: `![alt](` or `src="`.
-IMAGE_BEFORE_RE = re.compile(r"""(?:!\[[^\]]*\]\(\s*<?|\bsrc\s*=\s*["']?)$""", re.I)
+IMAGE_BEFORE_RE = re.compile(r"""(?:!\[[^\]]*\]\(\s*<?|<img\b[^<>]*\bsrc\s*=\s*["']?)$""", re.I)
 
 
 def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
@@ -841,20 +855,39 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                    "Check the address. `[` and `]` belong only around an IPv6 host (https://[::1]/); "
                    "elsewhere write them as %5B and %5D.")
             continue
-        if "&" in link.target and html.unescape(link.target) != link.target:
-            # Character references (`&#58;`): the browser reads them, so what
-            # it opens is the decoded address.
-            decoded = html.unescape(link.target)
-            scheme = urlsplit(links.as_browser_reads(decoded)).scheme.lower() if links.is_address(decoded) else ""
-            if scheme and scheme not in links.SAFE_SCHEMES:
-                report("unsafe-html", f"the link `{link.target}` is a `{scheme}:` address, written with character "
-                       "references", "Resources cannot run scripts; remove the link.")
-                continue
-            if not links.is_external(decoded):
-                report("broken-link", f"`{link.target}` is written with character references (`&...;`)",
-                       f"Write the address as it is: `{decoded}`")
-                continue
-        if links.is_external(link.target):
+        # What the browser opens: character references (`&#58;`) decoded,
+        # backslashes read as slashes.
+        address = html.unescape(link.target) if "&" in link.target else link.target
+        encoded = address != link.target
+        image = IMAGE_BEFORE_RE.search(source_line[:link.col - 1]) is not None
+        if WINDOWS_PATH_RE.match(address):
+            name = re.split(r"[\\/]", address)[-1] or "file"
+            report("broken-link", f"`{link.target}` is a path on a computer or a shared drive, which readers "
+                   "cannot open", f"Add the file to the repository as {resource.type}/files/{name} "
+                   f"and link to `files/{name}`.")
+            continue
+        read = links.as_browser_reads(address)
+        scheme = urlsplit(read).scheme.lower() if links.is_address(read) else ""
+        if scheme and scheme not in links.SAFE_SCHEMES and (scheme != "javascript" or encoded):
+            # A plain `javascript:` is reported by check_body already.
+            report("unsafe-html", f"the link `{link.target}` is a `{scheme}:` address"
+                   + (", written with character references" if encoded else ""),
+                   "Resources cannot run scripts; remove the link." if scheme == "javascript" else
+                   "Pages link only to web (https), email (mailto) and phone (tel) addresses; remove it.")
+            continue
+        if links.is_external(address):
+            if image:
+                report("unsafe-html", f"the image `{link.target}` is loaded from another website",
+                       "Every reader's browser would ask that site for it. Save the image in "
+                       f"{resource.type}/files/ and link to it there, for example `files/chart.png`.")
+            continue
+        if encoded:
+            report("broken-link", f"`{link.target}` is written with character references (`&...;`)",
+                   f"Write the address as it is: `{address}`")
+            continue
+        if "\\" in address:
+            report("broken-link", f"`{link.target}` is written with backslashes",
+                   f"Write paths with forward slashes: `{address.replace(chr(92), '/')}`")
             continue
 
         if link.target.startswith("/"):
