@@ -651,6 +651,16 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
             check_link_value(parsed, pos, name, value, content_files, type_slug, file_only=path[-1] == "file")
 
 
+# An address written without its scheme: `www.` or a host name and a path.
+WEB_ADDRESS_RE = re.compile(r"www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/", re.I)
+
+
+def _with_value(parsed: ParsedFile, pos, value: str) -> str:
+    """The contributor's own line with `value` in place of theirs, quoted,
+    ready to paste: `registration_url: "https://..."`."""
+    return parsed.line(pos.line)[:pos.col - 1].strip() + " " + json.dumps(value)
+
+
 def check_link_value(parsed, pos, name, value, content_files: set[str], type_slug: str, file_only: bool) -> None:
     """A link in front matter: an https address, or a file beside the
     resource that may be published. Records the file as asked for."""
@@ -659,8 +669,15 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
             parsed.problem(pos.line, pos.col, "link-scheme", f"{name} must be a file in this folder, not an address",
                            "Put the file in files/ beside the resource and write its path, as in files/checklist.pdf.")
         elif not value.startswith("https://"):
+            fixed = "https://" + value[len("http://"):] if value.startswith("http://") else ""
             parsed.problem(pos.line, pos.col, "link-scheme", f"{name} must be an https: link or a relative path",
+                           f"Use the https:// address: {_with_value(parsed, pos, fixed)}" if fixed else
                            "Use the https:// address, or a path to a file beside the resource.")
+        return
+    if not file_only and WEB_ADDRESS_RE.match(value):
+        # `www.eventbrite.co.uk/e/1`: an address without its https://.
+        parsed.problem(pos.line, pos.col, "link-scheme", f"{name} must be an https: link or a relative path",
+                       f"Start the address with https://: {_with_value(parsed, pos, 'https://' + value)}")
         return
     refused = files.path_problem(value)
     if refused:
