@@ -132,6 +132,11 @@ CASES = [
      {W: webinar('"2027-03-04T13:00"', "registration_url: http://www.eventbrite.co.uk/e/winter")}, f"{W}:13:19",
      "link-scheme", "`registration_url` must be an https: link or a relative path",
      'Use the https:// address: registration_url: "https://www.eventbrite.co.uk/e/winter"'),
+    ("a download like no file there",
+     {A: resource("Case", "downloads:", "  - file: files/winter-checklist.pdf", "    label: Plan")}, f"{A}:11:11",
+     "missing-file", "downloads, item 1: file points to `files/winter-checklist.pdf`, which does not exist",
+     "Add the file to the repository as at-a-glance/files/winter-checklist.pdf, or correct the path: "
+     "it is written relative to this file, as in files/checklist.pdf."),
     ("an absolute link to nothing",
      {W: webinar(body="See [it](/nowhere/).\n")}, f"{W}:15:10", "broken-link", "`/nowhere/` is an absolute link",
      "Link relative to this file, for example `../deeper-dives/some-slug.md`."),

@@ -183,7 +183,12 @@ def resource_key_hint(value: str, library: Library, known: dict[str, str]) -> st
 def file_hint(value: str, type_slug: str, content_files: set[str]) -> str:
     """For a download, slides or transcript that is not there."""
     beside = {f[len(type_slug) + 1:] for f in content_files if f.startswith(type_slug + "/")}
-    guess = _closest(value, beside)
+    # A misspelling of a file of the same type, or the same name with another
+    # extension: not any file that shares `files/` and a word.
+    stem, extension = posixpath.splitext(value)
+    same_name = [f for f in beside if posixpath.splitext(f)[0] == stem]
+    matches = difflib.get_close_matches(value, sorted(f for f in beside if f.endswith(extension)), n=1, cutoff=0.85)
+    guess = same_name[0] if len(same_name) == 1 else (matches[0] if matches else None)
     if guess:
         return f"Did you mean `{guess}`? It is {type_slug}/{guess} in the repository."
     return (f"Add the file to the repository as {type_slug}/{value}, or correct the path: "
