@@ -91,7 +91,8 @@ def on_files(files: Files, config) -> Files:
     # Drafts: in `make serve`, and in a pull request's preview (`build --drafts`).
     drafts = _serving or os.environ.get("RESOURCE_LIBRARY_DRAFTS") == "1"
     library, problems = check_project(root, config.docs_dir, include_drafts=drafts,
-                                      cache=build_state.validated if _serving else None)
+                                      cache=build_state.validated if _serving else None,
+                                      drafts_are_warnings=not drafts)
     if problems:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)

@@ -348,6 +348,24 @@ def test_the_starters_in_contributing_are_caught_until_filled_then_publish(tmp_p
     assert "7 October 2026" in page
 
 
+def test_an_unfinished_draft_does_not_stop_the_site_but_stops_its_check_and_preview(tmp_path):
+    """Found by the fresh-clone tester: a draft just made by `make new`
+    (TODO everywhere), merged by mistake, stopped `make site`, though drafts
+    are never published. Its problems are warnings there; the pull
+    request's check (`make validate`) and the preview still refuse it."""
+    project = make_project(tmp_path / "p", content={**LIBRARY, "at-a-glance/from-the-starter.md": starter("resource")})
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"^at-a-glance/from-the-starter\.md:\d+:\d+ \[placeholder\] warning:", result.stderr, re.M)
+    assert "this stops its preview, not the published site" in result.stderr
+    assert not (project / "site" / "at-a-glance" / "from-the-starter").exists()
+    assert run_cli(project, "validate").returncode == 1
+    preview = run_cli(project, "build", "--drafts", "--site-dir", "preview")
+    assert preview.returncode != 0
+    assert re.search(r"^at-a-glance/from-the-starter\.md:\d+:\d+ \[placeholder\] ", preview.stderr, re.M)
+    assert "[placeholder] warning" not in preview.stderr
+
+
 def test_the_package_never_imports_mkdocs():
     """Material reached end of life and MkDocs 2 drops plugins: everything
     MkDocs-specific stays in the hook, so the package can move engines. A

@@ -11,6 +11,7 @@ import json
 import numbers
 import posixpath
 import re
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -209,7 +210,7 @@ class ContentFiles(set):
 def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: datetime,
                   docs_dir: str | Path | None = None, include_drafts: bool = False,
                   generated: set[str] | None = None, cache: dict | None = None,
-                  context: str = "") -> tuple[Library, list[Problem]]:
+                  context: str = "", drafts_are_warnings: bool = False) -> tuple[Library, list[Problem]]:
     """Read and check every resource under `root`.
 
     With a `cache` (kept between `mkdocs serve` rebuilds), a file whose bytes
@@ -230,6 +231,7 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     context = hashlib.sha256((context + now.date().isoformat() + "\n".join(sorted(found.other))
                               + "\n".join(sorted(found.links))).encode()).hexdigest()
     content_files = ContentFiles(found.other, found.links)
+    broken_drafts: set[str] = set()  # drafts with errors of their own
     for path in found.markdown:
         rel = path.relative_to(root)
         parsed, key, raw = None, None, None
@@ -254,11 +256,22 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
             resources.append(make_resource(root, path, parsed))
         else:
             invalid.add(rel.as_posix())
+            if isinstance(parsed.data, dict) and parsed.data.get("status") == "draft":
+                broken_drafts.add(rel.as_posix())
             if parsed.data is not None and parsed.body_lines and not any(
                     p.rule in ("file-name", "file-location") for p in parsed.problems):
                 unpublishable.append(make_resource(root, path, parsed))
     library = Library(resources, vocabulary, now, include_drafts)
-    problems += check_across(library, root, docs_dir, content_files, generated or set(), invalid, unpublishable)
+    problems += check_across(library, root, docs_dir, content_files, generated or set(), invalid, unpublishable,
+                             broken_drafts)
+    if drafts_are_warnings and not include_drafts:
+        # The site's build does not publish drafts, so their problems do not
+        # stop it: a draft merged by mistake leaves the site buildable. They
+        # stay errors for `make validate` (the pull request's check) and
+        # wherever drafts are built: `make serve` and the preview.
+        drafts = {r.src_uri for r in resources if r.status == "draft"} | broken_drafts
+        problems = [replace(p, severity="warning", hint=(p.hint + " " if p.hint else "") + DRAFT_NOTE)
+                    if p.is_error and p.path in drafts else p for p in problems]
     if cache is None:
         for resource in resources:
             resource.body_lines = []  # needed only for the checks above; no second copy of every body
@@ -266,7 +279,7 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
 
 
 def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool = False,
-                  cache: dict | None = None) -> tuple[Library, list[Problem]]:
+                  cache: dict | None = None, drafts_are_warnings: bool = False) -> tuple[Library, list[Problem]]:
     """check_library with the project's own vocabulary, schema and build date:
     what the MkDocs hook and the command line both run."""
     root = Path(root)
@@ -280,7 +293,7 @@ def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool =
     context = repr((vocabulary, schema_path.read_bytes(), include_drafts))
     library, more = check_library(root, vocabulary, schema, dates.build_time(), docs_dir=docs_dir,
                                   include_drafts=include_drafts, generated=indexes.generated_paths(vocabulary),
-                                  cache=cache, context=context)
+                                  cache=cache, context=context, drafts_are_warnings=drafts_are_warnings)
     library.synonyms, synonym_problems = load_synonyms(root / "vocabulary" / "synonyms.yml")
     return library, problems + more + synonym_problems
 
@@ -784,7 +797,7 @@ def check_body(parsed: ParsedFile) -> None:
 
 def check_across(library: Library, root: Path, docs_dir, content_files: set[str],
                  generated: set[str], invalid: set[str] = frozenset(),
-                 unpublishable: list[Resource] = ()) -> list[Problem]:
+                 unpublishable: list[Resource] = (), broken_drafts: set[str] = frozenset()) -> list[Problem]:
     """Rules that need every file: duplicate slugs and URLs, links, replaced_by.
     `invalid`: resources that exist but have errors of their own; links to
     them are not reported, since the error is theirs. `unpublishable`: those
@@ -812,7 +825,7 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
                                         "Rename the resource or move the page in docs/."))
 
     pages = catalogue(library, docs_pages, generated, invalid)
-    drafts = {r.src_uri for r in library.resources if r.status == "draft"}
+    drafts = {r.src_uri for r in library.resources if r.status == "draft"} | set(broken_drafts)
     docs_files = set()
     if docs_dir and Path(docs_dir).is_dir():
         docs_files = {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*") if p.is_file()}
@@ -849,6 +862,7 @@ def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
 
 # `C:\\Users\\...`, `\\\\server\\share\\...`: files readers cannot reach.
 WINDOWS_PATH_RE = re.compile(r"[A-Za-z]:[\\/]|\\\\")
+DRAFT_NOTE = "(A draft: this stops its preview, not the published site.)"
 # What comes before an image's address: `![alt](` or `src="`.
 IMAGE_BEFORE_RE = re.compile(r"""(?:!\[[^\]]*\]\(\s*<?|<img\b[^<>]*\bsrc\s*=\s*["']?)$""", re.I)
 
@@ -922,14 +936,16 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         target, anchor = links.resolve(resource.src_uri, link.target)
         if target.endswith("/"):
             target += "index.md"
+        if target in drafts and not include_drafts:
+            # A draft may link to another draft: neither is published yet.
+            if resource.src_uri not in drafts:
+                report("broken-link", f"`{link.target}` links to a draft, which is not published",
+                       "Link to it once it is published, or remove the link.")
+            continue
         if target in invalid:
             continue  # the resource exists; its own errors are reported in its own file
         if target in pages:
-            # A draft may link to another draft: neither is published yet.
-            if target in drafts and not include_drafts and resource.src_uri not in drafts:
-                report("broken-link", f"`{link.target}` links to a draft, which is not published",
-                       "Link to it once it is published, or remove the link.")
-            elif anchor and pages.anchors[target] is not None and anchor not in pages.anchors[target]:
+            if anchor and pages.anchors[target] is not None and anchor not in pages.anchors[target]:
                 report("broken-anchor", f"`{link.target}`: there is no heading `#{anchor}` in {target}",
                        anchor_hint(link.target.split("#")[0], anchor, pages.anchors[target]))
         elif target in content_files:
