@@ -253,6 +253,8 @@ def impossible_date_hint(key: str, value: str) -> str:
         return f"For example {example}"
     year, month, day = (int(part) for part in match.group(1, 2, 3))
     if not 1 <= month <= 12:
+        if 1 <= day <= 12 and match.group(4) is None:
+            return f"The month comes second: did you mean {key}: {year}-{day:02d}-{month:02d}?"
         return f"The month comes second and runs from 01 to 12; the date is year, month, day. For example {example}"
     days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:

@@ -397,8 +397,9 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
                                else f"Put the value in quotes: {path[-1]}: \"{typed}\"")
             else:
                 parsed.problem(pos.line, pos.col, "wrong-type",
-                               f"{name} must be {expected}, not {describe(error.instance)}",
-                               schema.fields.get(path[0], {}).get("description", ""))
+                               f"{name} must be {TYPE_WORDS.get(expected, expected)}, not {describe(error.instance)}",
+                               _type_hint(path, expected, error.instance)
+                               or schema.fields.get(path[0], {}).get("description", ""))
         elif error.validator == "enum":
             allowed = ", ".join(map(str, error.validator_value))
             guess = closest(str(error.instance), error.validator_value)
@@ -672,6 +673,28 @@ def _with_value(parsed: ParsedFile, pos, value: str) -> str:
     """The contributor's own line with `value` in place of theirs, quoted,
     ready to paste: `registration_url: "https://..."`."""
     return parsed.line(pos.line)[:pos.col - 1].strip() + " " + json.dumps(value)
+
+
+# JSON Schema's types, as the message says them.
+TYPE_WORDS = {"integer": "a whole number", "number": "a number", "object": "fields (such as name: and role:)",
+              "boolean": "true or false"}
+DURATION_RE = re.compile(r"(?:(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h))?\s*(?:(\d+)\s*(?:minutes?|mins?|m))?\s*",
+                         re.I)
+
+
+def _type_hint(path: tuple, expected, value) -> str:
+    """A line to paste for the commonest wrong types: a duration written
+    in words, a speaker written as a name alone."""
+    if path == ("duration_minutes",) and isinstance(value, str):
+        match = DURATION_RE.fullmatch(value.strip())
+        if match and any(match.groups()):
+            minutes = round(float(match.group(1) or 0) * 60) + int(match.group(2) or 0)
+            return f"Write the minutes as a number: duration_minutes: {minutes}"
+    if len(path) == 2 and path[0] == "speakers" and expected == "object" and isinstance(value, str):
+        name, _, role = value.partition(",")
+        return (f"Write each speaker as a name and a role: - name: {name.strip()}"
+                + (f" (and under it, role: {role.strip()})" if role.strip() else ""))
+    return ""
 
 
 def check_link_value(parsed, pos, name, value, content_files: set[str], type_slug: str, file_only: bool) -> None:
