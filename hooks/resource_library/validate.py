@@ -451,7 +451,9 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
     check_vocabulary(parsed, schema, vocabulary)
     check_dates(parsed, schema, now)
     check_changes(parsed, now)
+    reported = len(parsed.problems)
     check_strings(parsed, schema, content_files, type_slug)
+    _vocabulary_placeholders(parsed, schema, vocabulary, reported)
 
 
 def _plain_message(error) -> str:
@@ -483,6 +485,19 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
                 parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
                                (f"Did you mean `{guess}`? " if guess else "")
                                + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml).")
+
+
+def _vocabulary_placeholders(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary, start: int) -> None:
+    """A TODO left in `functions:` or `topics:`: the hint lists what may go there."""
+    for n in range(start, len(parsed.problems)):
+        problem = parsed.problems[n]
+        if problem.rule != "placeholder":
+            continue
+        for key, field_schema in schema.fields.items():
+            kind = field_schema.get("x-vocabulary")
+            if kind and (key,) in parsed.positions and parsed.positions[(key,)].line == problem.line:
+                parsed.problems[n] = replace(problem, hint=f"Replace it with one or more of: "
+                                             f"{', '.join(vocabulary.terms(kind))} (from vocabulary/{kind}.yml).")
 
 
 def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
