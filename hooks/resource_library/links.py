@@ -148,7 +148,7 @@ def as_browser_reads(url: str) -> str:
         .replace("\r", "").replace("\\", "/")
 
 
-# Schemes a link may use; the sanitiser allows the same (sanitize.URL_SCHEMES).
+# Schemes a link may use: the validator's and the sanitiser's one list.
 SAFE_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 
 
@@ -162,6 +162,9 @@ def is_address(target: str) -> bool:
 
 
 def is_external(target: str) -> bool:
+    """Whether a browser would go to another site for `target`, reading it
+    as a browser does: `\\\\host/x.png`, `/\\host` and `///host` are all
+    `//host`. A URL that cannot be read counts as external."""
     target = as_browser_reads(target)
     try:
         parts = urlsplit(target)

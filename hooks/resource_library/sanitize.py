@@ -48,7 +48,7 @@ STYLE_PROPERTIES = {"text-align"}
 ADMONITIONS = {"admonition", "note", "abstract", "info", "tip", "success", "question", "warning", "failure",
                "danger", "bug", "example", "quote"}
 CLASSES = {"div": ADMONITIONS, "p": {"admonition-title"}, "a": {"headerlink"}}
-URL_SCHEMES = {"https", "http", "mailto", "tel"}
+URL_SCHEMES = set(links.SAFE_SCHEMES)
 # Ids the theme and the site's own templates use: content that took one
 # could hijack them (Material reads its configuration from #__config). The
 # site's own section ids start `lib--`, which Markdown's heading ids never do.
@@ -59,23 +59,11 @@ TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][^\s/>]*)")
 LANGUAGE_CLASS_RE = re.compile(r"\blanguage-[a-z0-9+#-]{1,30}\b")
 
 
-def _is_external(url: str) -> bool:
-    """Whether a browser would fetch `url` from another site. Read as a
-    browser reads it: tabs and newlines inside are dropped and a backslash
-    is a slash, so `\\\\host/x.png` and `/\\host` mean `//host`. A URL that
-    cannot be read counts as external (and the image is dropped)."""
-    try:
-        parts = urlsplit(links.as_browser_reads(url))
-    except ValueError:  # `//[x/p.png`: not a URL
-        return True
-    return bool(parts.scheme or parts.netloc)
-
-
 def _attribute_filter(tag: str, attribute: str, value: str):
     if attribute == "id" and (RESERVED_ID_RE.search(value) or not ID_RE.match(value)):
         return None
     # An image from another site is a third-party request from every reader.
-    if tag == "img" and attribute == "src" and _is_external(value):
+    if tag == "img" and attribute == "src" and links.is_external(value):
         return None
     return value
 

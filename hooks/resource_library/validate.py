@@ -42,6 +42,8 @@ ELEMENT_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(?=[\s/>])")
 # Anything a browser could read as the start of a tag or a comment.
 TAG_RE = re.compile(r"<[a-zA-Z/!?]")
 PLACEHOLDER = "TODO"
+# Added to a draft's problems where they are warnings (the site's own build).
+DRAFT_NOTE = "(A draft: this stops its preview, not the published site.)"
 # Fields shown on one line (titles, names, labels): a line break there
 # breaks calendar files and headings.
 ONE_LINE_FIELDS = {"title", "owner", "label", "name", "role", "withdrawn_reason", "file", "replaced_by"}
@@ -451,9 +453,7 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
     check_vocabulary(parsed, schema, vocabulary)
     check_dates(parsed, schema, now)
     check_changes(parsed, now)
-    reported = len(parsed.problems)
-    check_strings(parsed, schema, content_files, type_slug)
-    _vocabulary_placeholders(parsed, schema, vocabulary, reported)
+    check_strings(parsed, schema, content_files, type_slug, vocabulary)
 
 
 def _plain_message(error) -> str:
@@ -485,19 +485,6 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
                 parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
                                (f"Did you mean `{guess}`? " if guess else "")
                                + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml).")
-
-
-def _vocabulary_placeholders(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary, start: int) -> None:
-    """A TODO left in `functions:` or `topics:`: the hint lists what may go there."""
-    for n in range(start, len(parsed.problems)):
-        problem = parsed.problems[n]
-        if problem.rule != "placeholder":
-            continue
-        for key, field_schema in schema.fields.items():
-            kind = field_schema.get("x-vocabulary")
-            if kind and (key,) in parsed.positions and parsed.positions[(key,)].line == problem.line:
-                parsed.problems[n] = replace(problem, hint=f"Replace it with one or more of: "
-                                             f"{', '.join(vocabulary.terms(kind))} (from vocabulary/{kind}.yml).")
 
 
 def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
@@ -646,7 +633,8 @@ def _add_years(value: date, years: int) -> date:
         return value.replace(year=value.year + years, day=28)
 
 
-def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], type_slug: str) -> None:
+def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], type_slug: str,
+                  vocabulary: Vocabulary | None = None) -> None:
     for path, value in walk_strings(parsed.data):
         top = schema.fields.get(path[0], {}) if path else {}
         item_schema = top
@@ -674,7 +662,10 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
             parsed.problem(pos.line, pos.col, "bad-value", f"{name} runs over more than one line",
                            f"Write {path[-1]} on one line, in quotes if it holds a colon.")
         if PLACEHOLDER in value:
+            kind = top.get("x-vocabulary")
             parsed.problem(pos.line, pos.col, "placeholder", f"{name} still has the template's {PLACEHOLDER} placeholder",
+                           f"Replace it with one or more of: {', '.join(vocabulary.terms(kind))} "
+                           f"(from vocabulary/{kind}.yml)." if kind and vocabulary else
                            "Replace the placeholder with the real value.")
         if is_link:
             check_link_value(parsed, pos, name, value, content_files, type_slug, file_only=path[-1] == "file")
@@ -900,7 +891,6 @@ def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
 
 # `C:\\Users\\...`, `\\\\server\\share\\...`: files readers cannot reach.
 WINDOWS_PATH_RE = re.compile(r"[A-Za-z]:[\\/]|\\\\")
-DRAFT_NOTE = "(A draft: this stops its preview, not the published site.)"
 # What comes before an image's address: `![alt](` or `src="`.
 IMAGE_BEFORE_RE = re.compile(r"""(?:!\[[^\]]*\]\(\s*<?|<img\b[^<>]*\bsrc\s*=\s*["']?)$""", re.I)
 
