@@ -1,5 +1,6 @@
-"""Issue 14: related() scores through bitsets, and picks exactly what the
-term-list version it replaced picked (kept here as the reference)."""
+"""Issue 14: related() looks candidates up in an index of term combinations
+(linear in the library's size), and picks exactly what the quadratic
+term-list version picked (kept here as the reference)."""
 from __future__ import annotations
 
 import heapq
@@ -11,7 +12,7 @@ import pytest
 from conftest import REPO
 
 from resource_library.load import Library, Resource
-from resource_library.related import MAX_RELATED, PROGRAMME_WEIGHT, TOPIC_WEIGHT, related
+from resource_library.related import MAX_INDEXED_TERMS, MAX_RELATED, PROGRAMME_WEIGHT, TOPIC_WEIGHT, related
 from resource_library.vocabulary import load_vocabulary
 
 VOCABULARY = load_vocabulary(REPO / "vocabulary")
@@ -120,3 +121,42 @@ def test_unlisted_pages_get_related_lists_but_are_never_in_one():
     lib = library([listed, draft, withdrawn], include_drafts=True)
     assert related(withdrawn, lib) == [listed, draft] and related(listed, lib) == [draft]
     assert_same(lib)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_resources_with_too_many_terms_to_index(seed):
+    # More than MAX_INDEXED_TERMS terms: such a resource is scored on every
+    # page instead of indexed, and such a page scores every resource. Both
+    # must still give the reference's answer, mixed with ordinary ones.
+    rng = random.Random(seed)
+    programmes, topics = list(VOCABULARY.programmes), list(VOCABULARY.topics)
+    resources = generated(300, seed)
+    for n in range(40):
+        count = rng.randint(MAX_INDEXED_TERMS - 1, MAX_INDEXED_TERMS + 6)
+        shared_programmes = rng.randint(0, min(len(programmes), count - 1))
+        resources.append(resource(1000 + n, rng.sample(programmes, shared_programmes),
+                                  rng.sample(topics, count - shared_programmes),
+                                  date(2024, 1, 1) + timedelta(days=rng.randrange(40)),
+                                  status=rng.choice(["current", "current", "draft"])))
+    lib = library(resources)
+    assert any(len(r.programmes) + len(r.topics) > MAX_INDEXED_TERMS for r in lib.listed)
+    assert_same(lib)
+    assert_same(lib, limit=2)
+
+
+def test_a_library_where_every_resource_has_too_many_terms():
+    programmes, topics = list(VOCABULARY.programmes), list(VOCABULARY.topics)
+    rng = random.Random(9)
+    lib = library([resource(n, rng.sample(programmes, 3), rng.sample(topics, 8),
+                            date(2024, 1, 1) + timedelta(days=n % 7)) for n in range(60)])
+    assert_same(lib)
+
+
+def test_an_unlisted_page_with_terms_no_listed_resource_has():
+    listed = resource(1, ["p"], ["t"])
+    draft = resource(2, ["p", "q-only-in-draft"], ["t", "u-only-in-draft"], status="draft")
+    withdrawn = resource(3, [], ["w-only-here"], status="withdrawn")
+    lib = library([listed, draft, withdrawn], include_drafts=False)
+    assert related(draft, lib) == [listed]
+    assert related(withdrawn, lib) == []
+    assert_same(library([listed, draft, withdrawn], include_drafts=True))
