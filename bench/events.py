@@ -5,7 +5,7 @@ Usage: python bench/events.py SITE_DIR [--parts], run in a project folder.
 Prints JSON on its last line:
 
     {"total": s, "cpu": s, "events": {name: s},
-     "parts": {name: {"seconds": s, "calls": n}}, "skipped": {name: why}}
+     "parts": {name: {"seconds": s, "calls": n, "median_call": s}}, "skipped": {name: why}}
 
 Events: every plugin and hook on that event together (our hook and macros
 in the full build; the theme's plugins in the baselines). Wall-clock, not a
@@ -34,6 +34,7 @@ import inspect
 import json
 import os
 import runpy
+import statistics
 import sys
 import time
 from collections import Counter
@@ -69,6 +70,7 @@ PACKAGE = "resource_library"
 totals: Counter = Counter()
 part_seconds: Counter = Counter()
 part_calls: Counter = Counter()
+part_call_seconds: dict[str, list[float]] = {}  # each outermost call, for the median call
 skipped: dict[str, str] = {}
 run_event = mkdocs.plugins.PluginCollection.run_event
 
@@ -94,7 +96,9 @@ def wrap(name: str, function):
         try:
             return function(*args, **kwargs)
         finally:
-            part_seconds[name] += time.perf_counter() - start
+            elapsed = time.perf_counter() - start
+            part_seconds[name] += elapsed
+            part_call_seconds.setdefault(name, []).append(elapsed)
             depth[0] -= 1
 
     wrapper.__bench_original__ = function
@@ -205,7 +209,9 @@ def main() -> None:
         # This process only; the side process runs on the other core.
         "cpu": (cpu_end.user - cpu_began.user) + (cpu_end.system - cpu_began.system),
         "events": dict(totals),
-        "parts": {name: {"seconds": part_seconds[name], "calls": part_calls[name]} for name in part_calls},
+        "parts": {name: {"seconds": part_seconds[name], "calls": part_calls[name],
+                         "median_call": statistics.median(part_call_seconds[name]) if part_call_seconds.get(name) else 0.0}
+                  for name in part_calls},
         "skipped": skipped,
     }))
 

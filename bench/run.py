@@ -332,7 +332,11 @@ def event_times(folders_by_n: dict[int, dict[str, Path]]) -> dict[int, dict]:
                 "total": median(r["total"] for r in runs), "cpu": median(r["cpu"] for r in runs),
                 "events": {k: median(r["events"].get(k, 0.0) for r in runs) for k in names},
                 "parts": {k: {"seconds": median(r["parts"].get(k, {}).get("seconds", 0.0) for r in runs),
-                              "calls": max(r["parts"].get(k, {}).get("calls", 0) for r in runs)} for k in parts},
+                              "calls": max(r["parts"].get(k, {}).get("calls", 0) for r in runs),
+                              "median_call": median(r["parts"].get(k, {}).get("median_call", 0.0) for r in runs),
+                              # each round's, in order: rounds at the two sizes ran alternately
+                              "rounds": [r["parts"].get(k, {}).get("seconds", 0.0) for r in runs]}
+                          for k in parts},
                 "skipped": {k: v for r in runs for k, v in r.get("skipped", {}).items()},
                 "runs": len(runs),
             }
@@ -353,7 +357,10 @@ def linearity(events: dict[int, dict], small: int, large: int) -> list[dict]:
     for name in sorted(set(a["parts"]) | set(b["parts"])):
         pa, pb = a["parts"].get(name, {}), b["parts"].get(name, {})
         rows.append({"name": name, "small": pa.get("seconds", 0.0), "large": pb.get("seconds", 0.0),
-                     "calls": (pa.get("calls", 0), pb.get("calls", 0))})
+                     "calls": (pa.get("calls", 0), pb.get("calls", 0)),
+                     "median_call": (pa.get("median_call", 0.0), pb.get("median_call", 0.0)),
+                     "round_ratios": [large / small for small, large in zip(pa.get("rounds", []), pb.get("rounds", []))
+                                      if small > 0]})
     for row in rows:
         row["ratio"] = row["large"] / row["small"] if row["small"] > 0 else float("inf")
         row["judged"] = max(row["small"], row["large"]) >= JUDGE_PART_SECONDS
@@ -542,15 +549,26 @@ def report(rows, events, finders, savings, previews, started: dict) -> str:
                   "build; `side outputs, replayed` and the functions under it are the same work done again in the "
                   "benchmark's process after the build, to time it. "
                   f"Target: at most {limit:.1f}× ({LINEAR_SLACK:g} times linear); a part under "
-                  f"{JUDGE_PART_SECONDS * 1000:.0f} ms at both sizes is too small to judge.", "",
-                  f"| part | N = {small:,} | N = {large:,} | calls | ratio | |", "| --- | ---: | ---: | ---: | ---: | --- |"]
+                  f"{JUDGE_PART_SECONDS * 1000:.0f} ms at both sizes is too small to judge. Beside each ratio of "
+                  "medians, in brackets, the lowest and highest ratio of single rounds (round i at each size). For a "
+                  "function called once a page, its median call at each size: flat when the work per page does not "
+                  "grow, so a ratio over the target with a flat median call comes from the build around the part "
+                  "(more pages in memory, other work on the machine), not from the part's own work.", "",
+                  f"| part | N = {small:,} | N = {large:,} | calls | median call | ratio (single rounds) | |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
         for p in sorted(linear, key=lambda p: -p["large"]):
             calls = f"{p['calls'][0]:,} / {p['calls'][1]:,}" if "calls" in p else ""
             ratio = f"{p['ratio']:.2f}×" if p["ratio"] != float("inf") else "—"
-            lines.append(f"| `{p['name']}` | {p['small']:.3f} s | {p['large']:.3f} s | {calls} | {ratio} | {verdict(p['met'])} |")
+            if p.get("round_ratios"):
+                ratio += f" ({min(p['round_ratios']):.2f}–{max(p['round_ratios']):.2f})"
+            per_call = ""
+            if "calls" in p and min(p["calls"]) > 1 and min(p["median_call"]) > 0:
+                per_call = f"{p['median_call'][0] * 1e6:,.0f} → {p['median_call'][1] * 1e6:,.0f} µs"
+            lines.append(f"| `{p['name']}` | {p['small']:.3f} s | {p['large']:.3f} s | {calls} | {per_call} | {ratio} "
+                         f"| {verdict(p['met'])} |")
         if any(p["met"] is False for p in linear):
             lines += ["", "What was measured about each part over the target, outside the benchmark, and why it "
-                      "grows faster: bench/NOTES.md, \"Parts that grow faster than 4.4×\"."]
+                      "grows faster: bench/NOTES.md, \"Parts that grew faster than 4.4×, and what was done\"."]
         skipped = {k: v for n in events for k, v in events[n]["full"]["skipped"].items()}
         if skipped:
             lines += ["", "Not timed, because the function was not found: "
