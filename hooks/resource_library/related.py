@@ -58,24 +58,19 @@ class _Index:
         for r in library.listed:
             self.ranked[library.order[id(r)]] = r
         self.masks = [self.mask(r) for r in self.ranked]
-        self.crowded = [rank for rank, mask in enumerate(self.masks) if mask.bit_count() > MAX_INDEXED_TERMS]
         self.newest: dict[int, list[int]] = {}
-        self._combinations: list[list[int] | None] = []  # each rank's, until answers() has used them
+        # Each rank's combinations (None: too many terms), until answers() has used them.
+        self._combinations = [self.combinations(mask) for mask in self.masks]
         self._answers: list[list[int]] | None = None
-        crowded = set(self.crowded)
-        for rank, mask in enumerate(self.masks):
-            if rank in crowded:
-                self._combinations.append(None)
-                continue
-            combinations = self.combinations(mask)
-            for combination in combinations:
+        self.crowded = [rank for rank, combinations in enumerate(self._combinations) if combinations is None]
+        for rank, combinations in enumerate(self._combinations):
+            for combination in combinations or ():
                 subset = combination & self.subset_bits
                 holders = self.newest.get(subset)
                 if holders is None:
                     self.newest[subset] = [rank]
                 elif len(holders) < keep:
                     holders.append(rank)
-            self._combinations.append(combinations)
 
     def mask(self, resource: Resource) -> int:
         """The resource's programmes and topics as bits. Terms that no listed
