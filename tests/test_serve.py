@@ -86,6 +86,31 @@ def test_serve_shows_drafts_and_reloads_on_change(tmp_path):
                          for pid in session), seconds=20)
 
 
+def test_the_vocabulary_can_change_while_previewing(tmp_path):
+    # Found by a fresh-clone tester: a topic added to the vocabulary and put
+    # on a resource while `make serve` ran stopped the rebuild with a
+    # traceback, and a renamed topic kept its old name on resource pages.
+    project = make_project(tmp_path / "p", "basic")
+    server, base = start_serve(project)
+    try:
+        page = base + "at-a-glance/alpha-briefing/"
+        assert "Housing" in get(page)[1]
+        topics = project / "vocabulary" / "topics.yml"
+        topics.write_text(topics.read_text().replace("name: Housing\n", "name: Housing and homes\n")
+                          + "\nwinter-pressures:\n  name: Winter pressures\n"
+                            "  description: Planning for the extra demand of the winter months.\n")
+        resource = project / "at-a-glance" / "alpha-briefing.md"
+        resource.write_text(resource.read_text().replace("topics: [needs-assessment, housing]",
+                                                         "topics: [needs-assessment, housing, winter-pressures]"))
+        wait_for(lambda: "Winter pressures" in get(page)[1])
+        html = get(page)[1]
+        assert "Housing and homes" in html and "Problems to fix" not in html
+        assert "Winter pressures" in get(base + "topics/winter-pressures/")[1]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def children(pid: int) -> list[int]:
     return [int(child) for task in Path(f"/proc/{pid}/task").glob("*/children")
             for child in task.read_text().split()]

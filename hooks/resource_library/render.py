@@ -78,13 +78,11 @@ def accessible_format_mailto(resource_title: str, item: str, url: str) -> str:
     return f"mailto:{CONTACT}?subject={quote(subject)}&body={quote(body)}"
 
 
-_ENVIRONMENT: Environment | None = None  # one per process: `mkdocs serve` keeps compiled templates
-
-
 class CompiledTemplates(BytecodeCache):
     """Compiled templates kept in memory, by name and source checksum: each
-    `make serve` rebuild gets a new theme environment, which would otherwise
-    compile every theme template again (about 0.3 s at each edit)."""
+    `make serve` rebuild gets a new environment (the theme's, and the
+    library's own), which would otherwise compile every template again
+    (about 0.3 s at each edit for the theme's)."""
 
     def __init__(self):
         self.store: dict[str, bytes] = {}
@@ -98,6 +96,8 @@ class CompiledTemplates(BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+_COMPILED = CompiledTemplates()  # the library's own templates, for every build in this process
+
 # Where a card's link goes, until the listing's own link is put in. Front
 # matter cannot hold it: control characters are refused.
 _HREF_SLOT = "\x00href\x00"
@@ -108,14 +108,17 @@ def _at_slot(src_uri: str) -> str:
 
 
 def environment() -> Environment:
-    global _ENVIRONMENT
-    if _ENVIRONMENT is None:
-        # auto_reload (the default) recompiles a template whose file changed.
-        _ENVIRONMENT = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
-                                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        _ENVIRONMENT.filters["long_date"] = lambda v: dates.long_date(v if isinstance(v, date) else date.fromisoformat(v))
-        _ENVIRONMENT.filters["long_datetime"] = dates.long_datetime
-    return _ENVIRONMENT
+    """A new environment for each build: its globals are that build's
+    library and vocabulary. One environment shared by the builds of a
+    `make serve` session kept the first build's in every imported template
+    (Jinja makes the module of `{% from "macros.html" import ... %}` once,
+    from a copy of the globals), so a term added to the vocabulary while
+    previewing stopped the rebuild. The compiled templates are shared."""
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, bytecode_cache=_COMPILED,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["long_date"] = lambda v: dates.long_date(v if isinstance(v, date) else date.fromisoformat(v))
+    env.filters["long_datetime"] = dates.long_datetime
+    return env
 
 
 def _freeze(value, resource_key):
