@@ -113,10 +113,13 @@ class Library:
         # Worked out once: listings, indexes and related resources ask often.
         self.by_key = {r.key: r for r in self.resources}
         self.pages = [r for r in self.resources if r.status != "draft" or self.include_drafts]
+        # Newest first; a day's resources by title, A to Z whatever the case
+        # (as readers sort), then by path so that the order never varies.
         self.listed = sorted((r for r in self.pages if r.status != "withdrawn"),
-                             key=lambda r: (r.published, r.title), reverse=True)
-        # Position in "newest first, then title" order, for ranking ties.
-        ranked = sorted(self.listed, key=lambda r: (-r.sort_date.toordinal(), r.title))
+                             key=lambda r: (-r.published.toordinal(), r.title.casefold(), r.src_uri))
+        # Position in the same order by the day a resource is about (a
+        # webinar's start), for ranking ties.
+        ranked = sorted(self.listed, key=lambda r: (-r.sort_date.toordinal(), r.title.casefold(), r.src_uri))
         self.order = {id(r): n for n, r in enumerate(ranked)}
         self._by_term: dict[tuple[str, str], list[Resource]] = {}
         for r in self.listed:  # newest first, so each list is too

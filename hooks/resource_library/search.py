@@ -112,9 +112,10 @@ def documents(library: Library, use_directory_urls: bool) -> list[dict]:
     vocab = library.vocabulary
     here = page_url(FINDER_PAGE, use_directory_urls)
     docs = []
-    # Numbered newest first (by publication), so the browser sorts by date
-    # by number alone.
-    for number, r in enumerate(sorted(library.listed, key=lambda r: (-r.published.toordinal(), r.title.lower(), r.src_uri))):
+    # Numbered in the library's order (newest first by publication, a day's
+    # by title), so the browser sorts by date by number alone, and ties fall
+    # as on the listings.
+    for number, r in enumerate(library.listed):
         record = {
             "id": number,
             "url": relative(page_url(r.src_uri, use_directory_urls), here),
