@@ -301,6 +301,19 @@ CASES = [
      {W: webinar('"2026-09-01T13:00"').replace("  - name: A Speaker", '  - name: "TODO: speaker name"')},
      f"{W}:12:11", "placeholder", "speakers, item 1: name still has the template's TODO placeholder",
      "Replace the placeholder with the real value."),
+    # Found by the fresh-clone tester: hints written as YAML, never Python's notation.
+    ("a mapping where a list goes: its keys, as a YAML list",
+     {A: resource("Case", topics="{housing: 1, needs-assessment: 2}")}, f"{A}:6:9", "wrong-type",
+     "`topics` must be a list, not a set of fields",
+     "Write it as a list: topics: [housing, needs-assessment], or one `- value` per line."),
+    ("a list inside the list: one list, flattened",
+     {A: resource("Case", topics="[[housing], needs-assessment]")}, f"{A}:6:10", "wrong-type",
+     "topics, item 1 must be text, not a list",
+     "Write one list, with no brackets inside it: topics: [housing, needs-assessment]"),
+    ("a number too long to read is found where it is, in words of our own",
+     {A: resource("Case", topics="1" + "0" * 5000)}, f"{A}:6:9", "wrong-type",
+     "`topics` holds a number 5,001 digits long, too long to read",
+     "If it is meant as text, put it in quotes; if not, shorten it."),
 ]
 
 LOCATION_RE = re.compile(r"^(\S+:\d+:\d+) \[([a-z-]+)\] (.*)$")
@@ -467,3 +480,39 @@ def test_a_vocabulary_field_is_named_as_a_person_says_it(tmp_path):
     seen = problems_seen(run_cli(project, "validate").stderr)
     assert [(s[1], s[2], s[3]) for s in seen if s[0].startswith("vocabulary/topics.yml:")] == [
         ("vocabulary", "housing: plural must be text", "Write it as plain text, in quotes if it holds a colon.")]
+
+
+def test_an_empty_list_is_one_problem(tmp_path):
+    result = run_cli(project_with(tmp_path, {A: resource("Case", topics="[]")}), "validate")
+    assert [(where, rule) for where, rule, *_ in problems_seen(result.stderr)] == [(f"{A}:6:9", "missing-field")]
+
+
+def test_hundreds_of_wrong_terms_are_a_few_problems_with_short_lines(tmp_path):
+    # Found by the fresh-clone tester: 500 wrong topics on one line gave 500
+    # problems, each printing the whole 2 KB line and every allowed topic.
+    wrong = ", ".join(f"not-a-topic-{n}" for n in range(500))
+    result = run_cli(project_with(tmp_path, {A: resource("Case", topics=f"[housing, {wrong}]")}), "validate")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    seen = problems_seen(result.stderr)
+    assert [message for _, _, message, _ in seen][:5] == [f"`not-a-topic-{n}` is not one of the topics"
+                                                          for n in range(5)]
+    assert seen[5][2] == "495 more values in `topics` are not topics: `not-a-topic-5`, `not-a-topic-6`, " \
+                         "`not-a-topic-7`, ..."
+    assert len(seen) == 6 and len(result.stderr) < 6_000
+    # The line is shown around each problem's column, not whole.
+    shown = [line for line in result.stderr.splitlines() if line.startswith("    ") and "not-a-topic" in line]
+    assert len(shown) == 6 and all(len(line) <= 4 + 100 + 2 for line in shown)
+
+
+@pytest.mark.parametrize("line, col, char", [
+    ("title: \x1b[31mred", 13, "r"),                       # after a control character written as <U+001B>
+    ("topics: [" + ", ".join(f"t{n}" for n in range(400)) + "]", 1001, None),  # deep in a long line
+    ("topics: [" + ", ".join(f"t{n}" for n in range(400)) + "]", 10, "t"),     # near its start
+    ("short", 40, None),                                   # a column past the end
+])
+def test_the_caret_stays_under_the_column(line, col, char):
+    from resource_library.problems import EXCERPT_WIDTH, excerpt
+    shown, caret = excerpt(line, col)
+    expected = char or (line[col - 1] if col <= len(line) else "")
+    assert shown[caret:caret + 1] == expected
+    assert len(shown) <= EXCERPT_WIDTH + 2

@@ -32,6 +32,8 @@ PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
+INT_TAG = "tag:yaml.org,2002:int"
+MAX_NUMBER_DIGITS = 4000  # Python reads ints of up to 4,300 digits
 
 
 class YamlDate(str):
@@ -258,6 +260,12 @@ def _walk(parsed: ParsedFile, node, path: tuple, first_line: int) -> None:
     line, col = _mark(node.start_mark, first_line)
     end_line, end_col = _mark(node.end_mark, first_line)
     is_scalar = isinstance(node, yaml.ScalarNode)
+    if is_scalar and node.tag == INT_TAG and len(node.value) > MAX_NUMBER_DIGITS:
+        # Python refuses to read an int this long, with a message of its own
+        # and no position.
+        where = f"`{path[0]}`" if path else "the front matter"
+        raise _Refused("wrong-type", f"{where} holds a number {len(node.value):,} digits long, too long to read",
+                       node.start_mark, "If it is meant as text, put it in quotes; if not, shorten it.")
     # libyaml gives a plain scalar the style "", PyYAML None.
     parsed.positions[path] = Position(line, col, plain=is_scalar and not node.style,
                                       end_col=end_col if end_line == line else 0,

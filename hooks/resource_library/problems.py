@@ -59,17 +59,36 @@ def visible(text: str) -> str:
     return INVISIBLE_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
 
 
+EXCERPT_WIDTH = 100  # characters of a long line shown, around the column
+
+
+def excerpt(source_line: str, col: int) -> tuple[str, int]:
+    """The offending line as shown, and where its caret goes: control
+    characters made visible, and a line longer than EXCERPT_WIDTH cut to
+    that many characters around the column, with … where it was cut (a
+    list of 500 topics on one line is not printed whole under each of
+    its problems)."""
+    line = source_line.rstrip()
+    at = min(max(col, 1) - 1, len(line))
+    start, end = 0, len(line)
+    if len(line) > EXCERPT_WIDTH:
+        start = max(0, min(at - EXCERPT_WIDTH // 3, len(line) - EXCERPT_WIDTH))
+        end = start + EXCERPT_WIDTH
+    before = ("…" if start else "") + visible(line[start:at])
+    return before + visible(line[at:end]) + ("…" if end < len(line) else ""), len(before)
+
+
 def format_problem(problem: Problem) -> str:
     """`path:line:col [rule] message`, then the offending line and a hint."""
     prefix = "" if problem.is_error else "warning: "
     lines = [visible(f"{problem.path}:{problem.line}:{problem.col} [{problem.rule}] {prefix}{problem.message}")]
     if problem.source_line.strip():
-        shown = visible(problem.source_line.rstrip())
+        shown, caret = excerpt(problem.source_line, problem.col)
         if shown.lstrip().startswith("::"):
             # Never a line GitHub Actions could read as a workflow command.
             shown = shown.replace("::", ": :", 1)
         lines.append(f"    {shown}")
-        lines.append("    " + " " * (max(problem.col, 1) - 1) + "^")
+        lines.append("    " + " " * caret + "^")
     if problem.hint:
         lines.append(visible(f"  hint: {problem.hint}"))
     return "\n".join(lines)
@@ -244,8 +263,8 @@ def _summary_item(problem: Problem, links) -> list[str]:
     place = f"[{place.capitalize()}]({line_url})" if line_url else place.capitalize()
     item = [f"- **{place}:** {md_message(problem.message)} ({md_code(problem.rule)})", ""]
     if problem.source_line.strip():
-        item += md_code_block([problem.source_line.rstrip(),
-                               " " * (max(problem.col, 1) - 1) + "^"], "  ") + [""]
+        shown, caret = excerpt(problem.source_line, problem.col)
+        item += md_code_block([shown, " " * caret + "^"], "  ") + [""]
     if problem.hint:
         item += [f"  **How to fix:** {md_message(problem.hint)}", ""]
     return item

@@ -18,6 +18,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import jsonschema
+import yaml
 
 from . import dates, files, indexes, links
 from .frontmatter import ParsedFile, YamlDate
@@ -359,6 +360,7 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
             parsed.problem(line, col, "unknown-field", f"unknown field `{key}`",
                            f"Did you mean `{guess}`?" if guess else
                            "Allowed fields: " + ", ".join(schema.fields) + ".")
+    reported: set[tuple] = set()  # paths with a problem already: one problem a value
     for key in schema.required:
         if key not in data:
             parsed.problem(1, 1, "missing-field", f"required field `{key}` is missing",
@@ -367,13 +369,13 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
             pos = parsed.at((key,))
             parsed.problem(pos.line, pos.col, "missing-field", f"required field `{key}` has no value",
                            schema.fields[key].get("description", ""))
+            reported.add((key,))
     if data.get("status") == "withdrawn" and not data.get("withdrawn_reason"):
         pos = parsed.key_positions["status"]
         parsed.problem(pos.line, pos.col, "missing-field", "a withdrawn resource needs `withdrawn_reason`",
                        "Add withdrawn_reason: one sentence saying why, and replaced_by: if something replaces it.")
 
     known = {k: v for k, v in data.items() if k in schema.fields and v is not None}
-    reported: set[tuple] = set()
     errors = () if schema.surely_valid(known) else schema.validator.iter_errors(known)
     for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
         path = tuple(error.absolute_path)
@@ -389,8 +391,14 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
         if error.validator == "type":
             expected = error.validator_value
             if expected == "array":
+                values = list(error.instance) if isinstance(error.instance, dict) else [error.instance]
                 parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be a list, not {describe(error.instance)}",
-                               f"Write it as a list: {path[0]}: [{error.instance}], or one `- value` per line.")
+                               f"Write it as a list: {path[0]}: {yaml_list(values)}, or one `- value` per line.")
+            elif expected == "string" and len(path) == 2 and isinstance(error.instance, (list, dict)):
+                # `topics: [[housing]]`: brackets inside the list.
+                parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be text, not {describe(error.instance)}",
+                               f"Write one list, with no brackets inside it: {path[0]}: "
+                               f"{yaml_list(flattened(data.get(path[0])))}")
             elif expected == "string":
                 typed = pos.text or str(error.instance)
                 parsed.problem(pos.line, pos.col, "wrong-type",
@@ -471,6 +479,9 @@ def _plain_message(error) -> str:
     return error.message
 
 
+MAX_VOCABULARY_PROBLEMS = 5  # a field's wrong terms reported one by one; the rest in one problem
+
+
 def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary) -> None:
     for key, field_schema in schema.fields.items():
         kind = field_schema.get("x-vocabulary")
@@ -478,13 +489,24 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
         if not kind or not isinstance(values, list):
             continue
         allowed = vocabulary.terms(kind)
-        for index, value in enumerate(values):
-            if isinstance(value, str) and value not in allowed and PLACEHOLDER not in value:
-                pos = parsed.at((key, index))
-                guess = closest(value, allowed)
-                parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
-                               (f"Did you mean `{guess}`? " if guess else "")
-                               + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml).")
+        unknown = [index for index, value in enumerate(values)
+                   if isinstance(value, str) and value not in allowed and PLACEHOLDER not in value]
+        for index in unknown[:MAX_VOCABULARY_PROBLEMS]:
+            value = values[index]
+            pos = parsed.at((key, index))
+            guess = closest(value, allowed)
+            parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
+                           (f"Did you mean `{guess}`? " if guess else "")
+                           + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml).")
+        rest = unknown[MAX_VOCABULARY_PROBLEMS:]
+        if rest:
+            # Hundreds of wrong values are one mistake (a pasted list), not
+            # hundreds of problems each repeating the allowed terms.
+            pos = parsed.at((key, rest[0]))
+            sample = ", ".join(f"`{values[i][:40]}`" for i in rest[:3]) + (", ..." if len(rest) > 3 else "")
+            parsed.problem(pos.line, pos.col, "not-in-vocabulary",
+                           f"{len(rest)} more values in `{key}` are not {kind}: {sample}",
+                           f"Use only slugs from vocabulary/{kind}.yml, as listed above.")
 
 
 def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
@@ -686,6 +708,23 @@ TYPE_WORDS = {"integer": "a whole number", "number": "a number", "object": "fiel
               "boolean": "true or false"}
 DURATION_RE = re.compile(r"(?:(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h))?\s*(?:(\d+)\s*(?:minutes?|mins?|m))?\s*",
                          re.I)
+
+
+def flattened(value) -> list:
+    """The scalars in a value, in order: the keys of a mapping, the items of
+    lists within lists."""
+    if isinstance(value, dict):
+        return [item for key in value for item in flattened(key)]
+    if isinstance(value, list):
+        return [item for entry in value for item in flattened(entry)]
+    return [] if value is None else [value]
+
+
+def yaml_list(values: list) -> str:
+    """`[a, b]` as YAML writes it, quoting only what needs quotes: a hint
+    to paste, never Python's `['a']`."""
+    plain = [v if type(v) in (str, int, float, bool) else str(v) for v in flattened(values)]  # no subclasses: safe_dump refuses them
+    return yaml.safe_dump(plain, default_flow_style=True, width=1_000_000).strip()
 
 
 def _type_hint(path: tuple, expected, value) -> str:
