@@ -113,7 +113,9 @@ def on_files(files: Files, config) -> Files:
     # second core while MkDocs renders pages, collected in on_post_build.
     global _side_outputs, _side_args
     # Under `make serve`, one process for the whole session keeps its memo.
-    if _serving and (build_state.side_session is None or not build_state.side_session.alive()):
+    if _serving and (build_state.side_session is None or not build_state.side_session.ready()):
+        if build_state.side_session is not None:
+            build_state.side_session.close()  # it died, or still owes a failed rebuild's reply
         build_state.side_session = side_outputs.Session()
     memo.enable(build_state.side_memo if _serving else None)  # if the session fails, here
     _side_outputs = None

@@ -111,6 +111,31 @@ def test_the_vocabulary_can_change_while_previewing(tmp_path):
         server.wait(timeout=20)
 
 
+def test_preview_recovers_from_failed_rebuilds(tmp_path):
+    # Found by a fresh-clone tester: a rebuild that failed with an error
+    # left the finder's and feeds' process blocked writing a reply nobody
+    # read. Later rebuilds were answered with the outputs of the one before
+    # (the feed and the finder's data lagged an edit behind), and a second
+    # failure hung the server until it was killed.
+    project = make_project(tmp_path / "p", "basic")
+    server, base = start_serve(project)
+    try:
+        partial = project / "docs" / "overrides" / "partials" / "report-problem.html"
+        good = partial.read_text()
+        for attempt in ("one", "two"):  # an editor's slip in a theme template, saved twice
+            partial.write_text(good + "{{ nosuch.attribute_" + attempt + " }}\n")
+            time.sleep(4)
+        partial.write_text(good)
+        resource = project / "at-a-glance" / "alpha-briefing.md"
+        resource.write_text(resource.read_text().replace("Alpha briefing on carers", "Alpha briefing, recovered"))
+        wait_for(lambda: "Alpha briefing, recovered" in get(base + "at-a-glance/alpha-briefing/")[1], seconds=90)
+        wait_for(lambda: "Alpha briefing, recovered" in get(base + "feed.xml")[1], seconds=30)
+        assert "Alpha briefing, recovered" in get(base + "finder/finder-data.js")[1]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def children(pid: int) -> list[int]:
     return [int(child) for task in Path(f"/proc/{pid}/task").glob("*/children")
             for child in task.read_text().split()]

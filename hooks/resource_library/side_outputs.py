@@ -74,19 +74,28 @@ class Session:
         self.process = subprocess.Popen([sys.executable, "-m", "resource_library.side_outputs", "--session"],
                                         env=_environment(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=self.errors)
+        self.owed = 0  # replies submitted for and not yet received
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def ready(self) -> bool:
+        """Alive and owing nothing. A rebuild that failed after submitting
+        never read its reply: the process is then blocked writing it, and
+        would answer the next rebuild with the last one's outputs."""
+        return self.alive() and not self.owed
 
     def submit(self, args: tuple) -> bool:
         try:
             pickle.dump(args, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
             self.process.stdin.flush()
-            return True
         except OSError:
             return False
+        self.owed += 1
+        return True
 
     def receive(self) -> dict[str, bytes]:
+        self.owed -= 1
         try:
             status, value = pickle.load(self.process.stdout)
         except Exception:
@@ -98,7 +107,10 @@ class Session:
         return value
 
     def close(self) -> None:
-        if self.alive():
+        if self.alive() and self.owed:
+            self.process.kill()  # blocked writing a reply nobody will read
+            self.process.wait()
+        elif self.alive():
             self.process.stdin.close()
             try:
                 self.process.wait(timeout=5)
