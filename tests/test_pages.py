@@ -151,6 +151,27 @@ def test_register_button_is_on_the_first_screen_of_a_phone(browser, basic_url):
     context.close()
 
 
+@pytest.mark.parametrize("path", ["", "webinars/future-webinar/", "topics/housing/", "finder/"])
+def test_on_a_phone_every_page_says_whose_site_it_is(browser, basic_url, path):
+    # The header's search box takes the site's name's place on a phone: a
+    # reader who arrives from a link still sees whose site this is, first.
+    for width, shown in ((390, True), (1280, False)):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        page.goto(basic_url + path)
+        brand = page.get_by_role("link", name="Strategic Planning Resource Library", exact=True)
+        visible = [b for b in brand.all() if b.is_visible()]
+        if shown:
+            assert len(visible) == 1 and visible[0].bounding_box()["y"] < 200, path
+            assert visible[0].bounding_box()["height"] < 30  # one line: the finder's results stay first
+            visible[0].click()
+            page.wait_for_url(basic_url)
+        else:
+            assert not page.locator(".lib-phone-brand").is_visible(), path
+            assert page.locator(".md-header__title").is_visible()
+        context.close()
+
+
 def test_webinar_listing_offers_a_subscription_not_only_a_download(basic_site):
     page = main_content(read(basic_site, "webinars/"))
     links = hrefs(page)
