@@ -391,14 +391,13 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
         if error.validator == "type":
             expected = error.validator_value
             if expected == "array":
-                values = list(error.instance) if isinstance(error.instance, dict) else [error.instance]
                 parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be a list, not {describe(error.instance)}",
-                               f"Write it as a list: {path[0]}: {yaml_list(values)}, or one `- value` per line.")
+                               f"Write it as a list: {path[0]}: {yaml_list(error.instance)}, or one `- value` per line.")
             elif expected == "string" and len(path) == 2 and isinstance(error.instance, (list, dict)):
                 # `topics: [[housing]]`: brackets inside the list.
                 parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be text, not {describe(error.instance)}",
                                f"Write one list, with no brackets inside it: {path[0]}: "
-                               f"{yaml_list(flattened(data.get(path[0])))}")
+                               f"{yaml_list(data.get(path[0]))}")
             elif expected == "string":
                 typed = pos.text or str(error.instance)
                 parsed.problem(pos.line, pos.col, "wrong-type",
@@ -720,10 +719,11 @@ def flattened(value) -> list:
     return [] if value is None else [value]
 
 
-def yaml_list(values: list) -> str:
-    """`[a, b]` as YAML writes it, quoting only what needs quotes: a hint
-    to paste, never Python's `['a']`."""
-    plain = [v if type(v) in (str, int, float, bool) else str(v) for v in flattened(values)]  # no subclasses: safe_dump refuses them
+def yaml_list(value) -> str:
+    """The scalars in `value` (see flattened) as a YAML list, `[a, b]`,
+    quoting only what needs quotes: a hint to paste, never Python's `['a']`."""
+    # Exact types only: safe_dump refuses subclasses such as YamlDate.
+    plain = [v if type(v) in (str, int, float, bool) else str(v) for v in flattened(value)]
     return yaml.safe_dump(plain, default_flow_style=True, width=1_000_000).strip()
 
 
