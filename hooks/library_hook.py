@@ -24,6 +24,8 @@ from mkdocs.utils import get_relative_url
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import markdown_worker
 from resource_library import build_state, csp, dates, indexes, memo, sanitize, side_outputs, signatures
+from resource_library.claims import Claim, Claims
+from resource_library.gate import Gate
 from resource_library.feeds import json_ld
 from resource_library.load import TYPES, Resource
 from resource_library.problems import Problem, as_html, report
@@ -44,6 +46,8 @@ _render_problems: list[Problem] = []   # what the sanitiser removed, reported on
 _with_policy: set[str] = set()         # pages that got the policy in on_post_page
 _serve_problems: list[Problem] = []    # `make serve` with errors: every page lists them instead
 _outputs: set[str] = set()             # every file the build writes from `files` (on_env)
+_claims: Claims | None = None          # who writes each output (on_env, on_post_build): the gate reads it
+_generated: dict = {}                  # indexes.generate()'s pages, with their claims
 _markdown: markdown_worker.Helper | None = None  # renders resources' Markdown on the second core
 # Below this many resources, starting a second process costs more than it saves.
 MARKDOWN_WORKER_FROM = 100
@@ -143,7 +147,8 @@ def on_files(files: Files, config) -> Files:
     _generated_html.clear()
     _render_problems.clear()
     _with_policy.clear()
-    generated = indexes.generate(renderer)
+    global _generated
+    generated = _generated = indexes.generate(renderer)
     renderer.forget_unused()
     for src_uri, (front_matter, html) in generated.items():
         if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
@@ -306,8 +311,11 @@ def on_page_content(html: str, page, config, files) -> str:
         # An editor's page in docs/: the same allow-list, with any class
         # (macros on the home page emit the site's own card markup).
         # Positions are in the whole file, front matter included.
-        return _sanitised(html, "docs/" + page.file.src_uri, 1, page.file.content_string, editor=True)
+        cleaned = _sanitised(html, "docs/" + page.file.src_uri, 1, page.file.content_string, editor=True)
+        sanitize.plain_toc(page.toc, sanitize.heading_texts(cleaned), Markup.escape)
+        return cleaned
     body = _sanitised(html, resource.src_uri, resource.body_line, resource.body)
+    sanitize.plain_toc(page.toc, sanitize.heading_texts(body), Markup.escape)
     renderer = build_state.renderer
     return renderer.resource_header(resource) + "\n" + body + "\n" + renderer.resource_footer(resource)
 
@@ -345,13 +353,52 @@ def on_env(env, config, files):
     if not _serving:
         gc.freeze()  # the pages and their HTML, read and rendered: they live until the build ends
     env.globals["library_nav_once"] = _nav_once(config.theme.get("logo") or "")
-    global _outputs
+    global _outputs, _claims
     _outputs = {os.path.normpath(f.abs_dest_path) for f in files}
+    _claims = claims_of(files, config)
     if _serving:
         if build_state.templates is None:
             build_state.templates = CompiledTemplates()
         env.bytecode_cache = build_state.templates
     return env
+
+
+def claims_of(files: Files, config) -> Claims:
+    """Who writes each file MkDocs will write, for the gate."""
+    claims = Claims()
+    library = build_state.library
+    docs_dir = os.path.normpath(config.docs_dir) + os.sep
+    content = set(library.files) if library else set()
+    dest_of = {}
+    for file in files:
+        if file.inclusion.is_excluded():
+            continue
+        src = file.src_uri
+        dest_of[src] = file.dest_uri
+        resource = library.by_key.get(src[:-3]) if library else None
+        if resource is not None and resource.src_uri == src:
+            claim = Claim("the resource's page", src)
+        elif src in content:
+            claim = Claim("a resource's file", src)
+        elif src in _generated_html:
+            claim = _generated.claims[src]
+        elif file.abs_src_path and os.path.normpath(file.abs_src_path).startswith(docs_dir):
+            claim = (Claim("an editor's page", "docs/" + src) if file.is_documentation_page()
+                     else Claim("the site's own assets", "docs/" + src) if src.startswith("assets/")
+                     else Claim("an editor's file", "docs/" + src))
+        elif file.abs_src_path is None:
+            claim = Claim("the preview's list of problems", src)
+        else:
+            claim = Claim("the theme")
+        claims.add(file.dest_uri, claim)
+    for src, first, second in _generated.conflicts if _generated else ():
+        claims.conflicts.append((dest_of.get(src, src), first, second))
+    # What the engine renders from the theme's static templates itself.
+    for name in config.theme.static_templates:
+        claims.add(name, Claim("the theme's template"))
+        if name == "sitemap.xml":
+            claims.add("sitemap.xml.gz", Claim("the theme's template"))
+    return claims
 
 
 def _nav_once(logo: str):
@@ -451,7 +498,48 @@ def on_post_build(config):
                 seen[path] = os.path.getmtime(path)
     _start_side_outputs()  # if nothing started it (a build that renders no page)
     try:
-        side_outputs.finish(_side_outputs, Path(config.site_dir),
-                            build_state.side_written if _serving else None)
+        written = side_outputs.finish(_side_outputs, Path(config.site_dir),
+                                      build_state.side_written if _serving else None)
     except side_outputs.SideOutputError as error:
         raise PluginError(str(error)) from None
+    run_gate(config, written)
+
+
+def run_gate(config, side_written) -> None:
+    """Nothing is published that the gate did not check: every file in the
+    staging folder, whatever wrote it. Under `make serve`, what this
+    rebuild wrote, and the open tab shows what the gate found."""
+    claims = _claims or Claims()
+    claims.add_claimed(side_written)
+    site_dir = Path(config.site_dir)
+    gate = Gate(project_root(config), claims, {csp.policy()}, urlsplit(config.site_url or "/").path)
+    only = None
+    if _serving:
+        seen, only = build_state.gated, set()
+        for folder, _, names in os.walk(site_dir):
+            for name in names:
+                path = os.path.join(folder, name)
+                stamp = os.path.getmtime(path)
+                rel = Path(path).relative_to(site_dir).as_posix()
+                if seen.get(rel) != stamp:
+                    only.add(rel)
+                    seen[rel] = stamp
+    problems = gate.check(site_dir, only)
+    if not problems:
+        return
+    print(report(problems), file=sys.stderr, flush=True)
+    if not _serving:
+        raise PluginError("The site was not built: what it would publish failed the output gate (above).")
+    # The preview: each page the gate refused shows its problems instead.
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            if name.endswith(".html"):
+                path = os.path.join(folder, name)
+                with open(path, "w", encoding="utf-8") as handle:
+                    handle.write(csp.add_policy(problems_page(problems)))
+                build_state.gated.pop(Path(path).relative_to(site_dir).as_posix(), None)
+
+
+def problems_page(problems) -> str:
+    return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Problems to fix</title></head>"
+            f"<body><main>{as_html(problems)}</main></body></html>")

@@ -16,4 +16,5 @@ templates = None             # the theme's compiled templates (render.CompiledTe
 side_session = None          # the finder index and feeds' process (side_outputs.Session)
 with_policy: dict = {}       # HTML file -> its time when last seen with the page policy (the hook)
 side_written: dict = {}      # side output path -> the bytes last written there (side_outputs.finish)
+gated: dict = {}             # output path -> its time when the gate last checked it (the hook)
 outputs: set = set()         # files the last `make serve` rebuild wrote from MkDocs' files (the hook)

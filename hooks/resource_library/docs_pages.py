@@ -10,10 +10,12 @@ from pathlib import Path
 import yaml
 
 from . import frontmatter
+from .files import FILE_TYPES, extension
 from .problems import Problem
 
-# Files a browser runs: allowed only where maintainers own them (CODEOWNERS).
-ACTIVE_TYPES = {".html", ".htm", ".xhtml", ".svg", ".js", ".mjs", ".xml", ".xsl"}
+# Outside the maintainers' folders (CODEOWNERS), editors publish pages and
+# files of a reader format, by allow-list: a deny-list missed `.shtml` and
+# `.xht`, which a browser runs as pages on the site's origin.
 MAINTAINED = ("assets/", "overrides/")
 
 
@@ -49,10 +51,13 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str]) -> list[Problem]:
                 problems.append(Problem(shown, 1, 1, "symlink", f"{shown} is a symbolic link",
                                         "Commit the file itself, not a link to it: links are never followed."))
                 continue
-            if name in names and path.suffix.lower() in ACTIVE_TYPES and not rel.startswith(MAINTAINED):
+            if (name in names and not rel.startswith(MAINTAINED) and path.suffix != ".md"
+                    and extension(name) not in FILE_TYPES):
                 problems.append(Problem(shown, 1, 1, "active-file",
-                                        f"{shown} is a `{path.suffix}` file, which a browser could run as a page",
-                                        "Pages are Markdown; images and downloads are PDF, PNG, JPEG and the like. "
+                                        f"{shown} is a `{path.suffix or name}` file, which the site does not publish "
+                                        "from docs/",
+                                        "Pages are Markdown (.md); downloads and images are "
+                                        + ", ".join(sorted(FILE_TYPES)) + ". "
                                         "Site code lives in docs/assets/, which maintainers review."))
             elif name in names and path.suffix == ".md" and not rel.startswith("overrides/"):
                 problems += check_page(shown, rel, path, allowed_macro_pages)

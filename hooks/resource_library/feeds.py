@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 
 from .dates import long_date
+from .claims import Claim, Claimed
 from .load import Library, Resource
 from .memo import remembered
 from .urls import page_url
@@ -197,15 +198,19 @@ def webcal_url(site_url: str) -> str:
     return "webcal://" + urljoin(site_url, CALENDAR_PATH).split("://", 1)[1]
 
 
-def build_feeds(library: Library, site_url: str, site_name: str) -> dict[str, bytes]:
-    """The feeds and the calendars, as {path in the site: bytes}."""
+def build_feeds(library: Library, site_url: str, site_name: str) -> Claimed:
+    """The feeds and the calendars, as {path in the site: bytes}, each claimed."""
     stamp = library.now.replace(microsecond=0)
     webinars = sorted((r for r in library.listed if r.type == "webinars"), key=lambda r: r.starts)
-    outputs = {FEED_PATH: atom_feed(library, site_url, f"{site_name}: new and updated resources"),
-               CALENDAR_PATH: calendar(webinars, site_url, stamp, f"{site_name}: webinars")}
-    outputs.update(term_feeds(library, site_url, site_name))
+    outputs = Claimed()
+    outputs.claim(FEED_PATH, atom_feed(library, site_url, f"{site_name}: new and updated resources"),
+                  Claim("the site's feed"))
+    outputs.claim(CALENDAR_PATH, calendar(webinars, site_url, stamp, f"{site_name}: webinars"),
+                  Claim("the calendar of every webinar"))
+    for path, feed in term_feeds(library, site_url, site_name).items():
+        outputs.claim(path, feed, Claim("a list's feed"))
     for r in library.upcoming():
-        outputs[ics_path(r)] = calendar([r], site_url, stamp, r.title)
+        outputs.claim(ics_path(r), calendar([r], site_url, stamp, r.title), Claim("a webinar's calendar", r.src_uri))
     return outputs
 
 

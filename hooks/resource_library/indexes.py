@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import yaml
 
+from .claims import Claim, Claimed
 from .feeds import CALENDAR_PATH, feed_path, webcal_url
 from .load import TYPES
 from .render import Renderer, plain, term_src
@@ -73,10 +74,11 @@ def of_pages(title: str, pager: dict) -> str:
     return title if pager["number"] == 1 else f"{title} (page {pager['number']} of {pager['count']})"
 
 
-def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
-    """Every generated page, as {source path: (front matter, HTML)}."""
+def generate(renderer: Renderer) -> Claimed:
+    """Every generated page, as {source path: (front matter, HTML)}, each
+    claimed (a topic slugged `index` would otherwise replace the A-Z page)."""
     library, vocab = renderer.library, renderer.vocabulary
-    pages: dict[str, str] = {}
+    pages = Claimed()
     for type_slug in TYPES:
         term = vocab.types[type_slug]
         src = f"{type_slug}/index.md"
@@ -86,17 +88,20 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
             context = dict(term=term, type_slug=type_slug, calendar=CALENDAR_PATH, resources=part,
                            upcoming=library.upcoming() if number == 1 else [], past=part, feed=feed,
                            webcal=webcal_url(renderer.site_url), pager=pager)
-            pages[this_src] = page(of_pages(term.plural, pager), term.description,
-                                   renderer.render_page("type_listing.html", this_src, **context),
-                                   feed=feed, feed_title=f"New and updated {term.plural}")
+            pages.claim(this_src, page(of_pages(term.plural, pager), term.description,
+                                       renderer.render_page("type_listing.html", this_src, **context),
+                                       feed=feed, feed_title=f"New and updated {term.plural}"),
+                        Claim(f"the {term.plural} listing"))
     for kind in TERM_KINDS:
         terms = vocab.terms(kind)
         counts = {slug: len(library.with_term(kind, slug)) for slug in terms}
         src = f"{kind}/index.md"
         used = sorted((t for slug, t in terms.items() if counts[slug]), key=lambda t: t.name.lower())
-        pages[src] = page(INDEX_TITLES[kind], INDEX_DESCRIPTIONS[kind],
-                          renderer.render_page("term_index.html", src, kind=kind, terms=terms, counts=counts, used=used,
-                                          title=INDEX_TITLES[kind], description=INDEX_DESCRIPTIONS[kind]))
+        pages.claim(src, page(INDEX_TITLES[kind], INDEX_DESCRIPTIONS[kind],
+                              renderer.render_page("term_index.html", src, kind=kind, terms=terms, counts=counts,
+                                                   used=used, title=INDEX_TITLES[kind],
+                                                   description=INDEX_DESCRIPTIONS[kind])),
+                    Claim(f"the {kind} A-Z page"))
         for slug, term in terms.items():
             resources = library.with_term(kind, slug)
             if not resources:
@@ -107,12 +112,14 @@ def generate(renderer: Renderer) -> dict[str, tuple[str, str]]:
             grouped = kind == "programmes" and len(resources) <= PAGE_SIZE
             for this_src, part, pager in paged(src, resources):
                 by_type = {t: [r for r in part if r.type == t] for t in TYPES}
-                pages[this_src] = page(of_pages(term.name, pager), term.description,
-                                       renderer.render_page("term_page.html", this_src, kind=kind, term=term,
-                                                            resources=part, by_type=by_type, grouped=grouped,
-                                                            feed=feed, pager=pager),
-                                       feed=feed, feed_title=f"New and updated resources: {term.name}")
-    pages[FINDER] = page("Find resources", "Search and filter every resource in the library by type, function, "
-                         "programme, topic and year.", renderer.render_page("finder.html", FINDER, types=TYPES),
-                         hide=["navigation", "toc"], finder_scripts=True)
+                pages.claim(this_src, page(of_pages(term.name, pager), term.description,
+                                           renderer.render_page("term_page.html", this_src, kind=kind, term=term,
+                                                                resources=part, by_type=by_type, grouped=grouped,
+                                                                feed=feed, pager=pager),
+                                           feed=feed, feed_title=f"New and updated resources: {term.name}"),
+                            Claim(f"the page of the {kind[:-1]} `{slug}`", f"vocabulary/{kind}.yml",
+                                  needle=f"{slug}:"))
+    pages.claim(FINDER, page("Find resources", "Search and filter every resource in the library by type, function, "
+                             "programme, topic and year.", renderer.render_page("finder.html", FINDER, types=TYPES),
+                             hide=["navigation", "toc"], finder_scripts=True), Claim("the finder"))
     return pages

@@ -280,3 +280,32 @@ def explain(html: str, editor: bool = False) -> list[tuple[str, str]]:
     parser.feed(html)
     parser.close()
     return parser.removed or [("has markup the allow-list does not accept", "<")]
+
+
+HEADING_RE = re.compile(r"<h[1-6]\b", re.I)
+
+
+def heading_texts(html: str) -> dict[str, str]:
+    """{heading id: its text} in cleaned HTML, without the permalink's ¶.
+
+    The contents list beside a page is built by Python-Markdown's toc from
+    the raw heading, with a regex that `<!--` in an attribute fools, and the
+    theme prints it as HTML: its titles come from here instead."""
+    if not HEADING_RE.search(html):
+        return {}
+    from selectolax.lexbor import LexborHTMLParser  # only for pages with headings
+    texts = {}
+    for heading in LexborHTMLParser(html).css("h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]"):
+        for permalink in heading.css("a.headerlink"):
+            permalink.decompose()
+        texts[heading.attributes.get("id") or ""] = " ".join(heading.text(deep=True).split())
+    return texts
+
+
+def plain_toc(items, texts: dict[str, str], escape) -> None:
+    """Give each contents-list item (anything with .id, .title, .children)
+    the plain text of its cleaned heading, escaped by `escape`; an item with
+    no such heading keeps its title escaped, so it is shown as text."""
+    for item in items:
+        item.title = escape(texts.get(item.id, item.title))
+        plain_toc(item.children, texts, escape)

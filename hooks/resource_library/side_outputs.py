@@ -21,6 +21,7 @@ import traceback
 from pathlib import Path
 
 from . import memo
+from .claims import Claim, Claimed
 from .feeds import build_feeds
 from .load import Library, Resource
 from .search import finder_assets
@@ -33,13 +34,15 @@ class SideOutputError(Exception):
 
 
 def build(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms=(),
-          lunr_js: str | None = None) -> dict[str, bytes]:
-    """Every side output, as {path in the site: bytes}. `lunr_js`: the path
+          lunr_js: str | None = None) -> Claimed:
+    """Every side output, as {path in the site: bytes}, each claimed. `lunr_js`: the path
     of lunr.js (the finder uses its stemmer), which the engine ships."""
-    outputs = finder_assets(library, use_directory_urls, synonyms)
+    outputs = Claimed()
+    for path, content in finder_assets(library, use_directory_urls, synonyms).items():
+        outputs.claim(path, content, Claim("the finder's data"))
     if lunr_js:
-        outputs["finder/lunr.js"] = Path(lunr_js).read_bytes()
-    outputs.update(build_feeds(library, site_url, site_name))
+        outputs.claim("finder/lunr.js", Path(lunr_js).read_bytes(), Claim("the finder's copy of lunr.js"))
+    outputs.update_claimed(build_feeds(library, site_url, site_name))
     return outputs
 
 
@@ -160,10 +163,12 @@ def start(library, use_directory_urls: bool, site_url: str, site_name: str, syno
     return _Pending(process=process, folder=folder)
 
 
-def finish(pending: _Pending, site_dir: Path, written: dict | None = None) -> None:
-    """Write the outputs. With `written` (kept between `make serve`
-    rebuilds), a file whose bytes are those last written is left alone."""
-    for rel, content in pending.result().items():
+def finish(pending: _Pending, site_dir: Path, written: dict | None = None) -> Claimed:
+    """Write the outputs, and return them with their claims. With `written`
+    (kept between `make serve` rebuilds), a file whose bytes are those last
+    written is left alone."""
+    outputs = pending.result()
+    for rel, content in outputs.items():
         path = Path(site_dir) / rel
         if written is not None and written.get(rel) == content and path.is_file():
             continue
@@ -171,6 +176,7 @@ def finish(pending: _Pending, site_dir: Path, written: dict | None = None) -> No
         path.write_bytes(content)
         if written is not None:
             written[rel] = content
+    return outputs
 
 
 def serve_session() -> None:

@@ -1,0 +1,269 @@
+"""The output gate: every file about to be published is checked, whatever
+wrote it (our templates, MkDocs, the theme, a contributor's file).
+
+The sanitiser and the validator guard the channels we know about; each
+round of attacks found one they did not know (the contents list, built from
+the same headings as the cleaned body). The gate holds the promise at the
+output instead: before the staging folder is swapped in, each HTML page is
+parsed as a browser parses it (Lexbor, an HTML5 parser) and may hold no
+active content but the theme's own, and each path has exactly one producer.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .claims import Claims
+from .problems import Problem
+
+# The only scripts a page may load: the theme's bundle and our own files,
+# by exact output path. A new script is added here, in review; a script
+# anywhere else fails the build even if the file exists (a transcript
+# holding JavaScript is a file on the site too).
+ALLOWED_SCRIPTS = frozenset({
+    "assets/javascripts/bundle.a5f9d56c.min.js",  # mkdocs-material 9.8.1's bundle
+    "assets/theme/announce.js", "assets/theme/base.js", "assets/theme/consent.js",
+    "assets/theme/content.js", "assets/theme/outdated.js", "assets/theme/palette.js",
+    "assets/keyboard.js", "assets/site-search.js",
+    "assets/finder.js", "finder/lunr.js", "finder/finder-data.js", "finder/finder-index.js",
+})
+# Folders those scripts live in: the hosted site's policy names them.
+SCRIPT_FOLDERS = tuple(sorted({path.rsplit("/", 1)[0] + "/" for path in ALLOWED_SCRIPTS}))
+
+# Script elements that hold data, which browsers never run: the theme's
+# configuration and the JSON-LD block the build writes.
+DATA_SCRIPTS = {("application/json", "__config"), ("application/ld+json", None)}
+
+# Elements that run, embed, restyle or redirect: never on a page.
+FORBIDDEN_ELEMENTS = frozenset({
+    "base", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "portal",
+    "fencedframe", "noembed", "animate", "set", "animatemotion", "animatetransform", "foreignobject",
+    "discard", "handler", "listener",
+})
+URL_ATTRIBUTES = frozenset({
+    "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite",
+    "longdesc", "codebase", "archive", "manifest", "usemap", "dynsrc", "lowsrc", "icon", "profile",
+})
+# Attributes that make the browser fetch at once: off-site, a third-party request.
+FETCHING_ATTRIBUTES = frozenset({"src", "poster", "background", "data", "dynsrc", "lowsrc"})
+NEVER_ATTRIBUTES = frozenset({"srcdoc", "ping", "http-equiv-refresh"})
+BAD_SCHEME_RE = re.compile(r"^(?:javascript|vbscript|data|livescript|mocha):", re.I)
+# As the URL parser reads an address: tabs and newlines inside are dropped,
+# leading spaces and control characters trimmed.
+URL_NOISE_RE = re.compile(r"[\t\n\r]")
+ALIGN_STYLE_RE = re.compile(r"^\s*text-align\s*:\s*(?:left|right|center|justify)\s*;?\s*$", re.I)
+SAFE_LINK_RELS = frozenset({"canonical", "alternate", "feed", "icon", "stylesheet", "preload", "author",
+                            "license", "next", "prev", "search", "help", "shortcut"})
+
+# What the site publishes, by extension. Anything else fails the gate,
+# whichever producer wrote it (an editor's `.shtml` would run as a page).
+OUTPUT_TYPES = frozenset({
+    "html", "css", "js", "map", "svg", "xml", "gz", "ics", "json", "ico", "png", "jpg", "jpeg", "gif",
+    "webp", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt", "woff", "woff2",
+})
+# Types that a browser runs or styles with: only the site's own producers may write them.
+SITE_CODE_TYPES = frozenset({"css", "js", "map", "svg", "woff", "woff2"})
+CONTENT_PRODUCERS = ("a resource's file", "an editor's file")
+XML_ACTIVE_RE = re.compile(
+    r"<\?xml-stylesheet|xmlns(?::[\w.-]+)?\s*=\s*[\"']http://www\.w3\.org/(?:1999/xhtml|2000/svg)", re.I)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something active found in an output, with text to look for in its source."""
+    message: str
+    needle: str = ""
+
+
+class Gate:
+    """Checks one build's outputs. `policies`: the Content-Security-Policy
+    values a page may carry; `site_prefix`: the path of site_url (/library/),
+    which absolute links in the 404 page start with."""
+
+    def __init__(self, root: Path, claims: Claims, policies: set[str], site_prefix: str = "/"):
+        self.root, self.claims, self.policies = Path(root), claims, policies
+        self.site_prefix = "/" + site_prefix.strip("/") + "/" if site_prefix.strip("/") else "/"
+
+    def check(self, site_dir: Path, only: set[str] | None = None) -> list[Problem]:
+        """Every problem with the files in `site_dir` (or the `only` ones)."""
+        problems = self.claims.problems(self._locate)
+        site_dir = Path(site_dir)
+        for folder, _, names in os.walk(site_dir):
+            for name in names:
+                full = os.path.join(folder, name)
+                rel = Path(full).relative_to(site_dir).as_posix()
+                if only is not None and rel not in only:
+                    continue
+                problems += self.check_file(site_dir, rel)
+        return problems
+
+    def check_file(self, site_dir: Path, rel: str) -> list[Problem]:
+        claim = self.claims.get(rel)
+        ext = posixpath.splitext(rel)[1].lstrip(".").lower()
+        if claim is None:
+            return [Problem(f"site/{rel}", 1, 1, "unclaimed-output",
+                            f"`{rel}` was written by something that did not say it would, so nothing checked it",
+                            "Outputs come from resources, docs/, the theme and the generators only; "
+                            "find what wrote this file and make it claim the path.")]
+        if ext not in OUTPUT_TYPES or (ext in SITE_CODE_TYPES and claim.producer in CONTENT_PRODUCERS):
+            return [self._problem(rel, Finding(f"is a `.{ext or '?'}` file, which the site does not publish "
+                                               f"from {claim.producer}", ""))]
+        if ext in ("html", "svg", "xml"):
+            text = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
+            if ext == "html":
+                findings = self.check_html(text, rel)
+            elif ext == "svg":
+                findings = self.check_html(text, rel, page=False)
+            else:
+                findings = [Finding("the XML would run as a page (an XHTML or SVG namespace, or a stylesheet)",
+                                    "xmlns")] if XML_ACTIVE_RE.search(text) else []
+            return [self._problem(rel, finding) for finding in findings]
+        return []
+
+    def check_html(self, html: str, rel: str, page: bool = True) -> list[Finding]:
+        """What in `html` could run, restyle, redirect or fetch from another
+        site, beyond the theme's own markup."""
+        found: list[Finding] = []
+        tree = LexborHTMLParser(html)
+        policies_seen = 0
+        for element in tree.root.traverse(include_text=False) if tree.root else ():
+            tag = (element.tag or "").lower()
+            attrs = {(k or "").lower(): (v or "") for k, v in element.attributes.items()}
+            if tag in FORBIDDEN_ELEMENTS:
+                found.append(Finding(f"holds a `<{tag}>` element", f"<{tag}"))
+            elif tag == "script":
+                found += self._script(attrs, element, rel)
+            elif tag == "meta" and "http-equiv" in attrs:
+                if attrs["http-equiv"].strip().lower() == "content-security-policy" and attrs.get("content") in self.policies:
+                    policies_seen += 1
+                else:
+                    found.append(Finding(f"holds `<meta http-equiv=\"{attrs['http-equiv']}\">`, which only the "
+                                         "site's policy may use", "http-equiv"))
+            elif tag == "link":
+                found += self._link(attrs, rel)
+            elif tag == "form":
+                found += self._form_target(attrs.get("action"), rel, "form")
+            for name, value in attrs.items():
+                found += self._attribute(tag, name, value, rel)
+        if page and policies_seen != 1:
+            found.append(Finding(f"carries {policies_seen} copies of the site's Content-Security-Policy, not one", ""))
+        return found
+
+    def _script(self, attrs: dict, element, rel: str) -> list[Finding]:
+        if "src" not in attrs:
+            kind = attrs.get("type", "").strip().lower()
+            if (kind, attrs.get("id")) in DATA_SCRIPTS or (kind, None) in DATA_SCRIPTS:
+                return []
+            return [Finding("holds an inline `<script>`", (element.text() or "<script").strip()[:40] or "<script")]
+        target = self.resolve(rel, attrs["src"])
+        if target in ALLOWED_SCRIPTS:
+            return []
+        return [Finding(f"loads the script `{attrs['src']}`, which is not one of the site's own scripts",
+                        attrs["src"])]
+
+    def _link(self, attrs: dict, rel: str) -> list[Finding]:
+        rels = set(attrs.get("rel", "").lower().split())
+        href = attrs.get("href", "")
+        if not rels <= SAFE_LINK_RELS:
+            return [Finding(f"holds `<link rel=\"{attrs.get('rel')}\">`, which the site does not use", "rel=")]
+        if rels & {"stylesheet", "preload", "icon"}:
+            target = self.resolve(rel, href)
+            claim = self.claims.get(target) if target else None
+            allowed = target in ALLOWED_SCRIPTS or (
+                claim is not None and claim.producer not in CONTENT_PRODUCERS
+                and target.rsplit(".", 1)[-1] in ("css", "svg", "png", "ico", "js"))
+            if not allowed:
+                return [Finding(f"loads `{href}` as a {'/'.join(sorted(rels))}, which is not one of the site's own "
+                                "stylesheets, icons or scripts", href)]
+        return []
+
+    def _form_target(self, action: str | None, rel: str, what: str) -> list[Finding]:
+        # The theme's forms and the header's search box: none leaves the site,
+        # and only the finder takes words.
+        if action is None or action.strip() == "":
+            return []
+        target = self.resolve(rel, action)
+        if target in ("finder/index.html",):
+            return []
+        return [Finding(f"holds a {what} that sends to `{action}`, not to the finder", action)]
+
+    def _attribute(self, tag: str, name: str, value: str, rel: str) -> list[Finding]:
+        if name.startswith("on"):
+            return [Finding(f"gives `<{tag}>` an event handler (`{name}`)", name)]
+        if name in NEVER_ATTRIBUTES:
+            return [Finding(f"gives `<{tag}>` a `{name}` attribute", name)]
+        if name == "style" and not (tag in ("td", "th") and ALIGN_STYLE_RE.match(value)):
+            return [Finding(f"gives `<{tag}>` a style (`{value[:60]}`): only table cells' text-align is allowed",
+                            value[:40] or "style")]
+        if name == "formaction":
+            return self._form_target(value, rel, "button")
+        if name in URL_ATTRIBUTES or name == "srcset":
+            addresses = [part.strip().split(" ")[0] for part in value.split(",")] if name == "srcset" else [value]
+            for address in addresses:
+                plain = URL_NOISE_RE.sub("", address).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
+                                                               "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+                                                               "\x1c\x1d\x1e\x1f \x7f")
+                if BAD_SCHEME_RE.match(plain):
+                    return [Finding(f"gives `<{tag}>` a `{plain.split(':', 1)[0].lower()}:` address in `{name}`",
+                                    address[:40])]
+                if (name in FETCHING_ATTRIBUTES or name == "srcset") and self.resolve(rel, address) is None:
+                    return [Finding(f"makes `<{tag}>` load `{address[:80]}` from another site "
+                                    "(no page asks another site for anything)", address[:40])]
+        return []
+
+    def resolve(self, page: str, address: str) -> str | None:
+        """The output path an address on `page` leads to; None if it leaves the site."""
+        address = URL_NOISE_RE.sub("", address).strip()
+        parts = urlsplit(address)
+        if parts.scheme or parts.netloc or address.startswith(("//", "\\", "/\\")):
+            return None
+        path = unquote(parts.path)
+        if not path:
+            return page
+        if path.startswith("/"):
+            if not path.startswith(self.site_prefix):
+                return None
+            path = path[len(self.site_prefix):]
+        else:
+            path = posixpath.join(posixpath.dirname(page), path)
+        ends_in_folder = path.endswith("/") or path == ""
+        path = posixpath.normpath(path) if path else "."
+        if path.startswith(".."):
+            return None
+        if ends_in_folder or path == ".":
+            path = posixpath.join("" if path == "." else path, "index.html")
+        return path
+
+    def _problem(self, rel: str, finding: Finding) -> Problem:
+        """Named by the source that made the output, with a line where the
+        finding's text can be found there; else by the output and producer."""
+        claim = self.claims.get(rel)
+        message = f"the published `{rel}` {finding.message}"
+        hint = ("Nothing on a page may run, embed, restyle or redirect except the site's own code. "
+                "Remove it from the source; if the source looks clean, the theme or a generator let it through: "
+                "tell a maintainer.")
+        if claim is not None and claim.path:
+            line, col, text = self._locate(claim.path, finding.needle, claim.line)
+            return Problem(claim.path, line, col, "unsafe-output", message, hint, text)
+        producer = f" (written by {claim})" if claim is not None else ""
+        return Problem(f"site/{rel}", 1, 1, "unsafe-output", message + producer, hint)
+
+    def _locate(self, source: str, needle: str, default_line: int) -> tuple[int, int, str]:
+        try:
+            lines = (self.root / source).read_text(encoding="utf-8", errors="replace").split("\n")
+        except OSError:
+            return default_line, 1, ""
+        if needle:
+            low = needle.lower()
+            for number, text in enumerate(lines, start=1):
+                at = text.lower().find(low)
+                if at >= 0:
+                    return number, at + 1, text
+        index = min(max(default_line, 1), len(lines)) - 1
+        return index + 1, 1, lines[index] if lines else ""

@@ -1,0 +1,258 @@
+"""Issue 20: one gate at the output. Whatever wrote a file, it is checked
+before it is published: one producer an address, and no active content on
+any page but the theme's own.
+
+The channel tests switch a channel's source-level fix off (a second hook,
+loaded after the library's, that undoes it) and show that the gate alone
+still fails the build, naming the source where it can.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import build, make_project, serve, write_files
+from test_validate import GOOD, WEBINAR, tree_digest
+from resource_library.claims import Claim, Claims
+from resource_library.csp import policy
+from resource_library.gate import Gate
+
+A = "at-a-glance/case.md"
+POLICY = policy()
+CLEAN_PAGE = (f'<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" '
+              f'content="{POLICY}"><script src="../assets/theme/base.js"></script>'
+              '<script id="__config" type="application/json">{}</script>'
+              '<script type="application/ld+json">{}</script>'
+              '<link rel="stylesheet" href="../assets/library.css"></head><body>'
+              '<form class="lib-site-search" action="../finder/" method="get"><input name="text"></form>'
+              '<table><tr><td style="text-align: center;">1</td></tr></table>'
+              '<a href="https://example.org/">out</a><img src="../at-a-glance/files/x.png" alt="x">'
+              "{extra}</body></html>")
+
+# (what, markup on a page, what the finding says)
+ACTIVE = [
+    ("inline script", "<script>window.__pwned=1</script>", "inline `<script>`"),
+    ("script from a content folder", '<script src="../webinars/files/t.txt"></script>', "not one of the site's own"),
+    ("script from another site", '<script src="https://cdn.example/x.js"></script>', "not one of the site's own"),
+    ("script typed as a module", '<script type="module">x()</script>', "inline `<script>`"),
+    ("script in svg", "<svg><script>x()</script></svg>", "inline `<script>`"),
+    ("event handler", '<img src="x.png" alt="" onerror="x()">', "event handler"),
+    ("event handler in svg", "<svg><circle onclick=x()></circle></svg>", "event handler"),
+    ("javascript link", '<a href="javascript:x()">x</a>', "`javascript:`"),
+    ("javascript link with a tab", '<a href="java\tscript:x()">x</a>', "`javascript:`"),
+    ("javascript link after spaces", '<a href="  \x01javascript:x()">x</a>', "`javascript:`"),
+    ("vbscript link", '<a href="vbscript:x">x</a>', "`vbscript:`"),
+    ("data link", '<a href="data:text/html,hi">x</a>', "`data:`"),
+    ("svg xlink javascript", '<svg><a xlink:href="javascript:x()"><text>x</text></a></svg>', "`javascript:`"),
+    ("meta refresh", '<meta http-equiv="refresh" content="0;url=https://evil.example">', "http-equiv"),
+    ("second policy", f'<meta http-equiv="Content-Security-Policy" content="{POLICY}">', "2 copies"),
+    ("base", '<base href="https://evil.example/">', "`<base>`"),
+    ("iframe", '<iframe src="../index.html"></iframe>', "`<iframe>`"),
+    ("object", '<object data="x.pdf"></object>', "`<object>`"),
+    ("embed", '<embed src="x.pdf">', "`<embed>`"),
+    ("style element", "<style>body{display:none}</style>", "`<style>`"),
+    ("svg animate to a script address", '<svg><a><animate attributeName="href" values="javascript:x()"/></a></svg>',
+     "`<animate>`"),
+    ("style attribute", '<p style="position:fixed;inset:0">x</p>', "style"),
+    ("style that is not alignment on a cell", '<table><tr><td style="text-align:left;color:red">1</td></tr></table>',
+     "style"),
+    ("form sending elsewhere", '<form action="https://evil.example/"><input name=p></form>', "not to the finder"),
+    ("button sending elsewhere", '<form><button formaction="https://evil.example/">x</button></form>',
+     "not to the finder"),
+    ("stylesheet from a content folder", '<link rel="stylesheet" href="../webinars/files/t.txt">',
+     "not one of the site's own"),
+    ("prefetch of another site", '<link rel="prefetch" href="https://evil.example/">', "does not use"),
+    ("image from another site", '<img src="https://tracker.example/p.png" alt="">', "from another site"),
+    ("image srcset from another site", '<img src="x.png" srcset="https://tracker.example/p.png 2x" alt="">',
+     "from another site"),
+    ("protocol-relative image", '<img src="//tracker.example/p.png" alt="">', "from another site"),
+    ("ping", '<a href="../" ping="https://tracker.example/">x</a>', "`ping`"),
+]
+
+
+def gate_for(extra_claims=()) -> Gate:
+    claims = Claims()
+    for path, claim in [("assets/library.css", Claim("the site's own assets", "docs/assets/library.css")),
+                        ("webinars/files/t.txt", Claim("a resource's file", "webinars/files/t.txt")),
+                        *extra_claims]:
+        claims.add(path, claim)
+    return Gate(REPO_ROOT, claims, {POLICY}, "/library/")
+
+
+from conftest import REPO as REPO_ROOT  # noqa: E402
+
+
+def test_a_page_of_the_themes_own_markup_passes():
+    assert gate_for().check_html(CLEAN_PAGE.replace("{extra}", ""), "about/index.html") == []
+
+
+@pytest.mark.parametrize("what, markup, says", ACTIVE, ids=[a[0] for a in ACTIVE])
+def test_the_gate_finds_active_content_however_it_is_written(what, markup, says):
+    findings = gate_for().check_html(CLEAN_PAGE.replace("{extra}", markup), "about/index.html")
+    assert findings, what
+    assert any(says in f.message for f in findings), [f.message for f in findings]
+
+
+def test_addresses_resolve_as_a_browser_resolves_them():
+    gate = gate_for()
+    assert gate.resolve("a/b/index.html", "../../assets/x.js") == "assets/x.js"
+    assert gate.resolve("404.html", "/library/assets/x.js") == "assets/x.js"
+    assert gate.resolve("404.html", "/elsewhere/x.js") is None
+    assert gate.resolve("a/index.html", "../../../etc/x.js") is None
+    assert gate.resolve("a/index.html", "\\\\evil.example/x.js") is None
+    assert gate.resolve("a/index.html", "../finder/") == "finder/index.html"
+
+
+# --- Each channel, with its own fix switched off --------------------------------
+
+SWITCH_OFF_HOOK = '''
+"""Test only: undo one channel's source-level fix, to show the gate holds alone."""
+import re, sys
+from markupsafe import Markup
+import resource_library.sanitize as sanitize
+import resource_library.vocabulary as vocabulary
+import resource_library.files as files
+from mkdocs.plugins import event_priority
+
+CHANNEL = {channel!r}
+library_hook = sys.modules["hooks/library_hook.py"]
+if CHANNEL == "contents list":
+    sanitize.plain_toc = lambda *args: None
+if CHANNEL == "vocabulary name":
+    vocabulary.UNSAFE_RE = re.compile("(?!)")  # no check on names
+if CHANNEL == "editors' page":
+    files.FILE_TYPES["shtml"] = "Server page"  # as the old deny-list did
+if CHANNEL == "page body":
+    import resource_library.validate as validate
+    validate.check_body = lambda parsed: None
+    sanitize.clean = lambda html, editor=False: sanitize.Cleaned(html, False)
+
+
+@event_priority(-100)
+def on_page_markdown(markdown, page, config, files):
+    if CHANNEL == "page title" and page.file.src_uri == "at-a-glance/case.md":
+        # Markup: as if escaping had been done, so no template escapes it.
+        page.meta["title"] = Markup('<img src="x" onerror="window.__pwned=1">')
+    if CHANNEL == "vocabulary name" and page.file.src_uri.startswith("topics/") and page.meta.get("title"):
+        # A term page's title taken as markup (as if escaped), so no template escapes it.
+        page.meta["title"] = Markup(Markup(str(page.meta["title"])).unescape())
+    return markdown
+
+
+def on_nav(nav, config, files):
+    if CHANNEL == "navigation label":
+        nav.items[-1].title = Markup('<img src="x" onerror="window.__pwned=1">')
+    return nav
+'''
+TOC_ATTACK = ("## Transcript <b title=\"<!--\" lang='-->\"><scr<!---->ipt/x@/src=files/evil.txt>"
+              "</scr<!---->ipt/x@>'>notes</b>\n")
+EVIL_JS = "window.__pwned = 1;\n"
+
+# channel: (files, the path and line the gate's problem names)
+CHANNELS = {
+    "contents list": ({A: GOOD + "\n" + TOC_ATTACK, "at-a-glance/files/evil.txt": EVIL_JS,
+                       "at-a-glance/links.md": GOOD.replace("A good briefing", "Links")
+                       + "\n[notes](files/evil.txt)\n"}, A, 18),
+    "page title": ({A: GOOD}, None, None),
+    "navigation label": ({A: GOOD}, None, None),
+    "vocabulary name": ({A: GOOD, "vocabulary/topics.yml":
+                         "housing:\n  name: '<img src=\"x\" onerror=\"window.__pwned=1\">'\n  description: Homes.\n"},
+                        None, None),
+    "editors' page": ({"docs/notes.shtml": "<script>window.__pwned=1</script>\n"}, "docs/notes.shtml", 1),
+    "page body": ({A: GOOD + "\n<script>window.__pwned=1</script>\n"}, A, 18),
+    "theme override": ({"docs/overrides/main.html": '{% extends "base.html" %}\n{% block extrahead %}'
+                        '<script src="https://cdn.example/x.js"></script>{% endblock %}\n'}, None, None),
+}
+
+
+@pytest.mark.parametrize("channel", list(CHANNELS))
+def test_the_gate_alone_stops_each_channel(tmp_path, channel):
+    files, path, line = CHANNELS[channel]
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    assert build(project).returncode == 0
+    before = tree_digest(project / "site")
+    write_files(project, files)
+    write_files(project, {"hooks/switch_off.py": SWITCH_OFF_HOOK.format(channel=channel)})
+    config = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(config.replace("  - hooks/library_hook.py",
+                                                       "  - hooks/library_hook.py\n  - hooks/switch_off.py"))
+    result = build(project)
+    assert result.returncode != 0, result.stderr[-3000:]
+    assert "[unsafe-output]" in result.stderr, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    if path:
+        assert re.search(rf"^{re.escape(path)}:{line}:\d+ \[unsafe-output\]", result.stderr, re.M), result.stderr
+    assert tree_digest(project / "site") == before
+
+
+# --- One producer an address ----------------------------------------------------
+
+def webinar_named(slug: str) -> dict:
+    return {f"webinars/{slug}.md": WEBINAR.format(url="https://e.example/r")}
+
+
+COLLISIONS = [
+    ("a webinar named like the site-wide calendar", webinar_named("webinars"), "webinars/webinars.md",
+     "webinars/webinars.ics"),
+    ("a topic slugged index", {A: GOOD.replace("topics: [housing]", "topics: [index]"),
+                               "vocabulary/topics.yml": "housing:\n  name: Housing\n  description: Homes.\n"
+                               "index:\n  name: Index\n  description: A topic named like the A-Z page.\n"},
+     "vocabulary/topics.yml", "topics/index.html"),
+    ("two downloads that differ only in case",
+     {A: GOOD.replace("status: current", "status: current\ndownloads:\n  - file: files/Report.pdf\n    label: One\n"
+                      "  - file: files/report.pdf\n    label: Two"),
+      "at-a-glance/files/Report.pdf": b"%PDF-1.4\n%%EOF\n", "at-a-glance/files/report.pdf": b"%PDF-1.4\n%%EOF\n"},
+     "at-a-glance/files/report.pdf", "letter case"),
+]
+
+
+@pytest.mark.parametrize("case, files, path, says", COLLISIONS, ids=[c[0] for c in COLLISIONS])
+def test_two_outputs_at_one_address_fail_the_build_naming_both(tmp_path, case, files, path, says):
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    write_files(project, files)
+    result = build(project)
+    assert result.returncode != 0, result.stdout + result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    problem = next((line for line in result.stderr.splitlines() if "[duplicate-output]" in line), "")
+    assert problem.startswith(path + ":"), result.stderr[-3000:]
+    assert says in problem and " and by " in problem, problem
+
+
+# --- The contents-list attack, with every fix on: inert in Chromium -------------
+
+@pytest.fixture(scope="module")
+def toc_attack_site(tmp_path_factory):
+    files, _, _ = CHANNELS["contents list"]
+    project = make_project(tmp_path_factory.mktemp("toc"), content=files)
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project / "site"
+
+
+def test_the_contents_list_shows_the_cleaned_heading_as_text(toc_attack_site):
+    html = (toc_attack_site / "at-a-glance" / "case" / "index.html").read_text()
+    toc = html.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
+    assert "<script" not in toc.lower() and "Transcript notes" in toc
+
+
+@pytest.mark.parametrize("where", ["http", "file"])
+def test_the_contents_list_attack_runs_nothing(browser, toc_attack_site, where):
+    url = (serve(toc_attack_site) + "at-a-glance/case/") if where == "http" else \
+        (toc_attack_site / "at-a-glance" / "case" / "index.html").as_uri()
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_load_state("load")
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator(".md-nav--secondary", has_text="Transcript notes").count() >= 1
+    page.close()
+
+
+def test_a_site_that_fails_the_gate_leaves_no_trace(tmp_path):
+    """The build fails before the swap: no half-written site, no staging folder."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    write_files(project, webinar_named("webinars"))
+    assert build(project).returncode != 0
+    assert not (project / "site").exists()
+    assert not [p for p in project.iterdir() if p.name.startswith(".site.")]
