@@ -55,6 +55,8 @@ PARTS = [
     ("related", "related"),
     ("sanitize", "clean"),
     ("sanitize", "explain"),
+    ("sanitize", "heading_texts"),          # the contents list's titles, from the cleaned headings
+    ("gate", "Gate.check"),                 # the output gate: every file in the staging folder
     ("csp", "add_policy"),
     ("csp", "executable_inline_scripts"),
     ("feeds", "json_ld"),

@@ -25,7 +25,7 @@ from mkdocs.utils import get_relative_url
 import markdown_worker
 from resource_library import build_state, csp, dates, indexes, memo, sanitize, side_outputs, signatures
 from resource_library.claims import Claim, Claims
-from resource_library.gate import Gate
+from resource_library.gate import SCRIPT_FOLDERS, Gate
 from resource_library.feeds import json_ld
 from resource_library.load import TYPES, Resource
 from resource_library.problems import Problem, as_html, report
@@ -48,6 +48,7 @@ _serve_problems: list[Problem] = []    # `make serve` with errors: every page li
 _outputs: set[str] = set()             # every file the build writes from `files` (on_env)
 _claims: Claims | None = None          # who writes each output (on_env, on_post_build): the gate reads it
 _generated: dict = {}                  # indexes.generate()'s pages, with their claims
+_script_sources: tuple = ()            # the hosted site's script folders (on_config); () is 'self'
 _markdown: markdown_worker.Helper | None = None  # renders resources' Markdown on the second core
 # Below this many resources, starting a second process costs more than it saves.
 MARKDOWN_WORKER_FROM = 100
@@ -65,8 +66,14 @@ def resource_of(page) -> Resource | None:
 
 
 def on_config(config):
-    """The build date for page notes."""
+    """The build date for page notes; the hosted site's script folders."""
+    global _script_sources
     config.extra["built_on"] = dates.long_date(dates.build_time().date())
+    # `build --hosted` (the deploy): pages run scripts only from the site's
+    # own script folders under site_url. Elsewhere (file://, a preview on
+    # another host) a path source would name nothing: 'self'.
+    hosted = os.environ.get("RESOURCE_LIBRARY_HOSTED") == "1" and (config.site_url or "").startswith("https://")
+    _script_sources = csp.script_folders(config.site_url, SCRIPT_FOLDERS) if hosted else ()
     return config
 
 
@@ -425,7 +432,7 @@ def on_post_page(output: str, page, config) -> str:
     if csp.executable_inline_scripts(output):
         log.warning(f"{page.file.src_uri}: the page has an inline script, which its policy blocks")
     _with_policy.add(os.path.normpath(page.file.abs_dest_path))
-    return csp.add_policy(output)
+    return csp.add_policy(output, sources=_script_sources)
 
 
 def on_serve(server, config, builder):
@@ -493,7 +500,7 @@ def on_post_build(config):
                 with open(path, encoding="utf-8") as handle:
                     html = handle.read()
                 with open(path, "w", encoding="utf-8") as handle:
-                    handle.write(csp.add_policy(html))
+                    handle.write(csp.add_policy(html, sources=_script_sources))
             if _serving:
                 seen[path] = os.path.getmtime(path)
     _start_side_outputs()  # if nothing started it (a build that renders no page)
@@ -512,7 +519,8 @@ def run_gate(config, side_written) -> None:
     claims = _claims or Claims()
     claims.add_claimed(side_written)
     site_dir = Path(config.site_dir)
-    gate = Gate(project_root(config), claims, {csp.policy()}, urlsplit(config.site_url or "/").path)
+    gate = Gate(project_root(config), claims, {csp.policy(sources=_script_sources)},
+                urlsplit(config.site_url or "/").path)
     only = None
     if _serving:
         seen, only = build_state.gated, set()

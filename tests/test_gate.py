@@ -256,3 +256,91 @@ def test_a_site_that_fails_the_gate_leaves_no_trace(tmp_path):
     assert build(project).returncode != 0
     assert not (project / "site").exists()
     assert not [p for p in project.iterdir() if p.name.startswith(".site.")]
+
+
+# --- CODEOWNERS: everything that is not a resource or its files is the maintainers' --
+
+def codeowner(rules: list[tuple[str, str]], path: str) -> str:
+    """The owner GitHub gives `path`: the last matching line wins."""
+    import fnmatch
+    owner = ""
+    for pattern, who in rules:
+        anchored = pattern.lstrip("/")
+        if pattern == "*":
+            hit = True
+        elif pattern.endswith("/"):
+            hit = path.startswith(anchored)
+        elif "*" in anchored:
+            hit = fnmatch.fnmatchcase(path, anchored) and path.count("/") == anchored.count("/")
+        else:
+            hit = path == anchored
+        if hit:
+            owner = who
+    return owner
+
+
+def test_codeowners_give_every_file_but_content_to_maintainers():
+    import subprocess
+    from conftest import REPO
+    rules = [tuple(line.split()[:2]) for line in (REPO / ".github" / "CODEOWNERS").read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    tracked += ["docs/notes.shtml", "docs/about/page.xht", ".devcontainer/devcontainer.json", "requirements.txt",
+                "package.json", "tests/conftest.py", "docs/assets/new.js"]
+    editors_may = re.compile(r"^(at-a-glance|deeper-dives|webinars)/|^docs/([^/]+|about/[^/]+)\.md$|^vocabulary/[^/]+\.yml$")
+    macro_pages = {"docs/index.md", "docs/about/functions.md", "docs/about/programmes.md"}
+    for path in tracked:
+        owner = codeowner(rules, path)
+        expected = "editors" if editors_may.search(path) and path not in macro_pages else "maintainers"
+        assert owner.endswith("library-" + expected), (path, owner)
+
+
+# --- The hosted site's policy: scripts only from the site's script folders -------
+
+SITE_URL = "https://healthcare-improvement-scotland.github.io/strategic-planning-library/"
+TYPES_BY_EXTENSION = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml",
+                      ".txt": "text/plain", ".xml": "application/xml", ".png": "image/png"}
+
+
+def test_the_hosted_policy_runs_the_sites_scripts_and_not_a_content_file(tmp_path, browser):
+    """Built with --hosted and served from site_url's own address (GitHub
+    Pages sends a .txt as text/plain without nosniff, which Chromium would
+    run): markup that got past every check, added to a page after the
+    build, still cannot run a transcript."""
+    project = make_project(tmp_path / "p", "basic", content={
+        "webinars/files/notes.txt": EVIL_JS,
+        "webinars/with-notes.md": WEBINAR.format(url="https://e.example/r").replace(
+            "title: A webinar", "title: Notes").replace("registration_url", "transcript: files/notes.txt\nregistration_url")})
+    result = build(project, extra_env={"RESOURCE_LIBRARY_HOSTED": "1"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    site = project / "site"
+    page_path = site / "webinars" / "with-notes" / "index.html"
+    html = page_path.read_text()
+    assert f"script-src {SITE_URL}assets/ {SITE_URL}finder/;" in html
+    page_path.write_text(html.replace("</body>", '<script src="../files/notes.txt"></script></body>'))
+
+    context = browser.new_context()
+
+    def from_site(route):
+        rel = route.request.url[len(SITE_URL):].split("?")[0].split("#")[0]
+        target = site / rel
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            return route.fulfill(status=404, body="")
+        route.fulfill(status=200, body=target.read_bytes(),
+                      headers={"Content-Type": TYPES_BY_EXTENSION.get(target.suffix, "application/octet-stream")})
+
+    context.route(SITE_URL + "**", from_site)
+    tab = context.new_page()
+    refused = []
+    tab.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    tab.goto(SITE_URL + "webinars/with-notes/")
+    tab.wait_for_load_state("load")
+    assert tab.evaluate("window.__pwned") is None
+    assert any("notes.txt" in message for message in refused), refused
+    # The site's own scripts run: the finder answers.
+    tab.goto(SITE_URL + "finder/?text=notes")
+    tab.wait_for_selector("html[data-finder-ready]")
+    assert tab.locator(".lib-result, [data-finder-result], li", has_text="Notes").count() >= 1
+    context.close()

@@ -23,11 +23,23 @@ def script_hash(body: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def policy(script_hashes: tuple[str, ...] = ()) -> str:
+def script_folders(site_url: str, folders) -> tuple[str, ...]:
+    """The hosted site's script sources: each folder that holds the site's
+    own scripts, under site_url (a CSP source with a path admits only that
+    folder), and none inside another."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    kept = sorted(f for f in folders if not any(f != other and f.startswith(other) for other in folders))
+    return tuple(base + folder for folder in kept)
+
+
+def policy(script_hashes: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> str:
     """`script_hashes` is only for scripts known before any page is read:
-    `mkdocs serve`'s live-reload script. The offline bundle has the same
-    policy: its search is the finder, which needs no worker and no shim."""
-    scripts = " ".join(["'self'", *script_hashes])
+    `mkdocs serve`'s live-reload script. `sources`: where scripts may come
+    from instead of the whole site ('self'): the hosted site names its
+    script folders (script_folders), so a file in a content folder never
+    runs even if markup for it got through. From file:// and on another
+    host (the offline copy, the preview) a path names nothing: 'self'."""
+    scripts = " ".join([*(sources or ["'self'"]), *script_hashes])
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
@@ -45,15 +57,15 @@ def policy(script_hashes: tuple[str, ...] = ()) -> str:
     ])
 
 
-def meta_tag(script_hashes: tuple[str, ...] = ()) -> str:
-    return f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes)}">'
+def meta_tag(script_hashes: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> str:
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy(script_hashes, sources)}">'
 
 
-def add_policy(html: str, script_hashes: tuple[str, ...] = ()) -> str:
+def add_policy(html: str, script_hashes: tuple[str, ...] = (), sources: tuple[str, ...] = ()) -> str:
     """Put the policy first in <head>, before anything it must govern; a
     policy already there is replaced."""
     html = META_RE.sub("", html)
-    tag = meta_tag(script_hashes)
+    tag = meta_tag(script_hashes, sources)
     with_charset, count = re.subn(r"(<meta charset=\"utf-8\">)", lambda m: m.group(1) + "\n    " + tag, html, count=1, flags=re.I)
     if count:
         return with_charset
