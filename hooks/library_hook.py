@@ -545,7 +545,10 @@ def run_gate(config, side_written) -> None:
                 path = os.path.join(folder, name)
                 with open(path, "w", encoding="utf-8") as handle:
                     handle.write(csp.add_policy(problems_page(problems)))
+                # Older than any source: the next rebuild (--dirty) writes every page again.
+                os.utime(path, (0, 0))
                 build_state.gated.pop(Path(path).relative_to(site_dir).as_posix(), None)
+    build_state.page_signatures = {}
 
 
 def problems_page(problems) -> str:

@@ -186,7 +186,7 @@ def finder_ready(page) -> None:
 def header_search(page, words: str) -> None:
     """Search from the header's box as a reader does: click, type key by
     key, press Enter; wait for the finder to answer."""
-    page.click("#lib-site-search-q")
+    page.click("#lib--site-search-q")
     page.keyboard.type(words)
     with page.expect_navigation():
         page.keyboard.press("Enter")

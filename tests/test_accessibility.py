@@ -115,10 +115,10 @@ def test_axe_finds_no_violations_in_the_finder_on_a_phone(browser, basic_url, sc
 def test_the_slash_key_focuses_the_search_box(page, basic_url):
     page.goto(basic_url + "at-a-glance/alpha-briefing/")
     page.keyboard.press("/")
-    assert page.evaluate("document.activeElement.id") == "lib-site-search-q"
+    assert page.evaluate("document.activeElement.id") == "lib--site-search-q"
     # Typed into a box, "/" is just a character.
     page.keyboard.type("a/b")
-    assert page.input_value("#lib-site-search-q") == "a/b"
+    assert page.input_value("#lib--site-search-q") == "a/b"
     page.goto(basic_url + "finder/")
     page.wait_for_selector("html[data-finder-ready]")
     page.keyboard.press("/")

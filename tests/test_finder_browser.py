@@ -374,7 +374,7 @@ def test_every_finder_control_shows_focus(browser, basic_url):
     for _ in range(80):
         page.keyboard.press("Tab")
         where = page.evaluate("""(() => { const e = document.activeElement;
-            return e.closest('#lib-finder') ? (e.id || e.classList[0] || e.tagName) + ':' + e.textContent.slice(0, 30) : null; })()""")
+            return e.closest('#lib--finder') ? (e.id || e.classList[0] || e.tagName) + ':' + e.textContent.slice(0, 30) : null; })()""")
         if where:
             seen.add(where.split(":")[0])
             if not focus_ring(page):
@@ -390,14 +390,14 @@ def test_without_javascript_the_finder_leads_to_every_resource(browser, basic_ur
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(basic_url + "finder/")
-    assert page.locator("#lib-finder").is_hidden() and page.locator("#lib-finder-browse").is_visible()
-    browse = page.locator("#lib-finder-browse a")
+    assert page.locator("#lib--finder").is_hidden() and page.locator("#lib--finder-browse").is_visible()
+    browse = page.locator("#lib--finder-browse a")
     assert browse.all_inner_texts() == ["At a Glance briefings", "Deeper Dives", "Webinars", "Topics, A to Z",
                                         "National improvement programmes", "The team's four functions"]
     found = []
     for n in range(3):
         page.goto(basic_url + "finder/")
-        page.locator("#lib-finder-browse a").nth(n).click()
+        page.locator("#lib--finder-browse a").nth(n).click()
         while True:
             found += page.locator("article .lib-card__title").all_inner_texts()
             following = page.locator("a[rel=next]")
@@ -408,7 +408,7 @@ def test_without_javascript_the_finder_leads_to_every_resource(browser, basic_ur
                              "Future webinar on carers", "Past webinar on frailty"]
     for n, heading in ((3, "Topics"), (4, "Programmes"), (5, "Functions")):
         page.goto(basic_url + "finder/")
-        page.locator("#lib-finder-browse a").nth(n).click()
+        page.locator("#lib--finder-browse a").nth(n).click()
         assert page.locator("article h1").inner_text() == heading
     context.close()
 

@@ -192,3 +192,29 @@ def test_the_open_tab_reloads_itself_and_lists_problems_until_they_are_fixed(pag
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_each_rebuild_passes_the_output_gate_and_the_tab_shows_what_it_found(tmp_path):
+    """Issue 20: `make serve` is gated too. A webinar named like the
+    site-wide calendar would replace it: the preview lists the problem on
+    its pages, and fixing it brings the pages back."""
+    project = make_project(tmp_path / "p", "basic")
+    server, base = start_serve(project)
+    try:
+        assert "Problems to fix" not in get(base + "webinars/")[1]
+        clash = project / "webinars" / "webinars.md"
+        # Upcoming by the clock `make serve` reads (no SOURCE_DATE_EPOCH): it gets its own calendar file.
+        next_year = time.gmtime().tm_year + 1
+        clash.write_text((project / "webinars" / "future-webinar.md").read_text()
+                         .replace('starts: "2026-09-01T13:00"', f'starts: "{next_year}-09-01T13:00"'))
+        wait_for(lambda: "[duplicate-output]" in get(base + "webinars/")[1]
+                 or "duplicate-output" in get(base + "webinars/")[1])
+        html = get(base + "webinars/")[1]
+        assert "webinars/webinars.md" in html and 'http-equiv="Content-Security-Policy"' in html
+        clash.unlink()
+        wait_for(lambda: "duplicate-output" not in get(base + "webinars/")[1]
+                 and "Webinars" in get(base + "webinars/")[1])
+        assert "BEGIN:VCALENDAR" in get(base + "webinars/webinars.ics")[1]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -17,7 +17,7 @@
   "use strict";
   var data = window.LIBRARY_FINDER_DATA;
   var packed = window.LIBRARY_FINDER_INDEX;
-  var app = document.getElementById("lib-finder");
+  var app = document.getElementById("lib--finder");
   if (!app || !data || !packed || !window.lunr) return;
 
   /* ------------------------------------------------------------------ *

@@ -8,7 +8,7 @@
     var target = event.target;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) return;
     var finder = document.getElementById("finder-q");
-    var box = finder && finder.offsetParent !== null ? finder : document.getElementById("lib-site-search-q");
+    var box = finder && finder.offsetParent !== null ? finder : document.getElementById("lib--site-search-q");
     if (!box) return;
     event.preventDefault();
     box.focus();

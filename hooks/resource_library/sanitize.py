@@ -51,7 +51,8 @@ CLASSES = {"div": ADMONITIONS, "p": {"admonition-title"}, "a": {"headerlink"}}
 URL_SCHEMES = set(links.SAFE_SCHEMES)
 # Ids the theme and the site's own templates use: content that took one
 # could hijack them (Material reads its configuration from #__config). The
-# site's own section ids start `lib--`, which Markdown's heading ids never do.
+# site's own ids all start `lib--`, which Markdown's heading ids never do (its
+# slugs never hold two hyphens together): a heading cannot take one.
 RESERVED_ID_RE = re.compile(r"^(__|md-|lib--|finder-)")
 ID_RE = re.compile(r"^[A-Za-z][\w-]{0,80}$")
 TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][^\s/>]*)")
