@@ -74,6 +74,12 @@ XML_ACTIVE_RE = re.compile(
     r"<\?xml-stylesheet|xmlns(?::[\w.-]+)?\s*=\s*[\"']http://www\.w3\.org/(?:1999/xhtml|2000/svg)", re.I)
 
 
+# What the gate reads on a page: elements it refuses or checks, and attributes
+# with an address or a style (and any `on...`, a handler).
+TAGS_READ = FORBIDDEN_ELEMENTS | {"script", "meta", "link", "form"}
+ATTRIBUTES_READ = URL_ATTRIBUTES | NEVER_ATTRIBUTES | {"srcset", "style", "formaction"}
+
+
 @dataclass(frozen=True)
 class Finding:
     """Something active found in an output, with text to look for in its source."""
@@ -132,9 +138,17 @@ class Gate:
         found: list[Finding] = []
         tree = LexborHTMLParser(html)
         policies_seen = 0
-        for element in tree.root.traverse(include_text=False) if tree.root else ():
-            tag = (element.tag or "").lower()
-            attrs = {(k or "").lower(): (v or "") for k, v in element.attributes.items()}
+        if tree.root is None:
+            return found
+        # Every element is walked (the parser lower-cases names); most are
+        # passed over by one set lookup per attribute.
+        for element in tree.root.traverse(include_text=False):
+            tag = element.tag or ""
+            attrs = element.attributes
+            if tag not in TAGS_READ and (not attrs or (attrs.keys().isdisjoint(ATTRIBUTES_READ)
+                                                       and "\0on" not in "\0" + "\0".join(attrs))):
+                continue
+            attrs = {k or "": v or "" for k, v in attrs.items()}
             if tag in FORBIDDEN_ELEMENTS:
                 found.append(Finding(f"holds a `<{tag}>` element", f"<{tag}"))
             elif tag == "script":
