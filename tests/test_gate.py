@@ -147,7 +147,11 @@ def on_nav(nav, config, files):
     return nav
 '''
 TOC_ATTACK = ("## Transcript <b title=\"<!--\" lang='-->\"><scr<!---->ipt/x@/src=files/evil.txt>"
-              "</scr<!---->ipt/x@>'>notes</b>\n")
+              "</scr<!---->ipt/x@>'>notes</b>\n\n"
+              "## Refresh <b title=\"<!--\" lang='-->\"><me<!---->ta/x@/http-equiv=\"refresh\"/"
+              "content=\"0;url=https://evil.example/\">'>away</b>\n\n"
+              "## Restyle <b title=\"<!--\" lang='-->\"><sty<!---->le/x@>body{display:none}</sty<!---->le/x@>'>"
+              "hidden</b>\n")
 EVIL_JS = "window.__pwned = 1;\n"
 
 # channel: (files, the path and line the gate's problem names)
@@ -235,6 +239,7 @@ def test_the_contents_list_shows_the_cleaned_heading_as_text(toc_attack_site):
     html = (toc_attack_site / "at-a-glance" / "case" / "index.html").read_text()
     toc = html.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
     assert "<script" not in toc.lower() and "Transcript notes" in toc
+    assert "<meta" not in toc.lower() and "<style" not in toc.lower() and "Refresh away" in toc
 
 
 @pytest.mark.parametrize("where", ["http", "file"])
@@ -244,8 +249,12 @@ def test_the_contents_list_attack_runs_nothing(browser, toc_attack_site, where):
     page = browser.new_page()
     page.goto(url)
     page.wait_for_load_state("load")
+    page.wait_for_timeout(1500)  # a refresh of 0 s would have left by now
+    assert page.url == url, "the page was sent elsewhere"
     assert page.evaluate("window.__pwned") is None
     assert page.locator(".md-nav--secondary", has_text="Transcript notes").count() >= 1
+    assert page.evaluate("getComputedStyle(document.body).display") != "none"
+    assert page.locator("h1").is_visible()
     page.close()
 
 
