@@ -7,6 +7,10 @@ import hashlib
 import re
 from pathlib import Path
 
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import yaml
 
 from conftest import REPO, build, make_project, run_cli
@@ -15,11 +19,17 @@ from resource_library.fieldref import END, START, table
 
 def test_make_new_then_fill_placeholders_builds(tmp_path):
     project = make_project(tmp_path / "p", content={})
-    result = run_cli(project, "new", "--type", "webinars", "--title", "Planning for winter: what's next?")
+    # As `make` runs it: SOURCE_DATE_EPOCH is the last commit's time, 66 days ago.
+    old_commit = str(int(time.time()) - 66 * 86400)
+    result = run_cli(project, "new", "--type", "webinars", "--title", "Planning for winter: what's next?",
+                     epoch=old_commit)
     assert result.returncode == 0, result.stderr
     path = project / "webinars" / "planning-for-winter-what-s-next.md"
     text = path.read_text()
     assert 'title: "Planning for winter: what\'s next?"' in text
+    # A new file is dated today, not the day of the last commit.
+    today = datetime.now(ZoneInfo("Europe/London")).date().isoformat()
+    assert f"published: {today}" in text and f"last_reviewed: {today}" in text
     # Every field has a guidance comment above it.
     assert text.count("\n# ") >= 18
     # A half-finished file that is merged is not published, and the
@@ -27,23 +37,23 @@ def test_make_new_then_fill_placeholders_builds(tmp_path):
     assert "\nstatus: draft\n" in text
     assert "To publish it, set status: current" in result.stdout
     # Its check refuses it; the site builds without it (drafts are not built).
-    failed = run_cli(project, "validate")
+    failed = run_cli(project, "validate", epoch=str(int(time.time())))
     assert failed.returncode != 0 and "[placeholder]" in failed.stderr
-    unfinished = build(project)
+    unfinished = build(project, epoch=str(int(time.time())))
     assert unfinished.returncode == 0 and "[placeholder] warning" in unfinished.stderr
     assert not (project / "site" / "webinars" / "planning-for-winter-what-s-next").exists()
     filled = (text.replace('"TODO: one or two sentences on what this is and who it is for"',
                            '"A webinar on winter planning for health and care planners."')
               .replace("functions: [TODO]", "functions: [spread]").replace("topics: [TODO]", "topics: [housing]")
               .replace('"TODO: a role or team, not a personal email address"', "Test team")
-              .replace('"TODO: YYYY-MM-DDTHH:MM"', '"2026-12-01T13:00"')
+              .replace('"TODO: YYYY-MM-DDTHH:MM"', f'"{int(today[:4]) + 1}-01-20T13:00"')
               .replace('"TODO: speaker name"', "A Speaker").replace('"TODO: role and organisation"', "A role")
               .replace("https://TODO.example/register", "https://events.example.org/winter")
               .replace("status: draft", "status: current"))
     body_start = filled.index("## TODO")
     filled = filled[:body_start] + "## About\n\nThe webinar covers winter planning.\n"
     path.write_text(filled)
-    result = build(project)
+    result = build(project, epoch=str(int(time.time())))
     assert result.returncode == 0, result.stderr
     assert "Planning for winter: what&#39;s next?" in (project / "site/webinars/planning-for-winter-what-s-next/index.html").read_text()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 from pathlib import Path
 
 from . import dates
@@ -90,7 +91,10 @@ def cmd_new(args) -> int:
         return 1
     schema = load_schema(root / "schema" / "resource.schema.json")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(template(schema, args.type, args.title, dates.build_time().date()), encoding="utf-8")
+    # Today in the UK, from the clock: not SOURCE_DATE_EPOCH, which `make`
+    # sets to the last commit's time (a clone 66 days old wrote dates 66 days back).
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    path.write_text(template(schema, args.type, args.title, today), encoding="utf-8")
     print(f"Wrote {path.relative_to(root).as_posix()} as a draft (status: draft): `make serve` shows it, "
           "and it is not published.\n"
           f"Replace every {PLACEHOLDER}, then run `make serve` to preview it. "
