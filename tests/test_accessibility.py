@@ -204,3 +204,79 @@ def test_an_at_a_glance_prints_cleanly_on_a4(browser, basic_url):
                    "Related resources", "Search"):
         assert chrome not in text, chrome
     page.close()
+
+
+STOP_IN_VIEW = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return {where: 'body'};
+  const r = e.getBoundingClientRect();
+  const inDrawer = !!e.closest('.md-sidebar--primary');
+  const seen = e.checkVisibility({visibilityProperty: true, opacityProperty: true});
+  // What the reader sees at the middle of the control: the control itself, not a panel slid over it.
+  const x = Math.min(Math.max(r.left + r.width / 2, 0), innerWidth - 1), y = Math.min(Math.max(r.top + r.height / 2, 0), innerHeight - 1);
+  const top = document.elementFromPoint(x, y);
+  return {where: inDrawer ? 'drawer' : (e.closest('.md-header') ? 'header' : 'page'),
+          text: (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 40), seen,
+          inView: r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= innerWidth + 1 && r.top >= 0 && r.bottom <= innerHeight + 1,
+          onTop: !!top && (e === top || e.contains(top) || top.contains(e))};
+}"""
+
+
+@pytest.mark.parametrize("viewport, zoom", [({"width": 390, "height": 844}, 1), ({"width": 320, "height": 225}, 4)],
+                         ids=["phone", "desktop at 400 %"])
+def test_every_tab_stop_in_the_phone_menu_is_a_visible_control_in_view(browser, basic_url, viewport, zoom):
+    """Issue 21: Tab, Tab, Enter opened the menu, and the next Tab went into
+    closed sub-panels (the page's contents, Browse, About): focus vanished
+    and the drawer showed an empty white panel. 400 % zoom on a 1280 px
+    desktop lays the page out at 320 CSS pixels, as here."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=zoom)
+    page = context.new_page()
+    page.goto(basic_url + "at-a-glance/alpha-briefing/")
+    page.keyboard.press("Tab")  # Skip to content
+    page.keyboard.press("Tab")  # the menu button
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Menu"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(400)
+    stops = []
+
+    def tab_to(text: str, backwards: bool = False) -> None:
+        """Tab (or Shift+Tab) until the control named `text`, checking each stop."""
+        for _ in range(30):
+            page.keyboard.press("Shift+Tab" if backwards else "Tab")
+            page.wait_for_timeout(50)
+            stop = page.evaluate(STOP_IN_VIEW)
+            stops.append(stop)
+            assert stop["where"] == "drawer" and stop["seen"] and stop["inView"] and stop["onTop"], f"{stop} after " + " > ".join(s["text"] for s in stops)
+            if stop["text"] == text:
+                return
+        raise AssertionError(f"{text} never reached: {stops}")
+
+    def enter() -> dict:
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(450)  # the panel slides in
+        stop = page.evaluate(STOP_IN_VIEW)
+        assert stop["where"] == "drawer" and stop["seen"] and stop["inView"] and stop["onTop"], (stop, stops)
+        return stop
+
+    tab_to("Browse")
+    assert enter()["text"] == "Browse"  # into the panel: its title, the way back
+    tab_to("Topics")                     # every link in it, each in view
+    tab_to("Browse", backwards=True)
+    assert enter()["text"] == "Browse"  # back: focus on what opened it
+    tab_to("About")
+    enter()
+    tab_to("Programmes we support")
+    page.keyboard.press("Tab")          # past the last link in the panel: out of the menu, not into hidden parts
+    assert page.evaluate(STOP_IN_VIEW)["where"] != "drawer"
+    context.close()
+
+
+def test_every_page_has_one_skip_link_to_somewhere_that_exists(basic_site):
+    import re
+    for path in basic_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        skips = re.findall(r'<a href="#([^"]+)" class="md-skip">', html)
+        assert len(skips) == 1, path
+        assert f'id="{skips[0]}"' in html, (path, skips)
+        # No empty banner landmark online (the offline copy's note is one).
+        assert "md-banner" not in html, path

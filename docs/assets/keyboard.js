@@ -19,7 +19,7 @@
     button.setAttribute("tabindex", "0");
     button.setAttribute("aria-label", "Menu");
     if (sidebar) {
-      if (!sidebar.id) sidebar.id = "lib-menu";
+      if (!sidebar.id) sidebar.id = "lib--menu";
       button.setAttribute("aria-controls", sidebar.id);
     }
     var sync = function () {
@@ -34,6 +34,7 @@
     };
     sync();
     drawer.addEventListener("change", sync);
+    if (sidebar) keepPanelsOutOfReach(sidebar);
     button.addEventListener("keydown", function (event) {
       if (event.key !== "Enter" && event.key !== " ") return;
       event.preventDefault();
@@ -51,6 +52,77 @@
         button.focus();
       }
     });
+  }
+
+  /* In the phone menu, each section (Browse, About, the page's contents)
+     is a panel that slides in over the list that holds it. A closed panel,
+     and the list under an open one, are out of sight but were still in the
+     Tab order: focus vanished into them. Make them inert while so. */
+  function keepPanelsOutOfReach(sidebar) {
+    var phone = window.matchMedia("(max-width: 76.234375em)");  // where the theme has the drawer
+    var toggles = sidebar.querySelectorAll("input.md-nav__toggle");
+    var setInert = function (element, inert) {
+      if (!element) return;
+      if (inert) element.setAttribute("inert", "");
+      else element.removeAttribute("inert");
+    };
+    var syncPanels = function () {
+      var lists = [];
+      for (var i = 0; i < toggles.length; i++) {
+        var item = toggles[i].parentElement;
+        var panel = item.querySelector(":scope > .md-nav");
+        setInert(panel, phone.matches && !toggles[i].checked);
+        if (lists.indexOf(item.parentElement) < 0) lists.push(item.parentElement);
+      }
+      for (var j = 0; j < lists.length; j++) {
+        var list = lists[j];
+        var open = null;
+        for (var k = 0; k < list.children.length; k++) {
+          var toggle = list.children[k].querySelector(":scope > input.md-nav__toggle");
+          if (toggle && toggle.checked && list.children[k].querySelector(":scope > .md-nav")) open = list.children[k];
+        }
+        // With a panel open over it, the rest of the list and its title are behind it.
+        var covered = phone.matches && open !== null;
+        for (var m = 0; m < list.children.length; m++) {
+          if (list.children[m] !== open) setInert(list.children[m], covered);
+        }
+        var title = list.parentElement && list.parentElement.querySelector(":scope > .md-nav__title");
+        setInert(title, covered);
+      }
+    };
+    var focusable = function (panel) {
+      return panel && panel.querySelector("a[href], [tabindex='0']");
+    };
+    Array.prototype.forEach.call(toggles, function (toggle) {
+      var item = toggle.parentElement;
+      var panel = item.querySelector(":scope > .md-nav");
+      var opener = item.querySelector(":scope > label.md-nav__link, :scope > .md-nav__link");
+      // The panel's title is its way back: a control a keyboard reaches.
+      var back = panel && panel.querySelector(":scope > label.md-nav__title");
+      if (back) {
+        back.setAttribute("tabindex", "0");  // as the theme's own section labels
+        back.addEventListener("keydown", function (event) {
+          if (event.key !== "Enter" && event.key !== " ") return;
+          event.preventDefault();
+          event.stopPropagation();  // the theme's own handler would toggle it back
+          toggle.checked = false;
+          toggle.dispatchEvent(new Event("change", { bubbles: true }));
+          if (opener) opener.focus({ preventScroll: true });
+        });
+      }
+      toggle.addEventListener("change", function () {
+        syncPanels();
+        // Opened from the keyboard: into the panel, whose opener is now behind it.
+        if (toggle.checked && phone.matches && document.activeElement === opener) {
+          var first = focusable(panel);
+          // Without scrolling: the panel is still sliding in, and scrolling
+          // the menu to it now would leave the menu shifted when it arrives.
+          if (first) first.focus({ preventScroll: true });
+        }
+      });
+    });
+    if (phone.addEventListener) phone.addEventListener("change", syncPanels);
+    syncPanels();
   }
 
   // Print: the address after each link, absolute so it can be typed in.
