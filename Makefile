@@ -30,11 +30,11 @@ $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
 	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@
 
-## site: validate every resource and build site/ (atomically, with --strict); HOSTED=1 for the deploy
+## site: validate every resource and build site/ (atomically, with --strict); HOSTED=1 OFFLINE_COPY=dist/x.zip for the deploy
 # HOSTED=1: the policy lets pages run scripts only from the site's script
 # folders under site_url, so that build works only from that address.
 site: $(BIN)/.installed
-	$(RUN) build --site-dir $(SITE_DIR) $(if $(HOSTED),--hosted)
+	$(RUN) build --site-dir $(SITE_DIR) $(if $(HOSTED),--hosted) $(if $(OFFLINE_COPY),--offline-copy "$(OFFLINE_COPY)")
 
 ## serve: preview with live reload, drafts included, at http://127.0.0.1:8000 (ADDR=host:port to change)
 serve: $(BIN)/.installed

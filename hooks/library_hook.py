@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import markdown_worker
-from resource_library import build_state, csp, dates, indexes, memo, sanitize, side_outputs, signatures
+from resource_library import build_state, bundle, csp, dates, indexes, memo, sanitize, side_outputs, signatures
 from resource_library.claims import Claim, Claims
 from resource_library.gate import SCRIPT_FOLDERS, Gate
 from resource_library.feeds import json_ld
@@ -155,7 +155,12 @@ def on_files(files: Files, config) -> Files:
     _render_problems.clear()
     _with_policy.clear()
     global _generated
-    generated = _generated = indexes.generate(renderer)
+    # `build --offline-copy ZIP` (the deploy): the offline zip, published
+    # with the site and offered on its page for offline readers.
+    offline = bundle.offline_copy(os.environ.get("RESOURCE_LIBRARY_OFFLINE_COPY"))
+    if offline is not None:
+        files.append(File.generated(config, offline["src"], abs_src_path=offline["path"]))
+    generated = _generated = indexes.generate(renderer, offline)
     renderer.forget_unused()
     for src_uri, (front_matter, html) in generated.items():
         if files.get_file_from_path(src_uri) is None:  # a hand-written page wins
@@ -389,6 +394,8 @@ def claims_of(files: Files, config) -> Claims:
             claim = Claim("a resource's file", src)
         elif src in _generated_html:
             claim = _generated.claims[src]
+        elif src.startswith("offline/") and src.endswith(".zip") and file.abs_src_path:
+            claim = Claim("the offline copy")
         elif file.abs_src_path and os.path.normpath(file.abs_src_path).startswith(docs_dir):
             claim = (Claim("an editor's page", "docs/" + src) if file.is_documentation_page()
                      else Claim("the site's own assets", "docs/" + src) if src.startswith("assets/")

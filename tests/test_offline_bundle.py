@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from conftest import header_search
+from conftest import header_search, make_project, run_cli
 
 PAGES = [
     "index.html", "at-a-glance/index.html", "deeper-dives/index.html", "webinars/index.html",
@@ -105,3 +105,33 @@ def test_finder_and_a_download_work_offline(offline_page, offline_basic: Path):
         page.click("a[download]")
     assert Path(download.value.path()).read_bytes() == b"a,b\n1,2\n"
     assert page.left == [] and page.errors == []
+
+
+def test_the_offline_copy_is_published_with_the_site_and_offered_where_readers_look(tmp_path):
+    """Issue 21: the accessibility statement promised a zip to download, and
+    the deploy built one, but uploaded only site/. As the deploy does now:
+    the bundle first, then the site with it."""
+    import re
+    project = make_project(tmp_path / "p", "basic")
+    made = run_cli(project, "bundle", "--dist", "dist")
+    assert made.returncode == 0, made.stderr
+    (zip_path,) = (project / "dist").glob("*-offline-*.zip")
+    result = run_cli(project, "build", "--site-dir", "site", "--offline-copy", str(zip_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    site = project / "site"
+    published = site / "offline" / zip_path.name
+    assert published.read_bytes() == zip_path.read_bytes()
+    page = (site / "offline" / "index.html").read_text()
+    size = zip_path.stat().st_size
+    shown = f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1000))} KB"
+    assert f"Download the offline copy (ZIP, {shown})" in page
+    assert re.search(rf'href="{re.escape(zip_path.name)}" download', page)
+    assert "Made on 1 June 2026." in page  # the build date of the fixtures
+    # Linked from every page's footer and from the accessibility statement.
+    assert 'href="offline/">Use the library offline</a>' in (site / "index.html").read_text()
+    assert 'href="../offline/"' in (site / "accessibility" / "index.html").read_text()
+    # Without one (a local build), the page says how it is made, and offers nothing.
+    plain = run_cli(project, "build", "--site-dir", "plain")
+    assert plain.returncode == 0, plain.stderr[-2000:]
+    assert not list((project / "plain" / "offline").glob("*.zip"))
+    assert "This build was made without one" in (project / "plain" / "offline" / "index.html").read_text()

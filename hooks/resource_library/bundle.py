@@ -1,9 +1,13 @@
-"""Zip the offline site reproducibly: sorted entries, fixed timestamps."""
+"""Zip the offline site reproducibly: sorted entries, fixed timestamps;
+and what the hosted site says of the zip it offers for download."""
 from __future__ import annotations
 
+import re
 import zipfile
-from datetime import datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
+
+from .dates import long_date
 
 
 def zip_site(site: Path, dist: Path, name: str, built: datetime) -> Path:
@@ -22,3 +26,20 @@ def zip_site(site: Path, dist: Path, name: str, built: datetime) -> Path:
             archive.writestr(info, path.read_bytes())
     partial.replace(zip_path)
     return zip_path
+
+
+ZIP_NAME_RE = re.compile(r"-offline-(\d{4})-(\d{2})-(\d{2})\.zip$")
+
+
+def offline_copy(path: str | None) -> dict | None:
+    """What the site says of the offline zip it publishes: {"src" (where
+    in the site), "size", "made"}; None without one."""
+    if not path or not Path(path).is_file():
+        return None
+    zip_path = Path(path)
+    size = zip_path.stat().st_size
+    shown = f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1000))} KB"
+    stamp = ZIP_NAME_RE.search(zip_path.name)
+    made = (date(*map(int, stamp.groups())) if stamp
+            else datetime.fromtimestamp(zip_path.stat().st_mtime, timezone.utc).date())
+    return {"src": f"offline/{zip_path.name}", "size": shown, "made": long_date(made), "path": str(zip_path)}

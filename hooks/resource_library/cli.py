@@ -65,6 +65,8 @@ def cmd_build(args) -> int:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     if getattr(args, "drafts", False):
         os.environ["RESOURCE_LIBRARY_DRAFTS"] = "1"  # read by the hook
+    if getattr(args, "offline_copy", None):
+        os.environ["RESOURCE_LIBRARY_OFFLINE_COPY"] = str(Path(args.offline_copy).resolve())  # read by the hook
     if getattr(args, "hosted", False):
         os.environ["RESOURCE_LIBRARY_HOSTED"] = "1"  # read by the hook: the policy names site_url's script folders
     if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
@@ -120,6 +122,7 @@ def main(argv=None) -> int:
     build.add_argument("--site-dir", default="site")
     build.add_argument("--quiet", action="store_true")
     build.add_argument("--drafts", action="store_true", help="include drafts, with their banner (a preview)")
+    build.add_argument("--offline-copy", metavar="ZIP", help="publish this offline zip (from `bundle`) with the site")
     build.add_argument("--hosted", action="store_true",
                        help="for the host in site_url: scripts run only from the site's script folders there")
     new = commands.add_parser("new", help="start a resource from the template")

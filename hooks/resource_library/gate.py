@@ -117,7 +117,8 @@ class Gate:
                             f"`{rel}` was written by something that did not say it would, so nothing checked it",
                             "Outputs come from resources, docs/, the theme and the generators only; "
                             "find what wrote this file and make it claim the path.")]
-        if ext not in OUTPUT_TYPES or (ext in SITE_CODE_TYPES and claim.producer in CONTENT_PRODUCERS):
+        if (ext not in OUTPUT_TYPES and not (ext == "zip" and claim.producer == "the offline copy")) or (
+                ext in SITE_CODE_TYPES and claim.producer in CONTENT_PRODUCERS):
             return [self._problem(rel, Finding(f"is a `.{ext or '?'}` file, which the site does not publish "
                                                f"from {claim.producer}", ""))]
         if ext in ("html", "svg", "xml"):

@@ -18,6 +18,7 @@ from .vocabulary import Vocabulary
 
 TERM_KINDS = ("functions", "programmes", "topics")
 FINDER = "finder/index.md"
+OFFLINE = "offline/index.md"
 INDEX_TITLES = {"functions": "Functions", "programmes": "Programmes", "topics": "Topics"}
 INDEX_DESCRIPTIONS = {
     "functions": "Resources by the team's four functions: creating, curating, embedding and spreading good practice in strategic planning.",
@@ -27,7 +28,7 @@ INDEX_DESCRIPTIONS = {
 
 
 def generated_paths(vocabulary: Vocabulary) -> set[str]:
-    paths = {f"{t}/index.md" for t in TYPES} | {FINDER}
+    paths = {f"{t}/index.md" for t in TYPES} | {FINDER, OFFLINE}
     for kind in TERM_KINDS:
         paths.add(f"{kind}/index.md")
         paths |= {term_src(kind, slug) for slug in vocabulary.terms(kind)}
@@ -74,9 +75,11 @@ def of_pages(title: str, pager: dict) -> str:
     return title if pager["number"] == 1 else f"{title} (page {pager['number']} of {pager['count']})"
 
 
-def generate(renderer: Renderer) -> Claimed:
+def generate(renderer: Renderer, offline_copy: dict | None = None) -> Claimed:
     """Every generated page, as {source path: (front matter, HTML)}, each
-    claimed (a topic slugged `index` would otherwise replace the A-Z page)."""
+    claimed (a topic slugged `index` would otherwise replace the A-Z page).
+    `offline_copy`: the offline zip published with the site, if any
+    ({"src", "size", "made"}), offered on the page for offline readers."""
     library, vocab = renderer.library, renderer.vocabulary
     pages = Claimed()
     for type_slug in TYPES:
@@ -122,4 +125,8 @@ def generate(renderer: Renderer) -> Claimed:
     pages.claim(FINDER, page("Find resources", "Search and filter every resource in the library by type, function, "
                              "programme, topic and year.", renderer.render_page("finder.html", FINDER, types=TYPES),
                              hide=["navigation", "toc"], finder_scripts=True), Claim("the finder"))
+    pages.claim(OFFLINE, page("Use the library offline", "Download the whole library as a ZIP file of web pages "
+                              "that work with no internet connection, search included.",
+                              renderer.render_page("offline.html", OFFLINE, copy=offline_copy)),
+                Claim("the page for offline readers"))
     return pages
