@@ -78,9 +78,19 @@ def on_config(config):
 
 
 def on_startup(command, dirty=False, **kwargs):
-    """Drafts are shown only by `mkdocs serve` (`make serve`)."""
+    """Drafts are shown only by `mkdocs serve` (`make serve`). There, each
+    rebuild printed lines a contributor cannot act on (MkDocs' warning that
+    `--dirty` is in use, which `make serve` chose for them, and six lines
+    of macros' set-up): they are kept out of the terminal."""
     global _serving, _dirty
     _serving, _dirty = command == "serve", command == "serve" and dirty
+    if _serving:
+        logging.getLogger("mkdocs.commands.build").addFilter(
+            lambda record: not record.getMessage().startswith("A 'dirty' build is being performed"))
+        logging.getLogger("mkdocs.plugins.mkdocs_macros.util").setLevel(logging.WARNING)
+        # A redirect (a folder's address without its slash) is not a problem; a 404 still is.
+        logging.getLogger("mkdocs.livereload").addFilter(
+            lambda record: not (record.levelno == logging.WARNING and '" code 30' in record.getMessage()))
 
 
 @event_priority(100)

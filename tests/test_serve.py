@@ -218,3 +218,35 @@ def test_each_rebuild_passes_the_output_gate_and_the_tab_shows_what_it_found(tmp
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_rebuild_prints_only_what_a_contributor_can_act_on(tmp_path):
+    """Issue 21: every rebuild printed MkDocs' warning about --dirty (which
+    `make serve` chose), a WARNING for each redirect to a folder's slash, and
+    six lines of macros' set-up."""
+    project = make_project(tmp_path / "p", "basic")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1")
+    log = tmp_path / "serve.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}/strategic-planning-library/"
+    try:
+        wait_for(lambda: get(base)[0] == 200)
+        assert get(base + "at-a-glance")[0] == 200  # redirected to at-a-glance/
+        assert get(base + "no-such-page/")[0] == 404
+        page = project / "at-a-glance" / "alpha-briefing.md"
+        page.write_text(page.read_text().replace("Alpha briefing on carers", "Alpha briefing, edited"))
+        wait_for(lambda: "Alpha briefing, edited" in get(base + "at-a-glance/")[1])
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    printed = log.read_text()
+    assert "Reloading browsers" in printed or "Detected file changes" in printed
+    assert "'dirty' build" not in printed
+    assert "code 302" not in printed and "code 404" in printed
+    assert "[macros]" not in printed
