@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import markdown_worker
-from resource_library import build_state, bundle, csp, dates, indexes, memo, sanitize, side_outputs, signatures
+from resource_library import build_state, bundle, csp, dates, indexes, memo, preview, sanitize, side_outputs, signatures
 from resource_library.claims import Claim, Claims
 from resource_library.gate import SCRIPT_FOLDERS, Gate
 from resource_library.feeds import json_ld
@@ -45,6 +45,7 @@ _side_args: tuple | None = None        # what to start it with, until it is star
 _render_problems: list[Problem] = []   # what the sanitiser removed, reported once all pages are built
 _with_policy: set[str] = set()         # pages that got the policy in on_post_page
 _serve_problems: list[Problem] = []    # `make serve` with errors: every page lists them instead
+_preview_pages: dict[str, list] = {}   # `build --drafts` with errors: resource path -> its problems (preview.py)
 _outputs: set[str] = set()             # every file the build writes from `files` (on_env)
 _claims: Claims | None = None          # who writes each output (on_env, on_post_build): the gate reads it
 _generated: dict = {}                  # indexes.generate()'s pages, with their claims
@@ -118,7 +119,18 @@ def on_files(files: Files, config) -> Files:
         # Printed, not logged: `path:line:col` must start the line for editors and CI.
         print(report(problems), file=sys.stderr, flush=True)
     _serve_problems.clear()
-    if any(p.is_error for p in problems):
+    _preview_pages.clear()
+    if any(p.is_error for p in problems) and drafts and not _serving:
+        # The pull request's preview: built whatever the resources' problems.
+        published = {r.src_uri for r in library.pages}
+        for src_uri, markdown in preview.stand_ins(root, problems, published).items():
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content=markdown))
+                _preview_pages[src_uri] = [p for p in problems if p.path == src_uri]
+        if any(p.is_error and p.path not in _preview_pages for p in problems):
+            raise PluginError("The preview was not built: fix the problems above (outside the resources) "
+                              "and build again.")
+    elif any(p.is_error for p in problems):
         if not _serving:
             raise PluginError("The site was not built: fix the problems above and build again.")
         # A failed rebuild would leave `mkdocs serve` waiting forever, and the
@@ -328,6 +340,11 @@ def on_page_content(html: str, page, config, files) -> str:
         return as_html(_serve_problems)
     if page.file.src_uri in _generated_html:
         return _generated_html[page.file.src_uri]
+    if page.file.src_uri in _preview_pages:
+        # Already reported, with lines; what is shown is cleaned all the same.
+        cleaned = sanitize.clean(html).html
+        sanitize.plain_toc(page.toc, sanitize.heading_texts(cleaned), Markup.escape)
+        return preview.problems_above(_preview_pages[page.file.src_uri]) + cleaned
     resource = resource_of(page)
     if resource is None:
         # An editor's page in docs/: the same allow-list, with any class

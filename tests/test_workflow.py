@@ -127,6 +127,9 @@ def test_workflows_run_the_makefile_targets():
     # `make check`'s targets, one step each and in the same order, so that
     # each has its own place (and summary) on the run's page.
     check = re.search(r"^check: (.*)$", makefile, re.M).group(1).split()
+    # .ci/run is `make test` after installing what the tests need (Chromium, npm, a JRE).
+    assert "make test" in (REPO / ".ci" / "run").read_text()
+    steps = [run.replace("bash .ci/run", "make test") for run in steps]
     run_targets = [m for run in steps for m in re.findall(r"\bmake ([a-z-]+)", run)]
     assert [t for t in run_targets if t in check] == check
     assert any(s.get("uses", "").startswith("actions/upload-artifact") for job in pr["jobs"].values() for s in job["steps"])
