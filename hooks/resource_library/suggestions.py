@@ -213,6 +213,9 @@ LOOSE_DATE_RES = [
     re.compile(r"(?:[a-z]+,?\s+)?(?P<month>[a-z]+)\.?\s+" + _DAY.format("day") + r",?\s+(?P<year>\d{4})" + _TIME, re.I),
     re.compile(r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})" + _TIME.replace("(?:,?\\s*", "(?:,?\\s+", 1),
                re.I),
+    # The right date with the time as people say it: `2027-01-20 1pm`, `2027-01-20 at 1.30pm`.
+    re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})" + _TIME.replace("(?:,?\\s*", "(?:[Tt]|,?\\s+", 1),
+               re.I),
 ]
 
 
@@ -301,6 +304,9 @@ def date_hint(key: str, typed: str, fmt: str, prefix: str = "") -> str:
         only_day = _real_date(typed) or (loose[0] if loose else None)
         if loose and loose[1]:
             written = datetime.combine(loose[0], time(*loose[1]))
+            if DATE_PARTS_RE.match(typed):
+                return (f"Write the time after a T, in the 24-hour clock: "
+                        f"{prefix}\"{written:%Y-%m-%dT%H:%M}\" (for {dates.long_date(loose[0])}, {dates.clock(written)})")
             return (f"Write the year first, then the month, the day, a T and the time: "
                     f"{prefix}\"{written:%Y-%m-%dT%H:%M}\" (for {dates.long_date(loose[0])}, {dates.clock(written)})")
         if only_day:
