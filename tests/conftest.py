@@ -17,7 +17,7 @@ sys.path.insert(0, str(REPO / "hooks"))
 BUILD_EPOCH = "1780315200"
 PROJECT_PARTS = ("mkdocs.yml", "mkdocs.offline.yml", "hooks", "vocabulary", "schema", "docs", "templates")
 CONTENT_FOLDERS = ("at-a-glance", "deeper-dives", "webinars")
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 # As the workplace notes advise: no background networking, which this closed
 # network would refuse, many times over.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
