@@ -280,3 +280,20 @@ def test_every_page_has_one_skip_link_to_somewhere_that_exists(basic_site):
         assert f'id="{skips[0]}"' in html, (path, skips)
         # No empty banner landmark online (the offline copy's note is one).
         assert "md-banner" not in html, path
+
+
+def test_the_menu_button_is_a_button_that_axe_accepts_with_its_best_practices(browser, basic_url):
+    """Issue 21: axe's one remaining finding was `aria-allowed-role` on the
+    theme's menu <label role=button>. All of axe's rules, not only WCAG's."""
+    for width in (390, 1280):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        page.goto(basic_url + "at-a-glance/alpha-briefing/")
+        results = Axe().run(page)
+        assert results.violations_count == 0, results.generate_report()
+        if width == 390:
+            assert page.evaluate("document.querySelector('[aria-label=Menu]').tagName") == "BUTTON"
+            page.click("[aria-label=Menu]")  # by pointer too
+            page.wait_for_timeout(300)
+            assert page.is_checked("#__drawer")
+        context.close()

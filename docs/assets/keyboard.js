@@ -2,22 +2,27 @@
    the Content-Security-Policy allows scripts only from the site's files.
 
    1. The theme's phone menu button is a <label> for a hidden checkbox,
-      which a keyboard cannot reach. Make it a real button to assistive
-      technology: focusable, Enter and Space open it, Escape closes it,
-      and aria-expanded says which. (The closed drawer's links are taken
-      out of the Tab order in library.css.)
+      which a keyboard cannot reach. Put a real button inside it: Enter
+      and Space open the menu, Escape closes it, and aria-expanded says
+      which. (The closed drawer's links are taken out of the Tab order in
+      library.css; its closed panels here.)
    2. Printed pages show each link's full address after the link. */
 (function () {
   "use strict";
 
   var drawer = document.getElementById("__drawer");
-  var button = document.querySelector('.md-header label[for="__drawer"]');
+  var label = document.querySelector('.md-header label[for="__drawer"]');
   var sidebar = document.querySelector(".md-sidebar--primary");
 
-  if (drawer && button) {
-    button.setAttribute("role", "button");
-    button.setAttribute("tabindex", "0");
+  if (drawer && label) {
+    // A real button, inside the theme's label (a label may hold no role,
+    // and a click on a button inside it does not reach the checkbox).
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "lib-menu-button";
     button.setAttribute("aria-label", "Menu");
+    while (label.firstChild) button.appendChild(label.firstChild);
+    label.appendChild(button);
     if (sidebar) {
       if (!sidebar.id) sidebar.id = "lib--menu";
       button.setAttribute("aria-controls", sidebar.id);
@@ -34,14 +39,11 @@
     };
     sync();
     drawer.addEventListener("change", sync);
-    if (sidebar) keepPanelsOutOfReach(sidebar);
-    button.addEventListener("keydown", function (event) {
-      if (event.key !== "Enter" && event.key !== " ") return;
-      event.preventDefault();
+    button.addEventListener("click", function (event) {
       var opening = !drawer.checked;
       setOpen(opening);
-      if (opening && sidebar) {
-        // Into the menu, once it is visible (library.css shows it at once).
+      // From the keyboard (Enter or Space: a click with no pointer): into the menu.
+      if (opening && sidebar && event.detail === 0) {
         var first = sidebar.querySelector("a[href], input, [tabindex='0']");
         if (first) first.focus();
       }
@@ -52,6 +54,7 @@
         button.focus();
       }
     });
+    if (sidebar) keepPanelsOutOfReach(sidebar);
   }
 
   /* In the phone menu, each section (Browse, About, the page's contents)
