@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import jsonschema
 import yaml
 
-from . import dates, files, indexes, links
+from . import characters, dates, files, indexes, links
 from .frontmatter import ParsedFile, YamlDate
 from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
 from .problems import Problem, field_label
@@ -47,7 +47,11 @@ PLACEHOLDER = "TODO"
 DRAFT_NOTE = "(A draft: this stops its preview, not the published site.)"
 # Fields shown on one line (titles, names, labels): a line break there
 # breaks calendar files and headings.
-ONE_LINE_FIELDS = {"title", "owner", "label", "name", "role", "withdrawn_reason", "file", "replaced_by"}
+ONE_LINE_FIELDS = {"title", "owner", "label", "name", "role", "withdrawn_reason", "file", "replaced_by",
+                   "registration_url", "recording_url", "slides", "transcript"}
+# Fields of sentences, where a tab may stand between words; a tab anywhere
+# else is refused with the control characters (see characters.py).
+MULTI_LINE_FIELDS = {"summary"}
 # Years a date may have: wide enough for any real resource, narrow enough
 # that adding a duration or three years never overflows.
 YEARS = (1970, 2100)
@@ -657,6 +661,11 @@ def _add_years(value: date, years: int) -> date:
 def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], type_slug: str,
                   vocabulary: Vocabulary | None = None) -> None:
     for path, value in walk_strings(parsed.data):
+        # After YAML has decoded escapes: `"\x01"` is a control character.
+        refused = characters.check_value(parsed, path, field_label(path), value,
+                                         multi_line=bool(path) and path[0] in MULTI_LINE_FIELDS)
+        if refused:
+            parsed.problem(*refused[:2], "control-character", *refused[2:])
         top = schema.fields.get(path[0], {}) if path else {}
         item_schema = top
         if len(path) == 3 and "items" in top:  # downloads.0.file
