@@ -140,3 +140,14 @@ def test_what_is_allowed_still_builds_and_shows(tmp_path):
     page = read(project / "site", "at-a-glance/case/")
     assert "Hebrew שלום (\u200fnote\u200e) and \U0001F600" in page
     assert "Renée العربية" in read(project / "site", "webinars/talk/")
+
+
+def test_a_title_starting_or_ending_with_a_line_break_is_refused(tmp_path):
+    """Found by the property test: the rule read the title stripped, so
+    `"\\nA webinar"` passed, and the build then stopped in icalendar (an
+    upcoming webinar's title names its calendar, one line unstripped)."""
+    for n, title in enumerate(['title: "\\nA webinar"', "title: >\n  A webinar"]):
+        project = make_project(tmp_path / f"p{n}", content={W: WEB.replace("title: A webinar", title)})
+        for result in (run_cli(project, "validate"), build(project)):
+            assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
+            assert f"{W}:2:8 [bad-value] `title` runs over more than one line" in result.stderr, result.stderr

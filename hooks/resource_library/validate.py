@@ -688,7 +688,9 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
             parsed.problem(pos.line, pos.col, "html-in-text", f"{name} contains HTML (`{TAG_RE.search(value).group()}`)",
                            "Front matter is plain text and is shown exactly as typed: remove the tag, or write "
                            "'less than' instead of `<`.")
-        if path and path[-1] in ONE_LINE_FIELDS and "\n" in value.strip():
+        # Any line break, even a first or last one (`title: >` ends in one):
+        # a calendar's name and a feed's title are one line, unstripped.
+        if path and path[-1] in ONE_LINE_FIELDS and "\n" in value:
             parsed.problem(pos.line, pos.col, "bad-value", f"{name} runs over more than one line",
                            f"Write {path[-1]} on one line, in quotes if it holds a colon.")
         if PLACEHOLDER in value:
