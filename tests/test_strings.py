@@ -151,3 +151,104 @@ def test_a_title_starting_or_ending_with_a_line_break_is_refused(tmp_path):
         for result in (run_cli(project, "validate"), build(project)):
             assert result.returncode != 0 and "Traceback" not in result.stdout + result.stderr
             assert f"{W}:2:8 [bad-value] `title` runs over more than one line" in result.stderr, result.stderr
+
+
+# At the output: each writer's own guard, for whatever got past the checks
+# (the checks refuse all of these first; these tests go round them).
+HOSTILE_TITLES = ["A webinar\rBEGIN:VEVENT\rSUMMARY:Injected\rEND:VEVENT", "Two\nlines", "Both\r\nends\r",
+                  "Bell\x07 and \x1b[2J escape", "Next\x85line and \u2028separator", "Non\ufffecharacter"]
+
+
+def _library(titles, registration="https://e.example/r\rX-INJECTED:1"):
+    from datetime import datetime, timezone
+    from pathlib import Path
+    from resource_library.load import Library, Resource
+    from resource_library.vocabulary import load_vocabulary
+    from conftest import REPO
+    resources = [Resource("webinars", f"w{n}", {
+        "title": title, "summary": f"Summary\rDTSTART:19700101T000000Z\r{title}", "functions": ["spread"],
+        "topics": ["housing"], "published": "2026-01-10", "owner": "Team\x1b]0;x\x07", "status": "current",
+        "starts": "2026-09-01T13:00", "duration_minutes": 60, "speakers": [{"name": "A Speaker"}],
+        "registration_url": registration, "changes": None}, "Body.", 14, Path(f"/nowhere/w{n}.md"))
+        for n, title in enumerate(titles)]
+    for resource in resources:
+        del resource.meta["changes"]
+    return Library(resources, load_vocabulary(REPO / "vocabulary"), datetime(2026, 6, 1, 12, tzinfo=timezone.utc))
+
+
+def test_no_line_break_reaches_a_calendar_property_whatever_the_value():
+    """A bare CR in a title reached X-WR-CALNAME as it was, and vobject then
+    read an injected event. Each calendar has one event per webinar, every
+    line ends in CRLF, and the values read back on one line."""
+    import vobject
+    from resource_library.feeds import CALENDAR_PATH, calendar, ics_path
+    library = _library(HOSTILE_TITLES)
+    # As build_feeds makes them: one calendar of all webinars, one for each upcoming one.
+    stamp, site = library.now, "https://example.org/library/"
+    calendars = {CALENDAR_PATH: calendar(library.resources, site, stamp, "Library: webinars")}
+    calendars.update({ics_path(r): calendar([r], site, stamp, r.title) for r in library.upcoming()})
+    outputs = calendars
+    assert len(calendars) == 1 + len(HOSTILE_TITLES)
+    for path, content in calendars.items():
+        bare = content.replace(b"\r\n", b"")
+        assert b"\r" not in bare and b"\n" not in bare, path
+        assert not any(c in content.decode() for c in "\x07\x1b\x85\u2028\ufffe"), path
+        (calendar,) = vobject.readComponents(content.decode())
+        events = calendar.contents["vevent"]
+        assert len(events) == (len(HOSTILE_TITLES) if path == CALENDAR_PATH else 1), path
+        assert "x-injected" not in calendar.contents and all("x-injected" not in e.contents for e in events)
+        name = calendar.contents["x-wr-calname"][0].value
+        assert "BEGIN:VEVENT" not in name or name.startswith("A webinar BEGIN:VEVENT")
+        for event in events:
+            assert "\n" not in event.summary.value and "\r" not in event.summary.value
+            assert event.dtstart.value.isoformat() == "2026-09-01T13:00:00+01:00"  # not the injected 1970
+    one = vobject.readOne(outputs["webinars/w0.ics"].decode())
+    assert one.vevent.summary.value == "A webinar BEGIN:VEVENT SUMMARY:Injected END:VEVENT"
+
+
+def test_atom_feeds_are_written_whatever_the_value():
+    """lxml refuses control characters with a traceback: the feed writer
+    leaves them out rather than stop the build."""
+    from lxml import etree
+    from resource_library.feeds import build_feeds
+    outputs = build_feeds(_library(HOSTILE_TITLES), "https://example.org/library/", "Library")
+    feed = etree.fromstring(outputs["feed.xml"])
+    titles = sorted(t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title"))[1:]
+    assert "Bell and [2J escape" in titles and "Noncharacter" in titles
+
+
+def test_terminal_messages_show_control_characters_and_line_breaks_as_escapes(tmp_path):
+    """A value quoted in a message (here an unknown topic) is shown with its
+    escapes: `\\x1b` as text, and no line of its own that could pass for
+    another problem or a GitHub workflow command."""
+    topics = 'topics: ["housing", "x\\e[31m\\n::error file=a::forged\\rat-a-glance/case.md:1:1 [fake] y"]'
+    project = make_project(tmp_path / "p", content={A: good(topics=topics)})
+    result = run_cli(project, "validate")
+    assert result.returncode == 1
+    assert "\x1b" not in result.stderr and "\r" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert not any(line.startswith(("::", "at-a-glance/case.md:1:1 [fake]")) for line in lines), result.stderr
+    assert "`x\\x1b[31m\\n::error file=a::forged\\rat-a-glance/case.md:1:1 [fake] y` is not one of the topics" \
+        in result.stderr
+
+
+def test_the_report_escapes_control_characters_and_guards_formulas_behind_them():
+    """A cell starting with NUL then `+SUM(1)` is a formula to a spreadsheet
+    that skips the NUL: it gets the `'` prefix, and the NUL is written as
+    `\\x00`, in the CSV and on the terminal."""
+    import csv
+    import io
+    from resource_library import editorial
+    table = editorial.rows(_library(["A webinar"]))
+    table += [("review overdue", "at-a-glance/x.md", "2026-01-01", "\x00+SUM(1)"),
+              ("topic", "x", "1", " \t=HYPERLINK(\"https://evil.example\")"),
+              ("topic", "y", "1", "\x1b]0;retitled\x07Name"), ("topic", "z", "1", "Plain - name")]
+    handle = io.StringIO()
+    editorial.write_csv(table, handle)
+    cells = [row[3] for row in csv.reader(io.StringIO(handle.getvalue()))]
+    assert "'\\x00+SUM(1)" in cells and "' \\t=HYPERLINK(\"https://evil.example\")" in cells
+    assert "\\x1b]0;retitled\\x07Name" in cells and "Plain - name" in cells
+    assert "Team\\x1b]0;x\\x07" in cells  # the owner of a resource with no review date
+    printed = editorial.as_text(table)
+    assert "\\x00+SUM(1)" in printed and "\\x1b]0;retitled\\x07Name" in printed
+    assert not any(c in handle.getvalue() + printed for c in "\x00\x07\x1b")

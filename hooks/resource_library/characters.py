@@ -148,3 +148,22 @@ def check_value(parsed, path: tuple, name: str, value: str, multi_line: bool):
     key = source[:pos.col - 1].strip() if on_one_line else ""
     message, hint = problem_text(name, value, match, multi_line, key or None)
     return pos.line, col, message, hint
+
+
+# What some reader takes for the end of a line: in a calendar, CR or LF ends
+# a property, and what follows is read as a property of its own.
+LINE_BREAKS_RE = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]+")
+OTHER_BREAK_RE = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
+
+
+def for_output(value: str, one_line: bool = True) -> str:
+    """A value as a writer puts it out, whatever got past the checks: line
+    breaks made one space (one line) or LF (several), and every refused
+    character deleted. The checks refuse all of these first; this is the
+    writers' own guard, so that no value can end a calendar property or
+    stop lxml with a traceback."""
+    if one_line:
+        value = LINE_BREAKS_RE.sub(" ", value)
+    elif LINE_BREAKS_RE.search(value.replace("\n", "")):
+        value = OTHER_BREAK_RE.sub("\n", value.replace("\r\n", "\n"))
+    return FORBIDDEN_RE.sub("", value) if FORBIDDEN_RE.search(value) else value
