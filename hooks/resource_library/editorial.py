@@ -3,10 +3,12 @@ CSV; it never fails the build."""
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 
+from .characters import FORBIDDEN, escaped
 from .validate import REVIEW_DUE_DAYS
 
 
@@ -40,10 +42,20 @@ def rows(library) -> list[tuple[str, str, str, str]]:
     return out
 
 
+# What a spreadsheet may skip before a cell's first character: white space
+# and control characters. `\x00+SUM(1)` is still a formula to some.
+LEADING_RE = re.compile(f"[\\s{FORBIDDEN}]*")
+
+
 def spreadsheet_safe(value: str) -> str:
-    """A cell a spreadsheet will show as text: one starting with = + - @ (or
-    a tab or carriage return) would be read as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A cell a spreadsheet will show as text, with no control character:
+    one starting with = + - @ (or a tab or carriage return), even after
+    white space and control characters, would be read as a formula (CSV
+    injection), so it gets a `'` first; control characters are written as
+    escapes (`\\x00`), as everywhere else the report is shown."""
+    first = value[LEADING_RE.match(value).end():][:1]
+    risky = value[:1] in ("\t", "\r") or first in ("=", "+", "-", "@")
+    return ("'" if risky else "") + escaped(value)
 
 
 def cmd_report(args) -> int:
@@ -55,14 +67,26 @@ def cmd_report(args) -> int:
               file=sys.stderr)
     table = rows(library)
     with open(args.csv, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["section", "item", "value", "detail"])
-        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in table)
-    current = None
-    for section, item, value, detail in table:
-        if section != current:
-            print(f"\n{section.upper()}")
-            current = section
-        print(f"  {item:<60} {value:>10}  {detail}")
+        write_csv(table, handle)
+    print(as_text(table))
     print(f"\nWritten to {args.csv}")
     return 0
+
+
+def write_csv(table: list[tuple[str, str, str, str]], handle) -> None:
+    writer = csv.writer(handle)
+    writer.writerow(["section", "item", "value", "detail"])
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in table)
+
+
+def as_text(table: list[tuple[str, str, str, str]]) -> str:
+    """The report as printed: a heading per section, a line per row, with
+    control characters written as escapes (a term's name must not drive the
+    terminal)."""
+    lines, current = [], None
+    for section, item, value, detail in table:
+        if section != current:
+            lines.append(f"\n{escaped(section.upper())}")
+            current = section
+        lines.append(escaped(f"  {item:<60} {value:>10}  {detail}"))
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 
+from .characters import for_output
 from .dates import long_date
 from .claims import Claim, Claimed
 from .load import Library, Resource
@@ -50,9 +51,9 @@ def _midday(value) -> datetime:
 
 def entry_html(r: Resource) -> str:
     """An entry's content: the summary, then what changed, newest first."""
-    parts = [f"<p>{escape(r.meta['summary'])}</p>"]
+    parts = [f"<p>{escape(for_output(r.meta['summary'], one_line=False))}</p>"]
     if r.changes:
-        items = "".join(f"<li>{long_date(day)}: {escape(note)}</li>" for day, note in r.changes)
+        items = "".join(f"<li>{long_date(day)}: {escape(for_output(note))}</li>" for day, note in r.changes)
         parts.append(f"<p>Updates to this resource:</p><ul>{items}</ul>")
     return "".join(parts)
 
@@ -75,7 +76,7 @@ def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: l
     from feedgen.feed import FeedGenerator
     feed = FeedGenerator()
     feed.id(urljoin(site_url, path))
-    feed.title(title)
+    feed.title(for_output(title))
     feed.subtitle("At a Glance briefings, Deeper Dives and webinars from the Strategic Planning for Redesign "
                   "team, Healthcare Improvement Scotland.")
     feed.link(href=urljoin(site_url, alternate) if alternate else site_url, rel="alternate")
@@ -88,17 +89,19 @@ def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: l
         entry = feed.add_entry()
         url = absolute(site_url, r.src_uri)
         entry.id(url)
-        entry.title(r.title)
+        # Through for_output: a character the checks missed must not stop
+        # lxml, which refuses control characters with a traceback.
+        entry.title(for_output(r.title))
         entry.link(href=url)
         latest = r.changes[0] if r.changes else None
-        entry.summary(f"Updated {long_date(latest[0])}: {latest[1]} {r.meta['summary']}" if latest
-                      else r.meta["summary"])
+        entry.summary(for_output(f"Updated {long_date(latest[0])}: {latest[1]} {r.meta['summary']}" if latest
+                                 else r.meta["summary"], one_line=False))
         entry.content(entry_html(r), type="html")
         entry.published(_midday(r.published))
         entry.updated(_midday(r.changed))
-        entry.category(term=r.type, label=library.vocabulary.types[r.type].name)
+        entry.category(term=r.type, label=for_output(library.vocabulary.types[r.type].name))
         for topic in r.topics:
-            entry.category(term=topic, label=library.vocabulary.topics[topic].name)
+            entry.category(term=topic, label=for_output(library.vocabulary.topics[topic].name))
     return feed.atom_str(pretty=True)
 
 
@@ -153,9 +156,13 @@ def _event(r: Resource, site_url: str, stamp: datetime) -> Event:
     event.add("dtstamp", stamp)
     event.add("dtstart", r.starts)
     event.add("dtend", r.ends)
-    event.add("summary", r.title)
-    event.add("description", f"{r.meta['summary']}\n\nDetails: {url}"
-              + (f"\nRegister: {r.meta['registration_url']}" if r.meta.get("registration_url") else ""))
+    # Every value through for_output: a CR or LF ends a calendar property,
+    # and icalendar escapes them in some properties only (a bare CR in
+    # X-WR-CALNAME was written as it was, and read as the end of the line).
+    event.add("summary", for_output(r.title))
+    event.add("description", for_output(f"{r.meta['summary']}\n\nDetails: {url}"
+                                        + (f"\nRegister: {for_output(r.meta['registration_url'])}"
+                                           if r.meta.get("registration_url") else ""), one_line=False))
     event.add("url", url)
     event.add("location", "Online")
     return event
@@ -175,7 +182,7 @@ def _calendar(resources: list[Resource], site_url: str, stamp: datetime, name: s
     cal.add("prodid", "-//Healthcare Improvement Scotland//Strategic Planning Resource Library//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", for_output(name))
     cal.add("x-wr-timezone", "Europe/London")
     # Clients that subscribe (webcal://) check back about daily.
     cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})

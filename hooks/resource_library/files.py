@@ -11,6 +11,14 @@ from __future__ import annotations
 import posixpath
 from urllib.parse import quote
 
+# The largest file a resource may publish. Readers on a phone wait minutes
+# for more, git keeps every version of it, and counting a PDF's pages reads
+# it whole. Larger files belong elsewhere, linked over https.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the repository keeps every version. "
+                 "Make it smaller (a PDF saved for the web, images at screen size), or put it where the team keeps "
+                 "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
+
 # Extension: the format as readers are told it.
 FILE_TYPES = {
     "pdf": "PDF", "docx": "Word", "xlsx": "Excel", "pptx": "PowerPoint",
@@ -53,6 +61,13 @@ def type_problem(path: str) -> str | None:
         return (f"is a `.{extension(path) or '?'}` file, which is not published; allowed: "
                 + ", ".join(sorted(FILE_TYPES)))
     return None
+
+
+def size_problem(size: int) -> str | None:
+    """Why a file of `size` bytes may not be published, or None."""
+    if size <= MAX_FILE_BYTES:
+        return None
+    return f"is {size / (1024 * 1024):.1f} MB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MB"
 
 
 def href(path: str) -> str:

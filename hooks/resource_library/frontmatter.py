@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from . import characters
 from .problems import Problem
 
 import re
@@ -21,11 +22,15 @@ MAX_FILE_BYTES = 512 * 1024
 MAX_FRONT_MATTER_BYTES = 16 * 1024
 MAX_DEPTH = 8  # front matter is fields, lists and small records; deeper is a mistake or an attack
 FENCE = "---"
-# Control characters other than tab and line breaks: invisible, and fatal to
-# YAML's reader and to calendar and feed writers. Also the characters that
-# reorder text (bidirectional embeddings, overrides and isolates): a title
-# holding U+202E reads backwards from there, in listings and browser tabs.
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Control characters other than tab and line breaks (C0, DEL and C1):
+# invisible, and fatal to YAML's reader and to calendar and feed writers.
+# Also the characters that reorder text (bidirectional embeddings, overrides
+# and isolates): a title holding U+202E reads backwards from there, in
+# listings and browser tabs. And noncharacters, which are never text. The
+# same characters written as escapes in double quotes are found in the
+# values once YAML has decoded them (characters.py).
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + characters.BIDI_CONTROLS
+                        + characters.NONCHARACTERS + "]")
 
 # The tags a plain YAML mapping of text, numbers, dates and lists produces.
 PLAIN_TAGS = {
@@ -124,6 +129,21 @@ class ParsedFile:
         return Position(1, 1)
 
 
+def _control_character(parsed: ParsedFile) -> bool:
+    """Report the first raw control character in the file, with its line
+    and column; True if there is one."""
+    control = CONTROL_RE.search(parsed.text)
+    if not control:
+        return False
+    line = parsed.text.count("\n", 0, control.start()) + 1
+    col = control.start() - (parsed.text.rfind("\n", 0, control.start()) + 1) + 1
+    char = control.group()
+    parsed.problem(line, col, "control-character",
+                   f"the file holds {characters.what(char)} (U+{ord(char):04X}, written `{characters.escape(char)}`)",
+                   "Delete it: it often comes from copying out of another program. Retype the text around it.")
+    return True
+
+
 def read(path: str, raw: bytes) -> ParsedFile:
     """Parse one resource file's bytes. Problems are collected, never raised."""
     parsed = ParsedFile(path)
@@ -143,14 +163,7 @@ def read(path: str, raw: bytes) -> ParsedFile:
                        "Save the file as UTF-8; most editors offer this under 'Save with encoding'.")
         return parsed
     parsed.text = text.replace("\r\n", "\n")
-    control = CONTROL_RE.search(parsed.text)
-    if control:
-        line = parsed.text.count("\n", 0, control.start()) + 1
-        col = control.start() - (parsed.text.rfind("\n", 0, control.start()) + 1) + 1
-        what = ("a character that changes the direction of the text after it" if ord(control.group()) > 0x2000
-                else "an invisible control character")
-        parsed.problem(line, col, "control-character", f"the file holds {what} (U+{ord(control.group()):04X})",
-                       "Delete it: it often comes from copying out of another program. Retype the text around it.")
+    if _control_character(parsed):
         return parsed
     lines = parsed.text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
@@ -301,11 +314,7 @@ def read_yaml(path: str, raw: bytes) -> ParsedFile:
     except UnicodeDecodeError:
         parsed.problem(1, 1, "encoding", "the file is not UTF-8", "Save the file as UTF-8.")
         return parsed
-    control = CONTROL_RE.search(parsed.text)
-    if control:
-        line = parsed.text.count("\n", 0, control.start()) + 1
-        parsed.problem(line, 1, "control-character", "the file holds an invisible control character",
-                       "Delete it and retype the text around it.")
+    if _control_character(parsed):
         return parsed
     _parse_yaml(parsed, parsed.text, first_line=1)
     return parsed

@@ -95,6 +95,9 @@ def _blank_span(match: re.Match) -> str:
 def anchors(body: str, lines: list[str] | None = None) -> set[str]:
     """The ids MkDocs' toc extension gives the headings in a body."""
     ids: set[str] = set()
+    # Passed to unique() as toc passes it: without it, each repeated heading
+    # tries every suffix taken before it (`a_1`, `a_2`...), quadratic time.
+    counters: dict[str, int] = {}
     for line in lines if lines is not None else blank_code(body):
         match = HEADING_RE.match(line) if line[:1] == "#" else None
         if not match:
@@ -108,7 +111,7 @@ def anchors(body: str, lines: list[str] | None = None) -> set[str]:
         if "[" in text:
             text = INLINE_MARKUP_LINK_RE.sub(r"\1", text)
         text = EMPHASIS_RE.sub("", text)
-        ids.add(unique(slugify(text, "-"), ids))
+        unique(slugify(text, "-"), ids, counters)
     return ids
 
 

@@ -157,6 +157,7 @@ class Discovery:
     other: set[str]        # every other file, relative to the root: the only ones a resource may ask for
     problems: list[Problem]
     links: set[str] = field(default_factory=set)  # symbolic links, refused (never followed)
+    sizes: dict[str, int] = field(default_factory=dict)  # bytes of each of `other`
 
 
 def discover(root: Path) -> Discovery:
@@ -195,7 +196,9 @@ def discover(root: Path) -> Discovery:
                 elif path.suffix.lower() == ".md":
                     found.markdown.append(path)
                 else:
-                    found.other.add(path.relative_to(root).as_posix())
+                    rel = path.relative_to(root).as_posix()
+                    found.other.add(rel)
+                    found.sizes[rel] = path.stat().st_size
     found.markdown.sort()
     return found
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 from urllib.parse import quote
 
+from .characters import escaped
+
 # GitHub shows at most 10 error annotations per step, and at most 1 MiB of
 # step summary: the summary lists every problem up to a size that stays well
 # inside that limit, and the log always has them all.
@@ -47,16 +49,14 @@ def field_label(path: Iterable) -> str:
     return text
 
 
-# Control characters (C0 but tab, DEL, C1) and the characters that reorder
-# text (bidirectional embeddings, overrides and isolates): a hostile file
-# must not recolour or retitle the terminal that shows its problems, nor
-# make a line read differently from what it holds.
-INVISIBLE_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def visible(text: str) -> str:
-    """`text` with control and reordering characters written as `<U+001B>`."""
-    return INVISIBLE_RE.sub(lambda m: f"<U+{ord(m.group(0)):04X}>", text)
+    """`text` with control and reordering characters written as escapes,
+    `\\x1b` (see characters.py): a hostile file must not recolour or retitle
+    the terminal that shows its problems, nor make a line read differently
+    from what it holds. Tabs and line breaks too: a value quoted in a
+    message must not start a line of its own, which could pass for another
+    problem, or for a workflow command in GitHub's log."""
+    return escaped(text)
 
 
 EXCERPT_WIDTH = 100  # characters of a long line shown, around the column

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from . import characters
 from .analysis import terms
 from .problems import Problem
 
@@ -83,10 +84,20 @@ def load_synonyms(path: Path, rel: str = "vocabulary/synonyms.yml") -> tuple[lis
             problems.append(problem(line, col, f"`{slug}` has only one word or phrase",
                                     "A group needs two or more ways of saying the same thing."))
             continue
-        for item, phrase in zip(value_node.value, phrases):
+        for number, (item, phrase) in enumerate(zip(value_node.value, phrases), start=1):
             # Compared as index terms: "carers" and "carer" are the same entry.
             folded = tuple(terms(phrase))
             at = (item.start_mark.line + 1, item.start_mark.column + 1)
+            refused = characters.find(item.value, multi_line=False)
+            if refused:
+                # Written as an escape in double quotes: the file itself is clean.
+                source = lines[at[0] - 1] if at[0] <= len(lines) else ""
+                col = characters.source_col(source, at[1], refused.start()) \
+                    if item.end_mark.line == item.start_mark.line else at[1]
+                message, hint = characters.problem_text(f"`{slug}`, item {number}",
+                                                        item.value, refused, multi_line=False)
+                problems.append(Problem(rel, at[0], col, "control-character", message, hint, source))
+                continue
             if not folded:
                 problems.append(problem(*at, f"`{phrase}` has no words the finder searches for",
                                         "Small words such as \"the\" and \"and\" are not searched: use a fuller phrase."))

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import jsonschema
 import yaml
 
-from . import dates, files, indexes, links
+from . import characters, dates, files, indexes, links
 from .frontmatter import ParsedFile, YamlDate
 from .load import SLUG_RE, TYPES, Library, Resource, discover, make_resource, read_resource, suggest_slug
 from .problems import Problem, field_label
@@ -47,7 +47,11 @@ PLACEHOLDER = "TODO"
 DRAFT_NOTE = "(A draft: this stops its preview, not the published site.)"
 # Fields shown on one line (titles, names, labels): a line break there
 # breaks calendar files and headings.
-ONE_LINE_FIELDS = {"title", "owner", "label", "name", "role", "withdrawn_reason", "file", "replaced_by"}
+ONE_LINE_FIELDS = {"title", "owner", "label", "name", "role", "withdrawn_reason", "file", "replaced_by",
+                   "registration_url", "recording_url", "slides", "transcript"}
+# Fields of sentences, where a tab may stand between words; a tab anywhere
+# else is refused with the control characters (see characters.py).
+MULTI_LINE_FIELDS = {"summary"}
 # Years a date may have: wide enough for any real resource, narrow enough
 # that adding a duration or three years never overflows.
 YEARS = (1970, 2100)
@@ -60,6 +64,27 @@ MAX_BRACKETS_PER_BLOCK = 500
 MAX_BRACKETS = 3_000
 MAX_OPEN_TAGS = 100
 OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
+# Python-Markdown parses a block (the lines between two blank lines) by
+# taking one element off its front and putting the rest back, so elements
+# that need no blank line around them cost time in the square of their
+# number: 20,000 lines of `# a` took 113 s, 25,000 of `***` 89 s, 20,000
+# setext headings 69 s, 4,000 link reference definitions among text 20 s,
+# 8,000 admonitions 4 s. Counted outside code, where the converter sees them.
+# At these limits the worst such body converts in well under a second.
+MAX_BLOCK_ELEMENTS = {"headings": 500, "thematic breaks": 500, "link reference definitions": 500,
+                      "admonitions": 500}
+BLOCK_ELEMENT_HINTS = {
+    "headings": "A resource with this many sections is several resources: split it, or make the minor "
+                "headings bold text or list items.",
+    "thematic breaks": "Separate sections with headings; keep `***` and `---` lines for a few real breaks.",
+    "link reference definitions": "Write links inline, [text](address), or split the resource.",
+    "admonitions": "Keep notes (`!!!`) for the few points a reader must not miss, or split the resource.",
+}
+ATX_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+SETEXT_OR_BREAK_RE = re.compile(r" {0,3}(?:(=+|-+)[ \t]*|([-*_])[ \t]*(?:\2[ \t]*){2,})$")
+REFERENCE_DEFINITION_RE = re.compile(r" {0,3}\[[^\]]+\]:")
+ADMONITION_RE = re.compile(r" {0,3}(?:!!!|\?\?\?)")
+BLOCK_STARTS = frozenset(" #=-*_[!?")  # the first character of every line those match
 # White space of more than MAX_INDENT / 4 characters at the start of a line
 # (after a newline, or at the start of the body): only such a line can be
 # indented past MAX_INDENT columns, a tab being at most 4.
@@ -205,9 +230,10 @@ class ContentFiles(set):
     the content, reported once, at the link, not again by each resource
     that points to one as a file "which does not exist"."""
 
-    def __init__(self, files=(), refused=()):
+    def __init__(self, files=(), refused=(), sizes=None):
         super().__init__(files)
         self.refused = set(refused)
+        self.sizes = sizes or {}  # bytes, by path
 
 
 def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: datetime,
@@ -231,9 +257,10 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     # Those whose front matter could be read still have their links checked,
     # so that one round of fixes is enough.
     unpublishable: list[Resource] = []
+    too_large = sorted(name for name, size in found.sizes.items() if files.size_problem(size))
     context = hashlib.sha256((context + now.date().isoformat() + "\n".join(sorted(found.other))
-                              + "\n".join(sorted(found.links))).encode()).hexdigest()
-    content_files = ContentFiles(found.other, found.links)
+                              + "\n".join(sorted(found.links)) + "\n".join(too_large)).encode()).hexdigest()
+    content_files = ContentFiles(found.other, found.links, found.sizes)
     broken_drafts: set[str] = set()  # drafts with errors of their own
     for path in found.markdown:
         rel = path.relative_to(root)
@@ -479,6 +506,11 @@ def _plain_message(error) -> str:
 
 
 MAX_VOCABULARY_PROBLEMS = 5  # a field's wrong terms reported one by one; the rest in one problem
+# Terms one resource may be tagged with. Planners tag a handful (the starter
+# content at most 4 topics and 2 programmes); each term puts the resource
+# on that term's page and feed, and a resource with 1,000 topics made a
+# 75 MB site.
+MAX_TERMS = {"topics": 12, "programmes": 8}
 
 
 def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary) -> None:
@@ -488,6 +520,14 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
         if not kind or not isinstance(values, list):
             continue
         allowed = vocabulary.terms(kind)
+        limit = MAX_TERMS.get(key)
+        if limit and len(values) > limit:
+            pos = parsed.at((key, limit))
+            parsed.problem(pos.line, pos.col, "too-many-terms",
+                           f"`{key}` lists {len(values):,} {kind}; the limit is {limit} (this is number {limit + 1})",
+                           f"Keep the few {kind} the resource is mostly about: a resource tagged with everything is "
+                           "related to everything, and is listed on every page (see How tags choose related "
+                           "resources in CONTRIBUTING.md).")
         unknown = [index for index, value in enumerate(values)
                    if isinstance(value, str) and value not in allowed and PLACEHOLDER not in value]
         for index in unknown[:MAX_VOCABULARY_PROBLEMS]:
@@ -657,6 +697,11 @@ def _add_years(value: date, years: int) -> date:
 def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], type_slug: str,
                   vocabulary: Vocabulary | None = None) -> None:
     for path, value in walk_strings(parsed.data):
+        # After YAML has decoded escapes: `"\x01"` is a control character.
+        refused = characters.check_value(parsed, path, field_label(path), value,
+                                         multi_line=bool(path) and path[0] in MULTI_LINE_FIELDS)
+        if refused:
+            parsed.problem(*refused[:2], "control-character", *refused[2:])
         top = schema.fields.get(path[0], {}) if path else {}
         item_schema = top
         if len(path) == 3 and "items" in top:  # downloads.0.file
@@ -679,7 +724,9 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
             parsed.problem(pos.line, pos.col, "html-in-text", f"{name} contains HTML (`{TAG_RE.search(value).group()}`)",
                            "Front matter is plain text and is shown exactly as typed: remove the tag, or write "
                            "'less than' instead of `<`.")
-        if path and path[-1] in ONE_LINE_FIELDS and "\n" in value.strip():
+        # Any line break, even a first or last one (`title: >` ends in one):
+        # a calendar's name and a feed's title are one line, unstripped.
+        if path and path[-1] in ONE_LINE_FIELDS and "\n" in value:
             parsed.problem(pos.line, pos.col, "bad-value", f"{name} runs over more than one line",
                            f"Write {path[-1]} on one line, in quotes if it holds a colon.")
         if PLACEHOLDER in value:
@@ -772,6 +819,10 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
         parsed.problem(pos.line, pos.col, "missing-file", f"{name} points to `{value}`, which does not exist",
                        file_hint(value, type_slug, content_files))
         return
+    too_large = files.size_problem(getattr(content_files, "sizes", {}).get(target, 0))
+    if too_large:
+        parsed.problem(pos.line, pos.col, "file-too-large", f"{name}: `{value}` {too_large}", files.MAX_FILE_HINT)
+        return
     parsed.files.append(target)
 
 
@@ -826,11 +877,52 @@ def check_complexity(parsed: ParsedFile) -> bool:
     return True
 
 
+def count_block_elements(lines: list[str]) -> dict[str, list[int]]:
+    """The lines (0-based) of each kind of MAX_BLOCK_ELEMENTS, as Python-
+    Markdown reads them: `---` under text is a heading, after a blank
+    line a thematic break."""
+    found: dict[str, list[int]] = {kind: [] for kind in MAX_BLOCK_ELEMENTS}
+    after_text = False
+    for number, line in enumerate(lines):
+        if line[:1] in BLOCK_STARTS:
+            if ATX_HEADING_RE.match(line):
+                found["headings"].append(number)
+            elif (match := SETEXT_OR_BREAK_RE.match(line)) is not None:
+                underline = match.group(1) is not None and after_text
+                found["headings" if underline else "thematic breaks"].append(number)
+                if not underline and match.group(1) and match.group(1)[0] == "=":
+                    found["thematic breaks"].pop()  # `===` after a blank line is text
+            elif REFERENCE_DEFINITION_RE.match(line):
+                found["link reference definitions"].append(number)
+            elif ADMONITION_RE.match(line):
+                found["admonitions"].append(number)
+        after_text = bool(line.strip())
+    return found
+
+
+def check_block_elements(parsed: ParsedFile) -> bool:
+    """Refuse a body with more of any kind of element than Python-Markdown
+    parses in reasonable time (MAX_BLOCK_ELEMENTS), at the first one over
+    the limit. True when the body is within every limit."""
+    for kind, numbers in count_block_elements(parsed.body_lines).items():
+        limit = MAX_BLOCK_ELEMENTS[kind]
+        if len(numbers) > limit:
+            line = numbers[limit]
+            parsed.problem(parsed.body_line + line, 1, "too-many-elements",
+                           f"the body has {len(numbers):,} {kind}; the limit is {limit:,} (this is number {limit + 1:,})",
+                           BLOCK_ELEMENT_HINTS[kind])
+            return False
+    return True
+
+
 def check_body(parsed: ParsedFile) -> None:
     if not check_complexity(parsed):
         parsed.body_lines = []
         return
     parsed.body_lines = links.blank_code(parsed.body)
+    if not check_block_elements(parsed):
+        parsed.body_lines = []
+        return
     # A match within a line is a match in the whole text, so a text without
     # one needs no line by line search (most bodies have none).
     text = "\n".join(parsed.body_lines)
@@ -1018,9 +1110,12 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         elif target in content_files:
             # A file beside a resource: published because this page asks for it.
             refused = files.type_problem(target)
+            too_large = files.size_problem(getattr(content_files, "sizes", {}).get(target, 0))
             if refused:
                 report("file-path", f"`{link.target}` {refused}",
                        "Link only to files of a type readers can open, in a content folder's files/.")
+            elif too_large:
+                report("file-too-large", f"`{link.target}` {too_large}", files.MAX_FILE_HINT)
             elif target not in resource.files:
                 resource.files.append(target)
         elif target in docs_files:

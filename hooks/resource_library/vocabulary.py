@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import characters
 from .frontmatter import read_yaml
 from .problems import Problem, field_label, report
 
@@ -90,6 +91,11 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
                 where = parsed.at((slug, field))
                 if not isinstance(value, str) or not value.strip():
                     problem(f"{field_label((slug, field))} must be text", "Write it as plain text, in quotes if it holds a colon.", where)
+                    bad = True
+                elif refused := characters.check_value(parsed, (slug, field), field_label((slug, field)), value,
+                                                       multi_line=field == "description"):
+                    line, col, message, hint = refused
+                    problems.append(Problem(shown, line, col, "control-character", message, hint, parsed.line(line)))
                     bad = True
                 elif UNSAFE_RE.search(value):
                     problem(f"{field_label((slug, field))} contains HTML or template syntax",

@@ -1,0 +1,201 @@
+"""Issue 20: budgets that bound one resource's work.
+
+Each budget is a constant in one place. Just over it, the resource is
+refused at the line (and column) that goes over, with the limit and what
+to do; at it, the site builds. The limits are far above the starter
+content (at most 8 headings, 2 thematic breaks, 4 topics, 2 programmes
+and files of a few KB in one resource).
+"""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, build, make_project, read, run_cli
+from test_validate import GOOD, good
+
+from resource_library import files, render, validate
+
+A = "at-a-glance/case.md"
+BODY_LINE = GOOD.split("\n").index("## Method") + 1  # the body's first line, as written in GOOD
+PREFIX = GOOD[:GOOD.index("## Method")]  # front matter and the blank line after it
+MB = 1024 * 1024
+
+
+def repeated(unit: str, count: int) -> tuple[str, int]:
+    """A resource whose body is `unit` `count` times; and the line where
+    the last one starts."""
+    lines_per_unit = unit.count("\n")
+    return PREFIX + unit * count, BODY_LINE + lines_per_unit * (count - 1)
+
+
+# (kind, the limit's name in MAX_BLOCK_ELEMENTS, one element as typed, where in the unit the element's line is)
+ELEMENTS = [
+    ("ATX headings", "headings", "# a\n", 0),
+    ("setext headings", "headings", "a\n===\n", 1),
+    ("thematic breaks", "thematic breaks", "***\n", 0),
+    ("thematic breaks of dashes", "thematic breaks", "\n- - -\n", 1),
+    # Among text, 501 in one paragraph are already refused as 501 `[` in a
+    # paragraph (MAX_BRACKETS_PER_BLOCK); here in paragraphs of their own.
+    ("link reference definitions", "link reference definitions", "b\n[r]: https://x.example/\n\n", 1),
+    ("admonitions", "admonitions", "!!! note\n    a\n", 0),
+]
+
+
+@pytest.mark.parametrize("kind, limit_name, unit, offset", ELEMENTS, ids=[e[0] for e in ELEMENTS])
+def test_one_over_a_block_element_budget_is_refused_where_it_goes_over(tmp_path, kind, limit_name, unit, offset):
+    limit = validate.MAX_BLOCK_ELEMENTS[limit_name]
+    text, last = repeated(unit, limit + 1)
+    project = make_project(tmp_path / "p", content={A: text})
+    result = build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    where = f"{A}:{last + offset}:1 [too-many-elements] the body has {limit + 1:,} {limit_name}; the limit is {limit:,}"
+    assert where in result.stderr, result.stderr
+    assert validate.BLOCK_ELEMENT_HINTS[limit_name] in result.stderr
+
+
+def test_every_block_element_budget_builds_at_its_limit(tmp_path):
+    """One resource per kind, each at its limit: built (Python-Markdown
+    takes well under a second for each)."""
+    content = {}
+    for n, (kind, limit_name, unit, _) in enumerate(ELEMENTS):
+        content[f"deeper-dives/case-{n}.md"] = repeated(unit, validate.MAX_BLOCK_ELEMENTS[limit_name])[0]
+    project = make_project(tmp_path / "p", content=content)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    page = read(project / "site", "deeper-dives/case-0/")
+    assert page.count("<h1 id=") == validate.MAX_BLOCK_ELEMENTS["headings"]
+
+
+def test_heading_ids_are_worked_out_in_linear_time():
+    """The link checker's own ids for repeated headings (a, a_1, a_2...):
+    it called toc's unique() without the counters toc itself passes, so
+    each heading tried every suffix before it (20,000 took 40 s)."""
+    import time
+    from resource_library.links import anchors
+    start = time.perf_counter()
+    ids = anchors("# a\n" * 20_000)
+    assert time.perf_counter() - start < 2
+    assert len(ids) == 20_000 and {"a", "a_1", "a_19999"} <= ids
+
+
+def with_terms(kind: str, count: int) -> str:
+    terms = [f"t{n}" for n in range(count)]
+    return good(**{kind: f"{kind}:\n" + "".join(f"  - {t}\n" for t in terms).rstrip("\n")})
+
+
+def vocabulary_of(project: Path, kind: str, count: int) -> None:
+    path = project / "vocabulary" / f"{kind}.yml"
+    path.write_text(path.read_text(encoding="utf-8") + "".join(
+        f"t{n}:\n  name: Term {n}\n  description: A term.\n" for n in range(count)), encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["topics", "programmes"])
+def test_one_term_over_the_limit_is_refused_at_that_term(tmp_path, kind):
+    limit = validate.MAX_TERMS[kind]
+    project = make_project(tmp_path / "p", content={A: with_terms(kind, limit + 1)})
+    vocabulary_of(project, kind, limit + 1)
+    result = build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = with_terms(kind, limit + 1).split("\n").index(f"  - t{limit}") + 1
+    assert f"{A}:{line}:5 [too-many-terms] `{kind}` lists {limit + 1} {kind}; the limit is {limit}" \
+        in result.stderr, result.stderr
+
+
+def test_terms_at_the_limit_build(tmp_path):
+    text = with_terms("topics", validate.MAX_TERMS["topics"])
+    text = text.replace("programmes: [unpaid-carers]", "programmes:\n" + "".join(
+        f"  - p{n}\n" for n in range(validate.MAX_TERMS["programmes"])).rstrip("\n"))
+    project = make_project(tmp_path / "p", content={A: text})
+    vocabulary_of(project, "topics", validate.MAX_TERMS["topics"])
+    path = project / "vocabulary" / "programmes.yml"
+    path.write_text(path.read_text() + "".join(f"p{n}:\n  name: P {n}\n  description: A programme.\n"
+                                               for n in range(validate.MAX_TERMS["programmes"])))
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+
+
+def sized(path: Path, size: int) -> None:
+    """A file of `size` bytes, sparse (nothing is written but the end)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.truncate(size)
+
+
+def test_a_file_one_byte_over_the_limit_is_refused_as_a_download_and_as_a_link(tmp_path):
+    text = good(status="status: current\ndownloads:\n  - file: files/big.csv\n    label: Big") \
+        + "\n[The big file](files/big.csv)\n"
+    project = make_project(tmp_path / "p", content={A: text})
+    sized(project / "at-a-glance" / "files" / "big.csv", files.MAX_FILE_BYTES + 1)
+    result = build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    limit = f"is 20.0 MB; the limit is {files.MAX_FILE_BYTES // MB} MB"
+    assert f"{A}:13:11 [file-too-large] downloads, item 1: file: `files/big.csv` {limit}" in result.stderr
+    link_line = text.split("\n").index("[The big file](files/big.csv)") + 1
+    assert f"{A}:{link_line}:16 [file-too-large] `files/big.csv` {limit}" in result.stderr
+    assert "link to it over https" in result.stderr
+
+
+def test_a_file_at_the_limit_is_published(tmp_path):
+    project = make_project(tmp_path / "p", content={
+        A: good(status="status: current\ndownloads:\n  - file: files/big.csv\n    label: Big")})
+    sized(project / "at-a-glance" / "files" / "big.csv", files.MAX_FILE_BYTES)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "at-a-glance" / "files" / "big.csv").stat().st_size == files.MAX_FILE_BYTES
+    assert "CSV, 20.0 MB" in read(project / "site", "at-a-glance/case/")
+
+
+def pdf_of(objects: int, lie: bool = False) -> bytes:
+    """A one-page PDF padded with `objects` empty objects, with a valid
+    cross-reference table (which says it has 10 objects if `lie`)."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] >>"] + [b"<<>>"] * objects
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj %s endobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (10 if lie else len(offsets) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_pages_are_counted_up_to_the_object_limit_and_no_further(tmp_path):
+    """Counting a PDF's pages is bounded: at the limit they are shown;
+    past it (even behind a trailer that lies) the page shows the format
+    and size only, and takes no longer to build."""
+    import time
+    at = render.MAX_PDF_OBJECTS - 4  # the catalogue, the page tree, the page, and object 0
+    for name, data, pages in [("at.pdf", pdf_of(at), 1), ("over.pdf", pdf_of(at + 1), None),
+                              ("lying.pdf", pdf_of(at * 3, lie=True), None)]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        start = time.perf_counter()
+        assert render.pdf_pages(path, len(data), 0.0) == pages, name
+        assert time.perf_counter() - start < 5, name
+    text = good(status="status: current\ndownloads:\n  - file: files/at.pdf\n    label: At\n"
+                       "  - file: files/over.pdf\n    label: Over")
+    project = make_project(tmp_path / "p", content={A: text})
+    for name in ("at.pdf", "over.pdf"):
+        (project / "at-a-glance" / "files").mkdir(exist_ok=True)
+        (project / "at-a-glance" / "files" / name).write_bytes((tmp_path / name).read_bytes())
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    page = read(project / "site", "at-a-glance/case/")
+    assert re.search(r"PDF, [\d.]+ MB, 1 page\b", page) and re.search(r"PDF, [\d.]+ MB\)", page), page
+
+
+def test_contributing_states_each_limit_as_the_code_sets_it():
+    rules = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    lines = {rule: next(line for line in rules.splitlines() if f"`{rule}`" in line and line.startswith("|"))
+             for rule in ("too-many-elements", "too-many-terms", "file-too-large")}
+    for limit in validate.MAX_BLOCK_ELEMENTS.values():
+        assert f"{limit:,}" in lines["too-many-elements"]
+    assert f"{validate.MAX_TERMS['topics']} topics" in lines["too-many-terms"]
+    assert f"{validate.MAX_TERMS['programmes']} programmes" in lines["too-many-terms"]
+    assert f"{files.MAX_FILE_BYTES // MB} MB" in lines["file-too-large"]
