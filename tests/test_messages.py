@@ -204,6 +204,10 @@ CASES = [
      {W: webinar('"2026-09-01T9:30"')}, f"{W}:9:9", "bad-date",
      "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2026-09-01T9:30`",
      "Write each number with two digits. Write it as starts: \"2026-09-01T09:30\""),
+    ("a list never closed (issue 21: it was reported on the next line, quoting it)",
+     {A: resource("Case", topics="[housing, needs-assessment")}, f"{A}:6:9", "yaml-syntax",
+     "invalid YAML: this `[` is never closed",
+     "Close it on the same line with `]`, for example topics: [housing, needs-assessment]"),
     ("the time as people say it (issue 21)",
      {W: webinar('"2027-01-20 1pm"')}, f"{W}:9:9", "bad-date",
      "`starts` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `2027-01-20 1pm`",
@@ -524,3 +528,27 @@ def test_the_caret_stays_under_the_column(line, col, char):
     expected = char or (line[col - 1] if col <= len(line) else "")
     assert shown[caret:caret + 1] == expected
     assert len(shown) <= EXCERPT_WIDTH + 2
+
+
+def test_an_upcoming_webinar_without_registration_is_a_warning(tmp_path):
+    """Issue 21: it passed in silence; the page's "Registration is not open
+    yet" stays the reader's fallback, so it is a warning, not an error."""
+    project = project_with(tmp_path, {W: webinar('"2026-09-01T13:00"')})
+    result = run_cli(project, "validate")
+    assert result.returncode == 0, result.stderr
+    assert re.search(rf"^{W}:9:9 \[no-registration\] warning: this upcoming webinar has no `registration_url`",
+                     result.stderr, re.M), result.stderr
+    past = project_with(tmp_path / "past", {W: webinar('"2026-03-01T13:00"')})
+    assert "[no-registration]" not in run_cli(past, "validate").stderr
+
+
+def test_the_readmes_example_is_what_the_tool_prints(tmp_path):
+    """Issue 21: the README's example hint was not what the tool printed."""
+    import re as regex
+    readme = (REPO / "README.md").read_text()
+    example = regex.search(r"```text\n(at-a-glance/planning-for-winter-pressures\.md:.*?)```", readme, regex.S).group(1)
+    project = make_project(tmp_path / "p", content={}, parts=VALIDATE_PARTS)
+    assert run_cli(project, "new", "--type", "at-a-glance", "--title", "Planning for winter pressures").returncode == 0
+    path = project / "at-a-glance" / "planning-for-winter-pressures.md"
+    path.write_text(path.read_text().replace("topics: [TODO]", "topics: [housng]"))
+    assert example in run_cli(project, "validate").stderr

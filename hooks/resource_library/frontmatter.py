@@ -237,6 +237,15 @@ def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
         parsed.problem(line, col, refused.rule, refused.message, refused.hint)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        unclosed = _unclosed(error)
+        if unclosed:
+            # A `[` or `{` never closed: YAML notices on a later line; the
+            # mistake is where it opened.
+            line, col = _mark(error.context_mark, first_line)
+            parsed.problem(line, col, "yaml-syntax", f"invalid YAML: this `{unclosed[0]}` is never closed",
+                           f"Close it on the same line with `{unclosed[1]}`, for example "
+                           f"{_closed(parsed.line(line), unclosed)}")
+            return
         line, col = _mark(mark, first_line) if mark else (1, 1)
         parsed.problem(line, col, "yaml-syntax", f"invalid YAML: {error.problem or error.context}",
                        _yaml_hint(error, parsed.line(line)))
@@ -246,6 +255,21 @@ def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
                        "Check the front matter for unusual characters and for values that need quotes.")
     finally:
         loader.dispose()
+
+
+def _unclosed(error) -> tuple[str, str] | None:
+    """("[", "]") or ("{", "}") when the error is a flow collection left open
+    on its own line (the problem is found on a later line)."""
+    context = str(error.context or "")
+    kind = ("[", "]") if "flow sequence" in context else ("{", "}") if "flow mapping" in context else None
+    if kind and error.context_mark and error.problem_mark and error.problem_mark.line > error.context_mark.line:
+        return kind
+    return None
+
+
+def _closed(source_line: str, brackets: tuple[str, str]) -> str:
+    text = source_line.rstrip().rstrip(",")
+    return text + brackets[1] if text.strip() else f"topics: {brackets[0]}housing{brackets[1]}"
 
 
 def _yaml_hint(error, source_line: str) -> str:

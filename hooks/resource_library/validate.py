@@ -536,7 +536,9 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
             guess = closest(value, allowed)
             parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
                            (f"Did you mean `{guess}`? " if guess else "")
-                           + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml).")
+                           + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml)."
+                           + ("" if guess else f" For a new one, ask an editor to add it to vocabulary/{kind}.yml "
+                              "in your pull request (a slug, a name and a description), or choose the nearest above."))
         rest = unknown[MAX_VOCABULARY_PROBLEMS:]
         if rest:
             # Hundreds of wrong values are one mistake (a pasted list), not
@@ -997,6 +999,16 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
     for resource in library.resources:
         problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts,
                                      invalid)
+        if (resource.type == "webinars" and resource.status == "current" and not resource.meta.get("registration_url")
+                and resource.is_upcoming(library.now)):
+            # The page says "Registration is not open yet", which is right for
+            # a while; a warning makes sure someone meant it.
+            line, col, text = _key_position(resource, "starts")
+            problems.append(Problem(resource.src_uri, line, col, "no-registration",
+                                    "this upcoming webinar has no `registration_url`, so readers cannot sign up",
+                                    'Add the link where readers register: registration_url: "https://...". '
+                                    "Until then the page says that registration is not open yet.", text,
+                                    severity="warning"))
         replaced_by = resource.meta.get("replaced_by")
         if replaced_by and replaced_by not in library.by_key and f"{replaced_by}.md" not in invalid:
             line, col, text = _key_position(resource, "replaced_by")

@@ -120,12 +120,25 @@ def load_vocabulary(folder: str | Path) -> Vocabulary:
     return vocabulary
 
 
+WORD_RE = re.compile(r"[^-_\s]+")
+
+
+def _same_words(typed: str, candidate: str) -> bool:
+    """Every word typed is close to a word of the candidate: `needs-assesment`
+    for `needs-assessment`, but not `winter-planning` for `scenario-planning`,
+    which shares only its last word, and would mis-tag the resource."""
+    words = WORD_RE.findall(candidate)
+    return all(any(difflib.SequenceMatcher(None, typed_word, word).ratio() >= 0.75 for word in words)
+               for typed_word in WORD_RE.findall(typed))
+
+
 def closest(value: str, allowed) -> str | None:
-    """The allowed value nearest to a mistyped one, by slug or by name."""
+    """The allowed value nearest to a mistyped one, by slug or by name; None
+    rather than a guess that means something else."""
     value = str(value).lower()
-    matches = difflib.get_close_matches(value, list(allowed), n=1, cutoff=0.6)
-    if matches:
-        return matches[0]
+    for match in difflib.get_close_matches(value, list(allowed), n=3, cutoff=0.6):
+        if _same_words(value, match) or difflib.SequenceMatcher(None, value, match).ratio() >= 0.85:
+            return match
     # A value that is part of a slug (`carers` for `unpaid-carers`).
     contained = [slug for slug in allowed if value and (value in slug or slug in value)]
     return contained[0] if len(contained) == 1 else None
