@@ -12,7 +12,7 @@ import os
 import posixpath
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import mkdocs.contrib.search
 from markupsafe import Markup
@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import markdown_worker
-from resource_library import build_state, bundle, csp, dates, indexes, memo, preview, sanitize, side_outputs, signatures
+from resource_library import build_state, bundle, csp, dates, indexes, memo, pdf, preview, sanitize, side_outputs, signatures
 from resource_library.claims import Claim, Claims
 from resource_library.gate import SCRIPT_FOLDERS, Gate
 from resource_library.feeds import json_ld
@@ -50,6 +50,7 @@ _outputs: set[str] = set()             # every file the build writes from `files
 _claims: Claims | None = None          # who writes each output (on_env, on_post_build): the gate reads it
 _generated: dict = {}                  # indexes.generate()'s pages, with their claims
 _script_sources: tuple = ()            # the hosted site's script folders (on_config); () is 'self'
+_briefings = None                      # pdf.Briefings: this build's PDFs (on_files); None under `make serve`
 _markdown: markdown_worker.Helper | None = None  # renders resources' Markdown on the second core
 # Below this many resources, starting a second process costs more than it saves.
 MARKDOWN_WORKER_FROM = 100
@@ -176,7 +177,11 @@ def on_files(files: Files, config) -> Files:
     _generated_html.clear()
     _render_problems.clear()
     _with_policy.clear()
-    global _generated
+    global _generated, _briefings
+    # Briefings' PDFs: built with the site and the preview, never under `make serve`.
+    _briefings = None if _serving else pdf.Briefings(
+        root, config.site_url or "", config.use_directory_urls, cache_dir=root / ".cache" / "pdf",
+        logo=Path(config.docs_dir) / "assets" / "logo.svg")
     # `build --offline-copy ZIP` (the deploy): the offline zip, published
     # with the site and offered on its page for offline readers.
     offline = bundle.offline_copy(os.environ.get("RESOURCE_LIBRARY_OFFLINE_COPY"))
@@ -355,8 +360,35 @@ def on_page_content(html: str, page, config, files) -> str:
         return cleaned
     body = _sanitised(html, resource.src_uri, resource.body_line, resource.body)
     sanitize.plain_toc(page.toc, sanitize.heading_texts(body), Markup.escape)
+    briefing = _briefing(resource, body, page)
     renderer = build_state.renderer
-    return renderer.resource_header(resource) + "\n" + body + "\n" + renderer.resource_footer(resource)
+    return renderer.resource_header(resource, briefing) + "\n" + body + "\n" + renderer.resource_footer(resource)
+
+
+def _briefing(resource, body: str, page) -> dict | None:
+    """The resource's PDF, made (or taken from the cache) from its cleaned
+    body before its page is written, so that the page can give its size.
+    Never under `make serve`, which must not wait for PDFs."""
+    briefings = _briefings
+    if briefings is None or not pdf.wanted(resource, include_drafts=os.environ.get("RESOURCE_LIBRARY_DRAFTS") == "1"):
+        return None
+    library = build_state.library
+    page_folder = posixpath.dirname(page.file.dest_uri)
+
+    def image_file(src: str):
+        target = posixpath.normpath(posixpath.join(page_folder, unquote(urlsplit(src).path)))
+        return project_root_path / target if target in library.files else None
+
+    project_root_path = briefings.root
+    try:
+        made = briefings.make(resource, body, library, image_file)
+    except pdf.PdfError as error:
+        _render_problems.append(Problem(resource.src_uri, resource.body_line, 1, "pdf",
+                                        f"the briefing's PDF cannot be made: {error}",
+                                        "Give every image alt text (![what it shows](files/x.png)) and keep to "
+                                        "text, lists, tables and images; tell a maintainer if this persists."))
+        return None
+    return {"src": made.path, "size": made.size, "pages": made.pages}
 
 
 def _sanitised(html: str, shown_path: str, first_line: int, source: str, editor: bool = False) -> str:
@@ -552,6 +584,11 @@ def run_gate(config, side_written) -> None:
     rebuild wrote, and the open tab shows what the gate found."""
     claims = _claims or Claims()
     claims.add_claimed(side_written)
+    for path, made in (_briefings.made.items() if _briefings is not None else ()):
+        target = Path(config.site_dir) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(made.content)
+        claims.add(path, Claim("the briefing's PDF", made.source))
     site_dir = Path(config.site_dir)
     gate = Gate(project_root(config), claims, {csp.policy(sources=_script_sources)},
                 urlsplit(config.site_url or "/").path)

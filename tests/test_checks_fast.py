@@ -155,6 +155,10 @@ def reference_check_body(parsed: ParsedFile) -> None:
         if col >= 0:
             parsed.problem(file_line, col + 1, "placeholder", "the body still has a template placeholder",
                            "Replace the TODO text with the resource's content.")
+        for match in validate.NO_ALT_RE.finditer(line):
+            parsed.problem(file_line, match.start() + 1, "missing-alt", "this image has no alt text",
+                           "Say in a few words what the image shows, for readers who cannot see it: "
+                           "![Bar chart of referrals by month, 2025](files/referrals.png)")
 
 
 
@@ -174,6 +178,7 @@ PIECES = [
     "x" * 300, "", "", "", "  ", "\t", "> quote [q](q.md)", "| a | [t](t.md) |", "{{ jinja }}", "<!-- c -->",
     "[self](#heading)", "[up](../)", "[abs](/x.md)", "[ext](https://e.org/x)", "[enc](a%20b.md)",
     "[q](x.md?a=1#frag)", "[sp]( x.md \"t\" )", "[esc\\]](x.md)", "line\u2028sep", "nel\u0085x", "cr\rx",
+    "![](files/no-alt.png)", "![ ](x.png)", "<img src=x.png alt=\"\">", "<IMG SRC=x.png ALT='A chart'>",
 ]
 
 
@@ -244,7 +249,7 @@ def test_body_checks_report_the_same_problems(corpus):
         "this paragraph has N `[` characters; the limit is N", "the body has N `[` characters; the limit is N",
         "the body has N HTML tags that are never closed with `>`", "the body contains a <script> tag",
         "the body contains an event-handler attribute", "the body contains a javascript: URL",
-        "the body still has a template placeholder"}, reported
+        "the body still has a template placeholder", "this image has no alt text"}, reported
 
 
 def test_javascript_prefilter_misses_no_letter_the_regex_takes():

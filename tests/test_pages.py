@@ -678,7 +678,7 @@ def test_phone_menu_opens_by_keyboard_and_the_closed_drawer_is_out_of_the_tab_or
         if focused(page)["text"] == "Menu":
             break
     assert focused(page)["text"] == "Menu"
-    button = page.locator('.md-header [role="button"][aria-label="Menu"]')
+    button = page.locator('.md-header [aria-label="Menu"]')
     assert button.get_attribute("aria-expanded") == "false"
     page.keyboard.press("Enter")
     assert button.get_attribute("aria-expanded") == "true"

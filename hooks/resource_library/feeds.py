@@ -16,7 +16,9 @@ from urllib.parse import urljoin
 
 from .characters import for_output
 from .dates import long_date
+from . import pdf
 from .claims import Claim, Claimed
+from .files import href as files_href
 from .load import Library, Resource
 from .memo import remembered
 from .urls import page_url
@@ -84,6 +86,7 @@ def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: l
     feed.language("en-GB")
     feed.author({"name": TEAM, "email": CONTACT})
     feed.updated(_midday(newest[0].changed) if newest else _midday(library.now.date()))
+    enclosures: dict[str, str] = {}  # entry id -> its briefing's PDF
     # feedgen adds entries to the front: add oldest first for a newest-first feed.
     for r in reversed(newest):
         entry = feed.add_entry()
@@ -93,6 +96,8 @@ def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: l
         # lxml, which refuses control characters with a traceback.
         entry.title(for_output(r.title))
         entry.link(href=url)
+        if pdf.wanted(r):
+            enclosures[url] = urljoin(site_url, files_href(pdf.pdf_path(r)))
         latest = r.changes[0] if r.changes else None
         entry.summary(for_output(f"Updated {long_date(latest[0])}: {latest[1]} {r.meta['summary']}" if latest
                                  else r.meta["summary"], one_line=False))
@@ -102,7 +107,28 @@ def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: l
         entry.category(term=r.type, label=for_output(library.vocabulary.types[r.type].name))
         for topic in r.topics:
             entry.category(term=topic, label=for_output(library.vocabulary.topics[topic].name))
-    return feed.atom_str(pretty=True)
+    return with_enclosures(feed.atom_str(pretty=True), enclosures)
+
+
+def with_enclosures(atom: bytes, enclosures: dict[str, str]) -> bytes:
+    """Each entry's PDF as <link rel="enclosure">. feedgen 1.0 writes an
+    entry's links with their href only (its writer reads rel and type from
+    the element it has just made), so they are added here."""
+    if not enclosures:
+        return atom
+    from lxml import etree
+    ns = "{http://www.w3.org/2005/Atom}"
+    tree = etree.fromstring(atom)
+    for entry in tree.iter(f"{ns}entry"):
+        pdf_url = enclosures.get(entry.findtext(f"{ns}id"))
+        for link in entry.findall(f"{ns}link"):
+            if pdf_url and link.get("href") == pdf_url:
+                entry.remove(link)
+        if pdf_url:
+            link = etree.SubElement(entry, f"{ns}link", href=pdf_url, rel="enclosure", type="application/pdf")
+            link.tail = "\n  "
+    etree.indent(tree, space="  ")
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
 def term_feeds(library: Library, site_url: str, site_name: str) -> dict[str, bytes]:

@@ -263,7 +263,8 @@ class Renderer:
                 "description": facts["description"],
                 "request": accessible_format_mailto(resource.title, what, self.page_address(resource.src_uri))}
 
-    def resource_header(self, resource: Resource) -> str:
+    def resource_header(self, resource: Resource, briefing: dict | None = None) -> str:
+        """`briefing`: the resource's PDF, if one was made ({"src", "size", "pages"})."""
         downloads = [self.file_link(resource, item["label"], f"the file \"{item['label']}\"", item["file"])
                      for item in resource.meta.get("downloads") or []]
         slides = transcript = None
@@ -274,7 +275,8 @@ class Renderer:
         replaced_by = self.library.by_key.get(resource.meta.get("replaced_by", ""))
         return self.render("resource_header.html", resource.src_uri, r=resource, downloads=downloads,
                            slides=slides, transcript=transcript, ics=ics_path(resource),
-                           replaced_by=replaced_by, upcoming=resource.is_upcoming(self.library.now))
+                           replaced_by=replaced_by, upcoming=resource.is_upcoming(self.library.now),
+                           briefing=briefing)
 
     def resource_footer(self, resource: Resource) -> str:
         return self.render("resource_footer.html", resource.src_uri, r=resource,

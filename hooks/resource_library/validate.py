@@ -917,6 +917,13 @@ def check_block_elements(parsed: ParsedFile) -> bool:
     return True
 
 
+# An image with no words for those who cannot see it: `![](x.png)`, or an
+# <img> with no alt, or an empty one. Its web page fails WCAG 1.1.1, and its
+# PDF cannot be PDF/UA.
+NO_ALT_RE = re.compile(r"!\[\s*\]\(|<img\b(?![^<>]*\balt\s*=\s*(?:\"[^\"]*[^\s\"][^\"]*\"|'[^']*[^\s'][^']*'|[^\s\"'>]))"
+                       r"[^<>]*>", re.I)
+
+
 def check_body(parsed: ParsedFile) -> None:
     if not check_complexity(parsed):
         parsed.body_lines = []
@@ -935,7 +942,8 @@ def check_body(parsed: ParsedFile) -> None:
     # Elements the sanitiser would remove in the build (an iframe, a form):
     # said here too, so that `make validate` gives no all-clear for them.
     refused = {name.lower() for name in ELEMENT_RE.findall(text)} - ALLOWED_TAGS - {"script"} if "<" in text else ()
-    if not unsafe and not refused and PLACEHOLDER + ":" not in text:
+    no_alt = ("![" in text or "<img" in text.lower()) and NO_ALT_RE.search(text)
+    if not unsafe and not refused and not no_alt and PLACEHOLDER + ":" not in text:
         return
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
@@ -955,6 +963,10 @@ def check_body(parsed: ParsedFile) -> None:
         if col >= 0:
             parsed.problem(file_line, col + 1, "placeholder", "the body still has a template placeholder",
                            "Replace the TODO text with the resource's content.")
+        for match in NO_ALT_RE.finditer(line) if no_alt else ():
+            parsed.problem(file_line, match.start() + 1, "missing-alt", "this image has no alt text",
+                           "Say in a few words what the image shows, for readers who cannot see it: "
+                           "![Bar chart of referrals by month, 2025](files/referrals.png)")
 
 
 def check_across(library: Library, root: Path, docs_dir, content_files: set[str],

@@ -1,0 +1,467 @@
+"""Briefings as accessible PDFs (PDF/UA-1), from the same cleaned HTML as
+their web pages, with Typst.
+
+Content is data here too. The cleaned HTML is turned into a tree of plain
+values (`blocks`), written as data.json beside a fixed template
+(templates/briefing.typ) that walks it: every piece of a contributor's
+text reaches Typst as a string value, never as markup or code, so nothing
+a contributor writes can call a Typst function. Typst's root is a fresh
+folder holding only data.json, the logo and the images this briefing
+shows: it reads nothing else and fetches nothing.
+
+Each PDF is checked by page-validation (PDF/UA-1) and by a reading of its
+structure of our own (pypdf), in every build; a PDF is made again only when
+what it shows changes (a cache keyed by its data, images and template).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import posixpath
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, time, timezone
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+from .dates import long_date
+from .files import href as path_href
+
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "briefing.typ"
+TYPES = ("at-a-glance", "deeper-dives")  # what a planner attaches to a board paper
+TYPE_NAMES = {"at-a-glance": "At a Glance", "deeper-dives": "Deeper Dive"}
+TEAM = "Strategic Planning for Redesign team, Healthcare Improvement Scotland"
+CONTACT = "his.strategicplanning@nhs.scot"
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
+class PdfError(Exception):
+    """A briefing that cannot be made into a PDF: the message names why."""
+
+
+def wanted(resource, include_drafts: bool = False) -> bool:
+    """Whether a resource gets a PDF: every published (or withdrawn) At a
+    Glance and Deeper Dive; drafts only in a preview."""
+    return resource.type in TYPES and (resource.status in ("current", "withdrawn")
+                                       or (include_drafts and resource.status == "draft"))
+
+
+def pdf_path(resource) -> str:
+    """Where in the site a resource's PDF is: beside its page's folder."""
+    return f"{resource.type}/{resource.slug}/{resource.slug}.pdf"
+
+
+# --- The cleaned HTML as a tree of plain values --------------------------------
+
+INLINE_STYLES = {"strong": "strong", "b": "strong", "em": "emph", "i": "emph", "cite": "emph", "dfn": "emph",
+                 "var": "emph", "del": "strike", "s": "strike", "u": "underline", "ins": "underline",
+                 "mark": "highlight", "sub": "sub", "sup": "super", "small": "small"}
+TRANSPARENT_INLINE = {"span", "abbr", "time", "q", "summary"}
+CODE_INLINE = {"code", "kbd", "samp"}
+BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "hr", "div", "dl",
+          "details", "figure"}
+
+
+class Converter:
+    """Turns one page's cleaned HTML into data for the template. Links
+    become absolute addresses of the live site (a PDF is read from an email
+    attachment), numbered as notes for paper."""
+
+    def __init__(self, page_url: str, image_file):
+        self.page_url = page_url
+        self.image_file = image_file  # address in the page -> (source Path) or None
+        self.notes: list[str] = []
+        self.images: list[tuple[str, Path]] = []  # (name in the Typst root, source file)
+
+    def blocks(self, html: str) -> list[dict]:
+        from selectolax.lexbor import LexborHTMLParser
+        body = LexborHTMLParser(f"<body>{html}</body>").body
+        return self._blocks(body) if body is not None else []
+
+    def _blocks(self, parent) -> list[dict]:
+        out: list[dict] = []
+        loose: list = []  # inline content directly in a block container
+
+        def flush():
+            inlines = self._inlines_of(loose)
+            if _has_text(inlines):
+                out.append({"t": "p", "c": inlines})
+            loose.clear()
+
+        for node in _children(parent):
+            tag = node.tag
+            if tag in BLOCKS or tag == "img" and _alone(node):
+                flush()
+                out += self._block(node)
+            elif tag in ("li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "caption", "col",
+                         "colgroup", "figcaption"):
+                flush()
+                out += self._blocks(node)
+            else:
+                loose.append(node)
+        flush()
+        return out
+
+    def _block(self, node) -> list[dict]:
+        tag = node.tag
+        if tag == "p":
+            images = [child for child in _children(node) if child.tag == "img"]
+            if images and not (node.text(deep=True) or "").strip():
+                return [self._image(image) for image in images]
+            inlines = self._inlines(node)
+            return [{"t": "p", "c": inlines}] if _has_text(inlines) else []
+        if tag[0] == "h" and tag[1:].isdigit():
+            return [{"t": "h", "level": max(2, min(int(tag[1:]), 5)), "c": self._inlines(node)}]
+        if tag in ("ul", "ol"):
+            items = [self._blocks(li) for li in _children(node) if li.tag == "li"]
+            start = node.attributes.get("start")
+            return [{"t": tag, "items": items, "start": int(start) if start and start.isdigit() else 1}]
+        if tag == "dl":
+            items = []
+            for child in _children(node):
+                if child.tag == "dt":
+                    items.append({"term": self._inlines(child), "c": []})
+                elif child.tag == "dd" and items:
+                    items[-1]["c"] += self._blocks(child)
+            return [{"t": "dl", "items": items}]
+        if tag == "table":
+            return [self._table(node)]
+        if tag == "blockquote":
+            return [{"t": "quote", "c": self._blocks(node)}]
+        if tag == "pre":
+            return [{"t": "pre", "v": node.text(deep=True) or ""}]
+        if tag == "hr":
+            return [{"t": "hr"}]
+        if tag == "img":
+            return [self._image(node)]
+        if tag == "div" and "admonition" in (node.attributes.get("class") or "").split():
+            kinds = [c for c in (node.attributes.get("class") or "").split() if c != "admonition"]
+            title, body = [], []
+            for child in _children(node):
+                if child.tag == "p" and "admonition-title" in (child.attributes.get("class") or ""):
+                    title = self._inlines(child)
+                else:
+                    body += self._blocks(child) if child.tag not in BLOCKS else self._block(child)
+            return [{"t": "note", "kind": kinds[0] if kinds else "note", "title": title, "c": body}]
+        if tag == "details":
+            summary = next((c for c in _children(node) if c.tag == "summary"), None)
+            rest = [c for c in _children(node) if c.tag != "summary"]
+            out = [{"t": "p", "c": [{"t": "strong", "c": self._inlines(summary)}]}] if summary is not None else []
+            for child in rest:
+                out += self._block(child) if child.tag in BLOCKS or child.tag == "img" else self._blocks(child)
+            return out
+        # div, figure: their content, as blocks
+        return self._blocks(node)
+
+    def _table(self, node) -> dict:
+        header, rows = [], []
+        for row in node.css("tr"):
+            cells = []
+            for cell in _children(row):
+                if cell.tag not in ("td", "th"):
+                    continue
+                style = cell.attributes.get("style") or ""
+                align = re.search(r"text-align:\s*(left|right|center)", style)
+                cells.append({"c": self._inlines(cell), "colspan": _span(cell, "colspan"),
+                              "rowspan": _span(cell, "rowspan"), "align": align.group(1) if align else "left"})
+            in_head = row.parent is not None and row.parent.tag == "thead"
+            if in_head or (not rows and not header and cells and all(c.tag == "th" for c in _children(row)
+                                                                     if c.tag in ("td", "th"))):
+                header.append(cells)
+            else:
+                rows.append(cells)
+        columns = max([sum(c["colspan"] for c in r) for r in header + rows] or [1])
+        caption = node.css_first("caption")
+        return {"t": "table", "columns": columns, "header": header, "rows": rows,
+                "caption": self._inlines(caption) if caption is not None else []}
+
+    def _image(self, node) -> dict:
+        alt = (node.attributes.get("alt") or "").strip()
+        src = node.attributes.get("src") or ""
+        if not alt:
+            raise PdfError(f"the image `{src}` has no alt text; a PDF must say what each image shows")
+        source = self.image_file(src)
+        if source is None or Path(source).suffix.lower() not in IMAGE_TYPES:
+            raise PdfError(f"the image `{src}` is not a file of this site in a format a PDF can hold "
+                           f"({', '.join(sorted(IMAGE_TYPES))})")
+        name = f"image-{len(self.images) + 1}{Path(source).suffix.lower()}"
+        self.images.append((name, Path(source)))
+        return {"t": "img", "src": name, "alt": alt}
+
+    def _inlines(self, node) -> list[dict]:
+        return self._inlines_of(list(node.iter(include_text=True))) if node is not None else []
+
+    def _inlines_of(self, nodes) -> list[dict]:
+        out: list[dict] = []
+        for node in nodes:
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content or ""
+                if text:
+                    out.append({"t": "text", "v": re.sub(r"\s+", " ", text)})
+            elif tag == "a":
+                if "headerlink" in (node.attributes.get("class") or "").split():
+                    continue  # the ¶ after a heading
+                out += self._link(node)
+            elif tag in INLINE_STYLES:
+                out.append({"t": INLINE_STYLES[tag], "c": self._inlines(node)})
+            elif tag in CODE_INLINE:
+                out.append({"t": "code", "v": node.text(deep=True) or ""})
+            elif tag == "br":
+                out.append({"t": "br"})
+            elif tag in TRANSPARENT_INLINE:
+                out += self._inlines(node)
+            elif tag == "img":
+                out.append({"t": "text", "v": f"[{(node.attributes.get('alt') or 'image').strip()}]"})
+            elif tag in ("-comment",):
+                continue
+            elif tag in BLOCKS or tag in ("li", "dt", "dd"):
+                out += self._inlines(node)  # block content where only text fits (a table cell's list)
+            else:
+                raise PdfError(f"the page's HTML has a `<{tag}>`, which the PDF converter does not know")
+        return out
+
+    def _link(self, node) -> list[dict]:
+        href = node.attributes.get("href") or ""
+        content = self._inlines(node)
+        if not href:
+            return content
+        address = urljoin(self.page_url, href)
+        if href.startswith("#"):
+            return content  # within the page: the PDF has the same headings
+        if address not in self.notes:
+            self.notes.append(address)
+        return [{"t": "link", "href": address, "note": self.notes.index(address) + 1, "c": content}]
+
+
+def _children(node):
+    child = node.child
+    while child is not None:
+        if child.tag != "-comment" and not (child.tag == "-text" and not (child.text_content or "").strip()
+                                            and node.tag not in ("p", "li", "td", "th", "dd", "dt")):
+            yield child
+        child = child.next
+
+
+def _alone(node) -> bool:
+    return True
+
+
+def _span(cell, name: str) -> int:
+    value = cell.attributes.get(name) or "1"
+    return int(value) if value.isdigit() and 0 < int(value) < 100 else 1
+
+
+def _has_text(inlines) -> bool:
+    return any(i["t"] != "text" or i["v"].strip() for i in inlines)
+
+
+# --- Making, checking and keeping PDFs ----------------------------------------
+
+@dataclass(frozen=True)
+class Made:
+    path: str       # in the site
+    content: bytes
+    pages: int
+    source: str = ""  # the resource's file
+
+    @property
+    def size(self) -> str:
+        size = len(self.content)
+        return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} KB"
+
+
+class Briefings:
+    """Makes the PDFs of one build. `cache_dir` (outside the site) keeps
+    each PDF by a key of everything it shows, so a rebuild makes again only
+    what changed; `site_url` makes links absolute."""
+
+    def __init__(self, root: Path, site_url: str, use_directory_urls: bool, cache_dir: Path | None,
+                 logo: Path | None = None):
+        self.root, self.site_url = Path(root), site_url or ""
+        self.use_directory_urls, self.cache_dir, self.logo = use_directory_urls, cache_dir, logo
+        self.template = TEMPLATE.read_bytes()
+        self.made: dict[str, Made] = {}
+        self.compiled = 0  # how many were not in the cache
+        import typst
+        self._version = getattr(typst, "__version__", "")
+
+    def page_url(self, resource) -> str:
+        base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+        tail = f"{resource.slug}/" if self.use_directory_urls else f"{resource.slug}.html"
+        return urljoin(base, f"{resource.type}/{path_href(tail)}")
+
+    def file_url(self, resource, file: str) -> str:
+        """A download's address: an https link as given, a file of the site made absolute."""
+        if file.startswith("https://"):
+            return file
+        base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+        return urljoin(base, path_href(posixpath.normpath(f"{resource.type}/{file}")))
+
+    def make(self, resource, cleaned_html: str, library, image_file) -> Made:
+        converter = Converter(self.page_url(resource), image_file)
+        body = converter.blocks(cleaned_html)
+        data = {"meta": self.meta(resource, library), "blocks": body, "notes": converter.notes}
+        encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        images = [(name, source.read_bytes()) for name, source in converter.images]
+        key = hashlib.sha256(self.template + self._version.encode() + encoded
+                             + b"".join(hashlib.sha256(content).digest() for _, content in images)
+                             + (self.logo.read_bytes() if self.logo else b"")).hexdigest()
+        content = self._cached(key)
+        if content is None:
+            content = self._compile(encoded, images, resource)
+            self.compiled += 1
+            problems = check(content, allowed_links=set(converter.notes) | {data["meta"]["url"]}
+                             | {d["url"] for d in data["meta"]["downloads"]},
+                             site_url=self.site_url)
+            if problems:
+                raise PdfError("its PDF failed the checks: " + "; ".join(problems))
+            self._keep(key, content)
+        made = Made(pdf_path(resource), content, page_count(content), resource.src_uri)
+        self.made[made.path] = made
+        return made
+
+    def meta(self, resource, library) -> dict:
+        vocabulary = library.vocabulary
+        day = resource.changed if getattr(resource, "changed", None) else resource.published
+        reviewed = resource.meta.get("last_reviewed")
+        due = resource.meta.get("next_review_due")
+        return {
+            "title": resource.title, "summary": resource.summary, "type": TYPE_NAMES[resource.type],
+            "team": TEAM, "contact": CONTACT, "url": self.page_url(resource),
+            "published": long_date(resource.published),
+            "updated": long_date(resource.changed) if resource.meta.get("updated") else "",
+            "reviewed": long_date(_as_date(reviewed)) if reviewed else "",
+            "due": long_date(_as_date(due)) if due else "",
+            "programmes": [vocabulary.programmes[s].name for s in resource.meta.get("programmes") or []
+                           if s in vocabulary.programmes],
+            "topics": [vocabulary.topics[s].name for s in resource.meta.get("topics") or [] if s in vocabulary.topics],
+            "owner": resource.meta.get("owner") or "",
+            "status": resource.status, "withdrawn_reason": resource.meta.get("withdrawn_reason") or "",
+            "example": bool(resource.meta.get("example")),
+            "date": [day.year, day.month, day.day],
+            "downloads": [{"label": item.get("label") or item.get("file"), "url": self.file_url(resource, item["file"])}
+                          for item in resource.meta.get("downloads") or [] if item.get("file")],
+            "logo": "logo.svg" if self.logo else "",
+        }
+
+    def _compile(self, encoded: bytes, images, resource) -> bytes:
+        import typst
+        with tempfile.TemporaryDirectory(prefix="library-pdf-") as folder:
+            root = Path(folder)
+            (root / "data.json").write_bytes(encoded)
+            if self.logo:
+                shutil.copyfile(self.logo, root / "logo.svg")
+            for name, content in images:
+                (root / name).write_bytes(content)
+            day = resource.changed if getattr(resource, "changed", None) else resource.published
+            stamp = int(datetime.combine(day, time(12), tzinfo=timezone.utc).timestamp())
+            try:
+                compiler = typst.Compiler(self.template, root=str(root), ignore_system_fonts=True)
+                return compiler.compile(pdf_standards=["ua-1"], timestamp=stamp)
+            except Exception as error:  # Typst's errors name the template's line, not the resource's
+                raise PdfError(f"Typst could not make its PDF: {getattr(error, 'message', error)}") from None
+
+    def _cached(self, key: str) -> bytes | None:
+        if self.cache_dir is None:
+            return None
+        path = self.cache_dir / f"{key}.pdf"
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def _keep(self, key: str, content: bytes) -> None:
+        if self.cache_dir is None:
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = self.cache_dir / f".{key}.{os.getpid()}.partial"
+        partial.write_bytes(content)
+        partial.replace(self.cache_dir / f"{key}.pdf")  # only checked PDFs are kept
+
+
+def _as_date(value):
+    from datetime import date
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def page_count(content: bytes) -> int:
+    from pypdf import PdfReader
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def check(content: bytes, allowed_links: set[str], site_url: str) -> list[str]:
+    """What is wrong with a PDF we made: PDF/UA-1 by page-validation, then a
+    reading of our own (pypdf) that agrees on what matters most: a tagged
+    structure in which every table header cell has its scope, a title shown
+    in the window, en-GB, no JavaScript, launch action or embedded file, and
+    links only to the site and to addresses the resource gives."""
+    import page as page_validation
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject, IndirectObject
+    problems = []
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        report = page_validation.validate_pdf(handle.name, profile="ua1")
+        if not report.is_compliant:
+            problems += [f"PDF/UA-1 rule {f.rule_id}: {f.message}" for f in list(report.failures)[:5]]
+    reader = PdfReader(io.BytesIO(content))
+    catalog = reader.trailer["/Root"]
+    if "/StructTreeRoot" not in catalog:
+        problems.append("it is not tagged")
+    if str(catalog.get("/Lang", "")) != "en-GB":
+        problems.append(f"its language is {catalog.get('/Lang')!r}, not en-GB")
+    if not (catalog.get("/ViewerPreferences") or {}).get("/DisplayDocTitle"):
+        problems.append("its title is not shown in the window")
+    names = catalog.get("/Names") or {}
+    for forbidden in ("/JavaScript", "/EmbeddedFiles"):
+        if forbidden in names:
+            problems.append(f"it holds {forbidden[1:]}")
+    if "/OpenAction" in catalog or "/AA" in catalog:
+        problems.append("it runs an action when opened")
+    site = site_url if site_url.endswith("/") else site_url + "/"
+    for number, page in enumerate(reader.pages, start=1):
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            action = annotation.get("/A")
+            if action is None:
+                continue
+            action = action.get_object()
+            kind = action.get("/S")
+            if kind == "/URI":
+                uri = str(action.get("/URI"))
+                if not (uri in allowed_links or uri.startswith(site) or uri.startswith("mailto:")):
+                    problems.append(f"page {number} links to {uri}, which the resource does not give")
+                if not annotation.get("/Contents"):
+                    problems.append(f"a link on page {number} has no description (/Contents)")
+            elif kind != "/GoTo":
+                problems.append(f"page {number} has a {kind} action")
+
+    def walk(element, depth=0):
+        if depth > 200:
+            return
+        if isinstance(element, IndirectObject):
+            element = element.get_object()
+        if isinstance(element, list):
+            for child in element:
+                walk(child, depth + 1)
+            return
+        if not isinstance(element, DictionaryObject):
+            return
+        if element.get("/S") == "/TH":
+            attributes = element.get("/A")
+            attributes = attributes.get_object() if attributes is not None else None
+            listed = attributes if isinstance(attributes, list) else [attributes]
+            if not any(isinstance(a, DictionaryObject) and "/Scope" in a.get_object() for a in listed if a):
+                problems.append("a table header cell has no scope")
+        if "/K" in element:
+            walk(element["/K"], depth + 1)
+
+    if "/StructTreeRoot" in catalog:
+        walk(catalog["/StructTreeRoot"].get_object().get("/K"))
+    return problems

@@ -1,0 +1,213 @@
+"""Issue 22: every briefing as an accessible PDF, from the same Markdown.
+
+Built for real, then read back with independent tools: page-validation
+(PDF/UA-1, in every build as well), pypdf for the structure, pdftoppm
+where it is installed. Hostile bodies reach Typst only as strings.
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import struct
+import zlib
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import build, make_project, read, run_cli, write_files
+from resource_library.pdf import check
+from test_validate import GOOD
+
+SITE_URL = "https://healthcare-improvement-scotland.github.io/strategic-planning-library/"
+
+
+def png(width: int = 40, height: int = 20) -> bytes:
+    """A small real PNG: a grey box."""
+    raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+BRIEFING = GOOD.replace("A good briefing", "Planning with a chart") + """
+## Why it matters
+
+Read [strategic plans explained](alpha-briefing.md) first, then the
+[national guidance](https://www.gov.scot/publications/example/).
+
+![Bar chart of referrals by month](files/chart.png)
+
+| Question | Where to look |
+| --- | ---: |
+| What changed? | Needs assessment |
+
+!!! note "Before you start"
+    Check the integration scheme.
+
+1. First
+2. Second
+"""
+HOSTILE = GOOD.replace("title: A good briefing", """title: 'Plans #set text(red) $x^2$ "title" [b]'""") + """
+## #import "/etc/passwd": *x* #eval("1+1")
+
+Text with #set page(fill: red), $ math $, `#raw` and \\#hash, ]) } // a comment /* and one */ @label and a `<label>`.
+
+    #let x = read("/etc/passwd")
+    #x
+"""
+
+
+@pytest.fixture(scope="module")
+def pdf_site(tmp_path_factory):
+    project = make_project(tmp_path_factory.mktemp("pdf"), "basic", content={
+        "at-a-glance/chart-briefing.md": BRIEFING, "at-a-glance/hostile.md": HOSTILE})
+    write_files(project, {"at-a-glance/files/chart.png": png()})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return project
+
+
+def pdf_of(project, slug, site="site"):
+    return (project / site / "at-a-glance" / slug / f"{slug}.pdf").read_bytes()
+
+
+def text_of(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_each_briefing_has_its_pdf_offered_with_its_size_and_pages(pdf_site):
+    site = pdf_site / "site"
+    for slug in ("alpha-briefing", "chart-briefing", "withdrawn-briefing"):
+        content = pdf_of(pdf_site, slug)
+        pages = len(PdfReader(io.BytesIO(content)).pages)
+        html = read(site, f"at-a-glance/{slug}/")
+        size = f"{max(1, round(len(content) / 1000))} KB"
+        assert re.search(rf'<a class="md-button" href="{slug}.pdf" download>Download this briefing</a> '
+                         rf'<span class="lib-file-info">\(PDF, {size}, {pages} pages?\)</span>', html), html[:3000]
+    # Webinars get none; drafts are never published.
+    assert not list((site / "webinars").rglob("*.pdf")) or all("files" in str(p) for p in (site / "webinars").rglob("*.pdf"))
+    assert not (site / "at-a-glance" / "draft-briefing").exists()
+    assert "withdrawn" in text_of(pdf_of(pdf_site, "withdrawn-briefing")).lower().split("why it matters")[0]
+
+
+def test_the_pdf_is_pdf_ua_and_says_what_the_page_says(pdf_site):
+    content = pdf_of(pdf_site, "chart-briefing")
+    assert check(content, allowed_links=set(), site_url=SITE_URL + "x") != []  # the site's own links are not allowed here
+    import page as page_validation
+    path = pdf_site / "chart.pdf"
+    path.write_bytes(content)
+    report = page_validation.validate_pdf(str(path), profile="ua1")
+    assert report.is_compliant, [f.message for f in report.failures]
+    reader = PdfReader(io.BytesIO(content))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en-GB" and root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title == "Planning with a chart"
+    bookmarks = [item.title for item in _flat(reader.outline)]
+    assert bookmarks == ["Planning with a chart", "Method", "Why it matters", "About this briefing",
+                         "Links in this briefing"], bookmarks
+    text = text_of(content)
+    for expected in ("AT A GLANCE", "Published: 10 January 2026", "Topics: Housing", "Before you start",
+                     "Page 1 of", "which is the primary version", "his.strategicplanning@nhs.scot",
+                     "Links in this briefing", "https://www.gov.scot/publications/example/",
+                     SITE_URL + "at-a-glance/alpha-briefing/"):
+        assert expected in text.replace("\n", " ") or expected in text, expected
+    # The image, with its alt text, and header cells with their scope.
+    assert "Bar chart of referrals by month" in structure_values(root["/StructTreeRoot"], "/Alt")
+    assert structure_values(root["/StructTreeRoot"], "/S").count("/TH") == 2
+    links = [a.get_object()["/A"]["/URI"] for p in reader.pages for a in p.get("/Annots") or []]
+    assert "https://www.gov.scot/publications/example/" in links
+    assert all(u.startswith((SITE_URL, "https://www.gov.scot/", "mailto:")) for u in links), links
+
+
+def structure_values(element, key: str, depth: int = 0) -> list:
+    """Every value of `key` in the structure tree under `element`."""
+    from pypdf.generic import DictionaryObject
+    element = element.get_object() if hasattr(element, "get_object") else element
+    found = []
+    if depth > 100:
+        return found
+    if isinstance(element, list):
+        for child in element:
+            found += structure_values(child, key, depth + 1)
+    elif isinstance(element, DictionaryObject):
+        if key in element:
+            found.append(str(element[key]))
+        if "/K" in element:
+            found += structure_values(element["/K"], key, depth + 1)
+    return found
+
+
+def _flat(outline):
+    for item in outline:
+        if isinstance(item, list):
+            yield from _flat(item)
+        else:
+            yield item
+
+
+def test_a_hostile_body_reaches_the_pdf_as_text(pdf_site):
+    text = text_of(pdf_of(pdf_site, "hostile")).replace("\n", " ")
+    assert 'Plans #set text(red) $x^2$ "title" [b]' in text
+    assert '#import "/etc/passwd"' in text and '#eval("1+1")' in text
+    assert "#set page(fill: red)" in text and "@label" in text and "<label>" in text
+    assert 'read("/etc/passwd")' in text
+    assert "root:" not in text  # nothing was read
+
+
+def test_two_builds_make_the_same_bytes_whatever_the_clock(pdf_site, tmp_path):
+    first = pdf_of(pdf_site, "chart-briefing")
+    shutil.rmtree(pdf_site / ".cache")  # cold: made again
+    result = build(pdf_site, site_dir="again", epoch="1790000000")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert pdf_of(pdf_site, "chart-briefing", "again") == first
+
+
+def test_an_unchanged_briefing_is_not_made_again_and_an_edit_remakes_one(pdf_site):
+    cache = pdf_site / ".cache" / "pdf"
+    assert build(pdf_site, site_dir="warm").returncode == 0
+    before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")}
+    assert build(pdf_site, site_dir="warm").returncode == 0
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")} == before
+    source = pdf_site / "at-a-glance" / "chart-briefing.md"
+    source.write_text(source.read_text().replace("1. First", "1. First, edited"))
+    assert build(pdf_site, site_dir="warm").returncode == 0
+    after = {p.name for p in cache.glob("*.pdf")}
+    assert len(after - set(before)) == 1  # one PDF made again
+    assert "First, edited" in text_of(pdf_of(pdf_site, "chart-briefing", "warm"))
+
+
+def test_an_image_without_alt_text_is_refused_with_its_line(tmp_path):
+    project = make_project(tmp_path / "p", content={"at-a-glance/chart.md": GOOD + "\n![](files/chart.png)\n"})
+    write_files(project, {"at-a-glance/files/chart.png": png()})
+    for result in (run_cli(project, "validate"), build(project)):
+        assert result.returncode != 0
+        assert re.search(r"^at-a-glance/chart\.md:18:1 \[missing-alt\] this image has no alt text", result.stderr,
+                         re.M), result.stderr[-2000:]
+
+
+def test_drafts_get_pdfs_marked_draft_in_the_preview_only(tmp_path):
+    project = make_project(tmp_path / "p", "basic")
+    result = run_cli(project, "build", "--drafts", "--site-dir", "preview")
+    assert result.returncode == 0, result.stderr[-2000:]
+    content = (project / "preview" / "at-a-glance" / "draft-briefing" / "draft-briefing.pdf").read_bytes()
+    assert "Draft." in text_of(content)
+
+
+def test_the_offline_copy_holds_every_pdf_linked_from_file(tmp_path):
+    from conftest import bundle
+    project = make_project(tmp_path / "p", "basic")
+    folder = bundle(project, tmp_path / "unzipped")
+    page = (folder / "at-a-glance" / "alpha-briefing.html").read_text()
+    href = re.search(r'href="([^"]+\.pdf)" download>Download this briefing', page).group(1)
+    assert (folder / "at-a-glance" / href).is_file()
+
+
+def test_the_atom_entry_links_the_pdf(pdf_site):
+    import feedparser
+    feed = feedparser.parse((pdf_site / "site" / "feed.xml").read_bytes())
+    entry = next(e for e in feed.entries if e.title == "Planning with a chart")
+    enclosures = [link for link in entry.links if link.get("type") == "application/pdf"]
+    assert enclosures and enclosures[0].href == SITE_URL + "at-a-glance/chart-briefing/chart-briefing.pdf"
