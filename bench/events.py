@@ -57,6 +57,10 @@ PARTS = [
     ("sanitize", "explain"),
     ("sanitize", "heading_texts"),          # the contents list's titles, from the cleaned headings
     ("gate", "Gate.check"),                 # the output gate: every file in the staging folder
+    ("pdf", "Briefings.make"),              # a briefing's PDF, from the cache or made
+    ("pdf", "Converter.blocks"),            #   the cleaned HTML as data
+    ("pdf", "Briefings._compile"),          #   Typst, when not in the cache
+    ("pdf", "check"),                       #   PDF/UA-1 and our own reading, when made
     ("csp", "add_policy"),
     ("csp", "executable_inline_scripts"),
     ("feeds", "json_ld"),
