@@ -15,7 +15,9 @@ summed over the processes alive at once (bench/proctree.py). Then: output
 sizes, raw and gzipped (bench/pages.py); every page's size; per-event and
 per-function times of in-process builds (bench/events.py), for where the
 time goes and how each part of the hook grows with N; the finder in
-headless Chromium; edit-to-preview under `mkdocs serve` (bench/serve.py).
+headless Chromium; edit-to-preview under `mkdocs serve` (bench/serve.py);
+the starter library with one resource at each budget's limit, against the
+starter library alone (bench/stress.py; BENCH_STRESS=0 leaves it out).
 
 Writes BENCH_OUT (default bench/RESULTS.md) and bench/work/results.json.
 Works only in bench/work/ (git-ignored). A quick check of the harness:
@@ -65,6 +67,7 @@ FINDER_SIZES = [n for n in sizes_from("BENCH_BROWSER_SIZES", "1000,4000") if n i
 SERVE = os.environ.get("BENCH_SERVE", "1") != "0"
 SERVE_SIZES = [n for n in sizes_from("BENCH_SERVE_SIZES", "1000,4000") if n in SIZES] if SERVE else []
 THEME_SEARCH_SIZES = [n for n in sizes_from("BENCH_THEME_SEARCH_SIZES", "1000") if n in SIZES]
+STRESS_RUNS = int(os.environ.get("BENCH_STRESS_RUNS", str(RUNS))) if os.environ.get("BENCH_STRESS", "1") != "0" else 0
 OUT = Path(os.environ.get("BENCH_OUT", str(HERE / "RESULTS.md"))).resolve()
 BUILDS = ("full", "floor", "bare")
 LABELS = {"full": "full pipeline", "floor": "floor (project config, no hook)", "bare": "bare mkdocs-material"}
@@ -97,6 +100,7 @@ def env(project: Path) -> dict:
 
 FULL_COMMAND = [sys.executable, "-m", "resource_library", "build", "--quiet", "--site-dir", "site"]
 MKDOCS_COMMAND = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", "site"]
+VALIDATE_COMMAND = [sys.executable, "-m", "resource_library", "validate"]
 
 
 def gzipped(path: Path) -> int:
@@ -462,7 +466,7 @@ def targets_table(rows: list[dict], by_n: dict, finders: dict, previews: dict, l
     return lines
 
 
-def report(rows, events, finders, savings, previews, started: dict) -> str:
+def report(rows, events, finders, savings, previews, started: dict, stress: list[dict] = ()) -> str:
     by_n = {r["n"]: r for r in rows}
     pair = (1000, 4000) if {1000, 4000} <= set(by_n) else ((min(by_n), max(by_n)) if len(by_n) > 1 else None)
     linear = linearity(events, *pair) if pair and events else []
@@ -637,6 +641,9 @@ def report(rows, events, finders, savings, previews, started: dict) -> str:
                   "own, one after the other.", "",
                   "| `make serve` (full pipeline, --dirty with page signatures) | bare mkdocs-material `mkdocs serve` |",
                   "| ---: | ---: |", f"| {p['ours']:.2f} s ({spread(p['ours_all'])}) | {p['bare']:.2f} s ({spread(p['bare_all'])}) |"]
+    if stress:
+        from stress import table
+        lines += [""] + table(stress, STRESS_RUNS)
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
@@ -684,10 +691,16 @@ def main() -> None:
     for n in SERVE_SIZES:
         print(f"N = {n:,}: edit-to-preview under mkdocs serve...", flush=True)
         previews[n] = edit_to_preview_at(n, folders_by_n[n])
-    text = report(rows, events, finders, savings, previews, started)
+    stress = []
+    if STRESS_RUNS:
+        from stress import run_shapes
+        print(f"Stress shapes: the starter library with one resource at each budget's limit, {STRESS_RUNS} runs...",
+              flush=True)
+        stress = run_shapes(WORK, STRESS_RUNS, measure, {"validate": VALIDATE_COMMAND, "build": FULL_COMMAND}, env)
+    text = report(rows, events, finders, savings, previews, started, stress)
     (WORK / "results.json").write_text(json.dumps(
         {"rows": rows, "events": events, "finders": finders, "savings": savings, "previews": previews,
-         "started": started}, indent=1, default=str))
+         "started": started, "stress": stress}, indent=1, default=str))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(text)
     print(text)

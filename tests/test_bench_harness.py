@@ -173,3 +173,20 @@ def test_events_wraps_parts_where_the_package_imported_them_by_name():
     result = subprocess.run([sys.executable, "-c", code, str(REPO / "bench"), str(REPO / "hooks")],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_stress_shapes_are_at_their_limits(tmp_path):
+    """Each shape of bench/stress.py is accepted at its budget's limit, and
+    its table renders; one more of its kind is refused (test_budgets.py)."""
+    import stress
+    from conftest import run_cli
+    results = []
+    for shape in stress.SHAPES:
+        project = stress.project_for(shape, tmp_path)
+        result = run_cli(project, "validate")
+        assert result.returncode == 0, (shape[0], result.stderr)
+        extra = 1.0 if results else 0.0  # each shape a second over the starter library
+        results.append({"name": shape[0], "what": shape[1], "validate": 1.0 + extra, "build": 2.0 + extra,
+                        "site_bytes": 3e6})
+    lines = stress.table(results, 1)
+    assert len(lines) == 6 + len(stress.SHAPES) and lines[-1].count("+1.00 s") == 2

@@ -166,7 +166,8 @@ def test_contributors_text_is_shown_as_text_in_the_summary():
     assert md_message("`a``b` and ` alone") == "```a``b``` and \\` alone"
     markdown = summary_markdown([Problem("at-a-glance/x.md", 3, 1, "yaml-syntax", "invalid ```", "use `` ` ``",
                                          "title: ```\n<script>")], 1)
-    assert "  ````text\n  title: ```\n  <script>\n  ^\n  ````" in markdown
+    # A line break in the shown line is written as `\n` (issue 20): it stays one line, inside the block.
+    assert "  ````text\n  title: ```\\n<script>\n  ^\n  ````" in markdown
 
 
 def test_the_summary_stops_short_of_githubs_limit():

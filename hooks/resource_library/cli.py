@@ -12,7 +12,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows without WSL: no stale folders are removed
+    fcntl = None
 
 from . import dates
 from .vocabulary import VocabularyError
@@ -56,12 +62,110 @@ def cmd_validate(args) -> int:
     return 1 if errors else 0
 
 
+# A build's staging folder `.site.building-XXXX` (and `.site.old-XXXX`, the
+# previous site while it is swapped out) belong to the lock file
+# `.site.building-XXXX.lock` beside them, which the build creates first and
+# holds an flock on until it ends. The kernel releases the lock when the
+# build dies, however it dies: a folder whose lock can be taken, or that has
+# none, was left by a build that was stopped.
+LOCK_SUFFIX = ".lock"
+ORPHAN_LOCK_SECONDS = 3600  # a lock file with no folder, kept that long (its build may be starting)
+
+
+def _owner_gone(lock: Path):
+    """An open file holding the flock of `lock` when its build is gone
+    (None when there was no lock file: a folder without one is stale
+    too), or False while its build runs."""
+    try:
+        handle = open(lock, "a+b")
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return False
+    return handle
+
+
+def remove_stale_builds(site: Path) -> list[str]:
+    """Remove the staging folders left beside `site` by builds that were
+    stopped (killed, or the machine went down), never a running build's.
+    Returns the names removed."""
+    if fcntl is None:
+        return []
+    removed = []
+    for folder in sorted(site.parent.glob(f".{site.name}.*-*")):
+        kind, _, suffix = folder.name[len(site.name) + 2:].partition("-")
+        if kind not in ("building", "old") or folder.name.endswith(LOCK_SUFFIX) or folder.is_symlink() \
+                or not folder.is_dir():
+            continue
+        lock = site.parent / f".{site.name}.building-{suffix}{LOCK_SUFFIX}"
+        held = _owner_gone(lock)
+        if held is False:
+            continue  # a build still running
+        try:
+            if kind == "old" and not site.exists() and (folder / site.name).is_dir():
+                # Stopped between moving the old site out and the new one in:
+                # the old one goes back, as if that build had failed.
+                os.replace(folder / site.name, site)
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder.name)
+            if held is not None and not any(site.parent.glob(f".{site.name}.*-{suffix}")):
+                lock.unlink(missing_ok=True)
+        finally:
+            if held is not None:
+                held.close()
+    now = time.time()
+    for lock in site.parent.glob(f".{site.name}.building-*{LOCK_SUFFIX}"):
+        folder = lock.with_name(lock.name[:-len(LOCK_SUFFIX)])
+        try:
+            orphan = not folder.exists() and now - lock.stat().st_mtime > ORPHAN_LOCK_SECONDS
+        except OSError:
+            continue
+        held = _owner_gone(lock) if orphan else False
+        if held:
+            lock.unlink(missing_ok=True)
+            held.close()
+    return removed
+
+
+def _claim_staging(site: Path):
+    """A new staging folder beside `site`, and its lock file, open and
+    locked for as long as this build runs."""
+    descriptor, lock = tempfile.mkstemp(prefix=f".{site.name}.building-", suffix=LOCK_SUFFIX, dir=site.parent)
+    handle = os.fdopen(descriptor, "wb")
+    if fcntl is not None:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+    handle.write(f"{os.getpid()}\n".encode())  # for a person wondering whose folder it is
+    handle.flush()
+    staging = Path(lock[:-len(LOCK_SUFFIX)])
+    staging.mkdir()
+    return staging, (Path(lock), handle)
+
+
+def _release(lock) -> None:
+    """Remove this build's lock file, then let go of the lock."""
+    path, handle = lock
+    path.unlink(missing_ok=True)
+    handle.close()
+
+
 def cmd_build(args) -> int:
     """Build into a folder beside the site folder and swap it in only when
     the whole build succeeded: a failed build leaves the old site as it was."""
     site = Path(args.site_dir).resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site.name}.building-", dir=site.parent))
+    for name in remove_stale_builds(site):
+        print(f"Removed {name}, left by a build that was stopped.", file=sys.stderr)
+    staging, lock = _claim_staging(site)
+    try:
+        return _build_and_swap(args, site, staging)
+    finally:
+        _release(lock)
+
+
+def _build_and_swap(args, site: Path, staging: Path) -> int:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     if getattr(args, "drafts", False):
         os.environ["RESOURCE_LIBRARY_DRAFTS"] = "1"  # read by the hook
@@ -86,7 +190,9 @@ def cmd_build(args) -> int:
         return status
     old = None
     if site.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{site.name}.old-", dir=site.parent))
+        # Named after the staging folder, so that its lock covers it too.
+        old = staging.with_name(staging.name.replace(".building-", ".old-", 1))
+        old.mkdir()
         os.replace(site, old / site.name)
     os.replace(staging, site)
     if old:

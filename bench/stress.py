@@ -1,0 +1,161 @@
+"""Stress shapes (issue 20): the starter library plus one resource at the
+limit of each budget, timed against the starter library alone.
+
+Each budget bounds one resource's work (see validate.MAX_BLOCK_ELEMENTS,
+validate.MAX_TERMS, files.MAX_FILE_BYTES, render.MAX_PDF_OBJECTS); a shape
+at its limit is the most work a contributor can ask for in that way, so
+its extra time over the starter build is the most that budget lets one
+resource add. The shapes are made from the constants, so they follow them.
+`validate` and `build` are each timed BENCH_STRESS_RUNS times, round by round
+(median).
+"""
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO / "hooks"))
+sys.path.insert(0, str(REPO / "tests"))
+from conftest import CONTENT_FOLDERS, make_project  # noqa: E402
+from resource_library import files, render, validate  # noqa: E402
+
+SHAPE = "at-a-glance/stress-shape.md"
+FRONT_MATTER = """---
+title: A resource at a budget's limit
+summary: One resource of the benchmark's stress shapes, at the limit of one budget.
+functions: [curate]
+{programmes}
+{topics}
+published: 2026-01-10
+owner: Benchmark
+status: current
+{downloads}---
+
+"""
+
+
+def resource(body: str = "Body.\n", topics: str = "topics: [housing]", programmes: str = "programmes: []",
+             downloads: str = "") -> str:
+    return FRONT_MATTER.format(topics=topics, programmes=programmes, downloads=downloads) + body
+
+
+def body_of(unit: str, limit_name: str):
+    def write(project: Path) -> None:
+        (project / SHAPE).write_text(resource(unit * validate.MAX_BLOCK_ELEMENTS[limit_name]))
+    return write
+
+
+def terms(project: Path) -> None:
+    """As many topics and programmes as a resource may have, each a term of
+    its own added to the vocabulary (so each gets its page and feed)."""
+    lists = {}
+    for kind, limit in validate.MAX_TERMS.items():
+        path = project / "vocabulary" / f"{kind}.yml"
+        path.write_text(path.read_text() + "".join(f"stress-{kind}-{n}:\n  name: Stress {kind} {n}\n"
+                                                   f"  description: A term of the benchmark.\n" for n in range(limit)))
+        lists[kind] = f"{kind}: [" + ", ".join(f"stress-{kind}-{n}" for n in range(limit)) + "]"
+    (project / SHAPE).write_text(resource(**lists))
+
+
+def download(project: Path) -> None:
+    """A download of the largest size allowed (sparse: nothing is written)."""
+    path = project / "at-a-glance" / "files" / "stress.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.truncate(files.MAX_FILE_BYTES)
+    (project / SHAPE).write_text(resource(downloads="downloads:\n  - file: files/stress.csv\n    label: Big\n"))
+
+
+def pdf(objects: int) -> bytes:
+    """A one-page PDF of `objects` objects in all (empty ones after the page)."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] >>"] + [b"<<>>"] * (objects - 4)
+    for number, text in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj %s endobj\n" % (number, text)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref)
+    return bytes(out)
+
+
+def pdf_download(project: Path) -> None:
+    """A PDF with as many objects as pages are counted for."""
+    path = project / "at-a-glance" / "files" / "stress.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pdf(render.MAX_PDF_OBJECTS))
+    (project / SHAPE).write_text(resource(downloads="downloads:\n  - file: files/stress.pdf\n    label: PDF\n"))
+
+
+# (name, what it is, how to add it to a project); the first is the starter library alone.
+SHAPES = [
+    ("starter", "the starter library alone", None),
+    ("headings", f"{validate.MAX_BLOCK_ELEMENTS['headings']} headings (`# a`, no blank lines)", body_of("# a\n", "headings")),
+    ("setext headings", f"{validate.MAX_BLOCK_ELEMENTS['headings']} setext headings", body_of("a\n===\n", "headings")),
+    ("thematic breaks", f"{validate.MAX_BLOCK_ELEMENTS['thematic breaks']} `***` lines",
+     body_of("***\n", "thematic breaks")),
+    ("link references", f"{validate.MAX_BLOCK_ELEMENTS['link reference definitions']} link reference definitions, "
+     "each after a line of text", body_of("b\n[r]: https://x.example/\n", "link reference definitions")),
+    ("admonitions", f"{validate.MAX_BLOCK_ELEMENTS['admonitions']} admonitions, no blank lines",
+     body_of("!!! note\n    a\n", "admonitions")),
+    ("terms", f"{validate.MAX_TERMS['topics']} topics and {validate.MAX_TERMS['programmes']} programmes, "
+     "each new to the vocabulary", terms),
+    ("download", f"a download of {files.MAX_FILE_BYTES // (1024 * 1024)} MB", download),
+    ("PDF objects", f"a PDF of {render.MAX_PDF_OBJECTS:,} objects, its pages counted", pdf_download),
+]
+
+
+def project_for(shape, work: Path) -> Path:
+    name, _, add = shape
+    folder = work / f"stress-{name.replace(' ', '-')}"
+    shutil.rmtree(folder, ignore_errors=True)
+    project = make_project(folder)
+    for content in CONTENT_FOLDERS:
+        shutil.copytree(REPO / content, project / content, dirs_exist_ok=True)
+    if add:
+        add(project)
+    return project
+
+
+def run_shapes(work: Path, runs: int, measure, commands: dict, env) -> list[dict]:
+    """Each shape's median `validate` and `build` wall time, and its site's
+    size on disk. Round by round, every shape once a round, so that a slow
+    spell of the machine falls on all of them. `measure(command, cwd,
+    env)` is proctree.measure; `commands` {"validate": [...], "build": [...]}."""
+    projects = [project_for(shape, work) for shape in SHAPES]
+    times = [{step: [] for step in commands} for _ in SHAPES]
+    for _ in range(runs):
+        for project, timed in zip(projects, times):
+            for step, command in commands.items():
+                timed[step].append(measure(command, project, env(project)).wall)
+    results = []
+    for (name, what, _), project, timed in zip(SHAPES, projects, times):
+        site = sum(p.stat().st_blocks * 512 for p in (project / "site").rglob("*") if p.is_file())
+        results.append({"name": name, "what": what, "site_bytes": site,
+                        **{step: statistics.median(values) for step, values in timed.items()}})
+        shutil.rmtree(project, ignore_errors=True)
+    return results
+
+
+def table(results: list[dict], runs: int) -> list[str]:
+    """The report's section."""
+    base = results[0]
+    lines = ["## Stress shapes", "",
+             "The starter library, and the starter library plus one resource at the limit of one budget (issue 20; "
+             f"bench/stress.py). Median of {runs} runs each; the extra time is over the starter library alone. "
+             "One over any of these limits is refused by `validate`, at the line that goes over.", "",
+             "| shape | validate | extra | build | extra | site on disk |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for row in results:
+        extra = row is not base
+        lines.append(f"| {row['what']} | {row['validate']:.2f} s | "
+                     + (f"{row['validate'] - base['validate']:+.2f} s" if extra else "") + f" | {row['build']:.2f} s | "
+                     + (f"{row['build'] - base['build']:+.2f} s" if extra else "")
+                     + f" | {row['site_bytes'] / 1e6:.1f} MB |")
+    return lines
