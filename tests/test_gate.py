@@ -126,7 +126,9 @@ if CHANNEL == "editors' page":
     files.FILE_TYPES["shtml"] = "Server page"  # as the old deny-list did
 if CHANNEL == "page body":
     import resource_library.validate as validate
+    import resource_library.pdf as pdf
     validate.check_body = lambda parsed: None
+    pdf.wanted = lambda *args, **kwargs: False  # the PDF converter refuses a <script> by name too
     sanitize.clean = lambda html, editor=False: sanitize.Cleaned(html, False)
 
 

@@ -123,8 +123,9 @@ REFUSED = [
      "active-file"),
     ("vocabulary name with a tag", {"vocabulary/topics.yml": "housing:\n  name: <img src=x onerror=alert(1)>\n"
                                     "  description: Homes.\n"}, "vocabulary/topics.yml", 2, "vocabulary"),
+    # Reported where the `[` opened (issue 21), not on the line after.
     ("vocabulary that is not YAML", {"vocabulary/topics.yml": "housing:\n  name: [Housing\n"},
-     "vocabulary/topics.yml", 3, "yaml-syntax"),
+     "vocabulary/topics.yml", 2, "yaml-syntax"),
 ]
 
 
@@ -186,7 +187,9 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
     published = sorted(p.relative_to(site).as_posix() for folder in ("at-a-glance", "deeper-dives", "webinars")
                        for p in (site / folder).rglob("*")
                        if p.is_file() and p.name != "index.html" and p.suffix != ".ics")  # .ics: webinar calendars
-    assert published == ["at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf"]
+    # The briefing's own PDF (issue 22) is made by the build, not taken from the folder.
+    assert published == ["at-a-glance/case/case.pdf", "at-a-glance/files/chart.png",
+                         "at-a-glance/files/plan checklist #1.pdf"]
     html = read(site, "at-a-glance/case/")
     assert 'href="../files/plan%20checklist%20%231.pdf"' in html
     # The offline zip, built by the same pipeline, holds the same, and its
@@ -199,7 +202,8 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
     content_names = sorted(n.split("/", 1)[1] for n in names
                            if n.split("/")[1] in ("at-a-glance", "deeper-dives", "webinars")
                            and not n.endswith((".html", ".ics")))
-    assert content_names == ["at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf"]
+    assert content_names == ["at-a-glance/case/case.pdf", "at-a-glance/files/chart.png",
+                             "at-a-glance/files/plan checklist #1.pdf"]
     for name in names:
         if name.endswith(".html"):
             policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', archive.read(name).decode())

@@ -371,8 +371,9 @@ def test_the_exact_message_and_hint(tmp_path, case, files, where, rule, message,
 
 # A webinar and a withdrawn Deeper Dive whose links to a new At a Glance are right.
 LINKERS = {
-    "webinars/linking-webinar.md": webinar(body="See [the briefing](../at-a-glance/new-briefing.md) and its "
-                    "[method](../at-a-glance/new-briefing.md#method).\n"),
+    "webinars/linking-webinar.md": webinar('"2026-09-01T13:00"', "registration_url: https://events.example.org/r",
+                                           body="See [the briefing](../at-a-glance/new-briefing.md) and its "
+                                           "[method](../at-a-glance/new-briefing.md#method).\n"),
     "deeper-dives/old-dive.md": resource("Old dive", "withdrawn_reason: Replaced by the briefing.", "replaced_by: at-a-glance/new-briefing")
     .replace("status: current", "status: withdrawn"),
 }
@@ -422,7 +423,8 @@ def test_a_draft_may_link_to_another_draft(tmp_path):
 def test_a_link_to_a_misnamed_resource_is_reported_only_in_that_file(tmp_path):
     project = project_with(tmp_path, {
         "at-a-glance/New_Briefing.md": resource("New briefing"),
-        W: webinar(body="See [the briefing](../at-a-glance/New_Briefing.md).\n")})
+        W: webinar('"2026-09-01T13:00"', "registration_url: https://events.example.org/r",
+                   body="See [the briefing](../at-a-glance/New_Briefing.md).\n")})
     seen = problems_seen(run_cli(project, "validate").stderr)
     assert [s[:2] for s in seen] == [("at-a-glance/New_Briefing.md:1:1", "file-name")]
     assert seen[0][3] == "Rename it new-briefing.md: lowercase letters, digits and single hyphens."
@@ -510,10 +512,12 @@ def test_hundreds_of_wrong_terms_are_a_few_problems_with_short_lines(tmp_path):
                                                           for n in range(5)]
     assert seen[5][2] == "495 more values in `topics` are not topics: `not-a-topic-5`, `not-a-topic-6`, " \
                          "`not-a-topic-7`, ..."
-    assert len(seen) == 6 and len(result.stderr) < 6_000
+    # And one for the budget (issue 20): a resource is tagged with a handful of topics.
+    assert seen[6][1] == "too-many-terms" and seen[6][2].startswith("`topics` lists 501 topics; the limit is")
+    assert len(seen) == 7 and len(result.stderr) < 7_000
     # The line is shown around each problem's column, not whole.
     shown = [line for line in result.stderr.splitlines() if line.startswith("    ") and "not-a-topic" in line]
-    assert len(shown) == 6 and all(len(line) <= 4 + 100 + 2 for line in shown)
+    assert len(shown) == 7 and all(len(line) <= 4 + 100 + 2 for line in shown)
 
 
 @pytest.mark.parametrize("line, col, char", [

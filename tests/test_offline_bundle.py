@@ -102,7 +102,7 @@ def test_finder_and_a_download_work_offline(offline_page, offline_basic: Path):
     with page.expect_navigation():
         page.click("#finder-results a")
     with page.expect_download() as download:
-        page.click("a[download]")
+        page.click(".lib-downloads a[download]")
     assert Path(download.value.path()).read_bytes() == b"a,b\n1,2\n"
     assert page.left == [] and page.errors == []
 

@@ -211,3 +211,15 @@ def test_the_atom_entry_links_the_pdf(pdf_site):
     entry = next(e for e in feed.entries if e.title == "Planning with a chart")
     enclosures = [link for link in entry.links if link.get("type") == "application/pdf"]
     assert enclosures and enclosures[0].href == SITE_URL + "at-a-glance/chart-briefing/chart-briefing.pdf"
+
+
+def test_a_character_no_font_has_is_named_in_the_pdf_not_a_failed_build(tmp_path):
+    """PDF/UA-1 refuses a glyph the fonts lack (Typst stops); the web page
+    shows the character and the PDF names it."""
+    project = make_project(tmp_path / "p", content={
+        "at-a-glance/emoji.md": GOOD + "\nWell done 😀 to the team in 東京.\n"})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = text_of(pdf_of(project, "emoji")).replace("\n", " ")
+    assert "Well done [grinning face] to the team in" in text
+    assert "😀" in read(project / "site", "at-a-glance/emoji/")

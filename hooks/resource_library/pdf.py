@@ -23,6 +23,7 @@ import posixpath
 import re
 import shutil
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from pathlib import Path
@@ -37,6 +38,8 @@ TYPE_NAMES = {"at-a-glance": "At a Glance", "deeper-dives": "Deeper Dive"}
 TEAM = "Strategic Planning for Redesign team, Healthcare Improvement Scotland"
 CONTACT = "his.strategicplanning@nhs.scot"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+MISSING_GLYPH_RE = re.compile(r'the text `"(.*?)"` could not be displayed', re.S)
+MAX_GLYPH_RETRIES = 20
 
 
 class PdfError(Exception):
@@ -188,6 +191,10 @@ class Converter:
         if source is None or Path(source).suffix.lower() not in IMAGE_TYPES:
             raise PdfError(f"the image `{src}` is not a file of this site in a format a PDF can hold "
                            f"({', '.join(sorted(IMAGE_TYPES))})")
+        if not _looks_like(Path(source)):
+            # Not the image its name says (a browser shows nothing either):
+            # the PDF says what it showed rather than failing the build.
+            return {"t": "p", "c": [{"t": "emph", "c": [{"t": "text", "v": f"[Image: {alt}]"}]}]}
         name = f"image-{len(self.images) + 1}{Path(source).suffix.lower()}"
         self.images.append((name, Path(source)))
         return {"t": "img", "src": name, "alt": alt}
@@ -245,6 +252,23 @@ def _children(node):
                                             and node.tag not in ("p", "li", "td", "th", "dd", "dt")):
             yield child
         child = child.next
+
+
+MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
+         ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
+
+
+def _looks_like(path: Path) -> bool:
+    """Whether a file starts as its extension says (an SVG: as XML)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        return b"<svg" in head or head.lstrip().startswith(b"<?xml")
+    return head.startswith(MAGIC.get(suffix, (b"\0\0\0\0",)))
 
 
 def _alone(node) -> bool:
@@ -360,11 +384,23 @@ class Briefings:
                 (root / name).write_bytes(content)
             day = resource.changed if getattr(resource, "changed", None) else resource.published
             stamp = int(datetime.combine(day, time(12), tzinfo=timezone.utc).timestamp())
-            try:
-                compiler = typst.Compiler(self.template, root=str(root), ignore_system_fonts=True)
-                return compiler.compile(pdf_standards=["ua-1"], timestamp=stamp)
-            except Exception as error:  # Typst's errors name the template's line, not the resource's
-                raise PdfError(f"Typst could not make its PDF: {getattr(error, 'message', error)}") from None
+            for _ in range(MAX_GLYPH_RETRIES):
+                try:
+                    compiler = typst.Compiler(self.template, root=str(root), ignore_system_fonts=True)
+                    return compiler.compile(pdf_standards=["ua-1"], timestamp=stamp)
+                except Exception as error:  # Typst's errors name the template's line, not the resource's
+                    message = str(getattr(error, "message", error))
+                    missing = MISSING_GLYPH_RE.search(message)
+                    if not missing:
+                        raise PdfError(f"Typst could not make its PDF: {message}") from None
+                    # A character no font of ours has (an emoji, a script the
+                    # fonts lack): PDF/UA-1 refuses a missing glyph, so the PDF
+                    # names the character instead, and the web page shows it.
+                    text = (root / "data.json").read_text(encoding="utf-8")
+                    for char in {c for c in missing.group(1) if ord(c) > 0x7E}:
+                        text = text.replace(char, f"[{unicodedata.name(char, f'U+{ord(char):04X}').lower()}]")
+                    (root / "data.json").write_text(text, encoding="utf-8")
+            raise PdfError("Typst could not make its PDF: too many characters its fonts do not have")
 
     def _cached(self, key: str) -> bytes | None:
         if self.cache_dir is None:
