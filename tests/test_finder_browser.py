@@ -34,6 +34,12 @@ def everything(page) -> list[str]:
     return upcoming(page) + results(page)
 
 
+def missing(page) -> list[str]:
+    """Each result's "Not found" line, "" where it has every word."""
+    return page.locator("#finder-results li").evaluate_all(
+        "els => els.map(e => (e.querySelector('.lib-card__missing') || {textContent: ''}).textContent)")
+
+
 def status(page) -> str:
     return page.inner_text("#finder-status")
 
@@ -112,8 +118,11 @@ def test_two_and_three_word_queries_typed_key_by_key(sized, finder_url):
     clear_box(page)
     type_query(page, "frailty needs assessment")
     assert page.input_value("#finder-q") == "frailty needs assessment"
-    assert everything(page) == ["Beta deeper dive on frailty"]
-    assert status(page) == "1 resource matches \u201cfrailty needs assessment\u201d"
+    # Every word first; then those with some of them, each saying which it lacks.
+    assert everything(page) == ["Beta deeper dive on frailty", "Past webinar on frailty", "Alpha briefing on carers"]
+    assert missing(page) == ["", "Not found: needs assessment", "Not found: frailty"]
+    assert status(page) == ("1 resource matches \u201cfrailty needs assessment\u201d, "
+                            "and 2 more match some of the words")
     # The words are in the address, for Back and for sharing.
     assert parse_qs(urlsplit(page.url).query)["text"] == ["frailty needs assessment"]
     assert page.errors == []
@@ -252,11 +261,36 @@ def test_did_you_mean_and_an_empty_state_that_helps(page, finder_url):
     hrefs = empty.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert any(h.startswith("mailto:his.strategicplanning@nhs.scot") for h in hrefs)
     assert any(h.startswith("../topics/") for h in hrefs)
-    # Known words that no resource has together: each offered on its own.
+    # Known words that no resource has together: those with some of them,
+    # not an empty list.
     clear_box(page)
     type_query(page, "zephyrology frailty")
-    page.wait_for_function("() => document.querySelector('#finder-empty-words').textContent.includes('fewer words')")
-    assert page.locator("#finder-empty-words a").all_inner_texts() == ["zephyrology", "frailty"]
+    assert page.is_hidden("#finder-empty")
+    assert status(page) == ("No resources match all of \u201czephyrology frailty\u201d: "
+                            "3 resources match some of the words")
+    assert missing(page) == ["Not found: zephyrology"] * 2 + ["Not found: frailty"]
+    assert page.errors == []
+
+
+def test_an_extra_word_ranks_instead_of_emptying_the_list(sized, finder_url):
+    """Issue 21: a word no resource has, typed after words that match,
+    leaves the results in place, each saying what it lacks, in the
+    reader's own letters."""
+    page = sized
+    open_finder(page, finder_url)
+    type_query(page, "unpaid carers", delay=40)
+    before = everything(page)
+    page.keyboard.type(" IJB", delay=40)
+    wait_for_status(page, "\u201cunpaid carers IJB\u201d")
+    assert everything(page) == before
+    assert set(missing(page)) == {"Not found: IJB"}
+    assert status(page) == "No resources match all of \u201cunpaid carers IJB\u201d: 3 resources match some of the words"
+    # A resource with fewer of the words comes after those with more.
+    clear_box(page)
+    type_query(page, "carers housing", delay=40)
+    assert everything(page)[2] == "Beta deeper dive on frailty"
+    assert missing(page) == ["", "", "Not found: housing"]
+    assert status(page) == "2 resources match \u201ccarers housing\u201d, and 1 more matches some of the words"
     assert page.errors == []
 
 

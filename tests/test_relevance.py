@@ -96,9 +96,9 @@ def test_words_in_a_phrase_apart_do_not_make_the_phrase(finder):
 # Issue 21: a table of what planners ask (tests/planner_questions.yml),
 # typed into the finder as a reader types, and how many it answers.
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "planner_questions.yml").read_text(encoding="utf-8"))
-# Questions whose expected resources must all be in the top 3: the hit
-# rate measured on the ranking this test was written against.
-HIT_FLOOR = 32
+# Questions whose expected resources must all be in the top 3: the last
+# hit rate measured (the table's header has each measurement).
+HIT_FLOOR = 42
 
 
 def settled(page, words: str) -> None:

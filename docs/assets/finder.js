@@ -3,13 +3,15 @@
  * Words are matched against a prebuilt index (search.py): the reader's
  * words become index terms as lunr.py made them at build time (lunr.js's
  * stop-word filter and stemmer are the same), and each resource is scored
- * with lunr's BM25, weighted by field. A resource
- * must match every word (or synonym group, from vocabulary/synonyms.yml);
- * the last word also matches words it begins, as the reader is still
- * typing it. Facets: AND across facets, OR within one. State lives in the
- * URL. Body text comes in shards, loaded only for the words searched for,
- * after the first answer. Data arrives as globals from <script> tags, so
- * all of it works from file://.
+ * with lunr's BM25, weighted by field. Words (or synonym groups, from
+ * vocabulary/synonyms.yml) are not all required: resources that have every
+ * one come first, then those that have most of them, each group by score,
+ * so an extra word never empties the list (issue 21); the last word also
+ * matches words it begins, as the reader is still typing it. Facets: AND
+ * across facets, OR within one. State lives in the URL. Body text comes
+ * in shards, loaded only for the words searched for, after the first
+ * answer. Data arrives as globals from <script> tags, so all of it works
+ * from file://.
  *
  * The search box's value is the reader's: nothing here writes to it while
  * they type (only Back, Clear all and a "did you mean" link change it). */
@@ -172,9 +174,11 @@
      * spell one of its phrases, otherwise one word each. */
     function concepts(text) {
       var stretch = 0;
-      var words = text.toLowerCase().split(SEPARATOR).filter(Boolean).map(function (raw) {
+      var words = text.split(SEPARATOR).filter(Boolean).map(function (typed) {
+        var raw = typed.toLowerCase();
         stretch += PHRASE_BREAKS.indexOf(raw.charAt(0)) >= 0 ? 1 : 0;
-        var word = { raw: trimmed(raw), term: termOf(raw), stretch: stretch };
+        // `shown`: as the reader wrote it, for "Not found: IJB".
+        var word = { raw: trimmed(raw), shown: trimmed(typed), term: termOf(raw), stretch: stretch };
         stretch += PHRASE_BREAKS.indexOf(raw.charAt(raw.length - 1)) >= 0 ? 1 : 0;
         return word;
       }).filter(function (w) { return w.term; });
@@ -195,6 +199,7 @@
         var last = i + length === words.length;
         out.push({
           text: part.map(function (w) { return w.raw; }).join(" "),
+          shown: part.map(function (w) { return w.shown; }).join(" "),
           term: found ? found.key : words[i].term,
           // A synonym group is matched whole; one word may be unfinished.
           partial: !found && last && typing ? words[i].raw : ""
@@ -247,21 +252,26 @@
     }
 
     /* The query's answer: {scores: one number a resource, 0 for no match,
-     * or null when there are no words; pending: body text still loading;
-     * concepts: the words as understood, each with its own count}. */
+     * or null when there are no words; matched: how many of the concepts
+     * each resource has; every: how many resources have them all;
+     * pending: body text still loading; concepts: the words as understood,
+     * each with its own count and scores}. One pass a concept, as when
+     * every word was required: the work per key does not grow. */
     function search(text) {
       var list = concepts(text);
-      if (!list.length) return { scores: null, pending: false, concepts: [] };
-      var scores = null, pending = false;
+      if (!list.length) return { scores: null, matched: null, every: 0, pending: false, concepts: [] };
+      var scores = new Float64Array(N), matched = new Uint8Array(N), pending = false, every = 0, i;
       list.forEach(function (concept) {
-        var found = conceptScores(concept), own = found.scores, count = 0, i;
-        for (i = 0; i < N; i++) if (own[i] > 0) count++;
+        var found = conceptScores(concept), own = found.scores, count = 0;
+        for (i = 0; i < N; i++) {
+          if (own[i] > 0) { count++; matched[i]++; scores[i] += own[i]; }
+        }
         concept.count = count;
+        concept.scores = own;  // which words a result lacks
         pending = pending || found.pending;
-        if (scores === null) { scores = own; return; }
-        for (i = 0; i < N; i++) scores[i] = scores[i] > 0 && own[i] > 0 ? scores[i] + own[i] : 0;
       });
-      return { scores: scores, pending: pending, concepts: list };
+      for (i = 0; i < N; i++) if (matched[i] === list.length) every++;
+      return { scores: scores, matched: matched, every: every, pending: pending, concepts: list };
     }
 
     /* Restricted Damerau-Levenshtein distance, giving up beyond `limit`. */
@@ -291,7 +301,7 @@
     function closest(concept, count) {
       // Compared as written, not as stems: stems of unrelated words can be
       // close ("winter", "integr").
-      var word = concept.text;
+      var word = concept.text;  // lowercased, as the index keeps words
       var limit = word.length < 8 ? 1 : 2, found = [];
       for (var at = 0; at < terms.length; at++) {
         var t = terms[at];
@@ -383,6 +393,7 @@
   var boxes = {};
   var shown = PAGE;
   var lastResults = [];
+  var lastAnswer = null;
   var state = readUrl();
 
   /* For each facet, which resources its chosen values let through. */
@@ -438,6 +449,7 @@
 
   function card(doc, level) {
     var li = el("li", "lib-card lib-card--" + doc.type);
+    var missing = missingWords(doc.id);
     var h = el("h" + level, "lib-card__title");
     var a = el("a", "", doc.title);
     a.href = doc.url;
@@ -459,7 +471,16 @@
       p.appendChild(document.createTextNode(doc.programmes.join("; ")));
       li.appendChild(p);
     }
+    // As search engines do: the reader sees why a result is lower down.
+    if (missing.length) li.appendChild(el("p", "lib-card__missing", "Not found: " + missing.join(", ")));
     return li;
+  }
+
+  /* The reader's words that resource i does not have, as they wrote them. */
+  function missingWords(i) {
+    var answer = lastAnswer;
+    if (!answer || !answer.matched || answer.matched[i] === answer.concepts.length) return [];
+    return answer.concepts.filter(function (c) { return !(c.scores[i] > 0); }).map(function (c) { return c.shown; });
   }
 
   function buildFacets() {
@@ -532,11 +553,11 @@
 
   /* The query with one concept's words replaced. */
   function replaced(concepts, index, word) {
-    return concepts.map(function (c, i) { return i === index ? word : c.text; }).join(" ");
+    return concepts.map(function (c, i) { return i === index ? word : c.shown; }).join(" ");
   }
 
-  function queryLink(text, className) {
-    var a = el("a", className || "", text);
+  function queryLink(text) {
+    var a = el("a", "", text);
     a.href = "?text=" + encodeURIComponent(text);
     a.addEventListener("click", function (event) {
       event.preventDefault();
@@ -550,19 +571,33 @@
     return a;
   }
 
-  function renderSuggestions(answer, n) {
-    suggest.replaceChildren();
-    suggest.hidden = true;
+  /* The answer to the words, with what "did you mean" needs: `unknown`,
+   * the concepts nowhere in the library (by position), `fixes`, close
+   * words for each, and `meant`, the words with the closest of each. */
+  function answerFor(text) {
+    var answer = engine.search(text);
     var unknown = [];
     answer.concepts.forEach(function (c, i) {
       if (c.count === 0 && !answer.pending) unknown.push(i);
     });
     var fixes = unknown.map(function (i) { return engine.closest(answer.concepts[i], 3); });
-    var meant = "";
+    answer.unknown = unknown;
+    answer.fixes = fixes;
+    answer.meant = "";
     if (unknown.length && fixes.every(function (f) { return f.length; })) {
-      var corrected = answer.concepts.map(function (c) { return c.text; });
-      unknown.forEach(function (i, k) { corrected[i] = fixes[k][0]; });
-      meant = corrected.join(" ");
+      var words = answer.concepts.map(function (c) { return c.shown; });
+      unknown.forEach(function (i, u) { words[i] = fixes[u][0]; });
+      answer.meant = words.join(" ");
+    }
+    return answer;
+  }
+
+  function renderSuggestions(answer, n) {
+    suggest.replaceChildren();
+    suggest.hidden = true;
+    var unknown = answer.unknown || [], fixes = answer.fixes || [];
+    var meant = answer.meant;
+    if (meant && !answer.pending) {
       var p = el("p");
       p.appendChild(document.createTextNode("Did you mean "));
       p.appendChild(queryLink(meant));
@@ -583,12 +618,8 @@
           if (query !== meant) words.push(query);
         });
       });
-      // Every word is known but no resource has them all: offer each.
-      if (!unknown.length && answer.concepts.length > 1) {
-        answer.concepts.forEach(function (c) { if (c.count) words.push(c.text); });
-      }
       if (words.length) {
-        emptyWords.appendChild(document.createTextNode(unknown.length ? "Other close words in the library: " : "Search for fewer words: "));
+        emptyWords.appendChild(document.createTextNode("Other close words in the library: "));
         words.slice(0, 5).forEach(function (w, i) {
           if (i) emptyWords.appendChild(document.createTextNode(", "));
           emptyWords.appendChild(queryLink(w));
@@ -646,28 +677,33 @@
   }
 
   function render() {
-    var answer = engine.search(state.q);
-    var scores = answer.scores;
+    var answer = answerFor(state.q);
+    lastAnswer = answer;
+    var scores = answer.scores, matched = answer.matched, all = answer.concepts.length;
     var masks = facetMasks();
     var filtered = masks.some(function (m) { return m; });
     var base = [], results = [], i;
     for (i = 0; i < N; i++) {
-      if (scores && !(scores[i] > 0)) continue;
+      if (matched && !matched[i]) continue;
       base.push(i);
       if (!filtered || passes(masks, i, -1)) results.push(i);
     }
     var sort = state.sort || (scores ? "relevance" : "date");
     var soon = [];
-    // Resources are numbered newest first: the number breaks every tie.
+    // Resources with more of the words first, whatever the order; within
+    // that, by score or date. Resources are numbered newest first: the
+    // number breaks every tie.
+    var fewer = matched ? function (a, b) { return matched[b] - matched[a]; } : function () { return 0; };
     if (sort === "relevance" && scores) {
-      results.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+      results.sort(function (a, b) { return fewer(a, b) || scores[b] - scores[a] || a - b; });
     } else {
       // Newest by publication; webinars still to come have their own place.
       soon = results.filter(isUpcoming).sort(function (a, b) {
         var x = rows[a][C.starts], y = rows[b][C.starts];
-        return x < y ? -1 : x > y ? 1 : a - b;
+        return fewer(a, b) || (x < y ? -1 : x > y ? 1 : a - b);
       });
       if (soon.length) results = results.filter(function (i) { return !isUpcoming(i); });
+      if (matched) results.sort(function (a, b) { return fewer(a, b) || a - b; });
     }
     FACETS.forEach(function (facet, f) {
       var counts = new Int32Array(facet.pairs.length);
@@ -702,9 +738,21 @@
     var chosen = applied();
     var n = results.length + soon.length;
     var words = state.q.trim();
-    var text = n === 0 ? (answer.pending ? "Searching the full text" : N ? "No resources match" : "No resources yet")
-      : plural(n, "resource") + (words ? " match" + (n === 1 ? "es" : "") : "");
-    if (words) text += " " + quoted(words);
+    var full = n;
+    if (matched) {
+      full = 0;
+      results.forEach(function (i) { if (matched[i] === all) full++; });
+      soon.forEach(function (i) { if (matched[i] === all) full++; });
+    }
+    var text;
+    if (n === 0) text = (answer.pending ? "Searching the full text" : N ? "No resources match" : "No resources yet")
+      + (words ? " " + quoted(words) : "");
+    else if (!words) text = plural(n, "resource");
+    else if (full === n) text = plural(n, "resource") + " match" + (n === 1 ? "es " : " ") + quoted(words);
+    else if (full) text = plural(full, "resource") + " match" + (full === 1 ? "es " : " ") + quoted(words) + ", and "
+      + (n - full) + " more match" + (n - full === 1 ? "es" : "") + " some of the words";
+    else text = "No resources match all of " + quoted(words) + ": " + plural(n, "resource") + " match"
+      + (n === 1 ? "es" : "") + " some of the words";
     if (chosen.length) text += (n || words ? ", " : " ") + "filtered by " + describeFilters(chosen);
     if (answer.pending) text += "\u2026";
     heading.textContent = text;
