@@ -243,16 +243,44 @@ def test_the_year_facet_is_the_year_of_publication(browser, tmp_path):
     context.close()
 
 
-def test_did_you_mean_and_an_empty_state_that_helps(page, finder_url):
+def test_a_misspelling_shows_the_correction_at_once(page, finder_url):
+    """Issue 21: no empty list and a link to click, but the correction's
+    results, and a way back to the words as typed."""
     open_finder(page, finder_url)
-    type_query(page, "fraility")
-    assert status(page) == "No resources match \u201cfraility\u201d"
-    assert page.inner_text("#finder-suggest") == "Did you mean frailty?"
-    page.click("#finder-suggest a")
+    page.click("#finder-q")
+    page.keyboard.type("fraility", delay=40)
     wait_for_status(page, "\u201cfrailty\u201d")
-    assert page.input_value("#finder-q") == "frailty"
+    assert status(page) == "2 resources match \u201cfrailty\u201d"
+    assert sorted(everything(page)) == ["Beta deeper dive on frailty", "Past webinar on frailty"]
+    assert page.inner_text("#finder-suggest") == "Showing results for frailty. Search instead for fraility."
+    assert page.inner_text("#finder-suggest strong") == "frailty"
+    # The box keeps what the reader typed.
+    assert page.input_value("#finder-q") == "fraility"
+    page.get_by_role("link", name="fraility").click()
+    wait_for_status(page, "\u201cfraility\u201d")
+    assert status(page) == "No resources match \u201cfraility\u201d"
+    assert parse_qs(urlsplit(page.url).query) == {"text": ["fraility"], "exact": ["1"]}
+    assert page.inner_text("#finder-suggest") == "Did you mean frailty?"
+    # A shared link to the words as typed opens the same view.
+    page.reload()
+    finder_ready(page)
+    wait_for_status(page, "\u201cfraility\u201d")
+    assert everything(page) == []
+    page.get_by_role("link", name="frailty").click()
+    wait_for_status(page, "\u201cfrailty\u201d")
+    assert page.input_value("#finder-q") == "frailty" and page.is_hidden("#finder-suggest")
     assert len(everything(page)) == 2
+    # Typing again corrects again; a word with no close word stays as typed.
     clear_box(page)
+    page.keyboard.type("fraility zephyrologia", delay=40)
+    wait_for_status(page, "\u201cfrailty zephyrologia\u201d")
+    assert missing(page) == ["Not found: zephyrologia"] * 2
+    assert "exact" not in page.url
+    assert page.errors == []
+
+
+def test_an_empty_state_that_helps(page, finder_url):
+    open_finder(page, finder_url)
     type_query(page, "winter")
     assert status(page) == "No resources match \u201cwinter\u201d"
     empty = page.locator("#finder-empty")

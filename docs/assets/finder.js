@@ -172,13 +172,16 @@
 
     /* The reader's words as concepts: a synonym group where the words
      * spell one of its phrases, otherwise one word each. */
+    function tokens(text) {
+      return text.split(SEPARATOR).filter(Boolean);
+    }
+
     function concepts(text) {
-      var stretch = 0;
-      var words = text.split(SEPARATOR).filter(Boolean).map(function (typed) {
+      var stretch = 0, typedWords = tokens(text);
+      var words = typedWords.map(function (typed, at) {
         var raw = typed.toLowerCase();
         stretch += PHRASE_BREAKS.indexOf(raw.charAt(0)) >= 0 ? 1 : 0;
-        // `shown`: as the reader wrote it, for "Not found: IJB".
-        var word = { raw: trimmed(raw), shown: trimmed(typed), term: termOf(raw), stretch: stretch };
+        var word = { raw: trimmed(raw), term: termOf(raw), stretch: stretch, at: at };
         stretch += PHRASE_BREAKS.indexOf(raw.charAt(raw.length - 1)) >= 0 ? 1 : 0;
         return word;
       }).filter(function (w) { return w.term; });
@@ -197,9 +200,14 @@
         var length = found ? found.terms.length : 1;
         var part = words.slice(i, i + length);
         var last = i + length === words.length;
+        var from = part[0].at, to = part[part.length - 1].at;
         out.push({
           text: part.map(function (w) { return w.raw; }).join(" "),
-          shown: part.map(function (w) { return w.shown; }).join(" "),
+          // As the reader wrote it, small words and all, for "Not found: IJB";
+          // from and to: where in tokens(text).
+          shown: typedWords.slice(from, to + 1).map(trimmed).join(" "),
+          from: from,
+          to: to,
           term: found ? found.key : words[i].term,
           // A synonym group is matched whole; one word may be unfinished.
           partial: !found && last && typing ? words[i].raw : ""
@@ -321,6 +329,7 @@
 
     return {
       search: search,
+      tokens: tokens,
       closest: closest,
       onShard: function (callback) { onShard = callback; }
     };
@@ -551,19 +560,29 @@
     return "\u201c" + text + "\u201d";
   }
 
-  /* The query with one concept's words replaced. */
-  function replaced(concepts, index, word) {
-    return concepts.map(function (c, i) { return i === index ? word : c.shown; }).join(" ");
+  /* The reader's words with some concepts' words replaced ({position in
+   * concepts: word}), the rest as written: "community of practise" becomes
+   * "community of practice", not "community practice". */
+  function replaced(text, concepts, words) {
+    var out = engine.tokens(text);
+    Object.keys(words).forEach(function (i) {
+      var c = concepts[i];
+      out[c.from] = words[i];
+      for (var w = c.from + 1; w <= c.to; w++) out[w] = "";
+    });
+    return out.filter(Boolean).join(" ");
   }
 
-  function queryLink(text) {
+  /* A link that searches for `text`; `exact`: as written, never corrected. */
+  function queryLink(text, exact) {
     var a = el("a", "", text);
-    a.href = "?text=" + encodeURIComponent(text);
+    a.href = "?text=" + encodeURIComponent(text) + (exact ? "&exact=1" : "");
     a.addEventListener("click", function (event) {
       event.preventDefault();
       // The reader chose these words: they go in the box.
       input.value = text;
       state.q = text;
+      state.exact = !!exact;
       writeUrl(true);
       render();
       input.focus();
@@ -571,9 +590,14 @@
     return a;
   }
 
-  /* The answer to the words, with what "did you mean" needs: `unknown`,
-   * the concepts nowhere in the library (by position), `fixes`, close
-   * words for each, and `meant`, the words with the closest of each. */
+  /* The answer to the words, or to their correction: when a word is
+   * nowhere in the library and a correction (the closest word in the index
+   * for each such word that has one) has a resource with every word the
+   * library knows, the correction's results are shown at once, as search
+   * engines do, unless the reader asked for their words as typed
+   * (state.exact). The answer says what it corrected: `typed`, `corrected`
+   * (or ""), and `meant`, the first correction; `unknown` (positions in
+   * concepts) and `fixes` (close words for each) are for "did you mean". */
   function answerFor(text) {
     var answer = engine.search(text);
     var unknown = [];
@@ -583,13 +607,41 @@
     var fixes = unknown.map(function (i) { return engine.closest(answer.concepts[i], 3); });
     answer.unknown = unknown;
     answer.fixes = fixes;
+    answer.typed = text;
+    answer.corrected = "";
     answer.meant = "";
-    if (unknown.length && fixes.every(function (f) { return f.length; })) {
-      var words = answer.concepts.map(function (c) { return c.shown; });
-      unknown.forEach(function (i, u) { words[i] = fixes[u][0]; });
-      answer.meant = words.join(" ");
+    if (!fixes.some(function (f) { return f.length; })) return answer;
+    var tried = [];
+    for (var k = 0; k < 3; k++) {
+      var fixed = {};
+      unknown.forEach(function (i, u) {
+        if (fixes[u].length) fixed[i] = fixes[u][Math.min(k, fixes[u].length - 1)];
+      });
+      var candidate = replaced(text, answer.concepts, fixed);
+      if (tried.indexOf(candidate) >= 0) continue;
+      tried.push(candidate);
+      if (!answer.meant) answer.meant = candidate;
+      if (state.exact) break;
+      var better = engine.search(candidate);
+      // Not known yet: the body text it needs is on its way, and the
+      // answer comes again when it arrives.
+      if (better.pending) { answer.pending = true; break; }
+      if (hasEveryKnownWord(better)) {
+        better.unknown = [];
+        better.fixes = [];
+        better.typed = text;
+        better.corrected = better.meant = candidate;
+        return better;
+      }
     }
     return answer;
+  }
+
+  /* Whether a resource has every word of the answer that is in the library. */
+  function hasEveryKnownWord(answer) {
+    var known = answer.concepts.filter(function (c) { return c.count > 0; }).length;
+    for (var i = 0; known && i < N; i++) if (answer.matched[i] === known) return true;
+    return false;
   }
 
   function renderSuggestions(answer, n) {
@@ -597,7 +649,17 @@
     suggest.hidden = true;
     var unknown = answer.unknown || [], fixes = answer.fixes || [];
     var meant = answer.meant;
-    if (meant && !answer.pending) {
+    if (answer.corrected) {
+      // "Showing results for needs assessment. Search instead for needs assesment."
+      var shownFor = el("p");
+      shownFor.appendChild(document.createTextNode("Showing results for "));
+      shownFor.appendChild(el("strong", "", answer.corrected));
+      shownFor.appendChild(document.createTextNode(". Search instead for "));
+      shownFor.appendChild(queryLink(answer.typed.trim(), true));
+      shownFor.appendChild(document.createTextNode("."));
+      suggest.appendChild(shownFor);
+      suggest.hidden = false;
+    } else if (meant && !answer.pending) {
       var p = el("p");
       p.appendChild(document.createTextNode("Did you mean "));
       p.appendChild(queryLink(meant));
@@ -614,7 +676,9 @@
       var words = [];
       unknown.forEach(function (i, k) {
         fixes[k].forEach(function (w) {
-          var query = replaced(answer.concepts, i, w);
+          var one = {};
+          one[i] = w;
+          var query = replaced(state.q, answer.concepts, one);
           if (query !== meant) words.push(query);
         });
       });
@@ -737,7 +801,8 @@
 
     var chosen = applied();
     var n = results.length + soon.length;
-    var words = state.q.trim();
+    // The words the results are for: the correction's, when one is shown.
+    var words = (answer.corrected || state.q).trim();
     var full = n;
     if (matched) {
       full = 0;
@@ -789,13 +854,14 @@
       facets[f.key] = raw ? raw.split(",").filter(function (v) { return v in f.values; }) : [];
     });
     var sort = params.get("sort");
-    return { q: params.get("text") || params.get("q") || "",
+    return { q: params.get("text") || params.get("q") || "", exact: params.get("exact") === "1",
       sort: sort === "date" || sort === "relevance" ? sort : "", facets: facets };
   }
 
   function writeUrl(push) {
     var params = new URLSearchParams();
     if (state.q.trim()) params.set("text", state.q.trim());
+    if (state.q.trim() && state.exact) params.set("exact", "1");
     FACETS.forEach(function (f) {
       if (state.facets[f.key].length) params.set(f.key, state.facets[f.key].join(","));
     });
@@ -832,6 +898,7 @@
     window.clearTimeout(typingTimer);
     typingTimer = null;
     state.q = input.value;
+    state.exact = false;  // new words: corrected again if need be
     writeUrl(!inBurst);
     inBurst = true;
     window.clearTimeout(burstTimer);
@@ -857,7 +924,7 @@
     setFiltersOpen(toggle.getAttribute("aria-expanded") !== "true");
   });
   document.getElementById("finder-clear").addEventListener("click", function () {
-    state = { q: "", sort: "", facets: {} };
+    state = { q: "", exact: false, sort: "", facets: {} };
     FACETS.forEach(function (f) { state.facets[f.key] = []; });
     input.value = "";
     writeUrl(true);
