@@ -562,3 +562,43 @@ def test_hostile_text_is_shown_as_text(browser, tmp_path):
     assert page.locator("#finder-results img").count() == 0
     assert page.errors == []
     context.close()
+
+
+SPOKEN = """() => { window.__spoken = [];
+  for (const region of document.querySelectorAll('#lib--finder [aria-live]')) {
+    let last = region.textContent;
+    new MutationObserver(() => {
+      if (region.textContent !== last) { last = region.textContent; window.__spoken.push(last); }
+    }).observe(region, {childList: true, subtree: true, characterData: true});
+  } }"""
+
+
+def test_the_live_region_speaks_once_the_reader_stops_typing(browser, starter_site):
+    """Issue 21: typed at 300 ms a key, "mental health" made the live
+    region change at every key, with counts that jumped. Every change to
+    any live region's text is counted, as a screen reader hears it."""
+    from conftest import serve
+    context, page = tab(browser, DESKTOP, clock=None)
+    open_finder(page, serve(starter_site) + "finder/")
+    page.wait_for_timeout(500)  # what the page says on opening is not counted
+    page.evaluate(SPOKEN)
+    page.click("#finder-q")
+    page.keyboard.type("mental health", delay=300)
+    page.wait_for_timeout(2000)
+    spoken = page.evaluate("window.__spoken")
+    print(f"\nThe live region changed {len(spoken)} times: {spoken}")
+    assert len(spoken) == 1, spoken
+    assert re.fullmatch(r"\d+ resources match \u201cmental health\u201d", spoken[0]), spoken
+    assert spoken[0] == status(page)
+    # A filter is said at once, and a correction says what it searched for.
+    page.check("#facet-type-webinars")
+    page.wait_for_timeout(400)
+    assert page.evaluate("window.__spoken")[1:] == [status(page)]
+    page.uncheck("#facet-type-webinars")
+    page.wait_for_timeout(400)
+    clear_box(page)
+    page.keyboard.type("phychosis", delay=300)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.__spoken")[2:] == [
+        spoken[0], "Showing results for psychosis. 1 resource matches \u201cpsychosis\u201d"]
+    context.close()

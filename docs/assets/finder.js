@@ -360,6 +360,9 @@
   var PAGE = 50;  // cards drawn at a time: a long list is slow to draw and to read
   var TYPING_PAUSE = 180;  // ms after the last key before the results change
   var HISTORY_PAUSE = 1000;  // a pause this long ends one entry in the history
+  // The live region speaks this long after the last key, once: a count
+  // read out at every key, jumping as words are half typed, is noise.
+  var ANNOUNCE_PAUSE = 1000;
 
   var FACETS = [
     { key: "type", label: "Type" },
@@ -384,6 +387,7 @@
   var input = document.getElementById("finder-q");
   var sortSelect = document.getElementById("finder-sort");
   var heading = document.getElementById("finder-results-heading");
+  var live = document.getElementById("finder-live");
   var list = document.getElementById("finder-results");
   var facetRoot = document.getElementById("finder-facets");
   var toggle = document.getElementById("finder-filter-toggle");
@@ -825,6 +829,21 @@
     renderChips(chosen);
     renderFeed(chosen);
     renderSuggestions(answer, n);
+    announce((answer.corrected ? "Showing results for " + answer.corrected + ". " : "") + text, answer.pending);
+  }
+
+  /* The live region says the answer once: ANNOUNCE_PAUSE after the last
+   * key, when body text has arrived. Other changes (a filter, the sort)
+   * are said almost at once. The heading shows every answer; only the
+   * live region waits. */
+  var announceTimer = null, lastKey = 0;
+  function announce(text, pending) {
+    window.clearTimeout(announceTimer);
+    if (pending) return;  // the answer comes again when the body text arrives
+    var wait = Math.max(100, lastKey + ANNOUNCE_PAUSE - Date.now());
+    announceTimer = window.setTimeout(function () {
+      if (live.textContent !== text) live.textContent = text;
+    }, wait);
   }
 
   function updateMore() {
@@ -906,6 +925,8 @@
     render();
   }
   input.addEventListener("input", function () {
+    lastKey = Date.now();
+    window.clearTimeout(announceTimer);
     window.clearTimeout(typingTimer);
     typingTimer = window.setTimeout(typed, TYPING_PAUSE);
   });
