@@ -602,3 +602,33 @@ def test_the_live_region_speaks_once_the_reader_stops_typing(browser, starter_si
     assert page.evaluate("window.__spoken")[2:] == [
         spoken[0], "Showing results for psychosis. 1 resource matches \u201cpsychosis\u201d"]
     context.close()
+
+
+@pytest.mark.parametrize("words, line", [("carers", ""), ("IJB strategic plan", "Not found: IJB"),
+                                         ("needs assesment", "Showing results for needs assessment.")])
+def test_from_the_header_on_a_phone_three_results_are_in_sight(browser, starter_site, words, line):
+    """Issue 21: after a header search at 390 x 844 the finder repeated its
+    title, introduction, box, hint, Filter button and sort above the
+    results, and the first began at about 600 px. Arriving with words, the
+    head is compact and the first three results are whole on the first
+    screen, with a "Not found" or "Showing results for" line among them."""
+    from conftest import header_search, serve
+    context, page = tab(browser, {"width": 390, "height": 844}, clock=None)
+    page.goto(serve(starter_site))
+    header_search(page, words)
+    page.wait_for_function("() => !document.querySelector('#finder-results-heading').textContent.endsWith('\u2026')")
+    if line:
+        assert line in page.inner_text("#lib--finder")
+    assert page.evaluate("window.scrollY") == 0
+    boxes = [li.bounding_box() for li in page.locator("#finder-results li").all()[:3]]
+    print(f"\n{words!r} at 390 x 844, the first three results (top, bottom):",
+          [(round(b["y"]), round(b["y"] + b["height"])) for b in boxes])
+    assert len(boxes) == 3 and all(b["y"] + b["height"] <= 844 for b in boxes), boxes
+    # The box, the Filter button and the sort are still on the first screen; the
+    # title and the hint are still there for screen readers.
+    for control in ("#finder-q", "#finder-filter-toggle", "#finder-sort"):
+        assert page.locator(control).bounding_box()["y"] < boxes[0]["y"], control
+    assert page.get_by_role("heading", level=1, name="Find resources").count() == 1
+    assert page.get_attribute("#finder-q", "aria-describedby") == "finder-q-hint"
+    assert page.errors == []
+    context.close()

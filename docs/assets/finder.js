@@ -965,6 +965,9 @@
 
   buildFacets();
   input.value = state.q;
+  // A reader who arrived with words (the header's box) came for results: on
+  // a phone the head shrinks so that several are in sight (library.css).
+  if (state.q.trim()) document.documentElement.classList.add("lib-finder-arrived");
   // The ways to browse (the page without JavaScript) may not be parsed yet: hide them by class.
   document.documentElement.classList.add("lib-finder-js");
   app.hidden = false;
