@@ -322,6 +322,17 @@ def test_an_extra_word_ranks_instead_of_emptying_the_list(sized, finder_url):
     assert page.errors == []
 
 
+def test_the_filters_offer_only_terms_in_use(page, finder_url):
+    # Issue 21: a topic no resource has is not a "(0)" filter.
+    open_finder(page, finder_url)
+    counts = page.locator("#finder-facets .lib-facet__count").all_inner_texts()
+    assert counts and "(0)" not in counts
+    assert page.locator("#facet-topics-workforce-planning").count() == 0
+    # An old link to it still opens the finder, unfiltered.
+    open_finder(page, finder_url + "?topics=workforce-planning")
+    assert len(everything(page)) == 4 and page.is_hidden("#finder-chips")
+
+
 def test_one_filter_and_no_words_offers_that_list_as_a_feed(page, finder_url):
     open_finder(page, finder_url)
     assert page.is_hidden("#finder-feed")
