@@ -14,7 +14,7 @@
  * from file://.
  *
  * The search box's value is the reader's: nothing here writes to it while
- * they type (only Back, Clear all and a "did you mean" link change it). */
+ * they type (only Back, Clear all and a link to other words change it). */
 (function () {
   "use strict";
   var data = window.LIBRARY_FINDER_DATA;
@@ -170,12 +170,13 @@
       return String(lunr.stemmer(token));
     }
 
-    /* The reader's words as concepts: a synonym group where the words
-     * spell one of its phrases, otherwise one word each. */
+    /* The words as typed, split where lunr splits them. */
     function tokens(text) {
       return text.split(SEPARATOR).filter(Boolean);
     }
 
+    /* The reader's words as concepts: a synonym group where the words
+     * spell one of its phrases, otherwise one word each. */
     function concepts(text) {
       var stretch = 0, typedWords = tokens(text);
       var words = typedWords.map(function (typed, at) {
@@ -268,7 +269,7 @@
     function search(text) {
       var list = concepts(text);
       if (!list.length) return { scores: null, matched: null, every: 0, pending: false, concepts: [] };
-      var scores = new Float64Array(N), matched = new Uint8Array(N), pending = false, every = 0, i;
+      var scores = new Float64Array(N), matched = new Uint16Array(N), pending = false, every = 0, i;
       list.forEach(function (concept) {
         var found = conceptScores(concept), own = found.scores, count = 0;
         for (i = 0; i < N; i++) {
