@@ -34,6 +34,12 @@ def everything(page) -> list[str]:
     return upcoming(page) + results(page)
 
 
+def missing(page) -> list[str]:
+    """Each result's "Not found" line, "" where it has every word."""
+    return page.locator("#finder-results li").evaluate_all(
+        "els => els.map(e => (e.querySelector('.lib-card__missing') || {textContent: ''}).textContent)")
+
+
 def status(page) -> str:
     return page.inner_text("#finder-status")
 
@@ -112,8 +118,11 @@ def test_two_and_three_word_queries_typed_key_by_key(sized, finder_url):
     clear_box(page)
     type_query(page, "frailty needs assessment")
     assert page.input_value("#finder-q") == "frailty needs assessment"
-    assert everything(page) == ["Beta deeper dive on frailty"]
-    assert status(page) == "1 resource matches \u201cfrailty needs assessment\u201d"
+    # Every word first; then those with some of them, each saying which it lacks.
+    assert everything(page) == ["Beta deeper dive on frailty", "Past webinar on frailty", "Alpha briefing on carers"]
+    assert missing(page) == ["", "Not found: needs assessment", "Not found: frailty"]
+    assert status(page) == ("1 resource matches \u201cfrailty needs assessment\u201d, "
+                            "and 2 more match some of the words")
     # The words are in the address, for Back and for sharing.
     assert parse_qs(urlsplit(page.url).query)["text"] == ["frailty needs assessment"]
     assert page.errors == []
@@ -234,16 +243,44 @@ def test_the_year_facet_is_the_year_of_publication(browser, tmp_path):
     context.close()
 
 
-def test_did_you_mean_and_an_empty_state_that_helps(page, finder_url):
+def test_a_misspelling_shows_the_correction_at_once(page, finder_url):
+    """Issue 21: no empty list and a link to click, but the correction's
+    results, and a way back to the words as typed."""
     open_finder(page, finder_url)
-    type_query(page, "fraility")
-    assert status(page) == "No resources match \u201cfraility\u201d"
-    assert page.inner_text("#finder-suggest") == "Did you mean frailty?"
-    page.click("#finder-suggest a")
+    page.click("#finder-q")
+    page.keyboard.type("fraility", delay=40)
     wait_for_status(page, "\u201cfrailty\u201d")
-    assert page.input_value("#finder-q") == "frailty"
+    assert status(page) == "2 resources match \u201cfrailty\u201d"
+    assert sorted(everything(page)) == ["Beta deeper dive on frailty", "Past webinar on frailty"]
+    assert page.inner_text("#finder-suggest") == "Showing results for frailty. Search instead for fraility."
+    assert page.inner_text("#finder-suggest strong") == "frailty"
+    # The box keeps what the reader typed.
+    assert page.input_value("#finder-q") == "fraility"
+    page.get_by_role("link", name="fraility").click()
+    wait_for_status(page, "\u201cfraility\u201d")
+    assert status(page) == "No resources match \u201cfraility\u201d"
+    assert parse_qs(urlsplit(page.url).query) == {"text": ["fraility"], "exact": ["1"]}
+    assert page.inner_text("#finder-suggest") == "Did you mean frailty?"
+    # A shared link to the words as typed opens the same view.
+    page.reload()
+    finder_ready(page)
+    wait_for_status(page, "\u201cfraility\u201d")
+    assert everything(page) == []
+    page.get_by_role("link", name="frailty").click()
+    wait_for_status(page, "\u201cfrailty\u201d")
+    assert page.input_value("#finder-q") == "frailty" and page.is_hidden("#finder-suggest")
     assert len(everything(page)) == 2
+    # Typing again corrects again; a word with no close word stays as typed.
     clear_box(page)
+    page.keyboard.type("fraility zephyrologia", delay=40)
+    wait_for_status(page, "\u201cfrailty zephyrologia\u201d")
+    assert missing(page) == ["Not found: zephyrologia"] * 2
+    assert "exact" not in page.url
+    assert page.errors == []
+
+
+def test_an_empty_state_that_helps(page, finder_url):
+    open_finder(page, finder_url)
     type_query(page, "winter")
     assert status(page) == "No resources match \u201cwinter\u201d"
     empty = page.locator("#finder-empty")
@@ -252,12 +289,48 @@ def test_did_you_mean_and_an_empty_state_that_helps(page, finder_url):
     hrefs = empty.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
     assert any(h.startswith("mailto:his.strategicplanning@nhs.scot") for h in hrefs)
     assert any(h.startswith("../topics/") for h in hrefs)
-    # Known words that no resource has together: each offered on its own.
+    # Known words that no resource has together: those with some of them,
+    # not an empty list.
     clear_box(page)
     type_query(page, "zephyrology frailty")
-    page.wait_for_function("() => document.querySelector('#finder-empty-words').textContent.includes('fewer words')")
-    assert page.locator("#finder-empty-words a").all_inner_texts() == ["zephyrology", "frailty"]
+    assert page.is_hidden("#finder-empty")
+    assert status(page) == ("No resources match all of \u201czephyrology frailty\u201d: "
+                            "3 resources match some of the words")
+    assert missing(page) == ["Not found: zephyrology"] * 2 + ["Not found: frailty"]
     assert page.errors == []
+
+
+def test_an_extra_word_ranks_instead_of_emptying_the_list(sized, finder_url):
+    """Issue 21: a word no resource has, typed after words that match,
+    leaves the results in place, each saying what it lacks, in the
+    reader's own letters."""
+    page = sized
+    open_finder(page, finder_url)
+    type_query(page, "unpaid carers", delay=40)
+    before = everything(page)
+    page.keyboard.type(" IJB", delay=40)
+    wait_for_status(page, "\u201cunpaid carers IJB\u201d")
+    assert everything(page) == before
+    assert set(missing(page)) == {"Not found: IJB"}
+    assert status(page) == "No resources match all of \u201cunpaid carers IJB\u201d: 3 resources match some of the words"
+    # A resource with fewer of the words comes after those with more.
+    clear_box(page)
+    type_query(page, "carers housing", delay=40)
+    assert everything(page)[2] == "Beta deeper dive on frailty"
+    assert missing(page) == ["", "", "Not found: housing"]
+    assert status(page) == "2 resources match \u201ccarers housing\u201d, and 1 more matches some of the words"
+    assert page.errors == []
+
+
+def test_the_filters_offer_only_terms_in_use(page, finder_url):
+    # Issue 21: a topic no resource has is not a "(0)" filter.
+    open_finder(page, finder_url)
+    counts = page.locator("#finder-facets .lib-facet__count").all_inner_texts()
+    assert counts and "(0)" not in counts
+    assert page.locator("#facet-topics-workforce-planning").count() == 0
+    # An old link to it still opens the finder, unfiltered.
+    open_finder(page, finder_url + "?topics=workforce-planning")
+    assert len(everything(page)) == 4 and page.is_hidden("#finder-chips")
 
 
 def test_one_filter_and_no_words_offers_that_list_as_a_feed(page, finder_url):
@@ -498,5 +571,75 @@ def test_hostile_text_is_shown_as_text(browser, tmp_path):
         assert everything(page) == [title], word
     assert page.evaluate("window.__hit") is None
     assert page.locator("#finder-results img").count() == 0
+    assert page.errors == []
+    context.close()
+
+
+SPOKEN = """() => { window.__spoken = [];
+  for (const region of document.querySelectorAll('#lib--finder [aria-live]')) {
+    let last = region.textContent;
+    new MutationObserver(() => {
+      if (region.textContent !== last) { last = region.textContent; window.__spoken.push(last); }
+    }).observe(region, {childList: true, subtree: true, characterData: true});
+  } }"""
+
+
+def test_the_live_region_speaks_once_the_reader_stops_typing(browser, starter_site):
+    """Issue 21: typed at 300 ms a key, "mental health" made the live
+    region change at every key, with counts that jumped. Every change to
+    any live region's text is counted, as a screen reader hears it."""
+    from conftest import serve
+    context, page = tab(browser, DESKTOP, clock=None)
+    open_finder(page, serve(starter_site) + "finder/")
+    page.wait_for_timeout(500)  # what the page says on opening is not counted
+    page.evaluate(SPOKEN)
+    page.click("#finder-q")
+    page.keyboard.type("mental health", delay=300)
+    page.wait_for_timeout(2000)
+    spoken = page.evaluate("window.__spoken")
+    print(f"\nThe live region changed {len(spoken)} times: {spoken}")
+    assert len(spoken) == 1, spoken
+    assert re.fullmatch(r"\d+ resources match \u201cmental health\u201d", spoken[0]), spoken
+    assert spoken[0] == status(page)
+    # A filter is said at once, and a correction says what it searched for.
+    page.check("#facet-type-webinars")
+    page.wait_for_timeout(400)
+    assert page.evaluate("window.__spoken")[1:] == [status(page)]
+    page.uncheck("#facet-type-webinars")
+    page.wait_for_timeout(400)
+    clear_box(page)
+    page.keyboard.type("phychosis", delay=300)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("window.__spoken")[2:] == [
+        spoken[0], "Showing results for psychosis. 1 resource matches \u201cpsychosis\u201d"]
+    context.close()
+
+
+@pytest.mark.parametrize("words, line", [("carers", ""), ("IJB strategic plan", "Not found: IJB"),
+                                         ("needs assesment", "Showing results for needs assessment.")])
+def test_from_the_header_on_a_phone_three_results_are_in_sight(browser, starter_site, words, line):
+    """Issue 21: after a header search at 390 x 844 the finder repeated its
+    title, introduction, box, hint, Filter button and sort above the
+    results, and the first began at about 600 px. Arriving with words, the
+    head is compact and the first three results are whole on the first
+    screen, with a "Not found" or "Showing results for" line among them."""
+    from conftest import header_search, serve
+    context, page = tab(browser, {"width": 390, "height": 844}, clock=None)
+    page.goto(serve(starter_site))
+    header_search(page, words)
+    page.wait_for_function("() => !document.querySelector('#finder-results-heading').textContent.endsWith('\u2026')")
+    if line:
+        assert line in page.inner_text("#lib--finder")
+    assert page.evaluate("window.scrollY") == 0
+    boxes = [li.bounding_box() for li in page.locator("#finder-results li").all()[:3]]
+    print(f"\n{words!r} at 390 x 844, the first three results (top, bottom):",
+          [(round(b["y"]), round(b["y"] + b["height"])) for b in boxes])
+    assert len(boxes) == 3 and all(b["y"] + b["height"] <= 844 for b in boxes), boxes
+    # The box, the Filter button and the sort are still on the first screen; the
+    # title and the hint are still there for screen readers.
+    for control in ("#finder-q", "#finder-filter-toggle", "#finder-sort"):
+        assert page.locator(control).bounding_box()["y"] < boxes[0]["y"], control
+    assert page.get_by_role("heading", level=1, name="Find resources").count() == 1
+    assert page.get_attribute("#finder-q", "aria-describedby") == "finder-q-hint"
     assert page.errors == []
     context.close()

@@ -6,9 +6,11 @@ acronyms and synonyms from vocabulary/synonyms.yml, stemming, field
 weights and body text."""
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import yaml
 
 from conftest import finder_ready, serve
 
@@ -89,3 +91,41 @@ def test_a_synonym_finds_what_the_acronym_finds(finder):
 def test_words_in_a_phrase_apart_do_not_make_the_phrase(finder):
     # "health and care: in a partnership" is not a Health and Social Care Partnership.
     assert "A conversation about a strategic planning community of practice" not in finder("HSCP")
+
+
+# Issue 21: a table of what planners ask (tests/planner_questions.yml),
+# typed into the finder as a reader types, and how many it answers.
+QUESTIONS = yaml.safe_load((Path(__file__).parent / "planner_questions.yml").read_text(encoding="utf-8"))
+# Questions whose expected resources must all be in the top 3: the last
+# hit rate measured (the table's header has each measurement).
+HIT_FLOOR = 44
+
+
+def settled(page, words: str) -> None:
+    """Until the finder has answered these words (they are in the address)
+    and body text has finished loading."""
+    page.wait_for_function("w => new URLSearchParams(location.search).get('text') === w"
+                           " && !document.querySelector('#finder-results-heading').textContent.endsWith('\\u2026')",
+                           arg=words)
+
+
+def test_the_planner_questions_are_answered_in_the_top_three(browser, starter_site):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(serve(starter_site) + "finder/")
+    finder_ready(page)
+    hits, report = 0, []
+    for question in QUESTIONS:
+        page.click("#finder-q")
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Backspace")
+        page.keyboard.type(question["ask"], delay=30)
+        settled(page, question["ask"])
+        top = page.locator("#finder-results .lib-card__title").all_inner_texts()[:3]
+        hit = set(question["top3"]) <= set(top)
+        hits += hit
+        report.append(f"{'hit ' if hit else 'MISS'} {question['ask']!r}: {top}")
+    context.close()
+    print(f"\nPlanner questions answered in the top 3: {hits}/{len(QUESTIONS)}\n" + "\n".join(report))
+    assert len(QUESTIONS) >= 30
+    assert hits >= HIT_FLOOR, f"{hits}/{len(QUESTIONS)}\n" + "\n".join(report)

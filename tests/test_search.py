@@ -278,3 +278,23 @@ def test_no_theme_search_index_worker_or_shim_is_built(basic_site, offline_basic
         assert not list(site.glob("assets/javascripts/workers/*"))
         html = (site / ("index.html")).read_text()
         assert "iframe-worker" not in html and "unpkg" not in html and 'data-md-component="search"' not in html
+
+
+def test_the_finder_offers_only_terms_in_use_and_each_feed_names_a_built_page(built, basic_site):
+    """Issue 21: a topic no resource has showed as a "(0)" filter, and its
+    feed's web page was a page that is not built."""
+    import xml.etree.ElementTree as ET
+
+    from test_pages import ATOM, SITE_URL
+    data, _, _ = built
+    for key in ("type", "functions", "programmes", "topics"):
+        used = {slug for d in data["docs"] for slug in ([d[key]] if key == "type" else d[key])}
+        assert {slug for slug, _ in data["facets"][key]} == used, key
+    assert "workforce-planning" not in {slug for slug, _ in data["facets"]["topics"]}
+    # Every feed is still built, so a subscription can start before the first
+    # resource; each names a page that is built.
+    for path in (basic_site / "feeds").rglob("*.xml"):
+        page = ET.parse(path).getroot().find(f"{ATOM}link[@rel='alternate']").get("href")
+        assert page.startswith(SITE_URL) and (basic_site / page[len(SITE_URL):] / "index.html").is_file(), (path, page)
+    workforce = ET.parse(basic_site / "feeds/topics/workforce-planning.xml").getroot()
+    assert workforce.find(f"{ATOM}link[@rel='alternate']").get("href") == SITE_URL + "topics/"

@@ -3,16 +3,18 @@
  * Words are matched against a prebuilt index (search.py): the reader's
  * words become index terms as lunr.py made them at build time (lunr.js's
  * stop-word filter and stemmer are the same), and each resource is scored
- * with lunr's BM25, weighted by field. A resource
- * must match every word (or synonym group, from vocabulary/synonyms.yml);
- * the last word also matches words it begins, as the reader is still
- * typing it. Facets: AND across facets, OR within one. State lives in the
- * URL. Body text comes in shards, loaded only for the words searched for,
- * after the first answer. Data arrives as globals from <script> tags, so
- * all of it works from file://.
+ * with lunr's BM25, weighted by field. Words (or synonym groups, from
+ * vocabulary/synonyms.yml) are not all required: resources that have every
+ * one come first, then those that have most of them, each group by score,
+ * so an extra word never empties the list (issue 21); the last word also
+ * matches words it begins, as the reader is still typing it. Facets: AND
+ * across facets, OR within one. State lives in the URL. Body text comes
+ * in shards, loaded only for the words searched for, after the first
+ * answer. Data arrives as globals from <script> tags, so all of it works
+ * from file://.
  *
  * The search box's value is the reader's: nothing here writes to it while
- * they type (only Back, Clear all and a "did you mean" link change it). */
+ * they type (only Back, Clear all and a link to other words change it). */
 (function () {
   "use strict";
   var data = window.LIBRARY_FINDER_DATA;
@@ -168,13 +170,19 @@
       return String(lunr.stemmer(token));
     }
 
+    /* The words as typed, split where lunr splits them. */
+    function tokens(text) {
+      return text.split(SEPARATOR).filter(Boolean);
+    }
+
     /* The reader's words as concepts: a synonym group where the words
      * spell one of its phrases, otherwise one word each. */
     function concepts(text) {
-      var stretch = 0;
-      var words = text.toLowerCase().split(SEPARATOR).filter(Boolean).map(function (raw) {
+      var stretch = 0, typedWords = tokens(text);
+      var words = typedWords.map(function (typed, at) {
+        var raw = typed.toLowerCase();
         stretch += PHRASE_BREAKS.indexOf(raw.charAt(0)) >= 0 ? 1 : 0;
-        var word = { raw: trimmed(raw), term: termOf(raw), stretch: stretch };
+        var word = { raw: trimmed(raw), term: termOf(raw), stretch: stretch, at: at };
         stretch += PHRASE_BREAKS.indexOf(raw.charAt(raw.length - 1)) >= 0 ? 1 : 0;
         return word;
       }).filter(function (w) { return w.term; });
@@ -193,8 +201,14 @@
         var length = found ? found.terms.length : 1;
         var part = words.slice(i, i + length);
         var last = i + length === words.length;
+        var from = part[0].at, to = part[part.length - 1].at;
         out.push({
           text: part.map(function (w) { return w.raw; }).join(" "),
+          // As the reader wrote it, small words and all, for "Not found: IJB";
+          // from and to: where in tokens(text).
+          shown: typedWords.slice(from, to + 1).map(trimmed).join(" "),
+          from: from,
+          to: to,
           term: found ? found.key : words[i].term,
           // A synonym group is matched whole; one word may be unfinished.
           partial: !found && last && typing ? words[i].raw : ""
@@ -247,21 +261,26 @@
     }
 
     /* The query's answer: {scores: one number a resource, 0 for no match,
-     * or null when there are no words; pending: body text still loading;
-     * concepts: the words as understood, each with its own count}. */
+     * or null when there are no words; matched: how many of the concepts
+     * each resource has; every: how many resources have them all;
+     * pending: body text still loading; concepts: the words as understood,
+     * each with its own count and scores}. One pass a concept, as when
+     * every word was required: the work per key does not grow. */
     function search(text) {
       var list = concepts(text);
-      if (!list.length) return { scores: null, pending: false, concepts: [] };
-      var scores = null, pending = false;
+      if (!list.length) return { scores: null, matched: null, every: 0, pending: false, concepts: [] };
+      var scores = new Float64Array(N), matched = new Uint16Array(N), pending = false, every = 0, i;
       list.forEach(function (concept) {
-        var found = conceptScores(concept), own = found.scores, count = 0, i;
-        for (i = 0; i < N; i++) if (own[i] > 0) count++;
+        var found = conceptScores(concept), own = found.scores, count = 0;
+        for (i = 0; i < N; i++) {
+          if (own[i] > 0) { count++; matched[i]++; scores[i] += own[i]; }
+        }
         concept.count = count;
+        concept.scores = own;  // which words a result lacks
         pending = pending || found.pending;
-        if (scores === null) { scores = own; return; }
-        for (i = 0; i < N; i++) scores[i] = scores[i] > 0 && own[i] > 0 ? scores[i] + own[i] : 0;
       });
-      return { scores: scores, pending: pending, concepts: list };
+      for (i = 0; i < N; i++) if (matched[i] === list.length) every++;
+      return { scores: scores, matched: matched, every: every, pending: pending, concepts: list };
     }
 
     /* Restricted Damerau-Levenshtein distance, giving up beyond `limit`. */
@@ -291,7 +310,7 @@
     function closest(concept, count) {
       // Compared as written, not as stems: stems of unrelated words can be
       // close ("winter", "integr").
-      var word = concept.text;
+      var word = concept.text;  // lowercased, as the index keeps words
       var limit = word.length < 8 ? 1 : 2, found = [];
       for (var at = 0; at < terms.length; at++) {
         var t = terms[at];
@@ -311,6 +330,7 @@
 
     return {
       search: search,
+      tokens: tokens,
       closest: closest,
       onShard: function (callback) { onShard = callback; }
     };
@@ -341,6 +361,9 @@
   var PAGE = 50;  // cards drawn at a time: a long list is slow to draw and to read
   var TYPING_PAUSE = 180;  // ms after the last key before the results change
   var HISTORY_PAUSE = 1000;  // a pause this long ends one entry in the history
+  // The live region speaks this long after the last key, once: a count
+  // read out at every key, jumping as words are half typed, is noise.
+  var ANNOUNCE_PAUSE = 1000;
 
   var FACETS = [
     { key: "type", label: "Type" },
@@ -365,6 +388,7 @@
   var input = document.getElementById("finder-q");
   var sortSelect = document.getElementById("finder-sort");
   var heading = document.getElementById("finder-results-heading");
+  var live = document.getElementById("finder-live");
   var list = document.getElementById("finder-results");
   var facetRoot = document.getElementById("finder-facets");
   var toggle = document.getElementById("finder-filter-toggle");
@@ -383,6 +407,7 @@
   var boxes = {};
   var shown = PAGE;
   var lastResults = [];
+  var lastAnswer = null;
   var state = readUrl();
 
   /* For each facet, which resources its chosen values let through. */
@@ -438,6 +463,7 @@
 
   function card(doc, level) {
     var li = el("li", "lib-card lib-card--" + doc.type);
+    var missing = missingWords(doc.id);
     var h = el("h" + level, "lib-card__title");
     var a = el("a", "", doc.title);
     a.href = doc.url;
@@ -459,7 +485,16 @@
       p.appendChild(document.createTextNode(doc.programmes.join("; ")));
       li.appendChild(p);
     }
+    // As search engines do: the reader sees why a result is lower down.
+    if (missing.length) li.appendChild(el("p", "lib-card__missing", "Not found: " + missing.join(", ")));
     return li;
+  }
+
+  /* The reader's words that resource i does not have, as they wrote them. */
+  function missingWords(i) {
+    var answer = lastAnswer;
+    if (!answer || !answer.matched || answer.matched[i] === answer.concepts.length) return [];
+    return answer.concepts.filter(function (c) { return !(c.scores[i] > 0); }).map(function (c) { return c.shown; });
   }
 
   function buildFacets() {
@@ -530,19 +565,29 @@
     return "\u201c" + text + "\u201d";
   }
 
-  /* The query with one concept's words replaced. */
-  function replaced(concepts, index, word) {
-    return concepts.map(function (c, i) { return i === index ? word : c.text; }).join(" ");
+  /* The reader's words with some concepts' words replaced ({position in
+   * concepts: word}), the rest as written: "community of practise" becomes
+   * "community of practice", not "community practice". */
+  function replaced(text, concepts, words) {
+    var out = engine.tokens(text);
+    Object.keys(words).forEach(function (i) {
+      var c = concepts[i];
+      out[c.from] = words[i];
+      for (var w = c.from + 1; w <= c.to; w++) out[w] = "";
+    });
+    return out.filter(Boolean).join(" ");
   }
 
-  function queryLink(text, className) {
-    var a = el("a", className || "", text);
-    a.href = "?text=" + encodeURIComponent(text);
+  /* A link that searches for `text`; `exact`: as written, never corrected. */
+  function queryLink(text, exact) {
+    var a = el("a", "", text);
+    a.href = "?text=" + encodeURIComponent(text) + (exact ? "&exact=1" : "");
     a.addEventListener("click", function (event) {
       event.preventDefault();
       // The reader chose these words: they go in the box.
       input.value = text;
       state.q = text;
+      state.exact = !!exact;
       writeUrl(true);
       render();
       input.focus();
@@ -550,19 +595,76 @@
     return a;
   }
 
-  function renderSuggestions(answer, n) {
-    suggest.replaceChildren();
-    suggest.hidden = true;
+  /* The answer to the words, or to their correction: when a word is
+   * nowhere in the library and a correction (the closest word in the index
+   * for each such word that has one) has a resource with every word the
+   * library knows, the correction's results are shown at once, as search
+   * engines do, unless the reader asked for their words as typed
+   * (state.exact). The answer says what it corrected: `typed`, `corrected`
+   * (or ""), and `meant`, the first correction; `unknown` (positions in
+   * concepts) and `fixes` (close words for each) are for "did you mean". */
+  function answerFor(text) {
+    var answer = engine.search(text);
     var unknown = [];
     answer.concepts.forEach(function (c, i) {
       if (c.count === 0 && !answer.pending) unknown.push(i);
     });
     var fixes = unknown.map(function (i) { return engine.closest(answer.concepts[i], 3); });
-    var meant = "";
-    if (unknown.length && fixes.every(function (f) { return f.length; })) {
-      var corrected = answer.concepts.map(function (c) { return c.text; });
-      unknown.forEach(function (i, k) { corrected[i] = fixes[k][0]; });
-      meant = corrected.join(" ");
+    answer.unknown = unknown;
+    answer.fixes = fixes;
+    answer.typed = text;
+    answer.corrected = "";
+    answer.meant = "";
+    if (!fixes.some(function (f) { return f.length; })) return answer;
+    var tried = [];
+    for (var k = 0; k < 3; k++) {
+      var fixed = {};
+      unknown.forEach(function (i, u) {
+        if (fixes[u].length) fixed[i] = fixes[u][Math.min(k, fixes[u].length - 1)];
+      });
+      var candidate = replaced(text, answer.concepts, fixed);
+      if (tried.indexOf(candidate) >= 0) continue;
+      tried.push(candidate);
+      if (!answer.meant) answer.meant = candidate;
+      if (state.exact) break;
+      var better = engine.search(candidate);
+      // Not known yet: the body text it needs is on its way, and the
+      // answer comes again when it arrives.
+      if (better.pending) { answer.pending = true; break; }
+      if (hasEveryKnownWord(better)) {
+        better.unknown = [];
+        better.fixes = [];
+        better.typed = text;
+        better.corrected = better.meant = candidate;
+        return better;
+      }
+    }
+    return answer;
+  }
+
+  /* Whether a resource has every word of the answer that is in the library. */
+  function hasEveryKnownWord(answer) {
+    var known = answer.concepts.filter(function (c) { return c.count > 0; }).length;
+    for (var i = 0; known && i < N; i++) if (answer.matched[i] === known) return true;
+    return false;
+  }
+
+  function renderSuggestions(answer, n) {
+    suggest.replaceChildren();
+    suggest.hidden = true;
+    var unknown = answer.unknown || [], fixes = answer.fixes || [];
+    var meant = answer.meant;
+    if (answer.corrected) {
+      // "Showing results for needs assessment. Search instead for needs assesment."
+      var shownFor = el("p");
+      shownFor.appendChild(document.createTextNode("Showing results for "));
+      shownFor.appendChild(el("strong", "", answer.corrected));
+      shownFor.appendChild(document.createTextNode(". Search instead for "));
+      shownFor.appendChild(queryLink(answer.typed.trim(), true));
+      shownFor.appendChild(document.createTextNode("."));
+      suggest.appendChild(shownFor);
+      suggest.hidden = false;
+    } else if (meant && !answer.pending) {
       var p = el("p");
       p.appendChild(document.createTextNode("Did you mean "));
       p.appendChild(queryLink(meant));
@@ -579,16 +681,14 @@
       var words = [];
       unknown.forEach(function (i, k) {
         fixes[k].forEach(function (w) {
-          var query = replaced(answer.concepts, i, w);
+          var one = {};
+          one[i] = w;
+          var query = replaced(state.q, answer.concepts, one);
           if (query !== meant) words.push(query);
         });
       });
-      // Every word is known but no resource has them all: offer each.
-      if (!unknown.length && answer.concepts.length > 1) {
-        answer.concepts.forEach(function (c) { if (c.count) words.push(c.text); });
-      }
       if (words.length) {
-        emptyWords.appendChild(document.createTextNode(unknown.length ? "Other close words in the library: " : "Search for fewer words: "));
+        emptyWords.appendChild(document.createTextNode("Other close words in the library: "));
         words.slice(0, 5).forEach(function (w, i) {
           if (i) emptyWords.appendChild(document.createTextNode(", "));
           emptyWords.appendChild(queryLink(w));
@@ -646,28 +746,33 @@
   }
 
   function render() {
-    var answer = engine.search(state.q);
-    var scores = answer.scores;
+    var answer = answerFor(state.q);
+    lastAnswer = answer;
+    var scores = answer.scores, matched = answer.matched, all = answer.concepts.length;
     var masks = facetMasks();
     var filtered = masks.some(function (m) { return m; });
     var base = [], results = [], i;
     for (i = 0; i < N; i++) {
-      if (scores && !(scores[i] > 0)) continue;
+      if (matched && !matched[i]) continue;
       base.push(i);
       if (!filtered || passes(masks, i, -1)) results.push(i);
     }
     var sort = state.sort || (scores ? "relevance" : "date");
     var soon = [];
-    // Resources are numbered newest first: the number breaks every tie.
+    // Resources with more of the words first, whatever the order; within
+    // that, by score or date. Resources are numbered newest first: the
+    // number breaks every tie.
+    var fewer = matched ? function (a, b) { return matched[b] - matched[a]; } : function () { return 0; };
     if (sort === "relevance" && scores) {
-      results.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+      results.sort(function (a, b) { return fewer(a, b) || scores[b] - scores[a] || a - b; });
     } else {
       // Newest by publication; webinars still to come have their own place.
       soon = results.filter(isUpcoming).sort(function (a, b) {
         var x = rows[a][C.starts], y = rows[b][C.starts];
-        return x < y ? -1 : x > y ? 1 : a - b;
+        return fewer(a, b) || (x < y ? -1 : x > y ? 1 : a - b);
       });
       if (soon.length) results = results.filter(function (i) { return !isUpcoming(i); });
+      if (matched) results.sort(function (a, b) { return fewer(a, b) || a - b; });
     }
     FACETS.forEach(function (facet, f) {
       var counts = new Int32Array(facet.pairs.length);
@@ -701,10 +806,23 @@
 
     var chosen = applied();
     var n = results.length + soon.length;
-    var words = state.q.trim();
-    var text = n === 0 ? (answer.pending ? "Searching the full text" : N ? "No resources match" : "No resources yet")
-      : plural(n, "resource") + (words ? " match" + (n === 1 ? "es" : "") : "");
-    if (words) text += " " + quoted(words);
+    // The words the results are for: the correction's, when one is shown.
+    var words = (answer.corrected || state.q).trim();
+    var full = n;
+    if (matched) {
+      full = 0;
+      results.forEach(function (i) { if (matched[i] === all) full++; });
+      soon.forEach(function (i) { if (matched[i] === all) full++; });
+    }
+    var text;
+    if (n === 0) text = (answer.pending ? "Searching the full text" : N ? "No resources match" : "No resources yet")
+      + (words ? " " + quoted(words) : "");
+    else if (!words) text = plural(n, "resource");
+    else if (full === n) text = plural(n, "resource") + " match" + (n === 1 ? "es " : " ") + quoted(words);
+    else if (full) text = plural(full, "resource") + " match" + (full === 1 ? "es " : " ") + quoted(words) + ", and "
+      + (n - full) + " more match" + (n - full === 1 ? "es" : "") + " some of the words";
+    else text = "No resources match all of " + quoted(words) + ": " + plural(n, "resource") + " match"
+      + (n === 1 ? "es" : "") + " some of the words";
     if (chosen.length) text += (n || words ? ", " : " ") + "filtered by " + describeFilters(chosen);
     if (answer.pending) text += "\u2026";
     heading.textContent = text;
@@ -712,6 +830,21 @@
     renderChips(chosen);
     renderFeed(chosen);
     renderSuggestions(answer, n);
+    announce((answer.corrected ? "Showing results for " + answer.corrected + ". " : "") + text, answer.pending);
+  }
+
+  /* The live region says the answer once: ANNOUNCE_PAUSE after the last
+   * key, when body text has arrived. Other changes (a filter, the sort)
+   * are said almost at once. The heading shows every answer; only the
+   * live region waits. */
+  var announceTimer = null, lastKey = 0;
+  function announce(text, pending) {
+    window.clearTimeout(announceTimer);
+    if (pending) return;  // the answer comes again when the body text arrives
+    var wait = Math.max(100, lastKey + ANNOUNCE_PAUSE - Date.now());
+    announceTimer = window.setTimeout(function () {
+      if (live.textContent !== text) live.textContent = text;
+    }, wait);
   }
 
   function updateMore() {
@@ -741,13 +874,14 @@
       facets[f.key] = raw ? raw.split(",").filter(function (v) { return v in f.values; }) : [];
     });
     var sort = params.get("sort");
-    return { q: params.get("text") || params.get("q") || "",
+    return { q: params.get("text") || params.get("q") || "", exact: params.get("exact") === "1",
       sort: sort === "date" || sort === "relevance" ? sort : "", facets: facets };
   }
 
   function writeUrl(push) {
     var params = new URLSearchParams();
     if (state.q.trim()) params.set("text", state.q.trim());
+    if (state.q.trim() && state.exact) params.set("exact", "1");
     FACETS.forEach(function (f) {
       if (state.facets[f.key].length) params.set(f.key, state.facets[f.key].join(","));
     });
@@ -784,6 +918,7 @@
     window.clearTimeout(typingTimer);
     typingTimer = null;
     state.q = input.value;
+    state.exact = false;  // new words: corrected again if need be
     writeUrl(!inBurst);
     inBurst = true;
     window.clearTimeout(burstTimer);
@@ -791,6 +926,8 @@
     render();
   }
   input.addEventListener("input", function () {
+    lastKey = Date.now();
+    window.clearTimeout(announceTimer);
     window.clearTimeout(typingTimer);
     typingTimer = window.setTimeout(typed, TYPING_PAUSE);
   });
@@ -809,7 +946,7 @@
     setFiltersOpen(toggle.getAttribute("aria-expanded") !== "true");
   });
   document.getElementById("finder-clear").addEventListener("click", function () {
-    state = { q: "", sort: "", facets: {} };
+    state = { q: "", exact: false, sort: "", facets: {} };
     FACETS.forEach(function (f) { state.facets[f.key] = []; });
     input.value = "";
     writeUrl(true);
@@ -829,6 +966,9 @@
 
   buildFacets();
   input.value = state.q;
+  // A reader who arrived with words (the header's box) came for results: on
+  // a phone the head shrinks so that several are in sight (library.css).
+  if (state.q.trim()) document.documentElement.classList.add("lib-finder-arrived");
   // The ways to browse (the page without JavaScript) may not be parsed yet: hide them by class.
   document.documentElement.classList.add("lib-finder-js");
   app.hidden = false;

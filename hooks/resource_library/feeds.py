@@ -133,7 +133,9 @@ def with_enclosures(atom: bytes, enclosures: dict[str, str]) -> bytes:
 
 def term_feeds(library: Library, site_url: str, site_name: str) -> dict[str, bytes]:
     """A feed for every type, function, programme and topic, even one with
-    no resources yet: a reader can subscribe before the first arrives."""
+    no resources yet: a reader can subscribe before the first arrives. Its
+    web page is the term's page, or, while no resource has the term and so
+    that page is not built (indexes.generate), the list of its kind."""
     from .render import term_src  # render imports this module
     outputs = {}
     vocab = library.vocabulary
@@ -144,8 +146,9 @@ def term_feeds(library: Library, site_url: str, site_name: str) -> dict[str, byt
             else:
                 resources, name = library.with_term(kind, slug), f"{term.name} ({FEED_NOUNS[kind]})"
             path = feed_path(kind, slug)
+            page = term_src(kind, slug) if resources or kind == "types" else f"{kind}/index.md"
             outputs[path] = atom_feed(library, site_url, f"{site_name}: {name}", path, resources,
-                                      page_url(term_src(kind, slug), True))
+                                      page_url(page, True))
     return outputs
 
 

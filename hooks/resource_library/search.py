@@ -382,13 +382,19 @@ def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]
 def facets(library: Library) -> dict:
     """Each facet's values as [slug, name] pairs, in the order shown:
     types, functions and programmes as the vocabulary lists them, topics
-    A to Z."""
+    A to Z. Only values a listed resource has: a term no resource uses
+    could only ever filter to nothing, and has no page (issue 21)."""
     vocab = library.vocabulary
+    types = {r.type for r in library.listed}
+
+    def used(kind: str, terms: dict) -> list[list[str]]:
+        return [[slug, t.name] for slug, t in terms.items() if library.with_term(kind, slug)]
+
     return {
-        "type": [[slug, t.name] for slug, t in vocab.types.items()],
-        "functions": [[slug, t.name] for slug, t in vocab.functions.items()],
-        "programmes": [[slug, t.name] for slug, t in vocab.programmes.items()],
-        "topics": [[slug, t.name] for slug, t in sorted(vocab.topics.items(), key=lambda kv: kv[1].name.lower())],
+        "type": [[slug, t.name] for slug, t in vocab.types.items() if slug in types],
+        "functions": used("functions", vocab.functions),
+        "programmes": used("programmes", vocab.programmes),
+        "topics": used("topics", dict(sorted(vocab.topics.items(), key=lambda kv: kv[1].name.lower()))),
     }
 
 
