@@ -664,6 +664,51 @@ def edit_to_preview_at(n: int, folders: dict[str, Path]) -> dict:
     return {"ours": median(ours), "bare": median(bare), "edits": edits, "ours_all": ours, "bare_all": bare}
 
 
+PDF_RUNS = int(os.environ.get("BENCH_PDF_RUNS", str(RUNS))) if os.environ.get("BENCH_PDF", "1") != "0" else 0
+
+
+def pdf_costs(n: int, folders: dict[str, Path], bare: dict) -> dict:
+    """The briefings' PDFs (issue 22): the full build without them, warm
+    (every PDF in the cache, as on a rebuild) and cold (the cache emptied
+    first), alternately; the cold cost per PDF, and each to bare Material."""
+    project = folders["full"]
+    kinds = ("none", "warm", "cold")
+    runs = {k: [] for k in kinds}
+    for round_number in range(PDF_RUNS):
+        for kind in kinds[round_number % 3:] + kinds[:round_number % 3]:
+            if kind == "cold":
+                shutil.rmtree(project / ".cache" / "pdf", ignore_errors=True)
+            extra = {"RESOURCE_LIBRARY_PDFS": "0"} if kind == "none" else {}
+            runs[kind].append(measure(FULL_COMMAND, project, dict(env(project), **extra)))
+    count = sum(1 for _ in (project / "site").rglob("*.pdf") if _.parent.name == _.stem)
+    medians = {k: {key: median(getattr(r, key) for r in runs[k]) for key in ("wall", "cpu", "peak_sum")} for k in kinds}
+    return {"n": n, "pdfs": count, "medians": medians,
+            "cold_cpu_per_pdf_ms": 1000 * (medians["cold"]["cpu"] - medians["none"]["cpu"]) / max(count, 1),
+            "warm_over_none": medians["warm"]["cpu"] / medians["none"]["cpu"] - 1,
+            "to_bare": {k: {"wall": medians[k]["wall"] / bare["wall"], "cpu": medians[k]["cpu"] / bare["cpu"]}
+                        for k in kinds},
+            "rounds": {k: [r.cpu for r in runs[k]] for k in kinds}}
+
+
+def pdf_report(costs: list[dict]) -> str:
+    if not costs:
+        return ""
+    lines = ["", "## Briefings' PDFs (issue 22)", "",
+             f"The full build without PDFs (`RESOURCE_LIBRARY_PDFS=0`), warm (every PDF in `.cache/pdf`) and cold "
+             f"(the cache emptied first), alternately, {PDF_RUNS} runs each; medians. Targets: warm adds at most 5 % "
+             "to the build; cold, at most 50 ms of CPU per PDF.", "",
+             "| N | PDFs | CPU without / warm / cold (s) | warm adds | cold CPU per PDF | full/bare CPU without, warm, cold |",
+             "| ---: | ---: | --- | ---: | ---: | --- |"]
+    for c in costs:
+        m, b = c["medians"], c["to_bare"]
+        lines.append(f"| {c['n']:,} | {c['pdfs']:,} | {m['none']['cpu']:.2f} / {m['warm']['cpu']:.2f} / "
+                     f"{m['cold']['cpu']:.2f} | {100 * c['warm_over_none']:+.1f} % "
+                     f"({'met' if c['warm_over_none'] <= 0.05 else 'not met'}) | {c['cold_cpu_per_pdf_ms']:.0f} ms "
+                     f"({'met' if c['cold_cpu_per_pdf_ms'] <= 50 else 'not met'}) | "
+                     f"{b['none']['cpu']:.2f}x, {b['warm']['cpu']:.2f}x, {b['cold']['cpu']:.2f}x |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     WORK.mkdir(exist_ok=True)
     started = {"time": time.time(), "date": time.strftime("%Y-%m-%d"), "load": load_average(), "commit": commit()}
@@ -697,10 +742,14 @@ def main() -> None:
         print(f"Stress shapes: the starter library with one resource at each budget's limit, {STRESS_RUNS} runs...",
               flush=True)
         stress = run_shapes(WORK, STRESS_RUNS, measure, {"validate": VALIDATE_COMMAND, "build": FULL_COMMAND}, env)
-    text = report(rows, events, finders, savings, previews, started, stress)
+    pdfs = []
+    for r in rows if PDF_RUNS else ():
+        print(f"N = {r['n']:,}: briefings' PDFs, without, warm and cold...", flush=True)
+        pdfs.append(pdf_costs(r["n"], folders_by_n[r["n"]], r["bare"]))
+    text = report(rows, events, finders, savings, previews, started, stress) + pdf_report(pdfs)
     (WORK / "results.json").write_text(json.dumps(
         {"rows": rows, "events": events, "finders": finders, "savings": savings, "previews": previews,
-         "started": started, "stress": stress}, indent=1, default=str))
+         "started": started, "stress": stress, "pdfs": pdfs}, indent=1, default=str))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(text)
     print(text)

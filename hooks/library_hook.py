@@ -179,7 +179,8 @@ def on_files(files: Files, config) -> Files:
     _with_policy.clear()
     global _generated, _briefings
     # Briefings' PDFs: built with the site and the preview, never under `make serve`.
-    _briefings = None if _serving else pdf.Briefings(
+    # RESOURCE_LIBRARY_PDFS=0: none (make bench's build without them).
+    _briefings = None if _serving or os.environ.get("RESOURCE_LIBRARY_PDFS") == "0" else pdf.Briefings(
         root, config.site_url or "", config.use_directory_urls, cache_dir=root / ".cache" / "pdf",
         logo=Path(config.docs_dir) / "assets" / "logo.svg")
     # `build --offline-copy ZIP` (the deploy): the offline zip, published

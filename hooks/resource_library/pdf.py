@@ -335,8 +335,8 @@ class Briefings:
         key = hashlib.sha256(self.template + self._version.encode() + encoded
                              + b"".join(hashlib.sha256(content).digest() for _, content in images)
                              + (self.logo.read_bytes() if self.logo else b"")).hexdigest()
-        content = self._cached(key)
-        if content is None:
+        cached = self._cached(key)
+        if cached is None:
             content = self._compile(encoded, images, resource)
             self.compiled += 1
             problems = check(content, allowed_links=set(converter.notes) | {data["meta"]["url"]}
@@ -344,8 +344,11 @@ class Briefings:
                              site_url=self.site_url)
             if problems:
                 raise PdfError("its PDF failed the checks: " + "; ".join(problems))
-            self._keep(key, content)
-        made = Made(pdf_path(resource), content, page_count(content), resource.src_uri)
+            pages = page_count(content)
+            self._keep(key, content, pages)
+        else:
+            content, pages = cached
+        made = Made(pdf_path(resource), content, pages, resource.src_uri)
         self.made[made.path] = made
         return made
 
@@ -402,22 +405,24 @@ class Briefings:
                     (root / "data.json").write_text(text, encoding="utf-8")
             raise PdfError("Typst could not make its PDF: too many characters its fonts do not have")
 
-    def _cached(self, key: str) -> bytes | None:
+    def _cached(self, key: str) -> tuple[bytes, int] | None:
+        """A checked PDF kept by an earlier build, and its page count."""
         if self.cache_dir is None:
             return None
-        path = self.cache_dir / f"{key}.pdf"
         try:
-            return path.read_bytes()
-        except OSError:
+            pages = int((self.cache_dir / f"{key}.pages").read_text())
+            return (self.cache_dir / f"{key}.pdf").read_bytes(), pages
+        except (OSError, ValueError):
             return None
 
-    def _keep(self, key: str, content: bytes) -> None:
+    def _keep(self, key: str, content: bytes, pages: int) -> None:
         if self.cache_dir is None:
             return
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = self.cache_dir / f".{key}.{os.getpid()}.partial"
-        partial.write_bytes(content)
-        partial.replace(self.cache_dir / f"{key}.pdf")  # only checked PDFs are kept
+        for suffix, data in ((".pdf", content), (".pages", str(pages).encode())):
+            partial = self.cache_dir / f".{key}.{os.getpid()}{suffix}.partial"
+            partial.write_bytes(data)
+            partial.replace(self.cache_dir / f"{key}{suffix}")  # only checked PDFs are kept; the count last
 
 
 def _as_date(value):
