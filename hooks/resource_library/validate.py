@@ -520,11 +520,14 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
         if not kind or not isinstance(values, list):
             continue
         allowed = vocabulary.terms(kind)
+        # Counted among real terms: a pasted list of wrong values is reported
+        # as that, below, not also as too many.
+        known = [index for index, value in enumerate(values) if isinstance(value, str) and value in allowed]
         limit = MAX_TERMS.get(key)
-        if limit and len(values) > limit:
-            pos = parsed.at((key, limit))
+        if limit and len(known) > limit:
+            pos = parsed.at((key, known[limit]))
             parsed.problem(pos.line, pos.col, "too-many-terms",
-                           f"`{key}` lists {len(values):,} {kind}; the limit is {limit} (this is number {limit + 1})",
+                           f"`{key}` lists {len(known):,} {kind}; the limit is {limit} (this is number {limit + 1})",
                            f"Keep the few {kind} the resource is mostly about: a resource tagged with everything is "
                            "related to everything, and is listed on every page (see How tags choose related "
                            "resources in CONTRIBUTING.md).")
