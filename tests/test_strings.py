@@ -252,3 +252,12 @@ def test_the_report_escapes_control_characters_and_guards_formulas_behind_them()
     printed = editorial.as_text(table)
     assert "\\x00+SUM(1)" in printed and "\\x1b]0;retitled\\x07Name" in printed
     assert not any(c in handle.getvalue() + printed for c in "\x00\x07\x1b")
+
+
+def test_an_editors_page_title_is_checked_after_yaml_decodes_it(tmp_path):
+    """An editor's page in docs/ has front matter too: the same check."""
+    from conftest import make_project, run_cli
+    project = make_project(tmp_path / "p", content={"docs/about/extra.md": '---\ntitle: "Extra\\u202Epage"\n---\n\nText.\n'})
+    result = run_cli(project, "validate")
+    assert result.returncode == 1
+    assert "docs/about/extra.md:2:" in result.stderr and "[control-character]" in result.stderr, result.stderr

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import frontmatter
+from . import characters, frontmatter
 from .files import FILE_TYPES, extension
 from .problems import Problem
 
@@ -85,4 +85,9 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
             if value is not None and not isinstance(value, str):
                 p = parsed.at((key,))
                 parsed.problem(p.line, p.col, "wrong-type", f"`{key}` must be text", f'Put it in quotes: {key}: "..."')
+            elif isinstance(value, str):
+                # After YAML has decoded escapes, as in resources: "\x01", "\u202E".
+                refused = characters.check_value(parsed, (key,), f"`{key}`", value, multi_line=key == "description")
+                if refused:
+                    parsed.problem(*refused[:2], "control-character", *refused[2:])
     return parsed.problems
