@@ -49,6 +49,7 @@ _preview_pages: dict[str, list] = {}   # `build --drafts` with errors: resource 
 _outputs: set[str] = set()             # every file the build writes from `files` (on_env)
 _claims: Claims | None = None          # who writes each output (on_env, on_post_build): the gate reads it
 _generated: dict = {}                  # indexes.generate()'s pages, with their claims
+_shadowed: list = []                   # content files at an address a docs/ file also has (on_files)
 _script_sources: tuple = ()            # the hosted site's script folders (on_config); () is 'self'
 _briefings = None                      # pdf.Briefings: this build's PDFs (on_files); None under `make serve`
 _markdown: markdown_worker.Helper | None = None  # renders resources' Markdown on the second core
@@ -172,7 +173,11 @@ def on_files(files: Files, config) -> Files:
         file.edit_uri = f"../{resource.src_uri}" if edit_base.rstrip("/").endswith("docs") else resource.src_uri
         files.append(file)
     # Only the files a published resource asks for, never the whole folder.
+    _shadowed.clear()
     for rel in library.files:
+        if files.get_file_from_path(rel) is not None:
+            # An editor's file in docs/ at the same address: MkDocs would keep one silently.
+            _shadowed.append((rel, Claim("an editor's file", "docs/" + rel), Claim("a resource's file", rel)))
         files.append(File.generated(config, rel, abs_src_path=str(root / rel)))
     _generated_html.clear()
     _render_problems.clear()
@@ -467,6 +472,7 @@ def claims_of(files: Files, config) -> Claims:
         claims.add(file.dest_uri, claim)
     for src, first, second in _generated.conflicts if _generated else ():
         claims.conflicts.append((dest_of.get(src, src), first, second))
+    claims.conflicts += _shadowed
     # What the engine renders from the theme's static templates itself.
     for name in config.theme.static_templates:
         claims.add(name, Claim("the theme's template"))

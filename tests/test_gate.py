@@ -355,3 +355,14 @@ def test_the_hosted_policy_runs_the_sites_scripts_and_not_a_content_file(tmp_pat
     tab.wait_for_selector("html[data-finder-ready]")
     assert tab.locator(".lib-result, [data-finder-result], li", has_text="Notes").count() >= 1
     context.close()
+
+
+def test_an_editors_file_at_a_resource_files_address_is_a_collision_not_dropped(tmp_path):
+    """Found by the fresh-clone attacker: docs/at-a-glance/files/x.csv, at the
+    address of a resource's download, was silently dropped."""
+    project = make_project(tmp_path / "p", "basic")
+    write_files(project, {"docs/at-a-glance/files/data.csv": "other,data\n"})
+    result = build(project)
+    assert result.returncode != 0
+    problem = next((line for line in result.stderr.splitlines() if "[duplicate-output]" in line), "")
+    assert problem.startswith("at-a-glance/files/data.csv:") and "an editor's file" in problem, result.stderr[-2000:]

@@ -223,3 +223,39 @@ def test_a_character_no_font_has_is_named_in_the_pdf_not_a_failed_build(tmp_path
     text = text_of(pdf_of(project, "emoji")).replace("\n", " ")
     assert "Well done [grinning face] to the team in" in text
     assert "😀" in read(project / "site", "at-a-glance/emoji/")
+
+
+def test_what_a_fresh_clone_attacker_found_is_refused_or_held(tmp_path):
+    """Found by the fresh-clone attacker: 1,000 nested <div> lines stopped the
+    build with a RecursionError in the PDF converter; a 1.2 MB PNG declaring
+    100,000 x 100,000 pixels made Typst abort for want of 10 GB; a PDF with an
+    /OpenAction script, listed as a download, was published and ran."""
+    import io as io_module
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
+    scripted = io_module.BytesIO()
+    writer.write(scripted)
+    bomb = bytearray(png())
+    bomb[16:24] = struct.pack(">II", 100_000, 100_000)
+    nested = GOOD.replace("A good briefing", "Nested") + "\n" + "<div>\n" * 1000 + "x\n" + "</div>\n" * 1000
+    cases = {
+        "nested": ({"at-a-glance/nested.md": nested}, "at-a-glance/nested.md", "[pdf]"),
+        "bomb": ({"at-a-glance/bomb.md": GOOD + "\n![A blank chart](files/bomb.png)\n",
+                  "at-a-glance/files/bomb.png": bytes(bomb)}, "at-a-glance/bomb.md:18:", "[unsafe-file]"),
+        "scripted pdf": ({"at-a-glance/scripted.md": GOOD.replace("status: current", "status: current\ndownloads:\n"
+                                                                   "  - file: files/s.pdf\n    label: Slides"),
+                          "at-a-glance/files/s.pdf": scripted.getvalue()}, "at-a-glance/scripted.md:13:", "[unsafe-file]"),
+        "editor's scripted pdf": ({"docs/about/s.pdf": scripted.getvalue()}, "docs/about/s.pdf", "[unsafe-output]"),
+    }
+    for case, (files, where, rule) in cases.items():
+        project = make_project(tmp_path / case.replace(" ", "-").replace("'", ""), content={"deeper-dives/valid.md": GOOD})
+        write_files(project, files)
+        result = build(project)
+        assert result.returncode != 0, case
+        assert "Traceback" not in result.stderr and "memory allocation" not in result.stderr, (case, result.stderr[-2000:])
+        assert any(line.startswith(where) and rule in line for line in result.stderr.splitlines()), (case, result.stderr[-2500:])
+        assert not (project / "site").exists()

@@ -73,3 +73,135 @@ def size_problem(size: int) -> str | None:
 def href(path: str) -> str:
     """A site path as it goes into an href: each segment percent-encoded."""
     return "/".join(quote(part) for part in path.split("/"))
+
+
+# --- What is inside a file, checked before it is published -------------------
+# A PDF a reader opens runs its own scripts in the browser's viewer (an
+# /OpenAction script ran, over http and from file://); an image that declares
+# 100,000 x 100,000 pixels exhausts memory wherever it is decoded.
+
+ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/AA",
+                              "/SubmitForm", "/ImportData", "/RichMedia", "/XFA", "/GoToR", "/GoToE", "/Movie",
+                              "/Sound", "/Rendition"})
+MAX_PDF_OBJECTS = 200_000
+MAX_IMAGE_SIDE = 12_000          # pixels: far above any chart or photograph on a page
+MAX_IMAGE_PIXELS = 50_000_000    # 50 megapixels: 200 MB once decoded
+FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
+                   "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
+
+
+def content_problem(path) -> str | None:
+    """Why a file's content may not be published (a PDF with scripts or
+    actions, an image bombs its reader's memory, a file that is not what its
+    name says), or None. Read once per version of the file."""
+    from pathlib import Path
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _content_problem(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+from functools import lru_cache  # noqa: E402
+
+
+@lru_cache(maxsize=4096)
+def _content_problem(path: str, size: int, mtime: int) -> str | None:
+    ext = extension(path)
+    if ext not in ("pdf", "png", "jpg", "jpeg", "gif", "webp") or size > MAX_FILE_BYTES:
+        return None
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if ext == "pdf":
+        return pdf_problem(data)
+    return image_problem(data, ext)
+
+
+def pdf_problem(data: bytes) -> str | None:
+    if b"%PDF-" not in data[:1024]:
+        return "is not a PDF: it does not start as one"
+    import io
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        queue, seen, count = [reader.trailer], set(), 0
+        while queue:
+            item = queue.pop()
+            if isinstance(item, IndirectObject):
+                key = (item.idnum, item.generation)
+                if key in seen:
+                    continue
+                seen.add(key)
+                item = item.get_object()
+            count += 1
+            if count > MAX_PDF_OBJECTS:
+                return f"has more than {MAX_PDF_OBJECTS:,} objects to check"
+            if isinstance(item, DictionaryObject):
+                for name, value in item.items():
+                    if name in ACTIVE_PDF_NAMES:
+                        return f"holds {name[1:]} (a script, an action or an attached file), which runs when it is opened"
+                    if isinstance(value, NameObject) and name == "/S" and value in ACTIVE_PDF_NAMES:
+                        return f"holds a {value[1:]} action, which runs when it is opened"
+                    if isinstance(value, (DictionaryObject, ArrayObject, IndirectObject)):
+                        queue.append(value)
+            elif isinstance(item, ArrayObject):
+                queue.extend(v for v in item if isinstance(v, (DictionaryObject, ArrayObject, IndirectObject)))
+    except Exception:
+        return "cannot be read as a PDF, so what it would do when opened cannot be checked"
+    return None
+
+
+def image_problem(data: bytes, ext: str) -> str | None:
+    size = image_size(data, ext)
+    if size is None:
+        return f"is not a {FILE_TYPES.get(ext, ext)}: it does not start as one"
+    width, height = size
+    if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
+        return (f"declares {width:,} x {height:,} pixels; the limit is {MAX_IMAGE_SIDE:,} a side and "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels")
+    return None
+
+
+def image_size(data: bytes, ext: str) -> tuple[int, int] | None:
+    """(width, height) as the file declares them, from its header; None if
+    it does not start as an image of its type."""
+    import struct
+    if ext == "png":
+        if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+            return None
+        return struct.unpack(">II", data[16:24])
+    if ext == "gif":
+        if data[:6] not in (b"GIF87a", b"GIF89a"):
+            return None
+        return struct.unpack("<HH", data[6:10])
+    if ext == "webp":
+        if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+            return None
+        chunk = data[12:16]
+        if chunk == b"VP8X":
+            return 1 + int.from_bytes(data[24:27], "little"), 1 + int.from_bytes(data[27:30], "little")
+        if chunk == b"VP8L":
+            bits = int.from_bytes(data[21:25], "little")
+            return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+        if chunk == b"VP8 ":
+            return struct.unpack("<HH", data[26:30])[0] & 0x3FFF, struct.unpack("<HH", data[26:30])[1] & 0x3FFF
+        return None
+    # JPEG: walk the markers to a start of frame.
+    if data[:3] != b"\xff\xd8\xff":
+        return None
+    at = 2
+    while at + 9 < len(data):
+        if data[at] != 0xFF:
+            at += 1
+            continue
+        marker = data[at + 1]
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", data[at + 5:at + 9])
+            return width, height
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            at += 2
+            continue
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return 0, 0  # no frame found: nothing to decode

@@ -20,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from .claims import Claims
+from .files import content_problem
 from .problems import Problem
 
 # The only scripts a page may load: the theme's bundle and our own files,
@@ -121,6 +122,10 @@ class Gate:
                 ext in SITE_CODE_TYPES and claim.producer in CONTENT_PRODUCERS):
             return [self._problem(rel, Finding(f"is a `.{ext or '?'}` file, which the site does not publish "
                                                f"from {claim.producer}", ""))]
+        if ext in ("pdf", "png", "jpg", "jpeg", "gif", "webp") and claim.producer != "the briefing's PDF":
+            # Contributors' and editors' files: what opening them would do.
+            refused = content_problem(site_dir / rel)
+            return [self._problem(rel, Finding(refused, ""))] if refused else []
         if ext in ("html", "svg", "xml"):
             text = (site_dir / rel).read_text(encoding="utf-8", errors="replace")
             if ext == "html":

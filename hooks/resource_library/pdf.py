@@ -83,6 +83,9 @@ class Converter:
     def blocks(self, html: str) -> list[dict]:
         from selectolax.lexbor import LexborHTMLParser
         body = LexborHTMLParser(f"<body>{html}</body>").body
+        if body is not None and _depth(body) > MAX_NESTING:
+            raise PdfError(f"the body nests elements more than {MAX_NESTING} deep (lists in lists, or HTML "
+                           "blocks in blocks); a briefing needs a few levels at most")
         return self._blocks(body) if body is not None else []
 
     def _blocks(self, parent) -> list[dict]:
@@ -191,7 +194,8 @@ class Converter:
         if source is None or Path(source).suffix.lower() not in IMAGE_TYPES:
             raise PdfError(f"the image `{src}` is not a file of this site in a format a PDF can hold "
                            f"({', '.join(sorted(IMAGE_TYPES))})")
-        if not _looks_like(Path(source)):
+        from .files import content_problem
+        if not _looks_like(Path(source)) or (Path(source).suffix.lower() != ".svg" and content_problem(source)):
             # Not the image its name says (a browser shows nothing either):
             # the PDF says what it showed rather than failing the build.
             return {"t": "p", "c": [{"t": "emph", "c": [{"t": "text", "v": f"[Image: {alt}]"}]}]}
@@ -271,6 +275,25 @@ def _looks_like(path: Path) -> bool:
     return head.startswith(MAGIC.get(suffix, (b"\0\0\0\0",)))
 
 
+MAX_NESTING = 60  # elements within elements: the converter and Typst recurse once a level
+
+
+def _depth(root) -> int:
+    """How deep elements nest under `root`, without recursion."""
+    deepest, stack = 0, [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_NESTING:
+            return deepest
+        child = node.child
+        while child is not None:
+            if child.tag and not child.tag.startswith("-"):
+                stack.append((child, depth + 1))
+            child = child.next
+    return deepest
+
+
 def _alone(node) -> bool:
     return True
 
@@ -328,7 +351,10 @@ class Briefings:
 
     def make(self, resource, cleaned_html: str, library, image_file) -> Made:
         converter = Converter(self.page_url(resource), image_file)
-        body = converter.blocks(cleaned_html)
+        try:
+            body = converter.blocks(cleaned_html)
+        except RecursionError:
+            raise PdfError(f"the body nests elements too deep for a PDF") from None
         data = {"meta": self.meta(resource, library), "blocks": body, "notes": converter.notes}
         encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
         images = [(name, source.read_bytes()) for name, source in converter.images]

@@ -230,10 +230,15 @@ class ContentFiles(set):
     the content, reported once, at the link, not again by each resource
     that points to one as a file "which does not exist"."""
 
-    def __init__(self, files=(), refused=(), sizes=None):
+    def __init__(self, files=(), refused=(), sizes=None, root=None):
         super().__init__(files)
         self.refused = set(refused)
         self.sizes = sizes or {}  # bytes, by path
+        self.root = root  # the project folder, where their content is read (files.content_problem)
+
+
+def _root_of(content_files) -> Path:
+    return Path(getattr(content_files, "root", None) or ".")
 
 
 def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: datetime,
@@ -260,7 +265,7 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     too_large = sorted(name for name, size in found.sizes.items() if files.size_problem(size))
     context = hashlib.sha256((context + now.date().isoformat() + "\n".join(sorted(found.other))
                               + "\n".join(sorted(found.links)) + "\n".join(too_large)).encode()).hexdigest()
-    content_files = ContentFiles(found.other, found.links, found.sizes)
+    content_files = ContentFiles(found.other, found.links, found.sizes, root)
     broken_drafts: set[str] = set()  # drafts with errors of their own
     for path in found.markdown:
         rel = path.relative_to(root)
@@ -828,6 +833,10 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
     if too_large:
         parsed.problem(pos.line, pos.col, "file-too-large", f"{name}: `{value}` {too_large}", files.MAX_FILE_HINT)
         return
+    unsafe = files.content_problem(_root_of(content_files) / target)
+    if unsafe:
+        parsed.problem(pos.line, pos.col, "unsafe-file", f"{name}: `{value}` {unsafe}", files.FILE_CHECK_HINT)
+        return
     parsed.files.append(target)
 
 
@@ -1143,6 +1152,8 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                        "Link only to files of a type readers can open, in a content folder's files/.")
             elif too_large:
                 report("file-too-large", f"`{link.target}` {too_large}", files.MAX_FILE_HINT)
+            elif unsafe := files.content_problem(_root_of(content_files) / target):
+                report("unsafe-file", f"`{link.target}` {unsafe}", files.FILE_CHECK_HINT)
             elif target not in resource.files:
                 resource.files.append(target)
         elif target in docs_files:
