@@ -27,6 +27,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from pathlib import Path
+from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .dates import long_date
@@ -40,6 +41,7 @@ CONTACT = "his.strategicplanning@nhs.scot"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 MISSING_GLYPH_RE = re.compile(r'the text `"(.*?)"` could not be displayed', re.S)
 MAX_GLYPH_RETRIES = 20
+IMG_SRC_RE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"', re.I)  # in nh3's output, attributes are double-quoted
 
 
 class PdfError(Exception):
@@ -332,6 +334,7 @@ class Briefings:
         self.root, self.site_url = Path(root), site_url or ""
         self.use_directory_urls, self.cache_dir, self.logo = use_directory_urls, cache_dir, logo
         self.template = TEMPLATE.read_bytes()
+        self._logo_bytes = logo.read_bytes() if logo else b""
         self.made: dict[str, Made] = {}
         self.compiled = 0  # how many were not in the cache
         import typst
@@ -350,23 +353,29 @@ class Briefings:
         return urljoin(base, path_href(posixpath.normpath(f"{resource.type}/{file}")))
 
     def make(self, resource, cleaned_html: str, library, image_file) -> Made:
-        converter = Converter(self.page_url(resource), image_file)
-        try:
-            body = converter.blocks(cleaned_html)
-        except RecursionError:
-            raise PdfError(f"the body nests elements too deep for a PDF") from None
-        data = {"meta": self.meta(resource, library), "blocks": body, "notes": converter.notes}
-        encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        images = [(name, source.read_bytes()) for name, source in converter.images]
-        key = hashlib.sha256(self.template + self._version.encode() + encoded
-                             + b"".join(hashlib.sha256(content).digest() for _, content in images)
-                             + (self.logo.read_bytes() if self.logo else b"")).hexdigest()
+        meta = self.meta(resource, library)
+        # The cache key is what the PDF is made from: the cleaned HTML, the
+        # metadata, the bytes of every image the HTML names, the logo and the
+        # template. A rebuild that finds it made no conversion at all.
+        images_named = sorted(set(IMG_SRC_RE.findall(cleaned_html)))
+        image_bytes = b"".join(hashlib.sha256(_read(image_file(unescape(src)))).digest() for src in images_named)
+        key = hashlib.sha256(self.template + self._version.encode() + self._logo_bytes + image_bytes
+                             + json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                             + b"\0" + cleaned_html.encode("utf-8")).hexdigest()
         cached = self._cached(key)
         if cached is None:
+            converter = Converter(self.page_url(resource), image_file)
+            try:
+                body = converter.blocks(cleaned_html)
+            except RecursionError:
+                raise PdfError("the body nests elements too deep for a PDF") from None
+            data = {"meta": meta, "blocks": body, "notes": converter.notes}
+            encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            images = [(name, source.read_bytes()) for name, source in converter.images]
             content = self._compile(encoded, images, resource)
             self.compiled += 1
-            problems = check(content, allowed_links=set(converter.notes) | {data["meta"]["url"]}
-                             | {d["url"] for d in data["meta"]["downloads"]},
+            problems = check(content, allowed_links=set(converter.notes) | {meta["url"]}
+                             | {d["url"] for d in meta["downloads"]},
                              site_url=self.site_url)
             if problems:
                 raise PdfError("its PDF failed the checks: " + "; ".join(problems))
@@ -449,6 +458,13 @@ class Briefings:
             partial = self.cache_dir / f".{key}.{os.getpid()}{suffix}.partial"
             partial.write_bytes(data)
             partial.replace(self.cache_dir / f"{key}{suffix}")  # only checked PDFs are kept; the count last
+
+
+def _read(path) -> bytes:
+    try:
+        return Path(path).read_bytes() if path else b""
+    except OSError:
+        return b""
 
 
 def _as_date(value):
