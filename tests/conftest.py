@@ -42,7 +42,10 @@ def make_project(dest: Path, fixture: str | None = None, content: dict[str, str]
     for rel, text in (content or {}).items():
         path = dest / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
     return dest
 
 
@@ -191,3 +194,28 @@ def header_search(page, words: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     finder_ready(page)
+
+
+def real_pdf(pages: int = 1) -> bytes:
+    """A small, valid PDF (files a resource asks for are read before they
+    are published: a fake one is refused)."""
+    import io
+    from pypdf import PdfWriter
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def real_png(width: int = 40, height: int = 20) -> bytes:
+    """A small, valid PNG: a grey box."""
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from conftest import build, make_project, serve, write_files
+from conftest import build, make_project, real_pdf, serve, write_files
 from test_validate import GOOD, WEBINAR, tree_digest
 from resource_library.claims import Claim, Claims
 from resource_library.csp import policy
@@ -209,7 +209,7 @@ COLLISIONS = [
     ("two downloads that differ only in case",
      {A: GOOD.replace("status: current", "status: current\ndownloads:\n  - file: files/Report.pdf\n    label: One\n"
                       "  - file: files/report.pdf\n    label: Two"),
-      "at-a-glance/files/Report.pdf": b"%PDF-1.4\n%%EOF\n", "at-a-glance/files/report.pdf": b"%PDF-1.4\n%%EOF\n"},
+      "at-a-glance/files/Report.pdf": real_pdf(), "at-a-glance/files/report.pdf": real_pdf(2)},
      "at-a-glance/files/report.pdf", "letter case"),
 ]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, make_project, read, run_cli, serve, write_files
+from conftest import build, make_project, read, real_pdf, real_png, run_cli, serve, write_files
 from test_validate import GOOD, WEBINAR, built_project, good, tree_digest  # noqa: F401 (fixture)
 
 A = "at-a-glance/case.md"
@@ -172,8 +172,8 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
     content = {
         A: good(status='status: current\ndownloads:\n  - file: "files/plan checklist #1.pdf"\n    label: Checklist')
         + "\n![A chart](files/chart.png)\n",
-        "at-a-glance/files/plan checklist #1.pdf": "%PDF-1.4 fake",
-        "at-a-glance/files/chart.png": "not really a png",
+        "at-a-glance/files/plan checklist #1.pdf": real_pdf(),
+        "at-a-glance/files/chart.png": real_png(),
         "at-a-glance/files/unused.pdf": "%PDF-1.4 unused",
         "at-a-glance/files/page.html": "<script>window.__pwned=1</script>",
         "at-a-glance/files/logo.svg": "<svg onload=alert(1)></svg>",

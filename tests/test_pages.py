@@ -353,14 +353,17 @@ def test_downloads_give_format_size_pages_and_a_request_for_another_format(extra
     assert "Past%20webinar%20on%20frailty" in slides_request and "slides" in unquote(slides_request)
 
 
-def test_an_unreadable_pdf_still_builds_with_format_and_size(tmp_path):
+def test_an_unreadable_pdf_is_refused_since_what_it_would_do_cannot_be_checked(tmp_path):
+    """It used to be published with its format and size. A PDF that cannot be
+    read cannot be checked for scripts and actions, which Chromium's viewer
+    runs (found by the fresh-clone attacker, issue 20): it is refused."""
     project = make_project(tmp_path / "p", content={"at-a-glance/clashing-headings.md": CLASHING})
     (project / "at-a-glance" / "files").mkdir(parents=True, exist_ok=True)
     (project / "at-a-glance" / "files" / "clash.pdf").write_bytes(b"%PDF-1.7\nthis is not really a PDF\n")
     result = build(project)
-    assert result.returncode == 0, result.stderr
-    page = main_content(read(project / "site", "at-a-glance/clashing-headings/"))
-    assert re.search(r"\(PDF, \d+ bytes\)</span>", page)
+    assert result.returncode != 0
+    assert re.search(r"^at-a-glance/clashing-headings\.md:\d+:\d+ \[unsafe-file\] .*cannot be read as a PDF",
+                     result.stderr, re.M), result.stderr[-2000:]
 
 
 # Feeds for every list ----------------------------------------------------

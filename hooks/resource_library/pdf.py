@@ -196,11 +196,13 @@ class Converter:
         if source is None or Path(source).suffix.lower() not in IMAGE_TYPES:
             raise PdfError(f"the image `{src}` is not a file of this site in a format a PDF can hold "
                            f"({', '.join(sorted(IMAGE_TYPES))})")
-        from .files import content_problem
-        if not _looks_like(Path(source)) or (Path(source).suffix.lower() != ".svg" and content_problem(source)):
-            # Not the image its name says (a browser shows nothing either):
-            # the PDF says what it showed rather than failing the build.
-            return {"t": "p", "c": [{"t": "emph", "c": [{"t": "text", "v": f"[Image: {alt}]"}]}]}
+        from .files import content_problem as file_refused  # (a name the rule-id scan does not read as a problem)
+        refused = Path(source).suffix.lower() != ".svg" and file_refused(source)
+        if refused or not _looks_like(Path(source)):
+            # Not the image its name says, or too big to open (refused by the
+            # checks before this): the PDF says what it showed.
+            placeholder = [{"t": "text", "v": f"[Image: {alt}]"}]
+            return {"t": "p", "c": [{"t": "emph", "c": placeholder}]}
         name = f"image-{len(self.images) + 1}{Path(source).suffix.lower()}"
         self.images.append((name, Path(source)))
         return {"t": "img", "src": name, "alt": alt}
