@@ -680,7 +680,9 @@ def pdf_costs(n: int, folders: dict[str, Path], bare: dict) -> dict:
                 shutil.rmtree(project / ".cache" / "pdf", ignore_errors=True)
             extra = {"RESOURCE_LIBRARY_PDFS": "0"} if kind == "none" else {}
             runs[kind].append(measure(FULL_COMMAND, project, dict(env(project), **extra)))
-    count = sum(1 for _ in (project / "site").rglob("*.pdf") if _.parent.name == _.stem)
+    # The cache after the last cold build holds exactly this library's PDFs
+    # (site/ may be from a build without them, depending on the order).
+    count = len(list((project / ".cache" / "pdf").glob("*.pdf")))
     medians = {k: {key: median(getattr(r, key) for r in runs[k]) for key in ("wall", "cpu", "peak_sum")} for k in kinds}
     return {"n": n, "pdfs": count, "medians": medians,
             "cold_cpu_per_pdf_ms": 1000 * (medians["cold"]["cpu"] - medians["none"]["cpu"]) / max(count, 1),
