@@ -31,6 +31,11 @@ FENCE = "---"
 # values once YAML has decoded them (characters.py).
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + characters.BIDI_CONTROLS
                         + characters.NONCHARACTERS + "]")
+# The same, for text with no character beyond U+FFFF (almost every file):
+# the astral noncharacters, 32 single characters in the class above, make
+# that one fifteen times slower (573 against 39 µs a file).
+CONTROL_BMP_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + characters.BIDI_CONTROLS
+                            + "\ufdd0-\ufdef\ufffe\uffff]")
 
 # The tags a plain YAML mapping of text, numbers, dates and lists produces.
 PLAIN_TAGS = {
@@ -132,7 +137,8 @@ class ParsedFile:
 def _control_character(parsed: ParsedFile) -> bool:
     """Report the first raw control character in the file, with its line
     and column; True if there is one."""
-    control = CONTROL_RE.search(parsed.text)
+    text = parsed.text
+    control = (CONTROL_RE if text and max(text) > "\uffff" else CONTROL_BMP_RE).search(text)
     if not control:
         return False
     line = parsed.text.count("\n", 0, control.start()) + 1
