@@ -10,26 +10,15 @@ import io
 import re
 import shutil
 import struct
-import zlib
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import build, make_project, read, run_cli, write_files
+from conftest import build, make_project, read, real_png, run_cli, write_files
 from resource_library.pdf import check
 from test_validate import GOOD
 
 SITE_URL = "https://healthcare-improvement-scotland.github.io/strategic-planning-library/"
-
-
-def png(width: int = 40, height: int = 20) -> bytes:
-    """A small real PNG: a grey box."""
-    raw = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
-
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 BRIEFING = GOOD.replace("A good briefing", "Planning with a chart") + """
@@ -64,7 +53,7 @@ Text with #set page(fill: red), $ math $, `#raw` and \\#hash, ]) } // a comment 
 def pdf_site(tmp_path_factory):
     project = make_project(tmp_path_factory.mktemp("pdf"), "basic", content={
         "at-a-glance/chart-briefing.md": BRIEFING, "at-a-glance/hostile.md": HOSTILE})
-    write_files(project, {"at-a-glance/files/chart.png": png()})
+    write_files(project, {"at-a-glance/files/chart.png": real_png()})
     result = build(project)
     assert result.returncode == 0, result.stderr[-3000:]
     return project
@@ -181,7 +170,7 @@ def test_an_unchanged_briefing_is_not_made_again_and_an_edit_remakes_one(pdf_sit
 
 def test_an_image_without_alt_text_is_refused_with_its_line(tmp_path):
     project = make_project(tmp_path / "p", content={"at-a-glance/chart.md": GOOD + "\n![](files/chart.png)\n"})
-    write_files(project, {"at-a-glance/files/chart.png": png()})
+    write_files(project, {"at-a-glance/files/chart.png": real_png()})
     for result in (run_cli(project, "validate"), build(project)):
         assert result.returncode != 0
         assert re.search(r"^at-a-glance/chart\.md:18:1 \[missing-alt\] this image has no alt text", result.stderr,
@@ -239,7 +228,7 @@ def test_what_a_fresh_clone_attacker_found_is_refused_or_held(tmp_path):
         {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject("app.alert(1)")})
     scripted = io_module.BytesIO()
     writer.write(scripted)
-    bomb = bytearray(png())
+    bomb = bytearray(real_png())
     bomb[16:24] = struct.pack(">II", 100_000, 100_000)
     nested = GOOD.replace("A good briefing", "Nested") + "\n" + "<div>\n" * 1000 + "x\n" + "</div>\n" * 1000
     cases = {
