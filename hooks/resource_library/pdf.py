@@ -102,7 +102,7 @@ class Converter:
 
         for node in _children(parent):
             tag = node.tag
-            if tag in BLOCKS or tag == "img" and _alone(node):
+            if tag in BLOCKS or tag == "img":
                 flush()
                 out += self._block(node)
             elif tag in ("li", "dt", "dd", "tr", "td", "th", "thead", "tbody", "tfoot", "caption", "col",
@@ -296,10 +296,6 @@ def _depth(root) -> int:
                 stack.append((child, depth + 1))
             child = child.next
     return deepest
-
-
-def _alone(node) -> bool:
-    return True
 
 
 def _span(cell, name: str) -> int:
