@@ -11,7 +11,6 @@ import sys
 from markupsafe import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resource_library import build_state  # noqa: E402
 from resource_library.render import term_src  # noqa: E402
 from resource_library.urls import relative  # noqa: E402
 
@@ -20,42 +19,47 @@ def define_env(env):
     def here() -> str:
         return env.page.file.src_uri
 
+    def build():
+        # The build in progress, which the hook puts in the config it is given (library_hook.BUILD_KEY).
+        return env.conf.extra["resource_library_build"]
+
     @env.macro
     def newest_resources(count: int = 4) -> str:
         """Newest by publication date; upcoming webinars have their own list."""
-        return build_state.renderer.cards(build_state.renderer.newest(count), here(), heading_level=3)
+        renderer = build().renderer
+        return renderer.cards(renderer.newest(count), here(), heading_level=3)
 
     @env.macro
     def upcoming_webinars(count: int = 3) -> str:
-        upcoming = build_state.library.upcoming()[:count]
+        upcoming = build().library.upcoming()[:count]
         if not upcoming:
             return "<p>No webinars are scheduled at the moment.</p>"
-        return build_state.renderer.cards(upcoming, here(), heading_level=3)
+        return build().renderer.cards(upcoming, here(), heading_level=3)
 
     @env.macro
     def resource_count(type_slug: str = "") -> int:
-        listed = build_state.library.listed
+        listed = build().library.listed
         return len([r for r in listed if not type_slug or r.type == type_slug])
 
     @env.macro
     def browse() -> str:
-        return build_state.renderer.browse(here())
+        return build().renderer.browse(here())
 
     @env.macro
     def function_cards() -> str:
-        return build_state.renderer.render("function_cards.html", here())
+        return build().renderer.render("function_cards.html", here())
 
     @env.macro
     def calendar_links() -> str:
-        return build_state.renderer.calendar_links(here())
+        return build().renderer.calendar_links(here())
 
     @env.macro
     def term_link(kind: str, slug: str, text: str = "") -> str:
         """A link to a term's page, or its name alone while it has no
         resources (its page is not built until then)."""
-        renderer = build_state.renderer
+        renderer = build().renderer
         name = text or renderer.vocabulary.terms(kind)[slug].name
-        if not build_state.library.with_term(kind, slug):
+        if not build().library.with_term(kind, slug):
             return f"{escape(name)} (no resources yet)"
         href = relative(renderer.url(term_src(kind, slug)), renderer.url(here()))
         return f'<a href="{escape(href)}">{escape(name)}</a>'

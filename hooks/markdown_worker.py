@@ -1,7 +1,8 @@
 """Renders resources' Markdown on the second core during `mkdocs build`.
 
-Part of the MkDocs adapter, like library_hook.py: it renders with MkDocs'
-own `Page.render`, so a page's HTML, table of contents and anchors are
+Part of the engine's adapter, like library_hook.py: it renders with the
+engine's own `Page.render` (MkDocs', or ProperDocs' under that engine: see
+engine.py), so a page's HTML, table of contents and anchors are
 exactly what the main process would have made. The main process renders
 pages from the first resource on; this worker renders from the last one
 back, sending each page as it is done. Where they meet, the main process
@@ -24,14 +25,18 @@ import sys
 import tempfile
 import threading
 
+import engine
+
 
 class Helper:
     """The main process's side: start the worker, send it the job, collect
     its pages in a thread, and stop it once the two have met."""
 
-    def __init__(self):
+    def __init__(self, engine_name: str | None = None):
         self._errors = tempfile.TemporaryFile()
-        self._process = subprocess.Popen([sys.executable, os.path.abspath(__file__)], stdin=subprocess.PIPE,
+        # The worker renders with the engine that runs this process.
+        self._process = subprocess.Popen([sys.executable, os.path.abspath(__file__),
+                                          engine_name or engine.running()], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=self._errors)
         self._pages: dict[str, tuple] = {}
         self.used = 0  # pages taken from the worker
@@ -94,6 +99,8 @@ class _Collect(logging.Handler):
 
 
 def main() -> None:
+    engine_name = sys.argv[1] if len(sys.argv) > 1 else "mkdocs"
+    engine.use(engine_name)
     # Imported before the job arrives: the main process is still validating.
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
@@ -118,8 +125,8 @@ def main() -> None:
         files.append(file)
     files = Files(files)
     collect = _Collect()
-    logging.getLogger("mkdocs").addHandler(collect)
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    engine.logger(engine_name=engine_name).addHandler(collect)
+    engine.logger(engine_name=engine_name).setLevel(logging.INFO)
     out = sys.stdout.buffer
     for src_uri, markdown in reversed(job["pages"]):
         file = files.get_file_from_path(src_uri)

@@ -23,8 +23,8 @@ except ImportError:  # Windows without WSL: no stale folders are removed
 from . import dates
 from .vocabulary import VocabularyError
 
-# The module that runs the engine's build (hooks/mkdocs_engine.py).
-ENGINE = "mkdocs_engine"
+# The module that runs the engine's build (hooks/engine.py).
+ENGINE = "engine"
 
 # The checks are imported where they are used: `new` and `fields` need
 # neither the validator nor the engine.
@@ -176,10 +176,14 @@ def _build_and_swap(args, site: Path, staging: Path) -> int:
     if not os.environ.get("SOURCE_DATE_EPOCH", "").strip():
         os.environ.pop("SOURCE_DATE_EPOCH", None)  # MkDocs fails on an empty value
     # The engine, by name: this package never imports MkDocs (see
-    # hooks/mkdocs_engine.py), so that it can move to another engine.
+    # hooks/engine.py), so that it can move to another engine.
     engine = importlib.import_module(ENGINE)
     try:
         status = engine.build(args.config_file, str(staging), args.quiet)
+    except engine.UnknownEngine as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(error, file=sys.stderr)
+        return 2
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -61,7 +61,7 @@ def entry_html(r: Resource) -> str:
 
 
 def atom_feed(library: Library, site_url: str, title: str, path: str = FEED_PATH,
-              resources: list[Resource] | None = None, alternate: str = "") -> bytes:
+              resources: list[Resource] | None = None, alternate: str = "", memo: dict | None = None) -> bytes:
     """An Atom feed of resources (the whole library by default), newest
     change first. Each entry says what changed, from `changes:`."""
     pool = library.listed if resources is None else resources
@@ -70,7 +70,7 @@ def atom_feed(library: Library, site_url: str, title: str, path: str = FEED_PATH
     key = ("atom", site_url, title, path, alternate, None if newest else library.now.date(),
            tuple((r.src_uri, r.title, r.meta["summary"], tuple(r.changes), r.published, r.changed,
                   vocab.types[r.type].name, tuple((t, vocab.topics[t].name) for t in r.topics)) for r in newest))
-    return remembered(key, lambda: _atom_feed(library, site_url, title, path, newest, alternate))
+    return remembered(memo, key, lambda: _atom_feed(library, site_url, title, path, newest, alternate))
 
 
 def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: list[Resource],
@@ -131,7 +131,7 @@ def with_enclosures(atom: bytes, enclosures: dict[str, str]) -> bytes:
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def term_feeds(library: Library, site_url: str, site_name: str) -> dict[str, bytes]:
+def term_feeds(library: Library, site_url: str, site_name: str, memo: dict | None = None) -> dict[str, bytes]:
     """A feed for every type, function, programme and topic, even one with
     no resources yet: a reader can subscribe before the first arrives. Its
     web page is the term's page, or, while no resource has the term and so
@@ -148,7 +148,7 @@ def term_feeds(library: Library, site_url: str, site_name: str) -> dict[str, byt
             path = feed_path(kind, slug)
             page = term_src(kind, slug) if resources or kind == "types" else f"{kind}/index.md"
             outputs[path] = atom_feed(library, site_url, f"{site_name}: {name}", path, resources,
-                                      page_url(page, True))
+                                      page_url(page, True), memo)
     return outputs
 
 
@@ -197,12 +197,12 @@ def _event(r: Resource, site_url: str, stamp: datetime) -> Event:
     return event
 
 
-def calendar(resources: list[Resource], site_url: str, stamp: datetime, name: str) -> bytes:
+def calendar(resources: list[Resource], site_url: str, stamp: datetime, name: str, memo: dict | None = None) -> bytes:
     # Under `make serve` (the only time the memo is on), a calendar nothing
     # changed in keeps the DTSTAMP of when it was first made this session.
     key = ("ics", site_url, name, tuple((r.src_uri, r.slug, r.title, r.meta["summary"], r.meta.get("registration_url"),
                                          r.starts, r.ends) for r in resources))
-    return remembered(key, lambda: _calendar(resources, site_url, stamp, name))
+    return remembered(memo, key, lambda: _calendar(resources, site_url, stamp, name))
 
 
 def _calendar(resources: list[Resource], site_url: str, stamp: datetime, name: str) -> bytes:
@@ -234,19 +234,20 @@ def webcal_url(site_url: str) -> str:
     return "webcal://" + urljoin(site_url, CALENDAR_PATH).split("://", 1)[1]
 
 
-def build_feeds(library: Library, site_url: str, site_name: str) -> Claimed:
-    """The feeds and the calendars, as {path in the site: bytes}, each claimed."""
+def build_feeds(library: Library, site_url: str, site_name: str, memo: dict | None = None) -> Claimed:
+    """The feeds and the calendars, as {path in the site: bytes}, each claimed.
+    `memo`: the store that `make serve` keeps between rebuilds (memo.py)."""
     stamp = library.now.replace(microsecond=0)
     webinars = sorted((r for r in library.listed if r.type == "webinars"), key=lambda r: r.starts)
     outputs = Claimed()
-    outputs.claim(FEED_PATH, atom_feed(library, site_url, f"{site_name}: new and updated resources"),
+    outputs.claim(FEED_PATH, atom_feed(library, site_url, f"{site_name}: new and updated resources", memo=memo),
                   Claim("the site's feed"))
-    outputs.claim(CALENDAR_PATH, calendar(webinars, site_url, stamp, f"{site_name}: webinars"),
+    outputs.claim(CALENDAR_PATH, calendar(webinars, site_url, stamp, f"{site_name}: webinars", memo),
                   Claim("the calendar of every webinar"))
-    for path, feed in term_feeds(library, site_url, site_name).items():
+    for path, feed in term_feeds(library, site_url, site_name, memo).items():
         outputs.claim(path, feed, Claim("a list's feed"))
     for r in library.upcoming():
-        outputs.claim(ics_path(r), calendar([r], site_url, stamp, r.title), Claim("a webinar's calendar", r.src_uri))
+        outputs.claim(ics_path(r), calendar([r], site_url, stamp, r.title, memo), Claim("a webinar's calendar", r.src_uri))
     return outputs
 
 

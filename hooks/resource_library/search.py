@@ -43,9 +43,9 @@ TAG_RE = re.compile(r"<[^>]+>")
 MARKUP = "#*_`|>-"
 
 
-def plain_text(markdown: str) -> str:
+def plain_text(markdown: str, memo: dict | None = None) -> str:
     """Markdown reduced to the words a reader sees."""
-    return remembered(("plain", markdown), lambda: _plain_text(markdown))
+    return remembered(memo, ("plain", markdown), lambda: _plain_text(markdown))
 
 
 def _plain_text(markdown: str) -> str:
@@ -78,12 +78,12 @@ def _link_texts(text: str) -> str:
     return "".join(out)
 
 
-def headings(markdown: str) -> list[str]:
+def headings(markdown: str, memo: dict | None = None) -> list[str]:
     """The text of each ATX heading (`## Heading`) outside fenced code."""
-    return remembered(("headings", markdown), lambda: _headings(markdown))
+    return remembered(memo, ("headings", markdown), lambda: _headings(markdown, memo))
 
 
-def _headings(markdown: str) -> list[str]:
+def _headings(markdown: str, memo: dict | None) -> list[str]:
     found, fence = [], None
     for line in markdown.splitlines():
         # Only a line that starts with one of these can open or close a
@@ -100,11 +100,11 @@ def _headings(markdown: str) -> list[str]:
             continue
         match = HEADING_RE.match(line)
         if match:
-            found.append(plain_text(match.group(1)))
+            found.append(plain_text(match.group(1), memo))
     return found
 
 
-def documents(library: Library, use_directory_urls: bool) -> list[dict]:
+def documents(library: Library, use_directory_urls: bool, memo: dict | None = None) -> list[dict]:
     """One record per listed resource: what the finder shows and filters on,
     under `_text` what the first index searches, and under `_body` the
     body's markdown (build_index makes its plain text one resource at a
@@ -140,7 +140,7 @@ def documents(library: Library, use_directory_urls: bool) -> list[dict]:
             "summary": r.meta["summary"],
             "topics": " ".join(vocab.topics[t].name for t in r.topics),
             "programmes": " ".join(vocab.programmes[p].name for p in r.programmes),
-            "headings": "\n".join(headings(r.body)),
+            "headings": "\n".join(headings(r.body, memo)),
             "type": vocab.types[r.type].name,
             "speakers": " ".join(f"{s.get('name', '')} {s.get('role', '')}" for s in speakers),
         }
@@ -281,19 +281,20 @@ def js_order(term: str) -> bytes:
     return term.encode("utf-16-be")
 
 
-def build_index(docs: list[dict], groups: list[Group]) -> tuple[dict, list[dict]]:
-    """(the first index, the body shards). See the module docstring."""
+def build_index(docs: list[dict], groups: list[Group], memo: dict | None = None) -> tuple[dict, list[dict]]:
+    """(the first index, the body shards). See the module docstring. `memo`:
+    the store that `make serve` keeps between rebuilds (memo.py)."""
     phrases = phrase_table(groups)
     phrases_key = repr(sorted(phrases.items()))
 
     def field_terms_of(text: str):
-        return remembered(("terms", text, phrases_key), lambda: field_terms(text, phrases))
+        return remembered(memo, ("terms", text, phrases_key), lambda: field_terms(text, phrases))
 
     def body_terms_of(markdown: str):
         # Remembered by the markdown: the plain text is made and dropped, in
         # the memo too. No spellings: "did you mean" offers only words from
         # the first index.
-        return remembered(("body terms", markdown, phrases_key),
+        return remembered(memo, ("body terms", markdown, phrases_key),
                           lambda: field_terms(_plain_text(markdown), phrases, spelled=False))
 
     names = [name for name, _ in FIELDS]
@@ -458,10 +459,11 @@ def shard_target(number: int) -> str:
     return f"(window.LIBRARY_FINDER_BODY=window.LIBRARY_FINDER_BODY||{{}})[{number}]"
 
 
-def finder_assets(library: Library, use_directory_urls: bool, groups: list[Group] = ()) -> dict[str, bytes]:
+def finder_assets(library: Library, use_directory_urls: bool, groups: list[Group] = (),
+                  memo: dict | None = None) -> dict[str, bytes]:
     """The finder's data, index and body shards, as {path in the site: bytes}."""
-    docs = documents(library, use_directory_urls)
-    index, shards = build_index(docs, list(groups))
+    docs = documents(library, use_directory_urls, memo)
+    index, shards = build_index(docs, list(groups), memo)
     # Each shard as bytes once (as_script writes ASCII), not as text and bytes
     # and the text of all of them joined.
     shard_scripts = [as_script(shard_target(n), shard).encode() for n, shard in enumerate(shards)]

@@ -20,7 +20,6 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from . import memo
 from .claims import Claim, Claimed
 from .feeds import build_feeds
 from .load import Library, Resource
@@ -34,15 +33,16 @@ class SideOutputError(Exception):
 
 
 def build(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms=(),
-          lunr_js: str | None = None) -> Claimed:
+          lunr_js: str | None = None, memo: dict | None = None) -> Claimed:
     """Every side output, as {path in the site: bytes}, each claimed. `lunr_js`: the path
-    of lunr.js (the finder uses its stemmer), which the engine ships."""
+    of lunr.js (the finder uses its stemmer), which the engine ships. `memo`: results
+    kept between `make serve` rebuilds (memo.py), or None."""
     outputs = Claimed()
-    for path, content in finder_assets(library, use_directory_urls, synonyms).items():
+    for path, content in finder_assets(library, use_directory_urls, synonyms, memo).items():
         outputs.claim(path, content, Claim("the finder's data"))
     if lunr_js:
         outputs.claim("finder/lunr.js", Path(lunr_js).read_bytes(), Claim("the finder's copy of lunr.js"))
-    outputs.update_claimed(build_feeds(library, site_url, site_name))
+    outputs.update_claimed(build_feeds(library, site_url, site_name, memo))
     return outputs
 
 
@@ -123,8 +123,9 @@ class Session:
 
 
 class _Pending:
-    def __init__(self, outputs=None, process=None, folder=None, session=None, args=None):
+    def __init__(self, outputs=None, process=None, folder=None, session=None, args=None, memo=None):
         self.outputs, self.process, self.folder, self.session, self.args = outputs, process, folder, session, args
+        self.memo = memo
 
     def result(self) -> dict[str, bytes]:
         if self.outputs is None and self.session is not None:
@@ -134,7 +135,7 @@ class _Pending:
                 # The session's process failed: stop it (the next rebuild
                 # starts another) and make this rebuild's outputs here.
                 self.session.process.kill()
-                self.outputs = build(*self.args)
+                self.outputs = build(*self.args, memo=self.memo)
         elif self.outputs is None:
             _, stderr = self.process.communicate()
             out = Path(self.folder.name) / "out.pickle"
@@ -146,14 +147,15 @@ class _Pending:
 
 
 def start(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms, lunr_js: str,
-          in_background: bool, session: Session | None = None) -> _Pending:
+          in_background: bool, session: Session | None = None, memo: dict | None = None) -> _Pending:
     """Start making the side outputs: in a `session` if given (and alive),
-    else in a new process if `in_background`, else here and now."""
+    else in a new process if `in_background`, else here and now (with
+    `memo`, the main process's store, if given)."""
     args = (library, use_directory_urls, site_url, site_name, list(synonyms), lunr_js)
     if session is not None and session.alive() and session.submit(portable(args)):
-        return _Pending(session=session, args=args)
+        return _Pending(session=session, args=args, memo=memo)
     if not in_background:
-        return _Pending(outputs=build(*args))
+        return _Pending(outputs=build(*args, memo=memo))
     folder = tempfile.TemporaryDirectory(prefix="library-side-outputs-")
     # Streamed to the file: no second copy of every body in memory.
     with open(Path(folder.name) / "in.pickle", "wb") as handle:
@@ -180,7 +182,7 @@ def finish(pending: _Pending, site_dir: Path, written: dict | None = None) -> Cl
 
 
 def serve_session() -> None:
-    memo.enable({})
+    store: dict = {}  # this process's memo, for the whole `make serve` session
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
@@ -188,7 +190,7 @@ def serve_session() -> None:
         except EOFError:
             return
         try:
-            reply = ("ok", build(*arrived(sent)))
+            reply = ("ok", build(*arrived(sent), memo=store))
         except Exception:
             reply = ("error", traceback.format_exc())
         pickle.dump(reply, replies, protocol=pickle.HIGHEST_PROTOCOL)
