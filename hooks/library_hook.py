@@ -101,7 +101,8 @@ def markdown_settings(config) -> dict | None:
     if not all(isinstance(name, str) for name in names):
         return None
     mdx = config.mdx_configs or {}
-    return {"site_name": config.site_name, "docs_dir": config.docs_dir, "site_dir": config.site_dir,
+    return {"site_name": config.site_name, "theme": config.theme.name, "docs_dir": config.docs_dir,
+            "site_dir": config.site_dir,
             "use_directory_urls": config.use_directory_urls, "validation": config.validation,
             "markdown_extensions": [{name: mdx[name]} if name in mdx else name for name in names]}
 

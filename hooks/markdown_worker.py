@@ -110,8 +110,12 @@ def main() -> None:
     gc.freeze()  # the job lives until the process ends: the collector need not walk it
     settings = job["config"]
     config = MkDocsConfig()
-    config.load_dict({key: settings[key] for key in ("site_name", "docs_dir", "site_dir", "use_directory_urls",
-                                                      "markdown_extensions")})
+    given = {key: settings[key] for key in ("site_name", "docs_dir", "site_dir", "use_directory_urls",
+                                             "markdown_extensions")}
+    if settings.get("theme"):
+        # The site's theme by name: ProperDocs, unlike MkDocs, bundles no default theme to fall back on.
+        given["theme"] = {"name": settings["theme"]}
+    config.load_dict(given)
     errors, _ = config.validate()
     if errors:
         raise SystemExit(f"markdown worker: {errors}")

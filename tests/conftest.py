@@ -66,8 +66,8 @@ def write_files(project: Path, files: dict) -> None:
 
 def run_cli(project: Path, *args: str, epoch: str = BUILD_EPOCH, extra_env: dict | None = None):
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
-    env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=epoch,
-               **(extra_env or {}))
+    env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=epoch)
+    env.update(extra_env or {})  # may replace any of those (PYTHONPATH: tests/test_engines.py)
     return subprocess.run([sys.executable, "-m", "resource_library", *args], cwd=project, env=env,
                           capture_output=True, text=True, timeout=300)
 

@@ -311,7 +311,10 @@ class Build:
         if self.markdown is not None:
             errors = self.markdown.close()
             self.log.debug(f"The Markdown worker rendered {self.markdown.used} resource pages.")
-            if errors.strip():
+            if errors.strip() and os.environ.get("RESOURCE_LIBRARY_MARKDOWN_WORKER") == "all":
+                # Asked to render every page (tests): its failure must not pass unseen.
+                self.log.warning(f"The Markdown worker stopped with: {errors}")
+            elif errors.strip():
                 self.log.debug(f"The Markdown worker stopped with: {errors}")
             self.markdown = None
 
