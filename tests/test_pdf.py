@@ -248,3 +248,32 @@ def test_what_a_fresh_clone_attacker_found_is_refused_or_held(tmp_path):
         assert "Traceback" not in result.stderr and "memory allocation" not in result.stderr, (case, result.stderr[-2000:])
         assert any(line.startswith(where) and rule in line for line in result.stderr.splitlines()), (case, result.stderr[-2500:])
         assert not (project / "site").exists()
+
+
+def test_our_own_reading_finds_header_cells_that_lost_their_scope(pdf_site):
+    """page-validation passes a PDF whose table header cells have no /Scope
+    (tried); our reading must not, wherever in the structure the table is."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject
+    content = pdf_of(pdf_site, "chart-briefing")
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(content)))
+    stripped = []
+
+    def strip(element, depth=0):
+        element = element.get_object() if hasattr(element, "get_object") else element
+        if isinstance(element, list):
+            for child in element:
+                strip(child, depth + 1)
+        elif isinstance(element, DictionaryObject) and depth < 100:
+            if element.get("/S") == "/TH" and "/A" in element:
+                del element[NameObject("/A")]
+                stripped.append(element)
+            if "/K" in element:
+                strip(element["/K"], depth + 1)
+
+    strip(writer._root_object["/StructTreeRoot"]["/K"])
+    out = io.BytesIO()
+    writer.write(out)
+    assert len(stripped) == 2
+    assert "a table header cell has no scope" not in check(content, allowed_links=set(), site_url=SITE_URL)
+    assert check(out.getvalue(), allowed_links=set(), site_url=SITE_URL).count("a table header cell has no scope") == 2

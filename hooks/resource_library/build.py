@@ -552,6 +552,8 @@ class Build:
         claims = self.claims or Claims()
         claims.add_claimed(side_written)
         site_dir = Path(self.site.site_dir)
+        if self.briefings is not None:
+            self.briefings.close()  # every page, and so every PDF, is made
         for path, made in (self.briefings.made.items() if self.briefings is not None else ()):
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
