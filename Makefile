@@ -77,8 +77,11 @@ node_modules/.installed: package.json package-lock.json
 NPM := $(shell command -v npm 2>/dev/null)
 
 ## test: run every test
+# One worker a core (pytest-xdist); a file's tests stay on one worker, so a
+# site a file builds once is built once. TEST_WORKERS=0: in this process.
+TEST_WORKERS ?= auto
 test: $(BIN)/.installed-dev $(if $(NPM),node_modules/.installed)
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests
 
 ## bench: time the build against bare mkdocs-material and the config-matched floor; writes bench/RESULTS.md (knobs: bench/run.py)
 bench: $(BIN)/.installed-dev
