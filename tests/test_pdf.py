@@ -14,7 +14,7 @@ import struct
 import pytest
 from pypdf import PdfReader
 
-from conftest import build, make_project, read, real_png, run_cli, write_files
+from conftest import REPO, build, make_project, read, real_pdf, real_png, run_cli, write_files
 from resource_library.pdf import check
 from test_validate import GOOD
 
@@ -239,6 +239,11 @@ def test_what_a_fresh_clone_attacker_found_is_refused_or_held(tmp_path):
                                                                    "  - file: files/s.pdf\n    label: Slides"),
                           "at-a-glance/files/s.pdf": scripted.getvalue()}, "at-a-glance/scripted.md:13:", "[unsafe-file]"),
         "editor's scripted pdf": ({"docs/about/s.pdf": scripted.getvalue()}, "docs/about/s.pdf", "[unsafe-output]"),
+        # The second attacker: a download whose link opens a Windows share.
+        "pdf linking to a share": ({"at-a-glance/share.md": GOOD.replace("status: current", "status: current\ndownloads:\n"
+                                                                         "  - file: files/p.pdf\n    label: Slides"),
+                                    "at-a-glance/files/p.pdf": _pdf_linking_to("\\\\evil.example\\share\\x.pdf")},
+                                   "at-a-glance/share.md:13:", "[unsafe-file]"),
     }
     for case, (files, where, rule) in cases.items():
         project = make_project(tmp_path / case.replace(" ", "-").replace("'", ""), content={"deeper-dives/valid.md": GOOD})
@@ -277,3 +282,49 @@ def test_our_own_reading_finds_header_cells_that_lost_their_scope(pdf_site):
     assert len(stripped) == 2
     assert "a table header cell has no scope" not in check(content, allowed_links=set(), site_url=SITE_URL)
     assert check(out.getvalue(), allowed_links=set(), site_url=SITE_URL).count("a table header cell has no scope") == 2
+
+
+def _pdf_linking_to(uri: str) -> bytes:
+    import io as io_module
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
+    writer = PdfWriter()
+    page = writer.add_blank_page(200, 200)
+    action = DictionaryObject({NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject(uri)})
+    page[NameObject("/Annots")] = ArrayObject([DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Link"),
+        NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4), NameObject("/A"): action})])
+    out = io_module.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("uri", ["javascript:app.alert(1)", "java\tscript:app.alert(1)",
+                                 "file:///C:/Windows/System32/calc.exe", "\\\\evil.example\\share\\x.pdf",
+                                 "data:text/html,<script>alert(1)</script>", "smb://evil.example/share"])
+def test_a_download_pdf_linking_anywhere_but_the_web_email_or_phone_is_refused(uri, capfd):
+    """Found by the second fresh-clone attacker: a PDF's link addresses were
+    not read, so one linking to javascript:, a local program or a Windows
+    share (which leaks the reader's credential hash) was published."""
+    from resource_library.files import pdf_problem
+    problem = pdf_problem(_pdf_linking_to(uri))
+    assert problem is not None and "may link only to web (https), email (mailto) and phone (tel)" in problem
+    for fine in ("https://www.gov.scot/", "mailto:his.strategicplanning@nhs.scot", "tel:+441312345678"):
+        assert pdf_problem(_pdf_linking_to(fine)) is None, fine
+
+
+def test_a_pdf_must_start_as_one_and_its_repairs_are_not_printed(capfd):
+    """An HTML page with a script before a valid PDF (readers allow 1 KB of
+    anything before `%PDF-`) is refused; pypdf's own repair messages, which
+    are not in path:line:col form, do not reach the terminal."""
+    from resource_library.files import pdf_problem
+    assert pdf_problem(b"<html><script>alert(1)</script><!--\n" + real_pdf()) == "is not a PDF: it does not start as one"
+    broken = re.sub(rb"startxref\s+\d+", b"startxref\n3", real_pdf())  # pypdf repairs it, and says so
+    # In a process of its own: pytest would catch pypdf's log lines itself.
+    import subprocess
+    import sys
+    code = ("import sys; from resource_library.files import pdf_problem; "
+            "print(pdf_problem(sys.stdin.buffer.read()))")
+    result = subprocess.run([sys.executable, "-c", code], input=broken, capture_output=True,
+                            env={"PYTHONPATH": str(REPO / "hooks")})
+    assert result.stdout.decode().strip() == "None" and result.stderr == b"", result
