@@ -30,11 +30,6 @@ ENGINE = "mkdocs_engine"
 # neither the validator nor the engine.
 
 
-def load(root: Path, include_drafts: bool = False):
-    from .validate import check_project
-    return check_project(root, root / "docs", include_drafts)
-
-
 def changed_files(root: Path, since: str) -> set[str] | None:
     """Files changed since a commit (a pull request's base), from git; None
     when git cannot say, and then no file is put first."""
@@ -48,8 +43,9 @@ def changed_files(root: Path, since: str) -> set[str] | None:
 
 def cmd_validate(args) -> int:
     from .problems import report, write_step_summary
+    from .validate import check_project
     root = Path(args.root)
-    library, problems = load(root)
+    library, problems = check_project(root)
     changed = changed_files(root, args.changed_since) if args.changed_since else None
     if problems:
         print(report(problems, changed), file=sys.stderr)

@@ -313,11 +313,13 @@ def check_library(root: str | Path, vocabulary: Vocabulary, schema: dict, now: d
     return library, problems
 
 
-def check_project(root: str | Path, docs_dir: str | Path, include_drafts: bool = False,
+def check_project(root: str | Path, docs_dir: str | Path | None = None, include_drafts: bool = False,
                   cache: dict | None = None, drafts_are_warnings: bool = False) -> tuple[Library, list[Problem]]:
     """check_library with the project's own vocabulary, schema and build date:
-    what the MkDocs hook and the command line both run."""
+    what the MkDocs hook and the command line both run. `docs_dir`: the
+    project's docs/ unless said."""
     root = Path(root)
+    docs_dir = root / "docs" if docs_dir is None else docs_dir
     vocabulary, problems = check_vocabulary_files(root / "vocabulary")
     problems += check_docs(Path(docs_dir), macro_pages(root / "mkdocs.yml"))
     if vocabulary is None:
