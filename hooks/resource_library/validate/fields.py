@@ -1,0 +1,273 @@
+"""Rules on a resource's file name and its fields: required and known
+fields, their types and values (from the schema), and vocabulary terms."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..frontmatter import ParsedFile, YamlDate
+from ..load import SLUG_RE, TYPES, suggest_slug
+from ..problems import field_label
+from ..vocabulary import Vocabulary, closest
+from .dated import check_changes, check_dates
+from .patterns import PLACEHOLDER
+from .schema import Schema
+from .strings import check_strings
+
+
+def check_path(parsed: ParsedFile, rel: Path) -> None:
+    if len(rel.parts) != 2:
+        parsed.problem(1, 1, "file-location", f"resources live directly in {rel.parts[0]}/, not in a subfolder",
+                       f"Move it to {rel.parts[0]}/{rel.name}.")
+    elif not SLUG_RE.match(rel.stem) or rel.suffix != ".md":
+        parsed.problem(1, 1, "file-name", f"`{rel.name}` is not a lowercase slug",
+                       f"Rename it {suggest_slug(rel.stem)}.md: lowercase letters, digits and single hyphens.")
+    elif rel.stem == "index":
+        parsed.problem(1, 1, "file-name", "`index.md` is the type's listing page, not a resource",
+                       "Give the resource a name of its own; to replace the listing, add docs/"
+                       f"{rel.parts[0]}/index.md instead.")
+
+
+def describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a yes/no value"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, YamlDate):
+        return "a date"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of fields"
+    return "empty"
+
+
+def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary: Vocabulary,
+                 now: datetime, content_files: set[str]) -> None:
+    data = parsed.data
+    # Keys: unknown ones, and the one key that would let a page run code.
+    for key in data:
+        pos = parsed.key_positions.get(key)
+        line, col = (pos.line, pos.col) if pos else (1, 1)
+        if key == "render_macros":
+            parsed.problem(line, col, "render-macros", "`render_macros` is not allowed in a resource",
+                           "Resources are shown as written and never run as templates; remove this line.")
+        elif key not in schema.fields:
+            if key in schema.all_fields:
+                parsed.problem(line, col, "unknown-field", f"`{key}` is only for another type of resource",
+                               f"Remove it; `{key}` applies to webinars, and this is in {type_slug}/.")
+                continue
+            guess = closest(key, schema.fields)
+            parsed.problem(line, col, "unknown-field", f"unknown field `{key}`",
+                           f"Did you mean `{guess}`?" if guess else
+                           "Allowed fields: " + ", ".join(schema.fields) + ".")
+    reported: set[tuple] = set()  # paths with a problem already: one problem a value
+    for key in schema.required:
+        if key not in data:
+            parsed.problem(1, 1, "missing-field", f"required field `{key}` is missing",
+                           f"Add a line `{key}: ...`; {schema.fields[key].get('description', '')}")
+        elif data[key] is None or data[key] == [] and schema.resolve(schema.fields[key]).get("minItems"):
+            pos = parsed.at((key,))
+            parsed.problem(pos.line, pos.col, "missing-field", f"required field `{key}` has no value",
+                           schema.fields[key].get("description", ""))
+            reported.add((key,))
+    if data.get("status") == "withdrawn" and not data.get("withdrawn_reason"):
+        pos = parsed.key_positions["status"]
+        parsed.problem(pos.line, pos.col, "missing-field", "a withdrawn resource needs `withdrawn_reason`",
+                       "Add withdrawn_reason: one sentence saying why, and replaced_by: if something replaces it.")
+
+    known = {k: v for k, v in data.items() if k in schema.fields and v is not None}
+    errors = () if schema.surely_valid(known) else schema.validator.iter_errors(known)
+    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
+        path = tuple(error.absolute_path)
+        if error.validator == "required" and not path:
+            continue  # reported above, with a better message
+        if error.schema.get("format") in ("date", "date-time-local"):
+            continue  # dates are checked below, with a better message
+        if path in reported:
+            continue
+        reported.add(path)
+        pos = parsed.at(path)
+        name = field_label(path) if path else "front matter"
+        if error.validator == "type":
+            expected = error.validator_value
+            if expected == "array":
+                parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be a list, not {describe(error.instance)}",
+                               f"Write it as a list: {path[0]}: {yaml_list(error.instance)}, or one `- value` per line.")
+            elif expected == "string" and len(path) == 2 and isinstance(error.instance, (list, dict)):
+                # `topics: [[housing]]`: brackets inside the list.
+                parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be text, not {describe(error.instance)}",
+                               f"Write one list, with no brackets inside it: {path[0]}: "
+                               f"{yaml_list(data.get(path[0]))}")
+            elif expected == "string":
+                typed = pos.text or str(error.instance)
+                parsed.problem(pos.line, pos.col, "wrong-type",
+                               f"{name} must be text, but YAML read `{typed}` as {describe(error.instance)}",
+                               f"Put the value in quotes: \"{typed}\"" if isinstance(path[-1], int)
+                               else f"Put the value in quotes: {path[-1]}: \"{typed}\"")
+            else:
+                parsed.problem(pos.line, pos.col, "wrong-type",
+                               f"{name} must be {TYPE_WORDS.get(expected, expected)}, not {describe(error.instance)}",
+                               _type_hint(path, expected, error.instance)
+                               or schema.fields.get(path[0], {}).get("description", ""))
+        elif error.validator == "enum":
+            allowed = ", ".join(map(str, error.validator_value))
+            guess = closest(str(error.instance), error.validator_value)
+            parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"{name} cannot be `{error.instance}`",
+                           (f"Did you mean `{guess}`? " if guess else "") + f"Allowed: {allowed}.")
+        elif error.validator == "required":
+            missing = [f for f in error.validator_value if isinstance(error.instance, dict) and f not in error.instance]
+            parsed.problem(pos.line, pos.col, "missing-field",
+                           f"{name} has no " + " or ".join(f"`{f}`" for f in missing or error.validator_value),
+                           f"Each entry in {path[0] if path else 'it'} needs "
+                           + ", ".join(f"`{f}`" for f in error.validator_value) + ".")
+        elif error.validator == "additionalProperties":
+            extra = sorted(str(f) for f in error.instance if f not in error.schema.get("properties", {}))
+            allowed = ", ".join(f"`{f}`" for f in error.schema.get("properties", {}))
+            parsed.problem(pos.line, pos.col, "unknown-field",
+                           f"{name} has an unknown field " + ", ".join(f"`{f}`" for f in extra),
+                           f"Remove it, or correct its name; the fields here are {allowed}.")
+        elif error.validator == "uniqueItems":
+            parsed.problem(pos.line, pos.col, "bad-value", f"{name} lists the same value twice",
+                           "List each value once.")
+        elif path == ("replaced_by",) and error.validator == "pattern" and isinstance(error.instance, str):
+            # Often written as a link; type/slug is what it takes.
+            key = re.sub(r"^(\.\./|\./|/)+", "", error.instance.strip()).removesuffix("/").removesuffix(".md")
+            parsed.problem(pos.line, pos.col, "bad-value", f"{name}: {_plain_message(error)}",
+                           f"Write it as type/slug: replaced_by: {key}" if re.fullmatch(
+                               "(" + "|".join(TYPES) + r")/[a-z0-9]+(-[a-z0-9]+)*", key)
+                           else schema.fields["replaced_by"].get("description", ""))
+        else:
+            parsed.problem(pos.line, pos.col, "bad-value", f"{name}: {_plain_message(error)}",
+                           schema.fields.get(path[0], {}).get("description", "") if path else "")
+
+    # A string field that YAML read as a date passes the schema (a date is kept as
+    # its text) but is still a mistake: the contributor meant words, not a date.
+    for key, field_schema in schema.fields.items():
+        resolved = schema.resolve(field_schema)
+        if resolved.get("type") == "string" and "format" not in resolved and isinstance(data.get(key), YamlDate):
+            pos = parsed.at((key,))
+            parsed.problem(pos.line, pos.col, "wrong-type", f"`{key}` must be text, but YAML read `{data[key]}` as a date",
+                           f"Put the value in quotes: {key}: \"{data[key]}\"")
+        # `title: Update #2` loads as "Update": YAML took the rest for a comment.
+        if resolved.get("type") == "string" and isinstance(data.get(key), str):
+            pos = parsed.at((key,))
+            rest = parsed.line(pos.line)[pos.end_col - 1:] if pos.plain and pos.end_col else ""
+            if re.match(r"\s+#", rest):
+                parsed.problem(pos.line, pos.end_col, "yaml-comment",
+                               f"`{key}` is cut short to `{data[key]}`: YAML reads ` #...` as a comment",
+                               f"Put the whole value in quotes: {key}: \"{data[key]}{rest.rstrip()}\"")
+
+    check_vocabulary(parsed, schema, vocabulary)
+    check_dates(parsed, schema, now)
+    check_changes(parsed, now)
+    check_strings(parsed, schema, content_files, type_slug, vocabulary)
+
+
+def _plain_message(error) -> str:
+    v, value = error.validator, error.validator_value
+    if v == "minLength":
+        return f"is too short (at least {value} characters)"
+    if v == "maxLength":
+        return f"is too long (at most {value} characters)"
+    if v == "minItems":
+        return f"needs at least {value} entry"
+    if v == "pattern":
+        return f"`{error.instance}` is not in the expected form"
+    if v in ("minimum", "maximum"):
+        return f"`{error.instance}` is out of range ({'at least' if v == 'minimum' else 'at most'} {value})"
+    return error.message
+
+
+MAX_VOCABULARY_PROBLEMS = 5  # a field's wrong terms reported one by one; the rest in one problem
+# Terms one resource may be tagged with. Planners tag a handful (the starter
+# content at most 4 topics and 2 programmes); each term puts the resource
+# on that term's page and feed, and a resource with 1,000 topics made a
+# 75 MB site.
+MAX_TERMS = {"topics": 12, "programmes": 8}
+
+
+def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary) -> None:
+    for key, field_schema in schema.fields.items():
+        kind = field_schema.get("x-vocabulary")
+        values = parsed.data.get(key)
+        if not kind or not isinstance(values, list):
+            continue
+        allowed = vocabulary.terms(kind)
+        # Counted among real terms: a pasted list of wrong values is reported
+        # as that, below, not also as too many.
+        known = [index for index, value in enumerate(values) if isinstance(value, str) and value in allowed]
+        limit = MAX_TERMS.get(key)
+        if limit and len(known) > limit:
+            pos = parsed.at((key, known[limit]))
+            parsed.problem(pos.line, pos.col, "too-many-terms",
+                           f"`{key}` lists {len(known):,} {kind}; the limit is {limit} (this is number {limit + 1})",
+                           f"Keep the few {kind} the resource is mostly about: a resource tagged with everything is "
+                           "related to everything, and is listed on every page (see How tags choose related "
+                           "resources in CONTRIBUTING.md).")
+        unknown = [index for index, value in enumerate(values)
+                   if isinstance(value, str) and value not in allowed and PLACEHOLDER not in value]
+        for index in unknown[:MAX_VOCABULARY_PROBLEMS]:
+            value = values[index]
+            pos = parsed.at((key, index))
+            guess = closest(value, allowed)
+            parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
+                           (f"Did you mean `{guess}`? " if guess else "")
+                           + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml)."
+                           + ("" if guess else f" For a new one, ask an editor to add it to vocabulary/{kind}.yml "
+                              "in your pull request (a slug, a name and a description), or choose the nearest above."))
+        rest = unknown[MAX_VOCABULARY_PROBLEMS:]
+        if rest:
+            # Hundreds of wrong values are one mistake (a pasted list), not
+            # hundreds of problems each repeating the allowed terms.
+            pos = parsed.at((key, rest[0]))
+            sample = ", ".join(f"`{values[i][:40]}`" for i in rest[:3]) + (", ..." if len(rest) > 3 else "")
+            parsed.problem(pos.line, pos.col, "not-in-vocabulary",
+                           f"{len(rest)} more values in `{key}` are not {kind}: {sample}",
+                           f"Use only slugs from vocabulary/{kind}.yml, as listed above.")
+
+
+# JSON Schema's types, as the message says them.
+TYPE_WORDS = {"integer": "a whole number", "number": "a number", "object": "fields (such as name: and role:)",
+              "boolean": "true or false"}
+DURATION_RE = re.compile(r"(?:(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h))?\s*(?:(\d+)\s*(?:minutes?|mins?|m))?\s*",
+                         re.I)
+
+
+def flattened(value) -> list:
+    """The scalars in a value, in order: the keys of a mapping, the items of
+    lists within lists."""
+    if isinstance(value, dict):
+        return [item for key in value for item in flattened(key)]
+    if isinstance(value, list):
+        return [item for entry in value for item in flattened(entry)]
+    return [] if value is None else [value]
+
+
+def yaml_list(value) -> str:
+    """The scalars in `value` (see flattened) as a YAML list, `[a, b]`,
+    quoting only what needs quotes: a hint to paste, never Python's `['a']`."""
+    # Exact types only: safe_dump refuses subclasses such as YamlDate.
+    plain = [v if type(v) in (str, int, float, bool) else str(v) for v in flattened(value)]
+    return yaml.safe_dump(plain, default_flow_style=True, width=1_000_000).strip()
+
+
+def _type_hint(path: tuple, expected, value) -> str:
+    """A line to paste for the commonest wrong types: a duration written
+    in words, a speaker written as a name alone."""
+    if path == ("duration_minutes",) and isinstance(value, str):
+        match = DURATION_RE.fullmatch(value.strip())
+        if match and any(match.groups()):
+            minutes = round(float(match.group(1) or 0) * 60) + int(match.group(2) or 0)
+            return f"Write the minutes as a number: duration_minutes: {minutes}"
+    if len(path) == 2 and path[0] == "speakers" and expected == "object" and isinstance(value, str):
+        name, _, role = value.partition(",")
+        return (f"Write each speaker as a name and a role: - name: {name.strip()}"
+                + (f" (and under it, role: {role.strip()})" if role.strip() else ""))
+    return ""
