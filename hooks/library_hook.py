@@ -23,7 +23,7 @@ from mkdocs.utils import get_relative_url
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import markdown_worker
-from resource_library import build_state, bundle, csp, dates, indexes, memo, pdf, preview, sanitize, side_outputs, signatures
+from resource_library import build_state, bundle, csp, dates, indexes, memo, pdf, preview, rules, sanitize, side_outputs, signatures
 from resource_library.claims import Claim, Claims
 from resource_library.gate import SCRIPT_FOLDERS, Gate
 from resource_library.feeds import json_ld
@@ -389,10 +389,7 @@ def _briefing(resource, body: str, page) -> dict | None:
     try:
         made = briefings.make(resource, body, library, image_file)
     except pdf.PdfError as error:
-        _render_problems.append(Problem(resource.src_uri, resource.body_line, 1, "pdf",
-                                        f"the briefing's PDF cannot be made: {error}",
-                                        "Give every image alt text (![what it shows](files/x.png)) and keep to "
-                                        "text, lists, tables and images; tell a maintainer if this persists."))
+        _render_problems.append(rules.problem("pdf", resource.src_uri, resource.body_line, 1, error=error))
         return None
     return {"src": made.path, "size": made.size, "pages": made.pages}
 
@@ -407,11 +404,8 @@ def _sanitised(html: str, shown_path: str, first_line: int, source: str, editor:
         for what, needle in sanitize.explain(html, editor):
             line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
                               if needle and needle.lower() in text.lower()), (0, 0))
-            found.append(Problem(
-                shown_path, first_line + line, col + 1, "unsafe-html", f"the page's HTML {what}: that is not allowed",
-                "Pages show text, links, images, lists and tables only; remove it. "
-                "To show HTML as an example, put it in `backticks`.",
-                lines[line] if line < len(lines) else ""))
+            found.append(rules.problem("unsafe-html/page", shown_path, first_line + line, col + 1,
+                                       lines[line] if line < len(lines) else "", what=what))
     _render_problems.extend(found)
     if found and _serving:
         # The preview shows the page as it would be published, under the list.

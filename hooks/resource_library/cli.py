@@ -239,6 +239,7 @@ def main(argv=None) -> int:
     bundle.add_argument("--name", default="strategic-planning-resource-library")
     bundle.add_argument("--quiet", action="store_true")
     commands.add_parser("fields", help="regenerate the field reference in CONTRIBUTING.md from the schema")
+    commands.add_parser("rules", help="regenerate the list of rules in CONTRIBUTING.md from the catalogue")
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
@@ -254,6 +255,11 @@ def main(argv=None) -> int:
             from .fieldref import update
             root = Path(args.root)
             changed = update(root / "CONTRIBUTING.md", root / "schema" / "resource.schema.json")
+            print("CONTRIBUTING.md " + ("updated." if changed else "is up to date."))
+            return 0
+        if args.command == "rules":
+            from .fieldref import update_rules
+            changed = update_rules(Path(args.root) / "CONTRIBUTING.md")
             print("CONTRIBUTING.md " + ("updated." if changed else "is up to date."))
             return 0
         if args.command == "report":

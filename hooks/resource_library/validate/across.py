@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import files, links
+from .. import files, links, rules
 from ..load import Library, Resource
 from ..problems import Problem
 from ..suggestions import Catalogue, address_to_file, anchor_hint, catalogue, file_hint, link_hint, relative_link, \
@@ -28,9 +28,8 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
     for resource in sorted(library.resources, key=lambda r: r.src_uri):
         if resource.slug in seen:
             first = seen[resource.slug]
-            problems.append(Problem(resource.src_uri, 1, 1, "duplicate-slug",
-                                    f"the slug `{resource.slug}` is also used by {first.src_uri}",
-                                    "Rename one of the files so that each resource has its own slug."))
+            problems.append(rules.problem("duplicate-slug", resource.src_uri, 1, 1, slug=resource.slug,
+                                          other=first.src_uri))
         seen.setdefault(resource.slug, resource)
 
     docs_pages: dict[str, set[str] | None] = {}
@@ -41,9 +40,7 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
     for resource in library.resources:
         for clash in (resource.src_uri, f"{resource.type}/{resource.slug}/index.md"):
             if clash in docs_pages:
-                problems.append(Problem(resource.src_uri, 1, 1, "duplicate-url",
-                                        f"docs/{clash} would be published at the same address",
-                                        "Rename the resource or move the page in docs/."))
+                problems.append(rules.problem("duplicate-url", resource.src_uri, 1, 1, page=clash))
 
     pages = catalogue(library, docs_pages, generated, invalid)
     drafts = {r.src_uri for r in library.resources if r.status == "draft"} | set(broken_drafts)
@@ -63,17 +60,12 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
             # The page says "Registration is not open yet", which is right for
             # a while; a warning makes sure someone meant it.
             line, col, text = _key_position(resource, "starts")
-            problems.append(Problem(resource.src_uri, line, col, "no-registration",
-                                    "this upcoming webinar has no `registration_url`, so readers cannot sign up",
-                                    'Add the link where readers register: registration_url: "https://...". '
-                                    "Until then the page says that registration is not open yet.", text,
-                                    severity="warning"))
+            problems.append(rules.problem("no-registration", resource.src_uri, line, col, text))
         replaced_by = resource.meta.get("replaced_by")
         if replaced_by and replaced_by not in library.by_key and f"{replaced_by}.md" not in invalid:
             line, col, text = _key_position(resource, "replaced_by")
-            problems.append(Problem(resource.src_uri, line, col, "broken-link",
-                                    f"`replaced_by` names {replaced_by}, which does not exist",
-                                    resource_key_hint(replaced_by, library, keys), text))
+            problems.append(rules.problem("broken-link/replaced-by", resource.src_uri, line, col, text, key=replaced_by,
+                                          hint=resource_key_hint(replaced_by, library, keys)))
     return problems
 
 
@@ -107,14 +99,13 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         file_line = resource.body_line + link.line - 1
         source_line = lines[link.line - 1] if link.line <= len(lines) else ""
 
-        def report(rule, message, hint):
-            problems.append(Problem(resource.src_uri, file_line, link.col, rule, message, hint, source_line))
+        def report(key, /, **values):
+            problems.append(rules.problem(key, resource.src_uri, file_line, link.col, source_line,
+                                          target=link.target, **values))
 
         if not links.is_address(link.target):
             # MkDocs would stop on it, with a traceback.
-            report("broken-link", f"`{link.target}` is not a link address",
-                   "Check the address. `[` and `]` belong only around an IPv6 host (https://[::1]/); "
-                   "elsewhere write them as %5B and %5D.")
+            report("broken-link/not-address")
             continue
         # What the browser opens: character references (`&#58;`) decoded,
         # backslashes read as slashes.
@@ -123,32 +114,25 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         image = IMAGE_BEFORE_RE.search(source_line[:link.col - 1]) is not None
         if WINDOWS_PATH_RE.match(address):
             name = re.split(r"[\\/]", address)[-1] or "file"
-            report("broken-link", f"`{link.target}` is a path on a computer or a shared drive, which readers "
-                   "cannot open", f"Add the file to the repository as {resource.type}/files/{name} "
-                   f"and link to `files/{name}`.")
+            report("broken-link/windows", type=resource.type, name=name)
             continue
         read = links.as_browser_reads(address)
         scheme = urlsplit(read).scheme.lower() if links.is_address(read) else ""
         if scheme and scheme not in links.SAFE_SCHEMES and (scheme != "javascript" or encoded):
             # A plain `javascript:` is reported by check_body already.
-            report("unsafe-html", f"the link `{link.target}` is a `{scheme}:` address"
-                   + (", written with character references" if encoded else ""),
-                   "Resources cannot run scripts; remove the link." if scheme == "javascript" else
-                   "Pages link only to web (https), email (mailto) and phone (tel) addresses; remove it.")
+            # A javascript: one here is always written with character references.
+            report("unsafe-html/javascript-encoded" if scheme == "javascript" else
+                   "unsafe-html/scheme-encoded" if encoded else "unsafe-html/scheme", scheme=scheme)
             continue
         if links.is_external(address):
             if image:
-                report("unsafe-html", f"the image `{link.target}` is loaded from another website",
-                       "Every reader's browser would ask that site for it. Save the image in "
-                       f"{resource.type}/files/ and link to it there, for example `files/chart.png`.")
+                report("unsafe-html/remote-image", type=resource.type)
             continue
         if encoded:
-            report("broken-link", f"`{link.target}` is written with character references (`&...;`)",
-                   f"Write the address as it is: `{address}`")
+            report("broken-link/references", address=address)
             continue
         if "\\" in address:
-            report("broken-link", f"`{link.target}` is written with backslashes",
-                   f"Write paths with forward slashes: `{address.replace(chr(92), '/')}`")
+            report("broken-link/backslashes", address=address.replace("\\", "/"))
             continue
 
         if link.target.startswith("/"):
@@ -158,10 +142,9 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
             meant = next((src for src in [target, *address_to_file(target)] if src in pages), None)
             if meant:
                 written = relative_link(meant, resource.src_uri) + (f"#{anchor}" if anchor else "")
-                hint = f"Write it relative to this file: `{written}`"
+                report("broken-link/absolute", written=written)
             else:
-                hint = "Link relative to this file, for example `../deeper-dives/some-slug.md`."
-            report("broken-link", f"`{link.target}` is an absolute link", hint)
+                report("broken-link/absolute-unknown")
             continue
         target, anchor = links.resolve(resource.src_uri, link.target)
         if target.endswith("/"):
@@ -169,26 +152,24 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         if target in drafts and not include_drafts:
             # A draft may link to another draft: neither is published yet.
             if resource.src_uri not in drafts:
-                report("broken-link", f"`{link.target}` links to a draft, which is not published",
-                       "Link to it once it is published, or remove the link.")
+                report("broken-link/draft")
             continue
         if target in invalid:
             continue  # the resource exists; its own errors are reported in its own file
         if target in pages:
             if anchor and pages.anchors[target] is not None and anchor not in pages.anchors[target]:
-                report("broken-anchor", f"`{link.target}`: there is no heading `#{anchor}` in {target}",
-                       anchor_hint(link.target.split("#")[0], anchor, pages.anchors[target]))
+                report("broken-anchor", anchor=anchor, page=target,
+                       hint=anchor_hint(link.target.split("#")[0], anchor, pages.anchors[target]))
         elif target in content_files:
             # A file beside a resource: published because this page asks for it.
             refused = files.type_problem(target)
             too_large = files.size_problem(getattr(content_files, "sizes", {}).get(target, 0))
             if refused:
-                report("file-path", f"`{link.target}` {refused}",
-                       "Link only to files of a type readers can open, in a content folder's files/.")
+                report("file-path/link", refused=refused)
             elif too_large:
-                report("file-too-large", f"`{link.target}` {too_large}", files.MAX_FILE_HINT)
+                report("file-too-large/link", refused=too_large)
             elif unsafe := files.content_problem(_root_of(content_files) / target):
-                report("unsafe-file", f"`{link.target}` {unsafe}", files.FILE_CHECK_HINT)
+                report("unsafe-file/link", refused=unsafe)
             elif target not in resource.files:
                 resource.files.append(target)
         elif target in docs_files:
@@ -196,14 +177,12 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         elif target in getattr(content_files, "refused", ()):
             continue  # a symbolic link: reported where it is, with what to do
         elif target in pages.unbuilt:
-            report("broken-link", f"`{link.target}` links to {pages.unbuilt[target]}, which is not built "
-                   "until a published resource uses it", "Link to a resource instead, or remove the link for now.")
+            report("broken-link/unbuilt", page=pages.unbuilt[target])
         else:
             meant = [src for src in address_to_file(target) if src in pages.suggestible]
             if meant:
                 written = relative_link(meant[0], resource.src_uri) + (f"#{anchor}" if anchor else "")
-                report("broken-link", f"`{link.target}` is a page's address, not its file",
-                       f"Link to the file the page is made from: `{written}`")
+                report("broken-link/page-address", written=written)
                 continue
             before = source_line[:link.col - 1]
             if not target.endswith(".md") and (posixpath.splitext(target)[1] or IMAGE_BEFORE_RE.search(before)):
@@ -211,5 +190,5 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                 hint = file_hint(posixpath.relpath(target, resource.type), resource.type, content_files)
             else:
                 hint = link_hint(target, anchor, resource.src_uri, pages)
-            report("broken-link", f"`{link.target}` points to `{target}`, which does not exist", hint)
+            report("broken-link", page=target, hint=hint)
     return problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .. import links
+from .. import links, rules
 from ..frontmatter import ParsedFile
 from ..sanitize import TAGS as ALLOWED_TAGS
 from .patterns import ELEMENT_RE, HANDLER_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, _may_hold_js_url
@@ -27,13 +27,9 @@ OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
 # At these limits the worst such body converts in well under a second.
 MAX_BLOCK_ELEMENTS = {"headings": 500, "thematic breaks": 500, "link reference definitions": 500,
                       "admonitions": 500}
-BLOCK_ELEMENT_HINTS = {
-    "headings": "A resource with this many sections is several resources: split it, or make the minor "
-                "headings bold text or list items.",
-    "thematic breaks": "Separate sections with headings; keep `***` and `---` lines for a few real breaks.",
-    "link reference definitions": "Write links inline, [text](address), or split the resource.",
-    "admonitions": "Keep notes (`!!!`) for the few points a reader must not miss, or split the resource.",
-}
+# The catalogue's variant of too-many-elements for each kind.
+BLOCK_ELEMENT_KEYS = {kind: "too-many-elements/" + kind.replace(" ", "-") for kind in MAX_BLOCK_ELEMENTS}
+BLOCK_ELEMENT_HINTS = {kind: rules.message(key).hint for kind, key in BLOCK_ELEMENT_KEYS.items()}
 ATX_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 SETEXT_OR_BREAK_RE = re.compile(r" {0,3}(?:(=+|-+)[ \t]*|([-*_])[ \t]*(?:\2[ \t]*){2,})$")
 REFERENCE_DEFINITION_RE = re.compile(r" {0,3}\[[^\]]+\]:")
@@ -56,24 +52,19 @@ def check_complexity(parsed: ParsedFile) -> bool:
         NEXT_LINE_DEEP_INDENT_RE.search(parsed.body)
     for number, line in enumerate(lines if long_or_deep else ()):
         if len(line) > MAX_LINE_CHARS:
-            parsed.problem(parsed.body_line + number, 1, "too-complex",
-                           f"this line is {len(line):,} characters long; the limit is {MAX_LINE_CHARS:,}",
-                           "Break the text into paragraphs, with a blank line between them.")
+            parsed.found(parsed.body_line + number, 1, "too-complex/line", length=len(line), limit=MAX_LINE_CHARS)
             return False
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
         if indent > MAX_INDENT:
-            parsed.problem(parsed.body_line + number, 1, "too-complex",
-                           f"this line is indented {indent} spaces; the limit is {MAX_INDENT}",
-                           "Lists nest at most a few levels deep: move this item further left.")
+            parsed.found(parsed.body_line + number, 1, "too-complex/indent", indent=indent, limit=MAX_INDENT)
             return False
     brackets, block_brackets, block_start = 0, 0, 0
     # No paragraph can hold more `[` than the whole body.
     for number, line in enumerate(lines + [""] if parsed.body.count("[") > MAX_BRACKETS_PER_BLOCK else ()):
         if not line.strip():
             if block_brackets > MAX_BRACKETS_PER_BLOCK:
-                parsed.problem(parsed.body_line + block_start, 1, "too-complex",
-                               f"this paragraph has {block_brackets:,} `[` characters; the limit is {MAX_BRACKETS_PER_BLOCK}",
-                               "Split it into shorter paragraphs or lists, with blank lines between them.")
+                parsed.found(parsed.body_line + block_start, 1, "too-complex/paragraph", count=block_brackets,
+                               limit=MAX_BRACKETS_PER_BLOCK)
                 return False
             block_brackets, block_start = 0, number + 1
             continue
@@ -81,18 +72,15 @@ def check_complexity(parsed: ParsedFile) -> bool:
         block_brackets += count
         brackets += count
     if brackets > MAX_BRACKETS:
-        parsed.problem(parsed.body_line, 1, "too-complex",
-                       f"the body has {brackets:,} `[` characters; the limit is {MAX_BRACKETS:,}",
-                       "A resource this full of links is better split into several resources.")
+        parsed.found(parsed.body_line, 1, "too-complex/brackets", count=brackets, limit=MAX_BRACKETS)
         return False
     # Each unclosed tag starts at a `<` of its own.
     open_tags = [m for m in OPEN_TAG_RE.finditer(parsed.body)] if parsed.body.count("<") > MAX_OPEN_TAGS else []
     if len(open_tags) > MAX_OPEN_TAGS:
         first = open_tags[0].start()
         line = parsed.body.count("\n", 0, first)
-        parsed.problem(parsed.body_line + line, first - (parsed.body.rfind("\n", 0, first) + 1) + 1, "too-complex",
-                       f"the body has {len(open_tags):,} HTML tags that are never closed with `>`",
-                       "Close each tag with `>`, or write `<` as &lt; when you mean 'less than'.")
+        parsed.found(parsed.body_line + line, first - (parsed.body.rfind("\n", 0, first) + 1) + 1,
+                       "too-complex/open-tags", count=len(open_tags))
         return False
     return True
 
@@ -128,9 +116,8 @@ def check_block_elements(parsed: ParsedFile) -> bool:
         limit = MAX_BLOCK_ELEMENTS[kind]
         if len(numbers) > limit:
             line = numbers[limit]
-            parsed.problem(parsed.body_line + line, 1, "too-many-elements",
-                           f"the body has {len(numbers):,} {kind}; the limit is {limit:,} (this is number {limit + 1:,})",
-                           BLOCK_ELEMENT_HINTS[kind])
+            parsed.found(parsed.body_line + line, 1, BLOCK_ELEMENT_KEYS[kind], count=len(numbers), kind=kind,
+                           limit=limit, number=limit + 1)
             return False
     return True
 
@@ -153,9 +140,9 @@ def check_body(parsed: ParsedFile) -> None:
     # A match within a line is a match in the whole text, so a text without
     # one needs no line by line search (most bodies have none).
     text = "\n".join(parsed.body_lines)
-    unsafe = [(regex, what) for regex, what in ((SCRIPT_RE, "a <script> tag"),
-                                                (HANDLER_RE, "an event-handler attribute"),
-                                                (JS_URL_RE, "a javascript: URL"))
+    unsafe = [(regex, key) for regex, key in ((SCRIPT_RE, "unsafe-html/script"),
+                                              (HANDLER_RE, "unsafe-html/handler"),
+                                              (JS_URL_RE, "unsafe-html/javascript"))
               if (regex is not JS_URL_RE or _may_hold_js_url(text)) and regex.search(text)]
     # Elements the sanitiser would remove in the build (an iframe, a form):
     # said here too, so that `make validate` gives no all-clear for them.
@@ -165,23 +152,16 @@ def check_body(parsed: ParsedFile) -> None:
         return
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
-        for regex, what in unsafe:
+        for regex, key in unsafe:
             match = regex.search(line)
             if match:
-                parsed.problem(file_line, match.start() + 1, "unsafe-html", f"the body contains {what}",
-                               "Resources cannot run scripts; remove it, or show it as code in backticks.")
+                parsed.found(file_line, match.start() + 1, key)
         if refused and "<" in line:
             for match in ELEMENT_RE.finditer(line):
                 if match.group(1).lower() in refused:
-                    parsed.problem(file_line, match.start() + 1, "unsafe-html",
-                                   f"the body contains the <{match.group(1).lower()}> element, which pages cannot show",
-                                   "Pages show text, links, images, lists and tables only; remove it. "
-                                   "To show HTML as an example, put it in `backticks`.")
+                    parsed.found(file_line, match.start() + 1, "unsafe-html/element", element=match.group(1).lower())
         col = line.find(PLACEHOLDER + ":")
         if col >= 0:
-            parsed.problem(file_line, col + 1, "placeholder", "the body still has a template placeholder",
-                           "Replace the TODO text with the resource's content.")
+            parsed.found(file_line, col + 1, "placeholder/body")
         for match in NO_ALT_RE.finditer(line) if no_alt else ():
-            parsed.problem(file_line, match.start() + 1, "missing-alt", "this image has no alt text",
-                           "Say in a few words what the image shows, for readers who cannot see it: "
-                           "![Bar chart of referrals by month, 2025](files/referrals.png)")
+            parsed.found(file_line, match.start() + 1, "missing-alt")

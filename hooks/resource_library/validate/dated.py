@@ -29,54 +29,43 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
         if isinstance(value, str) and PLACEHOLDER in value:
             continue  # reported once, as a placeholder
         example = "2027-03-05" if fmt == "date" else "\"2027-03-05T13:00\""
-        form = "a date as YYYY-MM-DD" if fmt == "date" else "a date and time as YYYY-MM-DDTHH:MM, in quotes"
         if not isinstance(value, str) or not re.fullmatch(schema.resolve(field_schema)["pattern"].strip("^$"), value):
             typed = pos.text or str(value)
-            parsed.problem(pos.line, pos.col, "bad-date", f"`{key}` must be {form}, not `{typed}`",
-                           date_hint(key, typed, fmt))
+            parsed.found(pos.line, pos.col, "bad-date/date" if fmt == "date" else "bad-date/time", key=key,
+                           typed=typed, hint=date_hint(key, typed, fmt))
             continue
         try:
             dates[key] = date.fromisoformat(value) if fmt == "date" else datetime.fromisoformat(value)
         except ValueError as error:
-            real = "a real date" if fmt == "date" else "a real date and time"
-            parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not {real} ({error})",
-                           impossible_date_hint(key, value))
+            parsed.found(pos.line, pos.col, "bad-date/unreal" if fmt == "date" else "bad-date/unreal-time",
+                           value=value, error=error, hint=impossible_date_hint(key, value))
             continue
         if not YEARS[0] <= dates[key].year <= YEARS[1]:
             del dates[key]
-            parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a likely date for `{key}`",
-                           f"Use a year from {YEARS[0]} to {YEARS[1]}; for example {key}: {example}")
+            parsed.found(pos.line, pos.col, "bad-date/year", value=value, key=key, first=YEARS[0], last=YEARS[1],
+                           example=example)
         elif fmt == "date-time-local":
             clock = _clock_change(dates[key])
             if clock:
-                parsed.problem(pos.line, pos.col, "clock-change", f"`{value}` {clock} in UK time",
-                               "Webinar times are UK time; choose a start outside 1am to 2am on the day the clocks "
-                               "change, so the time and the calendar entry mean one moment.")
+                parsed.found(pos.line, pos.col, f"clock-change/{clock}", value=value)
     if "updated" in dates and "published" in dates and dates["updated"] < dates["published"]:
         pos = parsed.at(("updated",))
-        parsed.problem(pos.line, pos.col, "date-order", "`updated` is before `published`",
-                       "A resource can only be updated after it was published.")
+        parsed.found(pos.line, pos.col, "date-order")
     reviewed, due = dates.get("last_reviewed"), dates.get("next_review_due")
     if reviewed and due:
         pos = parsed.at(("next_review_due",))
         if due <= reviewed:
-            parsed.problem(pos.line, pos.col, "review-dates", "`next_review_due` is not after `last_reviewed`",
-                           "Set the next review after the last one, usually one year later.")
+            parsed.found(pos.line, pos.col, "review-dates")
         elif due > _add_years(reviewed, MAX_REVIEW_YEARS):
-            parsed.problem(pos.line, pos.col, "review-dates",
-                           f"`next_review_due` is more than {MAX_REVIEW_YEARS} years after `last_reviewed`",
-                           f"Review at least every {MAX_REVIEW_YEARS} years; set it on or before "
-                           f"{_add_years(reviewed, MAX_REVIEW_YEARS).isoformat()}.")
+            parsed.found(pos.line, pos.col, "review-dates/far", years=MAX_REVIEW_YEARS,
+                           latest=_add_years(reviewed, MAX_REVIEW_YEARS).isoformat())
     if due and data.get("status") == "current":
         pos = parsed.at(("next_review_due",))
         today = now.date()
         if due < today:
-            parsed.problem(pos.line, pos.col, "review-overdue", f"the review was due on {due.isoformat()}",
-                           "The owner should review it, then update last_reviewed and next_review_due.",
-                           severity="warning")
+            parsed.found(pos.line, pos.col, "review-overdue", due=due.isoformat())
         elif (due - today).days <= REVIEW_DUE_DAYS:
-            parsed.problem(pos.line, pos.col, "review-due", f"a review is due on {due.isoformat()}",
-                           "Let the owner know the review is coming up.", severity="warning")
+            parsed.found(pos.line, pos.col, "review-due", due=due.isoformat())
 
 
 def check_changes(parsed: ParsedFile, now: datetime) -> None:
@@ -95,28 +84,22 @@ def check_changes(parsed: ParsedFile, now: datetime) -> None:
         if isinstance(value, str) and PLACEHOLDER in value or value is None:
             continue
         if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            parsed.problem(pos.line, pos.col, "bad-date",
-                           f"{field_label(('changes', index, 'date'))} must be a date as YYYY-MM-DD, "
-                           f"not `{pos.text or value}`", date_hint("date", pos.text or str(value), "date",
-                                                                       "- date: "))
+            parsed.found(pos.line, pos.col, "bad-date/change", name=field_label(("changes", index, "date")),
+                           typed=pos.text or value, hint=date_hint("date", pos.text or str(value), "date", "- date: "))
             continue
         try:
             days.append((index, date.fromisoformat(value)))
         except ValueError as error:
-            parsed.problem(pos.line, pos.col, "bad-date", f"`{value}` is not a real date ({error})",
-                           impossible_date_hint("- date", value))
+            parsed.found(pos.line, pos.col, "bad-date/unreal", value=value, error=error,
+                           hint=impossible_date_hint("- date", value))
         note = entry.get("note")
         if isinstance(note, str) and ("\n" in note.strip() or "\r" in note):
             npos = parsed.at(("changes", index, "note"))
-            parsed.problem(npos.line, npos.col, "change-note",
-                           f"{field_label(('changes', index, 'note'))} runs over more than one line",
-                           "Keep each note to one line; say what changed for readers, not how.")
+            parsed.found(npos.line, npos.col, "change-note", name=field_label(("changes", index, "note")))
     for (before_index, before), (index, day) in zip(days, days[1:]):
         if day > before:
             pos = parsed.at(("changes", index, "date"))
-            parsed.problem(pos.line, pos.col, "change-order",
-                           f"`changes` must be newest first, but {day.isoformat()} comes after {before.isoformat()}",
-                           "Put the newest change at the top of the list.")
+            parsed.found(pos.line, pos.col, "change-order", day=day.isoformat(), before=before.isoformat())
             break
     published, updated = data.get("published"), data.get("updated")
     try:
@@ -127,35 +110,29 @@ def check_changes(parsed: ParsedFile, now: datetime) -> None:
     for index, day in days:
         pos = parsed.at(("changes", index, "date"))
         if published and day < published:
-            parsed.problem(pos.line, pos.col, "change-dates",
-                           f"a change on {day.isoformat()} is before `published` ({published.isoformat()})",
-                           "A resource can only change after it was first published; check the date.")
+            parsed.found(pos.line, pos.col, "change-dates", day=day.isoformat(), published=published.isoformat())
         elif day > now.date():
-            parsed.problem(pos.line, pos.col, "change-dates", f"a change on {day.isoformat()} is in the future",
-                           "Date a change on the day it is published.", severity="warning")
+            parsed.found(pos.line, pos.col, "change-dates/future", day=day.isoformat())
     if days:
         newest = max(day for _, day in days)
         if updated is None:
             pos = parsed.key_positions.get("changes")
-            parsed.problem(pos.line if pos else 1, pos.col if pos else 1, "change-dates",
-                           "`changes` is given but `updated` is not",
-                           f"Add updated: {newest.isoformat()} (the date of the newest change).")
+            parsed.found(pos.line if pos else 1, pos.col if pos else 1, "change-dates/no-updated",
+                           newest=newest.isoformat())
         elif updated != newest:
             pos = parsed.at(("updated",))
-            parsed.problem(pos.line, pos.col, "change-dates",
-                           f"`updated` is {updated.isoformat()}, but the newest change is {newest.isoformat()}",
-                           f"Set updated: {newest.isoformat()}, or add a note for the change on {updated.isoformat()}.")
+            parsed.found(pos.line, pos.col, "change-dates/updated", updated=updated.isoformat(),
+                           newest=newest.isoformat())
 
 
 def _clock_change(local: datetime) -> str | None:
     """Why a UK wall-clock time is not one moment, or None: skipped when the
-    clocks go forward, or met twice when they go back."""
+    clocks go "forward", or met twice when they go "back"."""
     first, second = local.replace(tzinfo=dates.LONDON, fold=0), local.replace(tzinfo=dates.LONDON, fold=1)
     if first.utcoffset() == second.utcoffset():
         return None
     back = first.astimezone(timezone.utc).astimezone(dates.LONDON).replace(tzinfo=None)
-    return "does not exist: the clocks go forward an hour then" if back != local else \
-        "happens twice: the clocks go back an hour then"
+    return "forward" if back != local else "back"
 
 
 def _add_years(value: date, years: int) -> date:

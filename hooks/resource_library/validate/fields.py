@@ -21,15 +21,11 @@ from .strings import check_strings
 
 def check_path(parsed: ParsedFile, rel: Path) -> None:
     if len(rel.parts) != 2:
-        parsed.problem(1, 1, "file-location", f"resources live directly in {rel.parts[0]}/, not in a subfolder",
-                       f"Move it to {rel.parts[0]}/{rel.name}.")
+        parsed.found(1, 1, "file-location", folder=rel.parts[0], name=rel.name)
     elif not SLUG_RE.match(rel.stem) or rel.suffix != ".md":
-        parsed.problem(1, 1, "file-name", f"`{rel.name}` is not a lowercase slug",
-                       f"Rename it {suggest_slug(rel.stem)}.md: lowercase letters, digits and single hyphens.")
+        parsed.found(1, 1, "file-name", name=rel.name, slug=suggest_slug(rel.stem))
     elif rel.stem == "index":
-        parsed.problem(1, 1, "file-name", "`index.md` is the type's listing page, not a resource",
-                       "Give the resource a name of its own; to replace the listing, add docs/"
-                       f"{rel.parts[0]}/index.md instead.")
+        parsed.found(1, 1, "file-name/index", folder=rel.parts[0])
 
 
 def describe(value: Any) -> str:
@@ -56,31 +52,28 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
         pos = parsed.key_positions.get(key)
         line, col = (pos.line, pos.col) if pos else (1, 1)
         if key == "render_macros":
-            parsed.problem(line, col, "render-macros", "`render_macros` is not allowed in a resource",
-                           "Resources are shown as written and never run as templates; remove this line.")
+            parsed.found(line, col, "render-macros")
         elif key not in schema.fields:
             if key in schema.all_fields:
-                parsed.problem(line, col, "unknown-field", f"`{key}` is only for another type of resource",
-                               f"Remove it; `{key}` applies to webinars, and this is in {type_slug}/.")
+                parsed.found(line, col, "unknown-field/other-type", key=key, type=type_slug)
                 continue
             guess = closest(key, schema.fields)
-            parsed.problem(line, col, "unknown-field", f"unknown field `{key}`",
-                           f"Did you mean `{guess}`?" if guess else
-                           "Allowed fields: " + ", ".join(schema.fields) + ".")
+            if guess:
+                parsed.found(line, col, "unknown-field/guess", key=key, guess=guess)
+            else:
+                parsed.found(line, col, "unknown-field", key=key, allowed=", ".join(schema.fields))
     reported: set[tuple] = set()  # paths with a problem already: one problem a value
     for key in schema.required:
         if key not in data:
-            parsed.problem(1, 1, "missing-field", f"required field `{key}` is missing",
-                           f"Add a line `{key}: ...`; {schema.fields[key].get('description', '')}")
+            parsed.found(1, 1, "missing-field", key=key, description=schema.fields[key].get("description", ""))
         elif data[key] is None or data[key] == [] and schema.resolve(schema.fields[key]).get("minItems"):
             pos = parsed.at((key,))
-            parsed.problem(pos.line, pos.col, "missing-field", f"required field `{key}` has no value",
-                           schema.fields[key].get("description", ""))
+            parsed.found(pos.line, pos.col, "missing-field/empty", key=key,
+                           description=schema.fields[key].get("description", ""))
             reported.add((key,))
     if data.get("status") == "withdrawn" and not data.get("withdrawn_reason"):
         pos = parsed.key_positions["status"]
-        parsed.problem(pos.line, pos.col, "missing-field", "a withdrawn resource needs `withdrawn_reason`",
-                       "Add withdrawn_reason: one sentence saying why, and replaced_by: if something replaces it.")
+        parsed.found(pos.line, pos.col, "missing-field/withdrawn")
 
     known = {k: v for k, v in data.items() if k in schema.fields and v is not None}
     errors = () if schema.surely_valid(known) else schema.validator.iter_errors(known)
@@ -98,54 +91,50 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
         if error.validator == "type":
             expected = error.validator_value
             if expected == "array":
-                parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be a list, not {describe(error.instance)}",
-                               f"Write it as a list: {path[0]}: {yaml_list(error.instance)}, or one `- value` per line.")
+                parsed.found(pos.line, pos.col, "wrong-type/list", name=name, found=describe(error.instance),
+                               key=path[0], example=yaml_list(error.instance))
             elif expected == "string" and len(path) == 2 and isinstance(error.instance, (list, dict)):
                 # `topics: [[housing]]`: brackets inside the list.
-                parsed.problem(pos.line, pos.col, "wrong-type", f"{name} must be text, not {describe(error.instance)}",
-                               f"Write one list, with no brackets inside it: {path[0]}: "
-                               f"{yaml_list(data.get(path[0]))}")
+                parsed.found(pos.line, pos.col, "wrong-type/nested", name=name, found=describe(error.instance),
+                               key=path[0], example=yaml_list(data.get(path[0])))
             elif expected == "string":
                 typed = pos.text or str(error.instance)
-                parsed.problem(pos.line, pos.col, "wrong-type",
-                               f"{name} must be text, but YAML read `{typed}` as {describe(error.instance)}",
-                               f"Put the value in quotes: \"{typed}\"" if isinstance(path[-1], int)
-                               else f"Put the value in quotes: {path[-1]}: \"{typed}\"")
+                parsed.found(pos.line, pos.col, "wrong-type/text-item" if isinstance(path[-1], int) else "wrong-type/text",
+                               name=name, typed=typed, found=describe(error.instance), key=path[-1])
             else:
-                parsed.problem(pos.line, pos.col, "wrong-type",
-                               f"{name} must be {TYPE_WORDS.get(expected, expected)}, not {describe(error.instance)}",
-                               _type_hint(path, expected, error.instance)
+                parsed.found(pos.line, pos.col, "wrong-type/kind", name=name,
+                               expected=TYPE_WORDS.get(expected, expected), found=describe(error.instance),
+                               hint=_type_hint(path, expected, error.instance)
                                or schema.fields.get(path[0], {}).get("description", ""))
         elif error.validator == "enum":
             allowed = ", ".join(map(str, error.validator_value))
             guess = closest(str(error.instance), error.validator_value)
-            parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"{name} cannot be `{error.instance}`",
-                           (f"Did you mean `{guess}`? " if guess else "") + f"Allowed: {allowed}.")
+            parsed.found(pos.line, pos.col, "not-in-vocabulary/enum-guess" if guess else "not-in-vocabulary/enum",
+                           name=name, value=error.instance, guess=guess, allowed=allowed)
         elif error.validator == "required":
             missing = [f for f in error.validator_value if isinstance(error.instance, dict) and f not in error.instance]
-            parsed.problem(pos.line, pos.col, "missing-field",
-                           f"{name} has no " + " or ".join(f"`{f}`" for f in missing or error.validator_value),
-                           f"Each entry in {path[0] if path else 'it'} needs "
-                           + ", ".join(f"`{f}`" for f in error.validator_value) + ".")
+            parsed.found(pos.line, pos.col, "missing-field/entry", name=name,
+                           missing=" or ".join(f"`{f}`" for f in missing or error.validator_value),
+                           where=path[0] if path else "it", fields=", ".join(f"`{f}`" for f in error.validator_value))
         elif error.validator == "additionalProperties":
             extra = sorted(str(f) for f in error.instance if f not in error.schema.get("properties", {}))
             allowed = ", ".join(f"`{f}`" for f in error.schema.get("properties", {}))
-            parsed.problem(pos.line, pos.col, "unknown-field",
-                           f"{name} has an unknown field " + ", ".join(f"`{f}`" for f in extra),
-                           f"Remove it, or correct its name; the fields here are {allowed}.")
+            parsed.found(pos.line, pos.col, "unknown-field/entry", name=name,
+                           extra=", ".join(f"`{f}`" for f in extra), allowed=allowed)
         elif error.validator == "uniqueItems":
-            parsed.problem(pos.line, pos.col, "bad-value", f"{name} lists the same value twice",
-                           "List each value once.")
+            parsed.found(pos.line, pos.col, "bad-value/twice", name=name)
         elif path == ("replaced_by",) and error.validator == "pattern" and isinstance(error.instance, str):
             # Often written as a link; type/slug is what it takes.
             key = re.sub(r"^(\.\./|\./|/)+", "", error.instance.strip()).removesuffix("/").removesuffix(".md")
-            parsed.problem(pos.line, pos.col, "bad-value", f"{name}: {_plain_message(error)}",
-                           f"Write it as type/slug: replaced_by: {key}" if re.fullmatch(
-                               "(" + "|".join(TYPES) + r")/[a-z0-9]+(-[a-z0-9]+)*", key)
-                           else schema.fields["replaced_by"].get("description", ""))
+            if re.fullmatch("(" + "|".join(TYPES) + r")/[a-z0-9]+(-[a-z0-9]+)*", key):
+                parsed.found(pos.line, pos.col, "bad-value/replaced-by", name=name, problem=_plain_message(error),
+                               key=key)
+            else:
+                parsed.found(pos.line, pos.col, "bad-value", name=name, problem=_plain_message(error),
+                               description=schema.fields["replaced_by"].get("description", ""))
         else:
-            parsed.problem(pos.line, pos.col, "bad-value", f"{name}: {_plain_message(error)}",
-                           schema.fields.get(path[0], {}).get("description", "") if path else "")
+            parsed.found(pos.line, pos.col, "bad-value", name=name, problem=_plain_message(error),
+                           description=schema.fields.get(path[0], {}).get("description", "") if path else "")
 
     # A string field that YAML read as a date passes the schema (a date is kept as
     # its text) but is still a mistake: the contributor meant words, not a date.
@@ -153,16 +142,13 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
         resolved = schema.resolve(field_schema)
         if resolved.get("type") == "string" and "format" not in resolved and isinstance(data.get(key), YamlDate):
             pos = parsed.at((key,))
-            parsed.problem(pos.line, pos.col, "wrong-type", f"`{key}` must be text, but YAML read `{data[key]}` as a date",
-                           f"Put the value in quotes: {key}: \"{data[key]}\"")
+            parsed.found(pos.line, pos.col, "wrong-type/date", key=key, value=data[key])
         # `title: Update #2` loads as "Update": YAML took the rest for a comment.
         if resolved.get("type") == "string" and isinstance(data.get(key), str):
             pos = parsed.at((key,))
             rest = parsed.line(pos.line)[pos.end_col - 1:] if pos.plain and pos.end_col else ""
             if re.match(r"\s+#", rest):
-                parsed.problem(pos.line, pos.end_col, "yaml-comment",
-                               f"`{key}` is cut short to `{data[key]}`: YAML reads ` #...` as a comment",
-                               f"Put the whole value in quotes: {key}: \"{data[key]}{rest.rstrip()}\"")
+                parsed.found(pos.line, pos.end_col, "yaml-comment", key=key, value=data[key], rest=rest.rstrip())
 
     check_vocabulary(parsed, schema, vocabulary)
     check_dates(parsed, schema, now)
@@ -206,31 +192,24 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
         limit = MAX_TERMS.get(key)
         if limit and len(known) > limit:
             pos = parsed.at((key, known[limit]))
-            parsed.problem(pos.line, pos.col, "too-many-terms",
-                           f"`{key}` lists {len(known):,} {kind}; the limit is {limit} (this is number {limit + 1})",
-                           f"Keep the few {kind} the resource is mostly about: a resource tagged with everything is "
-                           "related to everything, and is listed on every page (see How tags choose related "
-                           "resources in CONTRIBUTING.md).")
+            parsed.found(pos.line, pos.col, "too-many-terms", key=key, count=len(known), kind=kind, limit=limit,
+                           number=limit + 1)
         unknown = [index for index, value in enumerate(values)
                    if isinstance(value, str) and value not in allowed and PLACEHOLDER not in value]
         for index in unknown[:MAX_VOCABULARY_PROBLEMS]:
             value = values[index]
             pos = parsed.at((key, index))
             guess = closest(value, allowed)
-            parsed.problem(pos.line, pos.col, "not-in-vocabulary", f"`{value}` is not one of the {kind}",
-                           (f"Did you mean `{guess}`? " if guess else "")
-                           + f"Allowed: {', '.join(allowed)} (from vocabulary/{kind}.yml)."
-                           + ("" if guess else f" For a new one, ask an editor to add it to vocabulary/{kind}.yml "
-                              "in your pull request (a slug, a name and a description), or choose the nearest above."))
+            parsed.found(pos.line, pos.col, "not-in-vocabulary/guess" if guess else "not-in-vocabulary",
+                           value=value, kind=kind, guess=guess, allowed=", ".join(allowed))
         rest = unknown[MAX_VOCABULARY_PROBLEMS:]
         if rest:
             # Hundreds of wrong values are one mistake (a pasted list), not
             # hundreds of problems each repeating the allowed terms.
             pos = parsed.at((key, rest[0]))
             sample = ", ".join(f"`{values[i][:40]}`" for i in rest[:3]) + (", ..." if len(rest) > 3 else "")
-            parsed.problem(pos.line, pos.col, "not-in-vocabulary",
-                           f"{len(rest)} more values in `{key}` are not {kind}: {sample}",
-                           f"Use only slugs from vocabulary/{kind}.yml, as listed above.")
+            parsed.found(pos.line, pos.col, "not-in-vocabulary/more", count=len(rest), key=key, kind=kind,
+                           sample=sample)
 
 
 # JSON Schema's types, as the message says them.

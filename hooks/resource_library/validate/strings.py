@@ -59,7 +59,8 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
         refused = characters.check_value(parsed, path, field_label(path), value,
                                          multi_line=bool(path) and path[0] in MULTI_LINE_FIELDS)
         if refused:
-            parsed.problem(*refused[:2], "control-character", *refused[2:])
+            line, col, key, values = refused
+            parsed.found(line, col, key, **values)
         top = schema.fields.get(path[0], {}) if path else {}
         item_schema = top
         if len(path) == 3 and "items" in top:  # downloads.0.file
@@ -73,26 +74,22 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
         pos = parsed.at(path)
         name = field_label(path)
         if JINJA_RE.search(value):
-            parsed.problem(pos.line, pos.col, "jinja", f"{name} contains a template delimiter ({{{{, {{% or {{#)",
-                           "Front matter is plain text; remove the braces or reword.")
+            parsed.found(pos.line, pos.col, "jinja", name=name)
         if SCRIPT_RE.search(value) or HANDLER_RE.search(value) or JS_URL_RE.search(value):
-            parsed.problem(pos.line, pos.col, "unsafe-html", f"{name} contains a script, an event handler or a javascript: URL",
-                           "Front matter is plain text; remove the HTML.")
+            parsed.found(pos.line, pos.col, "unsafe-html/front-matter", name=name)
         elif TAG_RE.search(value):
-            parsed.problem(pos.line, pos.col, "html-in-text", f"{name} contains HTML (`{TAG_RE.search(value).group()}`)",
-                           "Front matter is plain text and is shown exactly as typed: remove the tag, or write "
-                           "'less than' instead of `<`.")
+            parsed.found(pos.line, pos.col, "html-in-text", name=name, tag=TAG_RE.search(value).group())
         # Any line break, even a first or last one (`title: >` ends in one):
         # a calendar's name and a feed's title are one line, unstripped.
         if path and path[-1] in ONE_LINE_FIELDS and "\n" in value:
-            parsed.problem(pos.line, pos.col, "bad-value", f"{name} runs over more than one line",
-                           f"Write {path[-1]} on one line, in quotes if it holds a colon.")
+            parsed.found(pos.line, pos.col, "bad-value/one-line", name=name, key=path[-1])
         if PLACEHOLDER in value:
             kind = top.get("x-vocabulary")
-            parsed.problem(pos.line, pos.col, "placeholder", f"{name} still has the template's {PLACEHOLDER} placeholder",
-                           f"Replace it with one or more of: {', '.join(vocabulary.terms(kind))} "
-                           f"(from vocabulary/{kind}.yml)." if kind and vocabulary else
-                           "Replace the placeholder with the real value.")
+            if kind and vocabulary:
+                parsed.found(pos.line, pos.col, "placeholder/terms", name=name, placeholder=PLACEHOLDER,
+                               terms=", ".join(vocabulary.terms(kind)), kind=kind)
+            else:
+                parsed.found(pos.line, pos.col, "placeholder", name=name, placeholder=PLACEHOLDER)
         if is_link:
             check_link_value(parsed, pos, name, value, content_files, type_slug, file_only=path[-1] == "file")
 
@@ -112,37 +109,36 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
     resource that may be published. Records the file as asked for."""
     if links.is_external(value):
         if file_only:
-            parsed.problem(pos.line, pos.col, "link-scheme", f"{name} must be a file in this folder, not an address",
-                           "Put the file in files/ beside the resource and write its path, as in files/checklist.pdf.")
+            parsed.found(pos.line, pos.col, "link-scheme/file", name=name)
         elif not value.startswith("https://"):
             fixed = "https://" + value[len("http://"):] if value.startswith("http://") else ""
-            parsed.problem(pos.line, pos.col, "link-scheme", f"{name} must be an https: link or a relative path",
-                           f"Use the https:// address: {_with_value(parsed, pos, fixed)}" if fixed else
-                           "Use the https:// address, or a path to a file beside the resource.")
+            if fixed:
+                parsed.found(pos.line, pos.col, "link-scheme/http", name=name, line=_with_value(parsed, pos, fixed))
+            else:
+                parsed.found(pos.line, pos.col, "link-scheme", name=name)
         return
     if not file_only and WEB_ADDRESS_RE.match(value):
         # `www.eventbrite.co.uk/e/1`: an address without its https://.
-        parsed.problem(pos.line, pos.col, "link-scheme", f"{name} must be an https: link or a relative path",
-                       f"Start the address with https://: {_with_value(parsed, pos, 'https://' + value)}")
+        parsed.found(pos.line, pos.col, "link-scheme/no-scheme", name=name,
+                       line=_with_value(parsed, pos, "https://" + value))
         return
     refused = files.path_problem(value)
     if refused:
-        parsed.problem(pos.line, pos.col, "file-path", f"{name} {refused}", "Downloads, slides and transcripts are "
-                       "files in this type's folder, such as files/checklist.pdf, of a type readers can open.")
+        parsed.found(pos.line, pos.col, "file-path", name=name, refused=refused)
         return
     target = f"{type_slug}/{value}"
     if target in getattr(content_files, "refused", ()):
         return  # a symbolic link: reported where it is, with what to do
     if target not in content_files:
-        parsed.problem(pos.line, pos.col, "missing-file", f"{name} points to `{value}`, which does not exist",
-                       file_hint(value, type_slug, content_files))
+        parsed.found(pos.line, pos.col, "missing-file", name=name, value=value,
+                       hint=file_hint(value, type_slug, content_files))
         return
     too_large = files.size_problem(getattr(content_files, "sizes", {}).get(target, 0))
     if too_large:
-        parsed.problem(pos.line, pos.col, "file-too-large", f"{name}: `{value}` {too_large}", files.MAX_FILE_HINT)
+        parsed.found(pos.line, pos.col, "file-too-large", name=name, value=value, refused=too_large)
         return
     unsafe = files.content_problem(_root_of(content_files) / target)
     if unsafe:
-        parsed.problem(pos.line, pos.col, "unsafe-file", f"{name}: `{value}` {unsafe}", files.FILE_CHECK_HINT)
+        parsed.found(pos.line, pos.col, "unsafe-file", name=name, value=value, refused=unsafe)
         return
     parsed.files.append(target)
