@@ -23,7 +23,8 @@ from mkdocs.utils import get_relative_url
 
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import markdown_worker
-from resource_library import build_state, bundle, csp, dates, indexes, memo, pdf, preview, rules, sanitize, side_outputs, signatures
+from resource_library import (build_state, bundle, csp, dates, indexes, memo, pdf, preview, rules, sanitize,
+                              side_outputs, signatures)
 from resource_library.claims import Claim, Claims
 from resource_library.gate import SCRIPT_FOLDERS, Gate
 from resource_library.feeds import json_ld

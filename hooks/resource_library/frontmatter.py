@@ -153,7 +153,7 @@ def _control_character(parsed: ParsedFile) -> bool:
     col = control.start() - (parsed.text.rfind("\n", 0, control.start()) + 1) + 1
     char = control.group()
     parsed.found(line, col, "control-character", what=characters.what(char), code=ord(char),
-                   written=characters.escape(char))
+                 written=characters.escape(char))
     return True
 
 
@@ -249,7 +249,7 @@ def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
             # mistake is where it opened.
             line, col = _mark(error.context_mark, first_line)
             parsed.found(line, col, "yaml-syntax/unclosed", opening=unclosed[0], closing=unclosed[1],
-                           example=_closed(parsed.line(line), unclosed))
+                         example=_closed(parsed.line(line), unclosed))
             return
         line, col = _mark(mark, first_line) if mark else (1, 1)
         key, values = _yaml_hint(error, parsed.line(line))

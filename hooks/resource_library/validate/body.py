@@ -64,7 +64,7 @@ def check_complexity(parsed: ParsedFile) -> bool:
         if not line.strip():
             if block_brackets > MAX_BRACKETS_PER_BLOCK:
                 parsed.found(parsed.body_line + block_start, 1, "too-complex/paragraph", count=block_brackets,
-                               limit=MAX_BRACKETS_PER_BLOCK)
+                             limit=MAX_BRACKETS_PER_BLOCK)
                 return False
             block_brackets, block_start = 0, number + 1
             continue
@@ -80,7 +80,7 @@ def check_complexity(parsed: ParsedFile) -> bool:
         first = open_tags[0].start()
         line = parsed.body.count("\n", 0, first)
         parsed.found(parsed.body_line + line, first - (parsed.body.rfind("\n", 0, first) + 1) + 1,
-                       "too-complex/open-tags", count=len(open_tags))
+                     "too-complex/open-tags", count=len(open_tags))
         return False
     return True
 
@@ -117,7 +117,7 @@ def check_block_elements(parsed: ParsedFile) -> bool:
         if len(numbers) > limit:
             line = numbers[limit]
             parsed.found(parsed.body_line + line, 1, BLOCK_ELEMENT_KEYS[kind], count=len(numbers), kind=kind,
-                           limit=limit, number=limit + 1)
+                         limit=limit, number=limit + 1)
             return False
     return True
 

@@ -32,18 +32,18 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
         if not isinstance(value, str) or not re.fullmatch(schema.resolve(field_schema)["pattern"].strip("^$"), value):
             typed = pos.text or str(value)
             parsed.found(pos.line, pos.col, "bad-date/date" if fmt == "date" else "bad-date/time", key=key,
-                           typed=typed, hint=date_hint(key, typed, fmt))
+                         typed=typed, hint=date_hint(key, typed, fmt))
             continue
         try:
             dates[key] = date.fromisoformat(value) if fmt == "date" else datetime.fromisoformat(value)
         except ValueError as error:
             parsed.found(pos.line, pos.col, "bad-date/unreal" if fmt == "date" else "bad-date/unreal-time",
-                           value=value, error=error, hint=impossible_date_hint(key, value))
+                         value=value, error=error, hint=impossible_date_hint(key, value))
             continue
         if not YEARS[0] <= dates[key].year <= YEARS[1]:
             del dates[key]
             parsed.found(pos.line, pos.col, "bad-date/year", value=value, key=key, first=YEARS[0], last=YEARS[1],
-                           example=example)
+                         example=example)
         elif fmt == "date-time-local":
             clock = _clock_change(dates[key])
             if clock:
@@ -58,7 +58,7 @@ def check_dates(parsed: ParsedFile, schema: Schema, now: datetime) -> None:
             parsed.found(pos.line, pos.col, "review-dates")
         elif due > _add_years(reviewed, MAX_REVIEW_YEARS):
             parsed.found(pos.line, pos.col, "review-dates/far", years=MAX_REVIEW_YEARS,
-                           latest=_add_years(reviewed, MAX_REVIEW_YEARS).isoformat())
+                         latest=_add_years(reviewed, MAX_REVIEW_YEARS).isoformat())
     if due and data.get("status") == "current":
         pos = parsed.at(("next_review_due",))
         today = now.date()
@@ -85,13 +85,13 @@ def check_changes(parsed: ParsedFile, now: datetime) -> None:
             continue
         if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
             parsed.found(pos.line, pos.col, "bad-date/change", name=field_label(("changes", index, "date")),
-                           typed=pos.text or value, hint=date_hint("date", pos.text or str(value), "date", "- date: "))
+                         typed=pos.text or value, hint=date_hint("date", pos.text or str(value), "date", "- date: "))
             continue
         try:
             days.append((index, date.fromisoformat(value)))
         except ValueError as error:
             parsed.found(pos.line, pos.col, "bad-date/unreal", value=value, error=error,
-                           hint=impossible_date_hint("- date", value))
+                         hint=impossible_date_hint("- date", value))
         note = entry.get("note")
         if isinstance(note, str) and ("\n" in note.strip() or "\r" in note):
             npos = parsed.at(("changes", index, "note"))
@@ -118,11 +118,11 @@ def check_changes(parsed: ParsedFile, now: datetime) -> None:
         if updated is None:
             pos = parsed.key_positions.get("changes")
             parsed.found(pos.line if pos else 1, pos.col if pos else 1, "change-dates/no-updated",
-                           newest=newest.isoformat())
+                         newest=newest.isoformat())
         elif updated != newest:
             pos = parsed.at(("updated",))
             parsed.found(pos.line, pos.col, "change-dates/updated", updated=updated.isoformat(),
-                           newest=newest.isoformat())
+                         newest=newest.isoformat())
 
 
 def _clock_change(local: datetime) -> str | None:

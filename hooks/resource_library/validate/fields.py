@@ -69,7 +69,7 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
         elif data[key] is None or data[key] == [] and schema.resolve(schema.fields[key]).get("minItems"):
             pos = parsed.at((key,))
             parsed.found(pos.line, pos.col, "missing-field/empty", key=key,
-                           description=schema.fields[key].get("description", ""))
+                         description=schema.fields[key].get("description", ""))
             reported.add((key,))
     if data.get("status") == "withdrawn" and not data.get("withdrawn_reason"):
         pos = parsed.key_positions["status"]
@@ -92,35 +92,35 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
             expected = error.validator_value
             if expected == "array":
                 parsed.found(pos.line, pos.col, "wrong-type/list", name=name, found=describe(error.instance),
-                               key=path[0], example=yaml_list(error.instance))
+                             key=path[0], example=yaml_list(error.instance))
             elif expected == "string" and len(path) == 2 and isinstance(error.instance, (list, dict)):
                 # `topics: [[housing]]`: brackets inside the list.
                 parsed.found(pos.line, pos.col, "wrong-type/nested", name=name, found=describe(error.instance),
-                               key=path[0], example=yaml_list(data.get(path[0])))
+                             key=path[0], example=yaml_list(data.get(path[0])))
             elif expected == "string":
                 typed = pos.text or str(error.instance)
                 parsed.found(pos.line, pos.col, "wrong-type/text-item" if isinstance(path[-1], int) else "wrong-type/text",
-                               name=name, typed=typed, found=describe(error.instance), key=path[-1])
+                             name=name, typed=typed, found=describe(error.instance), key=path[-1])
             else:
                 parsed.found(pos.line, pos.col, "wrong-type/kind", name=name,
-                               expected=TYPE_WORDS.get(expected, expected), found=describe(error.instance),
-                               hint=_type_hint(path, expected, error.instance)
-                               or schema.fields.get(path[0], {}).get("description", ""))
+                             expected=TYPE_WORDS.get(expected, expected), found=describe(error.instance),
+                             hint=_type_hint(path, expected, error.instance)
+                             or schema.fields.get(path[0], {}).get("description", ""))
         elif error.validator == "enum":
             allowed = ", ".join(map(str, error.validator_value))
             guess = closest(str(error.instance), error.validator_value)
             parsed.found(pos.line, pos.col, "not-in-vocabulary/enum-guess" if guess else "not-in-vocabulary/enum",
-                           name=name, value=error.instance, guess=guess, allowed=allowed)
+                         name=name, value=error.instance, guess=guess, allowed=allowed)
         elif error.validator == "required":
             missing = [f for f in error.validator_value if isinstance(error.instance, dict) and f not in error.instance]
             parsed.found(pos.line, pos.col, "missing-field/entry", name=name,
-                           missing=" or ".join(f"`{f}`" for f in missing or error.validator_value),
-                           where=path[0] if path else "it", fields=", ".join(f"`{f}`" for f in error.validator_value))
+                         missing=" or ".join(f"`{f}`" for f in missing or error.validator_value),
+                         where=path[0] if path else "it", fields=", ".join(f"`{f}`" for f in error.validator_value))
         elif error.validator == "additionalProperties":
             extra = sorted(str(f) for f in error.instance if f not in error.schema.get("properties", {}))
             allowed = ", ".join(f"`{f}`" for f in error.schema.get("properties", {}))
             parsed.found(pos.line, pos.col, "unknown-field/entry", name=name,
-                           extra=", ".join(f"`{f}`" for f in extra), allowed=allowed)
+                         extra=", ".join(f"`{f}`" for f in extra), allowed=allowed)
         elif error.validator == "uniqueItems":
             parsed.found(pos.line, pos.col, "bad-value/twice", name=name)
         elif path == ("replaced_by",) and error.validator == "pattern" and isinstance(error.instance, str):
@@ -128,13 +128,13 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
             key = re.sub(r"^(\.\./|\./|/)+", "", error.instance.strip()).removesuffix("/").removesuffix(".md")
             if re.fullmatch("(" + "|".join(TYPES) + r")/[a-z0-9]+(-[a-z0-9]+)*", key):
                 parsed.found(pos.line, pos.col, "bad-value/replaced-by", name=name, problem=_plain_message(error),
-                               key=key)
+                             key=key)
             else:
                 parsed.found(pos.line, pos.col, "bad-value", name=name, problem=_plain_message(error),
-                               description=schema.fields["replaced_by"].get("description", ""))
+                             description=schema.fields["replaced_by"].get("description", ""))
         else:
             parsed.found(pos.line, pos.col, "bad-value", name=name, problem=_plain_message(error),
-                           description=schema.fields.get(path[0], {}).get("description", "") if path else "")
+                         description=schema.fields.get(path[0], {}).get("description", "") if path else "")
 
     # A string field that YAML read as a date passes the schema (a date is kept as
     # its text) but is still a mistake: the contributor meant words, not a date.
@@ -193,7 +193,7 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
         if limit and len(known) > limit:
             pos = parsed.at((key, known[limit]))
             parsed.found(pos.line, pos.col, "too-many-terms", key=key, count=len(known), kind=kind, limit=limit,
-                           number=limit + 1)
+                         number=limit + 1)
         unknown = [index for index, value in enumerate(values)
                    if isinstance(value, str) and value not in allowed and PLACEHOLDER not in value]
         for index in unknown[:MAX_VOCABULARY_PROBLEMS]:
@@ -201,7 +201,7 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
             pos = parsed.at((key, index))
             guess = closest(value, allowed)
             parsed.found(pos.line, pos.col, "not-in-vocabulary/guess" if guess else "not-in-vocabulary",
-                           value=value, kind=kind, guess=guess, allowed=", ".join(allowed))
+                         value=value, kind=kind, guess=guess, allowed=", ".join(allowed))
         rest = unknown[MAX_VOCABULARY_PROBLEMS:]
         if rest:
             # Hundreds of wrong values are one mistake (a pasted list), not
@@ -209,7 +209,7 @@ def check_vocabulary(parsed: ParsedFile, schema: Schema, vocabulary: Vocabulary)
             pos = parsed.at((key, rest[0]))
             sample = ", ".join(f"`{values[i][:40]}`" for i in rest[:3]) + (", ..." if len(rest) > 3 else "")
             parsed.found(pos.line, pos.col, "not-in-vocabulary/more", count=len(rest), key=key, kind=kind,
-                           sample=sample)
+                         sample=sample)
 
 
 # JSON Schema's types, as the message says them.

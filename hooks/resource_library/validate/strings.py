@@ -87,7 +87,7 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
             kind = top.get("x-vocabulary")
             if kind and vocabulary:
                 parsed.found(pos.line, pos.col, "placeholder/terms", name=name, placeholder=PLACEHOLDER,
-                               terms=", ".join(vocabulary.terms(kind)), kind=kind)
+                             terms=", ".join(vocabulary.terms(kind)), kind=kind)
             else:
                 parsed.found(pos.line, pos.col, "placeholder", name=name, placeholder=PLACEHOLDER)
         if is_link:
@@ -120,7 +120,7 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
     if not file_only and WEB_ADDRESS_RE.match(value):
         # `www.eventbrite.co.uk/e/1`: an address without its https://.
         parsed.found(pos.line, pos.col, "link-scheme/no-scheme", name=name,
-                       line=_with_value(parsed, pos, "https://" + value))
+                     line=_with_value(parsed, pos, "https://" + value))
         return
     refused = files.path_problem(value)
     if refused:
@@ -131,7 +131,7 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
         return  # a symbolic link: reported where it is, with what to do
     if target not in content_files:
         parsed.found(pos.line, pos.col, "missing-file", name=name, value=value,
-                       hint=file_hint(value, type_slug, content_files))
+                     hint=file_hint(value, type_slug, content_files))
         return
     too_large = files.size_problem(getattr(content_files, "sizes", {}).get(target, 0))
     if too_large:
