@@ -1,5 +1,5 @@
 # The verbs a contributor says. `make site` and `make test` set everything up.
-.PHONY: site serve test check validate new preview report fields bundle bench clean lock
+.PHONY: site serve test check validate new preview report fields rules bundle bench clean lock
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -60,6 +60,10 @@ report: $(BIN)/.installed
 ## fields: regenerate CONTRIBUTING.md's field reference from the schema
 fields: $(BIN)/.installed
 	$(RUN) fields
+
+## rules: regenerate CONTRIBUTING.md's list of rules from the catalogue (hooks/resource_library/rules.py)
+rules: $(BIN)/.installed
+	$(RUN) rules
 
 ## bundle: the offline zip in dist/, for reading from file:// with no network
 bundle: $(BIN)/.installed

@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from markupsafe import Markup
 
-from . import bundle, csp, indexes, pdf, preview, sanitize, side_outputs, signatures
+from . import bundle, csp, indexes, pdf, preview, rules, sanitize, side_outputs, signatures
 from .claims import Claim, Claims
 from .feeds import json_ld
 from .gate import SCRIPT_FOLDERS, Gate
@@ -406,10 +406,7 @@ class Build:
         try:
             made = briefings.make(resource, body, library, image_file)
         except pdf.PdfError as error:
-            self.render_problems.append(Problem(
-                resource.src_uri, resource.body_line, 1, "pdf", f"the briefing's PDF cannot be made: {error}",
-                "Give every image alt text (![what it shows](files/x.png)) and keep to "
-                "text, lists, tables and images; tell a maintainer if this persists."))
+            self.render_problems.append(rules.problem("pdf", resource.src_uri, resource.body_line, 1, error=error))
             return None
         return {"src": made.path, "size": made.size, "pages": made.pages}
 
@@ -424,12 +421,8 @@ class Build:
             for what, needle in sanitize.explain(html, editor):
                 line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
                                   if needle and needle.lower() in text.lower()), (0, 0))
-                found.append(Problem(
-                    shown_path, first_line + line, col + 1, "unsafe-html",
-                    f"the page's HTML {what}: that is not allowed",
-                    "Pages show text, links, images, lists and tables only; remove it. "
-                    "To show HTML as an example, put it in `backticks`.",
-                    lines[line] if line < len(lines) else ""))
+                found.append(rules.problem("unsafe-html/page", shown_path, first_line + line, col + 1,
+                                           lines[line] if line < len(lines) else "", what=what))
         self.render_problems.extend(found)
         if found and self.serving:
             # The preview shows the page as it would be published, under the list.

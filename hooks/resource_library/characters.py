@@ -113,29 +113,29 @@ def source_col(line: str, col: int, index: int) -> int:
 
 
 def problem_text(name: str, value: str, match: re.Match, multi_line: bool,
-                 key: str | None = None) -> tuple[str, str]:
-    """(message, hint) for a refused character found by `find`: the value
-    shown with it escaped, and what to do. `key`: what is typed before the
-    value on its line (`title:`, `- name:`), for a short value's line to
-    paste, without the character."""
+                 key: str | None = None) -> tuple[str, dict]:
+    """(the catalogue's key, its values) for a refused character found by
+    `find`: the value shown with it escaped, and what to do (rules.py has
+    the words). `key`: what is typed before the value on its line
+    (`title:`, `- name:`), for a short value's line to paste, without the
+    character."""
     char = match.group()
     count = len((FORBIDDEN_RE if multi_line else FORBIDDEN_ONE_LINE_RE).findall(value))
     more = f" (and {count - 1} more)" if count > 1 else ""
-    message = f"{name} holds {what(char)} (U+{ord(char):04X}, written `{escape(char)}`){more}"
+    values = dict(name=name, what=what(char), code=ord(char), written=escape(char), more=more)
     start = max(0, match.start() - HINT_VALUE_CHARS // 2)
     shown = ("…" if start else "") + escaped(value[start:start + HINT_VALUE_CHARS]) \
         + ("…" if start + HINT_VALUE_CHARS < len(value) else "")
-    action = "Replace it with a space" if char in "\t\r" else "Delete it"
+    values["action"] = "Replace it with a space" if char in "\t\r" else "Delete it"
     fixed = cleaned(value, multi_line)
     if key and len(fixed) <= PASTE_CHARS and "\n" not in fixed.strip():
         paste = f"{key} " + json.dumps(fixed.strip(), ensure_ascii=False)
-        return message, f"{action}; the value reads \"{shown}\". Write {paste}"
-    return message, (f"{action}; the value reads \"{shown}\". In double quotes, `{escape(char)}` "
-                     "is this character: type the text itself instead.")
+        return "control-character/paste", dict(values, shown=shown, paste=paste)
+    return "control-character/escape", dict(values, shown=shown)
 
 
 def check_value(parsed, path: tuple, name: str, value: str, multi_line: bool):
-    """(line, col, message, hint) for the first refused character in the
+    """(line, col, key, values) for the first refused character in the
     value at `path` of a frontmatter.ParsedFile, or None. The column is the
     character's own when the value is on one line (the `\\x01` as typed)."""
     match = find(value, multi_line)
@@ -146,8 +146,7 @@ def check_value(parsed, path: tuple, name: str, value: str, multi_line: bool):
     on_one_line = bool(pos.end_col)
     col = source_col(source, pos.col, match.start()) if on_one_line else pos.col
     key = source[:pos.col - 1].strip() if on_one_line else ""
-    message, hint = problem_text(name, value, match, multi_line, key or None)
-    return pos.line, col, message, hint
+    return (pos.line, col) + problem_text(name, value, match, multi_line, key or None)
 
 
 # What some reader takes for the end of a line: in a calendar, CR or LF ends

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from . import rules
 from .problems import Problem
 
 
@@ -95,11 +96,9 @@ def _conflict(path: str, first: Claim, second: Claim, other_path: str, locate=No
     # Reported against a source a contributor can change: the later claim
     # is usually the newcomer (a resource or a term), the earlier the site's own.
     blamed = second if second.path else first
-    where = (f"`{path}` and `{other_path}` differ only in letter case or accents, so they are one file "
-             "once the offline copy is unzipped on Windows" if other_path else f"`{path}` would be written twice")
     line, col, text = blamed.line, 1, ""
     if blamed.path and locate is not None:
         line, col, text = locate(blamed.path, blamed.needle, blamed.line)
-    return Problem(blamed.path or f"site/{path}", line if blamed.path else 1, col, "duplicate-output",
-                   f"{where}: by {first} and by {second}",
-                   "Rename the resource, file or vocabulary slug so that it has an address of its own.", text)
+    return rules.problem("duplicate-output/case" if other_path else "duplicate-output", blamed.path or f"site/{path}",
+                         line if blamed.path else 1, col, text, output=path, other=other_path, first=first,
+                         second=second)

@@ -30,11 +30,6 @@ ENGINE = "engine"
 # neither the validator nor the engine.
 
 
-def load(root: Path, include_drafts: bool = False):
-    from .validate import check_project
-    return check_project(root, root / "docs", include_drafts)
-
-
 def changed_files(root: Path, since: str) -> set[str] | None:
     """Files changed since a commit (a pull request's base), from git; None
     when git cannot say, and then no file is put first."""
@@ -48,8 +43,9 @@ def changed_files(root: Path, since: str) -> set[str] | None:
 
 def cmd_validate(args) -> int:
     from .problems import report, write_step_summary
+    from .validate import check_project
     root = Path(args.root)
-    library, problems = load(root)
+    library, problems = check_project(root)
     changed = changed_files(root, args.changed_since) if args.changed_since else None
     if problems:
         print(report(problems, changed), file=sys.stderr)
@@ -247,6 +243,7 @@ def main(argv=None) -> int:
     bundle.add_argument("--name", default="strategic-planning-resource-library")
     bundle.add_argument("--quiet", action="store_true")
     commands.add_parser("fields", help="regenerate the field reference in CONTRIBUTING.md from the schema")
+    commands.add_parser("rules", help="regenerate the list of rules in CONTRIBUTING.md from the catalogue")
     args = parser.parse_args(argv)
     try:
         if args.command == "validate":
@@ -262,6 +259,11 @@ def main(argv=None) -> int:
             from .fieldref import update
             root = Path(args.root)
             changed = update(root / "CONTRIBUTING.md", root / "schema" / "resource.schema.json")
+            print("CONTRIBUTING.md " + ("updated." if changed else "is up to date."))
+            return 0
+        if args.command == "rules":
+            from .fieldref import update_rules
+            changed = update_rules(Path(args.root) / "CONTRIBUTING.md")
             print("CONTRIBUTING.md " + ("updated." if changed else "is up to date."))
             return 0
         if args.command == "report":

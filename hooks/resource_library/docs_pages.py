@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from . import characters, frontmatter
+from . import characters, frontmatter, rules
 from .files import FILE_TYPES, extension
 from .problems import Problem
 
@@ -48,17 +48,12 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str]) -> list[Problem]:
             rel = path.relative_to(docs_dir).as_posix()
             shown = f"docs/{rel}"
             if path.is_symlink():
-                problems.append(Problem(shown, 1, 1, "symlink", f"{shown} is a symbolic link",
-                                        "Commit the file itself, not a link to it: links are never followed."))
+                problems.append(rules.problem("symlink", shown, 1, 1, shown=shown))
                 continue
             if (name in names and not rel.startswith(MAINTAINED) and path.suffix != ".md"
                     and extension(name) not in FILE_TYPES):
-                problems.append(Problem(shown, 1, 1, "active-file",
-                                        f"{shown} is a `{path.suffix or name}` file, which the site does not publish "
-                                        "from docs/",
-                                        "Pages are Markdown (.md); downloads and images are "
-                                        + ", ".join(sorted(FILE_TYPES)) + ". "
-                                        "Site code lives in docs/assets/, which maintainers review."))
+                problems.append(rules.problem("active-file", shown, 1, 1, shown=shown, kind=path.suffix or name,
+                                              types=", ".join(sorted(FILE_TYPES))))
             elif name in names and path.suffix == ".md" and not rel.startswith("overrides/"):
                 problems += check_page(shown, rel, path, allowed_macro_pages)
         dirs[:] = [d for d in dirs if not (Path(here) / d).is_symlink()]
@@ -69,25 +64,23 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return [Problem(shown, 1, 1, "unreadable", f"the file cannot be read ({error.strerror})",
-                        "Check the file's permissions.")]
+        return [rules.problem("unreadable/docs", shown, 1, 1, error=error.strerror)]
     if not raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
         return []  # front matter is optional on an editor's page
     parsed = frontmatter.read(shown, raw)
     if parsed.data is not None:
         pos = parsed.key_positions.get("render_macros")
         if pos and parsed.data.get("render_macros") and rel not in allowed_macro_pages:
-            parsed.problem(pos.line, pos.col, "render-macros",
-                           "only the pages listed under `extra.macro_pages` in mkdocs.yml may set `render_macros`",
-                           "Macros run as code when the site is built; ask a maintainer to list the page, or remove the line.")
+            parsed.found(pos.line, pos.col, "render-macros/docs")
         for key in ("title", "description"):
             value = parsed.data.get(key)
             if value is not None and not isinstance(value, str):
                 p = parsed.at((key,))
-                parsed.problem(p.line, p.col, "wrong-type", f"`{key}` must be text", f'Put it in quotes: {key}: "..."')
+                parsed.found(p.line, p.col, "wrong-type/docs", key=key)
             elif isinstance(value, str):
                 # After YAML has decoded escapes, as in resources: "\x01", "\u202E".
                 refused = characters.check_value(parsed, (key,), f"`{key}`", value, multi_line=key == "description")
                 if refused:
-                    parsed.problem(*refused[:2], "control-character", *refused[2:])
+                    line, col, key, values = refused
+                    parsed.found(line, col, key, **values)
     return parsed.problems

@@ -59,8 +59,8 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def cmd_report(args) -> int:
-    from .cli import load
-    library, problems = load(Path(args.root))
+    from .validate import check_project
+    library, problems = check_project(Path(args.root))
     errors = [p for p in problems if p.is_error]
     if errors:
         print(f"Note: {len(errors)} resource problem(s); run `make validate`. Only valid resources are counted.",

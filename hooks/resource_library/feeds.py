@@ -21,7 +21,7 @@ from .claims import Claim, Claimed
 from .files import href as files_href
 from .load import Library, Resource
 from .memo import remembered
-from .urls import page_url
+from .urls import page_url, term_src
 
 # feedgen (with lxml) and icalendar are imported where feeds are made, in
 # the side process: the build's main process needs only json_ld and the
@@ -136,7 +136,6 @@ def term_feeds(library: Library, site_url: str, site_name: str, memo: dict | Non
     no resources yet: a reader can subscribe before the first arrives. Its
     web page is the term's page, or, while no resource has the term and so
     that page is not built (indexes.generate), the list of its kind."""
-    from .render import term_src  # render imports this module
     outputs = {}
     vocab = library.vocabulary
     for kind in FEED_KINDS:

@@ -15,9 +15,6 @@ from urllib.parse import quote
 # for more, git keeps every version of it, and counting a PDF's pages reads
 # it whole. Larger files belong elsewhere, linked over https.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the repository keeps every version. "
-                 "Make it smaller (a PDF saved for the web, images at screen size), or put it where the team keeps "
-                 "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
 
 # Extension: the format as readers are told it.
 FILE_TYPES = {
@@ -86,8 +83,6 @@ ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", 
 MAX_PDF_OBJECTS = 200_000
 MAX_IMAGE_SIDE = 12_000          # pixels: far above any chart or photograph on a page
 MAX_IMAGE_PIXELS = 50_000_000    # 50 megapixels: 200 MB once decoded
-FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
-                   "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
 
 
 def content_problem(path) -> str | None:

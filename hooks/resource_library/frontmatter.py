@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from . import characters
+from . import characters, rules
 from .problems import Problem
 
 import re
@@ -55,20 +55,18 @@ class YamlDate(str):
 
 
 class _Refused(Exception):
-    def __init__(self, rule: str, message: str, mark, hint: str):
-        self.rule, self.message, self.mark, self.hint = rule, message, mark, hint
+    def __init__(self, key: str, mark, /, **values):
+        self.key, self.mark, self.values = key, mark, values
 
 
 class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise _Refused("yaml-alias", f"YAML alias `*{event.anchor}` is not allowed",
-                           event.start_mark, "Write the value out in full; anchors and aliases are refused.")
+            raise _Refused("yaml-alias", event.start_mark, anchor=event.anchor)
         event = self.peek_event()
         if getattr(event, "anchor", None):
-            raise _Refused("yaml-alias", f"YAML anchor `&{event.anchor}` is not allowed",
-                           event.start_mark, "Remove the `&name` anchor and write each value out in full.")
+            raise _Refused("yaml-alias/anchor", event.start_mark, anchor=event.anchor)
         return super().compose_node(parent, index)
 
 
@@ -121,7 +119,17 @@ class ParsedFile:
             self._lines = (self.text, lines)
         return lines[number - 1] if 0 < number <= len(lines) else ""
 
+    def found(self, line: int, col: int, key: str, /, **values) -> Problem:
+        """Record the problem `key` of the catalogue (rules.py) at line and
+        column, with the values its message and hint name."""
+        p = rules.problem(key, self.path, line, col, self.line(line), **values)
+        self.problems.append(p)
+        return p
+
     def problem(self, line: int, col: int, rule: str, message: str, hint: str = "", severity="error") -> Problem:
+        """Record a problem whose words are given: the checks use `found`,
+        whose words come from the catalogue; tests build reference problems
+        with this, to compare."""
         p = Problem(self.path, line, col, rule, message, hint, self.line(line), severity)
         self.problems.append(p)
         return p
@@ -144,9 +152,8 @@ def _control_character(parsed: ParsedFile) -> bool:
     line = parsed.text.count("\n", 0, control.start()) + 1
     col = control.start() - (parsed.text.rfind("\n", 0, control.start()) + 1) + 1
     char = control.group()
-    parsed.problem(line, col, "control-character",
-                   f"the file holds {characters.what(char)} (U+{ord(char):04X}, written `{characters.escape(char)}`)",
-                   "Delete it: it often comes from copying out of another program. Retype the text around it.")
+    parsed.found(line, col, "control-character", what=characters.what(char), code=ord(char),
+                 written=characters.escape(char))
     return True
 
 
@@ -154,8 +161,7 @@ def read(path: str, raw: bytes) -> ParsedFile:
     """Parse one resource file's bytes. Problems are collected, never raised."""
     parsed = ParsedFile(path)
     if len(raw) > MAX_FILE_BYTES:
-        parsed.problem(1, 1, "too-large", f"the file is {len(raw) / 1024:,.0f} KB; the limit is {MAX_FILE_BYTES // 1024} KB",
-                       "Move large material into a download (see `downloads:`) or split the resource.")
+        parsed.found(1, 1, "too-large", size=len(raw) / 1024, limit=MAX_FILE_BYTES // 1024)
         return parsed
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
@@ -165,28 +171,24 @@ def read(path: str, raw: bytes) -> ParsedFile:
         before = raw[: error.start]
         line = before.count(b"\n") + 1
         col = len(before) - (before.rfind(b"\n") + 1) + 1
-        parsed.problem(line, col, "encoding", f"the file is not UTF-8 (byte 0x{raw[error.start]:02x})",
-                       "Save the file as UTF-8; most editors offer this under 'Save with encoding'.")
+        parsed.found(line, col, "encoding", byte=raw[error.start])
         return parsed
     parsed.text = text.replace("\r\n", "\n")
     if _control_character(parsed):
         return parsed
     lines = parsed.text.split("\n")
     if not lines or lines[0].rstrip() != FENCE:
-        parsed.problem(1, 1, "front-matter-missing", "the file does not start with front matter",
-                       "Start the file with a line `---`, the fields (see `make new`), and another `---`.")
+        parsed.found(1, 1, "front-matter-missing")
         return parsed
     closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
     if closing is None:
-        parsed.problem(1, 1, "front-matter-unclosed", "the front matter is never closed",
-                       "Add a line `---` after the last field, before the body text.")
+        parsed.found(1, 1, "front-matter-unclosed")
         return parsed
     yaml_text = "\n".join(lines[1:closing]) + "\n"
     parsed.body = "\n".join(lines[closing + 1:])
     parsed.body_line = closing + 2
     if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
-        parsed.problem(1, 1, "too-large", f"the front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB",
-                       "Front matter holds short fields; move long text into the body.")
+        parsed.found(1, 1, "too-large/front-matter", limit=MAX_FRONT_MATTER_BYTES // 1024)
         return parsed
     _parse_yaml(parsed, yaml_text, first_line=2)
     return parsed
@@ -223,16 +225,14 @@ def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
         deep = None  # reported below, with its position, by the full parse
     if deep is not None:
         line, col = _mark(deep.start_mark, first_line)
-        parsed.problem(line, col, "too-deep", f"the front matter is nested more than {MAX_DEPTH} levels deep",
-                       "Front matter holds fields, lists and short records such as speakers; flatten this value.")
+        parsed.found(line, col, "too-deep", limit=MAX_DEPTH)
         return
     loader = loader_class(yaml_text)
     try:
         node = loader.get_single_node()
         if node is None or not isinstance(node, yaml.MappingNode):
             line, col = _mark(node.start_mark, first_line) if node is not None else (1, 1)
-            parsed.problem(line, col, "front-matter-not-mapping", "the front matter is not a set of `field: value` lines",
-                           "Write one `field: value` per line between the two `---` lines.")
+            parsed.found(line, col, "front-matter-not-mapping")
             return
         _walk(parsed, node, (), first_line)
         if any(p.is_error for p in parsed.problems):
@@ -240,7 +240,7 @@ def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
         parsed.data = loader.construct_document(node)
     except _Refused as refused:
         line, col = _mark(refused.mark, first_line)
-        parsed.problem(line, col, refused.rule, refused.message, refused.hint)
+        parsed.found(line, col, refused.key, **refused.values)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         unclosed = _unclosed(error)
@@ -248,17 +248,15 @@ def _parse_yaml(parsed: ParsedFile, yaml_text: str, first_line: int) -> None:
             # A `[` or `{` never closed: YAML notices on a later line; the
             # mistake is where it opened.
             line, col = _mark(error.context_mark, first_line)
-            parsed.problem(line, col, "yaml-syntax", f"invalid YAML: this `{unclosed[0]}` is never closed",
-                           f"Close it on the same line with `{unclosed[1]}`, for example "
-                           f"{_closed(parsed.line(line), unclosed)}")
+            parsed.found(line, col, "yaml-syntax/unclosed", opening=unclosed[0], closing=unclosed[1],
+                         example=_closed(parsed.line(line), unclosed))
             return
         line, col = _mark(mark, first_line) if mark else (1, 1)
-        parsed.problem(line, col, "yaml-syntax", f"invalid YAML: {error.problem or error.context}",
-                       _yaml_hint(error, parsed.line(line)))
+        key, values = _yaml_hint(error, parsed.line(line))
+        parsed.found(line, col, key, error=error.problem or error.context, **values)
     except (yaml.YAMLError, ValueError, RecursionError) as error:
         # Errors without a position (the reader's, or a constructor's).
-        parsed.problem(1, 1, "yaml-syntax", f"invalid YAML: {error}",
-                       "Check the front matter for unusual characters and for values that need quotes.")
+        parsed.found(1, 1, "yaml-syntax/unread", error=error)
     finally:
         loader.dispose()
 
@@ -278,37 +276,37 @@ def _closed(source_line: str, brackets: tuple[str, str]) -> str:
     return text + brackets[1] if text.strip() else f"topics: {brackets[0]}housing{brackets[1]}"
 
 
-def _yaml_hint(error, source_line: str) -> str:
+def _yaml_hint(error, source_line: str) -> tuple[str, dict]:
+    """The catalogue's key for the likeliest mistake, and its values."""
     problem = str(error.problem or "")
     if "\\t" in problem or "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
-        return "Indent with spaces, not tabs."
+        return "yaml-syntax/tabs", {}
     if "mapping values are not allowed" in problem:
         # The contributor's own line, quoted, ready to paste.
         key, _, value = source_line.partition(": ")
         value = value.strip()
         if key.strip() and value and not value.startswith(("'", '"')) and '"' not in value:
-            return f"A value that contains `: ` must be in quotes: {key.rstrip()}: \"{value}\""
-        return "A value that contains `: ` must be in quotes, for example summary: \"Planning: a guide\"."
+            return "yaml-syntax/colon-paste", {"key": key.rstrip(), "value": value}
+        return "yaml-syntax/colon", {}
     if "could not find expected ':'" in problem:
-        return "Each line needs `field: value`; if a value runs onto a second line, put it in quotes."
-    return "Check the indentation and quoting on this line and the one before it."
+        return "yaml-syntax/no-colon", {}
+    return "yaml-syntax", {}
 
 
 def _walk(parsed: ParsedFile, node, path: tuple, first_line: int) -> None:
     """Record positions; refuse non-plain tags and duplicate keys."""
     if node.tag not in PLAIN_TAGS:
         line, col = _mark(node.start_mark, first_line)
-        raise _Refused("yaml-tag", f"the YAML tag `{node.tag}` is not allowed", node.start_mark,
-                       "Remove the `!!...` tag; front matter holds plain text, numbers, dates and lists.")
+        raise _Refused("yaml-tag", node.start_mark, tag=node.tag)
     line, col = _mark(node.start_mark, first_line)
     end_line, end_col = _mark(node.end_mark, first_line)
     is_scalar = isinstance(node, yaml.ScalarNode)
     if is_scalar and node.tag == INT_TAG and len(node.value) > MAX_NUMBER_DIGITS:
         # Python refuses to read an int this long, with a message of its own
         # and no position.
-        where = f"`{path[0]}`" if path else "the front matter"
-        raise _Refused("wrong-type", f"{where} holds a number {len(node.value):,} digits long, too long to read",
-                       node.start_mark, "If it is meant as text, put it in quotes; if not, shorten it.")
+        if path:
+            raise _Refused("wrong-type/long-number", node.start_mark, key=path[0], digits=len(node.value))
+        raise _Refused("wrong-type/long-number-top", node.start_mark, digits=len(node.value))
     # libyaml gives a plain scalar the style "", PyYAML None.
     parsed.positions[path] = Position(line, col, plain=is_scalar and not node.style,
                                       end_col=end_col if end_line == line else 0,
@@ -317,14 +315,11 @@ def _walk(parsed: ParsedFile, node, path: tuple, first_line: int) -> None:
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             if key_node.tag not in PLAIN_TAGS:
-                raise _Refused("yaml-tag", f"the YAML tag `{key_node.tag}` is not allowed", key_node.start_mark,
-                               "Remove the `!!...` tag.")
+                raise _Refused("yaml-tag/key", key_node.start_mark, tag=key_node.tag)
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
             key_line, key_col = _mark(key_node.start_mark, first_line)
             if key in seen:
-                parsed.problem(key_line, key_col, "duplicate-key",
-                               f"`{key}` appears twice (first on line {seen[key]})",
-                               "Keep one: YAML would silently use the last value and drop the first.")
+                parsed.found(key_line, key_col, "duplicate-key", key=key, first=seen[key])
                 continue
             seen[key] = key_line
             if not path:
@@ -342,7 +337,7 @@ def read_yaml(path: str, raw: bytes) -> ParsedFile:
     try:
         parsed.text = raw.decode("utf-8").replace("\r\n", "\n")
     except UnicodeDecodeError:
-        parsed.problem(1, 1, "encoding", "the file is not UTF-8", "Save the file as UTF-8.")
+        parsed.found(1, 1, "encoding/yaml")
         return parsed
     if _control_character(parsed):
         return parsed

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from . import rules
 from .claims import Claims
 from .files import content_problem
 from .problems import Problem
@@ -114,10 +115,7 @@ class Gate:
         claim = self.claims.get(rel)
         ext = posixpath.splitext(rel)[1].lstrip(".").lower()
         if claim is None:
-            return [Problem(f"site/{rel}", 1, 1, "unclaimed-output",
-                            f"`{rel}` was written by something that did not say it would, so nothing checked it",
-                            "Outputs come from resources, docs/, the theme and the generators only; "
-                            "find what wrote this file and make it claim the path.")]
+            return [rules.problem("unclaimed-output", f"site/{rel}", 1, 1, output=rel)]
         if (ext not in OUTPUT_TYPES and not (ext == "zip" and claim.producer == "the offline copy")) or (
                 ext in SITE_CODE_TYPES and claim.producer in CONTENT_PRODUCERS):
             return [self._problem(rel, Finding(f"is a `.{ext or '?'}` file, which the site does not publish "
@@ -264,15 +262,13 @@ class Gate:
         """Named by the source that made the output, with a line where the
         finding's text can be found there; else by the output and producer."""
         claim = self.claims.get(rel)
-        message = f"the published `{rel}` {finding.message}"
-        hint = ("Nothing on a page may run, embed, restyle or redirect except the site's own code. "
-                "Remove it from the source; if the source looks clean, the theme or a generator let it through: "
-                "tell a maintainer.")
         if claim is not None and claim.path:
             line, col, text = self._locate(claim.path, finding.needle, claim.line)
-            return Problem(claim.path, line, col, "unsafe-output", message, hint, text)
-        producer = f" (written by {claim})" if claim is not None else ""
-        return Problem(f"site/{rel}", 1, 1, "unsafe-output", message + producer, hint)
+            return rules.problem("unsafe-output", claim.path, line, col, text, output=rel, finding=finding.message)
+        if claim is not None:
+            return rules.problem("unsafe-output/producer", f"site/{rel}", 1, 1, output=rel, finding=finding.message,
+                                 producer=claim)
+        return rules.problem("unsafe-output", f"site/{rel}", 1, 1, output=rel, finding=finding.message)
 
     def _locate(self, source: str, needle: str, default_line: int) -> tuple[int, int, str]:
         try:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import frontmatter, links
+from . import frontmatter, links, rules
 from .dates import LONDON
 from .problems import Problem
 from .vocabulary import Vocabulary
@@ -171,8 +171,7 @@ def discover(root: Path) -> Discovery:
     def refuse_link(path: Path) -> None:
         rel = path.relative_to(root).as_posix()
         found.links.add(rel)
-        found.problems.append(Problem(rel, 1, 1, "symlink", f"{rel} is a symbolic link",
-                                      "Commit the file itself, not a link to it: links are never followed."))
+        found.problems.append(rules.problem("symlink", rel, 1, 1, shown=rel))
 
     for type_slug in TYPES:
         folder = root / type_slug
@@ -209,8 +208,7 @@ def read_resource(root: Path, path: Path, raw: bytes | None = None) -> frontmatt
         raw = path.read_bytes() if raw is None else raw
     except OSError as error:
         parsed = frontmatter.ParsedFile(rel)
-        parsed.problem(1, 1, "unreadable", f"the file cannot be read ({error.strerror or error})",
-                       "Check the file's permissions: it must be readable by the build.")
+        parsed.found(1, 1, "unreadable", error=error.strerror or error)
         return parsed
     return frontmatter.read(rel, raw)
 

@@ -22,12 +22,11 @@ from . import dates, files
 from .feeds import CALENDAR_PATH, CONTACT, feed_path, ics_path, webcal_url
 from .load import TYPES, Library, Resource
 from .related import related
-from .urls import page_url, relative
+from .urls import page_url, relative, term_src
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 TEMPLATES = Path(__file__).parent / "templates"
-TERM_FOLDERS = {"functions": "functions", "programmes": "programmes", "topics": "topics"}
 
 
 def human_size(size: int) -> str:
@@ -306,13 +305,6 @@ class Renderer:
         return self.render("browse.html", page_src, types=TYPES,
                            topics=[(t, n) for t, n in topics if n][:8],
                            programmes=[(t, n) for t, n in programmes if n])
-
-
-def term_src(kind: str, slug: str) -> str:
-    """Source path of a function, programme, topic or type page."""
-    if kind == "types":
-        return f"{slug}/index.md"
-    return f"{TERM_FOLDERS[kind]}/{slug}.md"
 
 
 def plain(text: str) -> str:

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from . import characters
+from . import characters, rules
 from .analysis import terms
 from .problems import Problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RULE = "synonyms"
 
 
 @dataclass(frozen=True)
@@ -49,40 +48,35 @@ def load_synonyms(path: Path, rel: str = "vocabulary/synonyms.yml") -> tuple[lis
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
 
-    def problem(line: int, col: int, message: str, hint: str) -> Problem:
+    def problem(line: int, col: int, key: str, /, **values) -> Problem:
         source = lines[line - 1] if 0 < line <= len(lines) else ""
-        return Problem(rel, line, col, RULE, message, hint, source)
+        return rules.problem(key, rel, line, col, source, **values)
 
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return [], [problem(line, col, f"not valid YAML: {getattr(error, 'problem', error)}",
-                            "Each group is `slug:` followed by a list of `- word or phrase` lines.")]
+        return [], [problem(line, col, "synonyms/yaml", error=getattr(error, 'problem', error))]
     if root is None:
         return [], []
     if not isinstance(root, yaml.MappingNode):
-        return [], [problem(root.start_mark.line + 1, root.start_mark.column + 1, "expected `slug:` entries",
-                            "Each group is `slug:` followed by a list of `- word or phrase` lines.")]
+        return [], [problem(root.start_mark.line + 1, root.start_mark.column + 1, "synonyms/not-mapping")]
     groups, problems, seen = [], [], {}
     for key_node, value_node in root.value:
         line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         slug = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
         if not SLUG_RE.match(slug):
-            problems.append(problem(line, col, f"`{slug}` is not a lowercase slug",
-                                    "Name the group with lowercase letters, digits and single hyphens, e.g. `nhs-board`."))
+            problems.append(problem(line, col, "synonyms/slug", slug=slug))
             continue
         if not isinstance(value_node, yaml.SequenceNode) or not all(
                 isinstance(item, yaml.ScalarNode) and item.tag.endswith(":str") and item.value.strip()
                 for item in value_node.value):
-            problems.append(problem(line, col, f"`{slug}` must be a list of words or phrases",
-                                    "Write each word or phrase on its own `- ` line under the slug."))
+            problems.append(problem(line, col, "synonyms/not-list", slug=slug))
             continue
         phrases = tuple(item.value.strip() for item in value_node.value)
         if len(phrases) < 2:
-            problems.append(problem(line, col, f"`{slug}` has only one word or phrase",
-                                    "A group needs two or more ways of saying the same thing."))
+            problems.append(problem(line, col, "synonyms/one", slug=slug))
             continue
         for number, (item, phrase) in enumerate(zip(value_node.value, phrases), start=1):
             # Compared as index terms: "carers" and "carer" are the same entry.
@@ -94,16 +88,13 @@ def load_synonyms(path: Path, rel: str = "vocabulary/synonyms.yml") -> tuple[lis
                 source = lines[at[0] - 1] if at[0] <= len(lines) else ""
                 col = characters.source_col(source, at[1], refused.start()) \
                     if item.end_mark.line == item.start_mark.line else at[1]
-                message, hint = characters.problem_text(f"`{slug}`, item {number}",
-                                                        item.value, refused, multi_line=False)
-                problems.append(Problem(rel, at[0], col, "control-character", message, hint, source))
+                key, values = characters.problem_text(f"`{slug}`, item {number}", item.value, refused, multi_line=False)
+                problems.append(rules.problem(key, rel, at[0], col, source, **values))
                 continue
             if not folded:
-                problems.append(problem(*at, f"`{phrase}` has no words the finder searches for",
-                                        "Small words such as \"the\" and \"and\" are not searched: use a fuller phrase."))
+                problems.append(problem(*at, "synonyms/no-words", phrase=phrase))
             elif seen.get(folded, slug) != slug:
-                problems.append(problem(*at, f"`{phrase}` is already in the group `{seen[folded]}`",
-                                        "A word or phrase can be in one group only: merge the groups or remove one."))
+                problems.append(problem(*at, "synonyms/twice", phrase=phrase, group=seen[folded]))
             seen.setdefault(folded, slug)
         groups.append(Group(slug, phrases, line))
     return groups, problems

@@ -45,3 +45,13 @@ def relative(to_url: str, from_url: str) -> str:
     if to_url.endswith("/") or to_url == "":
         return "./" if rel == "." else rel + "/"
     return rel
+
+
+TERM_FOLDERS = {"functions": "functions", "programmes": "programmes", "topics": "topics"}
+
+
+def term_src(kind: str, slug: str) -> str:
+    """Source path of a function, programme, topic or type page."""
+    if kind == "types":
+        return f"{slug}/index.md"
+    return f"{TERM_FOLDERS[kind]}/{slug}.md"

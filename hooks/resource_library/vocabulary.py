@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import characters
+from . import characters, rules
 from .frontmatter import read_yaml
 from .problems import Problem, field_label, report
 
@@ -54,35 +54,33 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
         try:
             parsed = read_yaml(shown, path.read_bytes())
         except OSError as error:
-            problems.append(Problem(shown, 1, 1, "unreadable", f"cannot read the {kind} vocabulary ({error.strerror})",
-                                    f"Restore {shown} from git."))
+            problems.append(rules.problem("unreadable/vocabulary", shown, 1, 1, kind=kind, error=error.strerror,
+                                          shown=shown))
             continue
         problems += parsed.problems
         if parsed.data is None:
             continue
         if not isinstance(parsed.data, dict) or not parsed.data:
-            problems.append(Problem(shown, 1, 1, "vocabulary", "expected `slug:` entries, each with a name and a description",
-                                    "See the other files in vocabulary/ for the form."))
+            problems.append(rules.problem("vocabulary/not-mapping", shown, 1, 1))
             continue
         terms = {}
         for slug, entry in parsed.data.items():
             pos = parsed.at((slug,))
             key_pos = parsed.key_positions.get(slug, pos)
 
-            def problem(message, hint, where=key_pos):
-                problems.append(Problem(shown, where.line, where.col, "vocabulary", message, hint, parsed.line(where.line)))
+            def problem(key, where=key_pos, /, **values):
+                problems.append(rules.problem(key, shown, where.line, where.col, parsed.line(where.line), **values))
 
             if not isinstance(slug, str) or not SLUG_RE.match(slug):
-                problem(f"`{slug}` is not a lowercase slug", "Use lowercase letters, digits and single hyphens.")
+                problem("vocabulary/slug", slug=slug)
                 continue
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
                     or not isinstance(entry.get("description"), str):
-                problem(f"`{slug}` needs a name and a description, both text", "Add name: and description: lines under it.")
+                problem("vocabulary/entry", slug=slug)
                 continue
             unknown = set(entry) - {"name", "description", "plural"}
             if unknown:
-                problem(f"`{slug}` has unknown fields: {', '.join(sorted(map(str, unknown)))}",
-                        "Each entry has name, description and, for types, plural.")
+                problem("vocabulary/unknown", slug=slug, fields=", ".join(sorted(map(str, unknown))))
             bad = False
             for field in ("name", "description", "plural"):
                 value = entry.get(field)
@@ -90,19 +88,18 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
                     continue
                 where = parsed.at((slug, field))
                 if not isinstance(value, str) or not value.strip():
-                    problem(f"{field_label((slug, field))} must be text", "Write it as plain text, in quotes if it holds a colon.", where)
+                    problem("vocabulary/not-text", where, name=field_label((slug, field)))
                     bad = True
                 elif refused := characters.check_value(parsed, (slug, field), field_label((slug, field)), value,
                                                        multi_line=field == "description"):
-                    line, col, message, hint = refused
-                    problems.append(Problem(shown, line, col, "control-character", message, hint, parsed.line(line)))
+                    line, col, key, values = refused
+                    problems.append(rules.problem(key, shown, line, col, parsed.line(line), **values))
                     bad = True
                 elif UNSAFE_RE.search(value):
-                    problem(f"{field_label((slug, field))} contains HTML or template syntax",
-                            "Vocabulary is plain text, shown exactly as typed: remove the tag or braces.", where)
+                    problem("vocabulary/markup", where, name=field_label((slug, field)))
                     bad = True
                 elif field != "description" and "\n" in value.strip():
-                    problem(f"{field_label((slug, field))} runs over more than one line", "Write it on one line.", where)
+                    problem("vocabulary/one-line", where, name=field_label((slug, field)))
                     bad = True
             if not bad:
                 terms[slug] = Term(slug, entry["name"].strip(), entry["description"].strip(),

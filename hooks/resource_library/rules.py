@@ -1,0 +1,446 @@
+"""Every rule a contributor's file can break, in one catalogue: its id, what
+it checks, how to fix it, and the messages it gives.
+
+The checks raise a problem by key, `rule-id` or `rule-id/variant` (one
+rule, several ways of being broken), with the values its templates name:
+`problem("bad-date/year", path, line, col, source, value=..., key=...)`.
+Messages and hints are `str.format` templates. CONTRIBUTING.md's list of
+rules is made from here (`make rules`, fieldref.py), and a test fails on a problem built
+anywhere else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from .problems import Problem
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str                # the message, a str.format template
+    hint: str = ""           # what to do, likewise
+    severity: str = "error"  # "warning" never fails a build
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    checks: str   # what the rule checks, in one line
+    fix: str      # how to fix it, for the contributor guide
+    messages: MappingProxyType  # variant ("" for the first) -> Message
+
+
+def rule(rule_id: str, checks: str, fix: str, **messages: Message) -> Rule:
+    # Variants are keyword arguments: `_` is the rule's plain message, and
+    # `a_b` is said `a-b` (a variant named like a Python name cannot hold a hyphen).
+    variants = {("" if name == "_" else name.replace("_", "-")): message for name, message in messages.items()}
+    return Rule(rule_id, checks, fix, MappingProxyType(variants))
+
+
+# The hints several variants share.
+SHOW_TEXT = ("Pages show text, links, images, lists and tables only; remove it. "
+             "To show HTML as an example, put it in `backticks`.")
+SYMLINK = "Commit the file itself, not a link to it: links are never followed."
+MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the repository keeps every version. "
+                 "Make it smaller (a PDF saved for the web, images at screen size), or put it where the team keeps "
+                 "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
+FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
+                   "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
+SYNONYM_FORM = "Each group is `slug:` followed by a list of `- word or phrase` lines."
+CHARACTER = "{name} holds {what} (U+{code:04X}, written `{written}`){more}"
+ONE_LINE = "{name} runs over more than one line"
+UNSAFE_OUTPUT = ("Nothing on a page may run, embed, restyle or redirect except the site's own code. "
+                 "Remove it from the source; if the source looks clean, the theme or a generator let it through: "
+                 "tell a maintainer.")
+BLOCK_ELEMENTS = "the body has {count:,} {kind}; the limit is {limit:,} (this is number {number:,})"
+NOT_ONE_OF = "`{value}` is not one of the {kind}"
+REQUIRED_TEXT = "{name} must be text, but YAML read `{typed}` as {found}"
+HTTPS_OR_PATH = "{name} must be an https: link or a relative path"
+SCHEME = "the link `{target}` is a `{scheme}:` address"
+OTHER_SCHEMES = "Pages link only to web (https), email (mailto) and phone (tel) addresses; remove it."
+
+M = Message
+RULES = MappingProxyType({r.id: r for r in (
+    # Reading the file
+    rule("encoding", "The file is UTF-8.", "Save the file as UTF-8 (most editors offer this under 'Save with encoding').",
+         _=M("the file is not UTF-8 (byte 0x{byte:02x})",
+             "Save the file as UTF-8; most editors offer this under 'Save with encoding'."),
+         yaml=M("the file is not UTF-8", "Save the file as UTF-8.")),
+    rule("too-large", "A file is at most 512 KB, and its front matter under 16 KB.",
+         "Move large material into a download, or long text from front matter into the body.",
+         _=M("the file is {size:,.0f} KB; the limit is {limit} KB",
+             "Move large material into a download (see `downloads:`) or split the resource."),
+         front_matter=M("the front matter is over {limit} KB",
+                        "Front matter holds short fields; move long text into the body.")),
+    rule("control-character", "No invisible control or direction-reversing character, typed or written as an "
+         "escape in double quotes (`\"\\x01\"`, `\"\\u202E\"`, `\"\\r\"`).",
+         "Delete it (it is often pasted from another program) and retype the text around it.",
+         _=M("the file holds {what} (U+{code:04X}, written `{written}`)",
+             "Delete it: it often comes from copying out of another program. Retype the text around it."),
+         paste=M(CHARACTER, "{action}; the value reads \"{shown}\". Write {paste}"),
+         escape=M(CHARACTER, "{action}; the value reads \"{shown}\". In double quotes, `{written}` "
+                             "is this character: type the text itself instead.")),
+    rule("front-matter-missing", "The file starts with `---`, a block of `field: value` lines, and another `---`.",
+         "Start the file with a line `---`, the fields (see `make new`), and another `---`.",
+         _=M("the file does not start with front matter",
+             "Start the file with a line `---`, the fields (see `make new`), and another `---`.")),
+    rule("front-matter-unclosed", "The front matter ends with a `---` line.",
+         "Add a line `---` after the last field, before the body text.",
+         _=M("the front matter is never closed", "Add a line `---` after the last field, before the body text.")),
+    rule("front-matter-not-mapping", "The front matter is a set of `field: value` lines.",
+         "Write one `field: value` per line between the two `---` lines.",
+         _=M("the front matter is not a set of `field: value` lines",
+             "Write one `field: value` per line between the two `---` lines.")),
+    rule("too-deep", "Front matter is nested at most 8 levels deep.", "Flatten the value.",
+         _=M("the front matter is nested more than {limit} levels deep",
+             "Front matter holds fields, lists and short records such as speakers; flatten this value.")),
+    rule("yaml-syntax", "The YAML can be read.",
+         "Often a tab used for indentation, or a value with `: ` that needs quotes: the hint says which.",
+         _=M("invalid YAML: {error}", "Check the indentation and quoting on this line and the one before it."),
+         unclosed=M("invalid YAML: this `{opening}` is never closed",
+                    "Close it on the same line with `{closing}`, for example {example}"),
+         tabs=M("invalid YAML: {error}", "Indent with spaces, not tabs."),
+         colon_paste=M("invalid YAML: {error}", "A value that contains `: ` must be in quotes: {key}: \"{value}\""),
+         colon=M("invalid YAML: {error}",
+                 "A value that contains `: ` must be in quotes, for example summary: \"Planning: a guide\"."),
+         no_colon=M("invalid YAML: {error}",
+                    "Each line needs `field: value`; if a value runs onto a second line, put it in quotes."),
+         unread=M("invalid YAML: {error}",
+                  "Check the front matter for unusual characters and for values that need quotes.")),
+    rule("duplicate-key", "Each field appears once.", "Keep one of the two lines.",
+         _=M("`{key}` appears twice (first on line {first})",
+             "Keep one: YAML would silently use the last value and drop the first.")),
+    rule("yaml-alias", "No YAML anchors (`&`) or aliases (`*`).", "Write each value out in full.",
+         _=M("YAML alias `*{anchor}` is not allowed", "Write the value out in full; anchors and aliases are refused."),
+         anchor=M("YAML anchor `&{anchor}` is not allowed",
+                  "Remove the `&name` anchor and write each value out in full.")),
+    rule("yaml-tag", "No YAML tags (`!!`).", "Remove the tag.",
+         _=M("the YAML tag `{tag}` is not allowed",
+             "Remove the `!!...` tag; front matter holds plain text, numbers, dates and lists."),
+         key=M("the YAML tag `{tag}` is not allowed", "Remove the `!!...` tag.")),
+    rule("yaml-comment", "No ` #` in an unquoted value, where it starts a comment and cuts the value short.",
+         "Put the whole value in quotes.",
+         _=M("`{key}` is cut short to `{value}`: YAML reads ` #...` as a comment",
+             "Put the whole value in quotes: {key}: \"{value}{rest}\"")),
+    rule("unreadable", "Every file can be read.", "Check the file's permissions, or restore it from git.",
+         _=M("the file cannot be read ({error})", "Check the file's permissions: it must be readable by the build."),
+         docs=M("the file cannot be read ({error})", "Check the file's permissions."),
+         vocabulary=M("cannot read the {kind} vocabulary ({error})", "Restore {shown} from git.")),
+    rule("symlink", "No symbolic links among the resources, their files or docs/.", SYMLINK,
+         _=M("{shown} is a symbolic link", SYMLINK)),
+    # Files and their names
+    rule("file-location", "A resource lives directly in its type's folder.", "Move it out of the subfolder.",
+         _=M("resources live directly in {folder}/, not in a subfolder", "Move it to {folder}/{name}.")),
+    rule("file-name", "A resource's file name is a lowercase slug ending in `.md`, and not `index.md`.",
+         "Rename it with lowercase letters, digits and single hyphens.",
+         _=M("`{name}` is not a lowercase slug",
+             "Rename it {slug}.md: lowercase letters, digits and single hyphens."),
+         index=M("`index.md` is the type's listing page, not a resource",
+                 "Give the resource a name of its own; to replace the listing, add docs/{folder}/index.md instead.")),
+    rule("duplicate-slug", "Each resource's file name is unique across the library.", "Rename one of the files.",
+         _=M("the slug `{slug}` is also used by {other}",
+             "Rename one of the files so that each resource has its own slug.")),
+    rule("duplicate-url", "No resource is published at the address of a page in docs/.",
+         "Rename the resource or move the page.",
+         _=M("docs/{page} would be published at the same address", "Rename the resource or move the page in docs/.")),
+    # Fields
+    rule("missing-field", "Every required field is there, with a value.", "Add the field; the hint says what it holds.",
+         _=M("required field `{key}` is missing", "Add a line `{key}: ...`; {description}"),
+         empty=M("required field `{key}` has no value", "{description}"),
+         withdrawn=M("a withdrawn resource needs `withdrawn_reason`",
+                     "Add withdrawn_reason: one sentence saying why, and replaced_by: if something replaces it."),
+         entry=M("{name} has no {missing}", "Each entry in {where} needs {fields}.")),
+    rule("unknown-field", "Every field is one this type of resource has.", "Remove it, or correct its name.",
+         _=M("unknown field `{key}`", "Allowed fields: {allowed}."),
+         guess=M("unknown field `{key}`", "Did you mean `{guess}`?"),
+         other_type=M("`{key}` is only for another type of resource",
+                      "Remove it; `{key}` applies to webinars, and this is in {type}/."),
+         entry=M("{name} has an unknown field {extra}",
+                 "Remove it, or correct its name; the fields here are {allowed}.")),
+    rule("wrong-type", "A field is of its kind: text, a list, a number, true or false.",
+         "Quote text that YAML reads as a number or a date; write a list as a list.",
+         list=M("{name} must be a list, not {found}", "Write it as a list: {key}: {example}, or one `- value` per line."),
+         nested=M("{name} must be text, not {found}", "Write one list, with no brackets inside it: {key}: {example}"),
+         text=M(REQUIRED_TEXT, "Put the value in quotes: {key}: \"{typed}\""),
+         text_item=M(REQUIRED_TEXT, "Put the value in quotes: \"{typed}\""),
+         kind=M("{name} must be {expected}, not {found}", "{hint}"),
+         date=M("`{key}` must be text, but YAML read `{value}` as a date", "Put the value in quotes: {key}: \"{value}\""),
+         long_number=M("`{key}` holds a number {digits:,} digits long, too long to read",
+                       "If it is meant as text, put it in quotes; if not, shorten it."),
+         long_number_top=M("the front matter holds a number {digits:,} digits long, too long to read",
+                           "If it is meant as text, put it in quotes; if not, shorten it."),
+         docs=M("`{key}` must be text", "Put it in quotes: {key}: \"...\"")),
+    rule("bad-value", "A value is in range and in form; a one-line field is on one line.",
+         "Follow the hint, which says what the field holds.",
+         _=M("{name}: {problem}", "{description}"),
+         twice=M("{name} lists the same value twice", "List each value once."),
+         replaced_by=M("{name}: {problem}", "Write it as type/slug: replaced_by: {key}"),
+         one_line=M(ONE_LINE, "Write {key} on one line, in quotes if it holds a colon.")),
+    rule("not-in-vocabulary", "A function, programme, topic or status is in the allowed list.",
+         "Use a slug from `vocabulary/`, or ask an editor to add a new one.",
+         enum=M("{name} cannot be `{value}`", "Allowed: {allowed}."),
+         enum_guess=M("{name} cannot be `{value}`", "Did you mean `{guess}`? Allowed: {allowed}."),
+         _=M(NOT_ONE_OF, "Allowed: {allowed} (from vocabulary/{kind}.yml). For a new one, ask an editor to add it to "
+                         "vocabulary/{kind}.yml in your pull request (a slug, a name and a description), or choose "
+                         "the nearest above."),
+         guess=M(NOT_ONE_OF, "Did you mean `{guess}`? Allowed: {allowed} (from vocabulary/{kind}.yml)."),
+         more=M("{count} more values in `{key}` are not {kind}: {sample}",
+                "Use only slugs from vocabulary/{kind}.yml, as listed above.")),
+    rule("too-many-terms", "At most 12 topics and 8 programmes on one resource.",
+         "Tag the few it is mostly about.",
+         _=M("`{key}` lists {count:,} {kind}; the limit is {limit} (this is number {number})",
+             "Keep the few {kind} the resource is mostly about: a resource tagged with everything is related to "
+             "everything, and is listed on every page (see How tags choose related resources in CONTRIBUTING.md).")),
+    rule("placeholder", "No `TODO` from the template is left.", "Replace it with the real value or text.",
+         _=M("{name} still has the template's {placeholder} placeholder", "Replace the placeholder with the real value."),
+         terms=M("{name} still has the template's {placeholder} placeholder",
+                 "Replace it with one or more of: {terms} (from vocabulary/{kind}.yml)."),
+         body=M("the body still has a template placeholder", "Replace the TODO text with the resource's content.")),
+    # Dates
+    rule("bad-date", "Dates are real `YYYY-MM-DD` dates (a webinar's start, `YYYY-MM-DDTHH:MM` in quotes), "
+         "from 1970 to 2100.", "Write the date as the hint shows.",
+         date=M("`{key}` must be a date as YYYY-MM-DD, not `{typed}`", "{hint}"),
+         time=M("`{key}` must be a date and time as YYYY-MM-DDTHH:MM, in quotes, not `{typed}`", "{hint}"),
+         change=M("{name} must be a date as YYYY-MM-DD, not `{typed}`", "{hint}"),
+         unreal=M("`{value}` is not a real date ({error})", "{hint}"),
+         unreal_time=M("`{value}` is not a real date and time ({error})", "{hint}"),
+         year=M("`{value}` is not a likely date for `{key}`",
+                "Use a year from {first} to {last}; for example {key}: {example}")),
+    rule("clock-change", "A webinar does not start in the hour the clocks change, which is not one moment.",
+         "Choose a start outside 1am to 2am on that day.",
+         forward=M("`{value}` does not exist: the clocks go forward an hour then in UK time",
+                   "Webinar times are UK time; choose a start outside 1am to 2am on the day the clocks "
+                   "change, so the time and the calendar entry mean one moment."),
+         back=M("`{value}` happens twice: the clocks go back an hour then in UK time",
+                "Webinar times are UK time; choose a start outside 1am to 2am on the day the clocks "
+                "change, so the time and the calendar entry mean one moment.")),
+    rule("date-order", "`updated` is not before `published`.", "Correct one of the two dates.",
+         _=M("`updated` is before `published`", "A resource can only be updated after it was published.")),
+    rule("review-dates", "`next_review_due` is after `last_reviewed`, and at most three years after it.",
+         "Set the next review after the last, usually a year later.",
+         _=M("`next_review_due` is not after `last_reviewed`",
+             "Set the next review after the last one, usually one year later."),
+         far=M("`next_review_due` is more than {years} years after `last_reviewed`",
+               "Review at least every {years} years; set it on or before {latest}.")),
+    rule("review-due", "A warning only: a current resource's review is due within 60 days.",
+         "The owner should review the resource.",
+         _=M("a review is due on {due}", "Let the owner know the review is coming up.", "warning")),
+    rule("review-overdue", "A warning only: a current resource's review date has passed.",
+         "The owner should review it, then update `last_reviewed` and `next_review_due`.",
+         _=M("the review was due on {due}",
+             "The owner should review it, then update last_reviewed and next_review_due.", "warning")),
+    rule("change-order", "`changes:` is newest first.", "Put the newest change at the top of the list.",
+         _=M("`changes` must be newest first, but {day} comes after {before}",
+             "Put the newest change at the top of the list.")),
+    rule("change-dates", "No change is before `published` (or after today: a warning), and the newest change's "
+         "date is `updated`.", "Correct the date, or set `updated` to the newest change's.",
+         _=M("a change on {day} is before `published` ({published})",
+             "A resource can only change after it was first published; check the date."),
+         future=M("a change on {day} is in the future", "Date a change on the day it is published.", "warning"),
+         no_updated=M("`changes` is given but `updated` is not",
+                      "Add updated: {newest} (the date of the newest change)."),
+         updated=M("`updated` is {updated}, but the newest change is {newest}",
+                   "Set updated: {newest}, or add a note for the change on {updated}.")),
+    rule("change-note", "Each note in `changes:` is one line.", "Say what changed for readers, in one line.",
+         _=M(ONE_LINE, "Keep each note to one line; say what changed for readers, not how.")),
+    # What a page may hold
+    rule("jinja", "No template syntax (`{{`, `{%`, `{#`) in front matter: resources are never run as templates.",
+         "Remove the braces or reword.",
+         _=M("{name} contains a template delimiter ({{{{, {{% or {{#)",
+             "Front matter is plain text; remove the braces or reword.")),
+    rule("render-macros", "No resource sets `render_macros`; in `docs/`, only the pages listed under "
+         "`extra.macro_pages` in `mkdocs.yml` may.", "Remove the line, or ask a maintainer to list the page.",
+         _=M("`render_macros` is not allowed in a resource",
+             "Resources are shown as written and never run as templates; remove this line."),
+         docs=M("only the pages listed under `extra.macro_pages` in mkdocs.yml may set `render_macros`",
+                "Macros run as code when the site is built; ask a maintainer to list the page, or remove the line.")),
+    rule("unsafe-html", "No scripts, event handlers or `javascript:` links anywhere, and nothing the HTML "
+         "allow-list would remove (text, links, images from this site, lists, tables, code, details, admonitions "
+         "are kept), so what is published is what you wrote.",
+         "Remove it, or show it as code in backticks.",
+         front_matter=M("{name} contains a script, an event handler or a javascript: URL",
+                        "Front matter is plain text; remove the HTML."),
+         script=M("the body contains a <script> tag",
+                  "Resources cannot run scripts; remove it, or show it as code in backticks."),
+         handler=M("the body contains an event-handler attribute",
+                   "Resources cannot run scripts; remove it, or show it as code in backticks."),
+         javascript=M("the body contains a javascript: URL",
+                      "Resources cannot run scripts; remove it, or show it as code in backticks."),
+         element=M("the body contains the <{element}> element, which pages cannot show", SHOW_TEXT),
+         javascript_encoded=M(SCHEME + ", written with character references",
+                              "Resources cannot run scripts; remove the link."),
+         scheme=M(SCHEME, OTHER_SCHEMES),
+         scheme_encoded=M(SCHEME + ", written with character references", OTHER_SCHEMES),
+         remote_image=M("the image `{target}` is loaded from another website",
+                        "Every reader's browser would ask that site for it. Save the image in "
+                        "{type}/files/ and link to it there, for example `files/chart.png`."),
+         page=M("the page's HTML {what}: that is not allowed", SHOW_TEXT)),
+    rule("html-in-text", "No HTML in front matter: it is shown exactly as typed.",
+         "Remove the tag, or write 'less than' instead of `<`.",
+         _=M("{name} contains HTML (`{tag}`)",
+             "Front matter is plain text and is shown exactly as typed: remove the tag, or write "
+             "'less than' instead of `<`.")),
+    rule("missing-alt", "Every image has alt text.",
+         "Write what it shows between the brackets, `![Chart of referrals by month](files/referrals.png)`.",
+         _=M("this image has no alt text",
+             "Say in a few words what the image shows, for readers who cannot see it: "
+             "![Bar chart of referrals by month, 2025](files/referrals.png)")),
+    # Links and files
+    rule("link-scheme", "A link in front matter is `https:`, or a path to a file beside the resource.",
+         "Use the https:// address, or the file's path.",
+         _=M(HTTPS_OR_PATH, "Use the https:// address, or a path to a file beside the resource."),
+         http=M(HTTPS_OR_PATH, "Use the https:// address: {line}"),
+         no_scheme=M(HTTPS_OR_PATH, "Start the address with https://: {line}"),
+         file=M("{name} must be a file in this folder, not an address",
+                "Put the file in files/ beside the resource and write its path, as in files/checklist.pdf.")),
+    rule("missing-file", "A file front matter names exists.", "Correct the path, or add the file to `files/`.",
+         _=M("{name} points to `{value}`, which does not exist", "{hint}")),
+    rule("broken-link", "A link in the body, or `replaced_by`, points to a page or file that exists and is "
+         "published, written as a path relative to the file.", "Follow the hint: it gives the link to write.",
+         _=M("`{target}` points to `{page}`, which does not exist", "{hint}"),
+         replaced_by=M("`replaced_by` names {key}, which does not exist", "{hint}"),
+         not_address=M("`{target}` is not a link address",
+                       "Check the address. `[` and `]` belong only around an IPv6 host (https://[::1]/); "
+                       "elsewhere write them as %5B and %5D."),
+         windows=M("`{target}` is a path on a computer or a shared drive, which readers cannot open",
+                   "Add the file to the repository as {type}/files/{name} and link to `files/{name}`."),
+         references=M("`{target}` is written with character references (`&...;`)",
+                      "Write the address as it is: `{address}`"),
+         backslashes=M("`{target}` is written with backslashes", "Write paths with forward slashes: `{address}`"),
+         absolute=M("`{target}` is an absolute link", "Write it relative to this file: `{written}`"),
+         absolute_unknown=M("`{target}` is an absolute link",
+                            "Link relative to this file, for example `../deeper-dives/some-slug.md`."),
+         draft=M("`{target}` links to a draft, which is not published",
+                 "Link to it once it is published, or remove the link."),
+         unbuilt=M("`{target}` links to {page}, which is not built until a published resource uses it",
+                   "Link to a resource instead, or remove the link for now."),
+         page_address=M("`{target}` is a page's address, not its file",
+                        "Link to the file the page is made from: `{written}`")),
+    rule("broken-anchor", "A link to a heading (`#part`) names a heading the page has.",
+         "Use one of the headings the hint lists.",
+         _=M("`{target}`: there is no heading `#{anchor}` in {page}", "{hint}")),
+    rule("file-path", "Downloads, slides, transcripts and linked files are of a reader format (PDF, Word, Excel, "
+         "CSV, images…) in a content folder, written as a relative path without `..`; never HTML, SVG or "
+         "JavaScript.", "Put the file in the type's `files/` and write its path, as in `files/checklist.pdf`.",
+         _=M("{name} {refused}", "Downloads, slides and transcripts are files in this type's folder, such as "
+                                 "files/checklist.pdf, of a type readers can open."),
+         link=M("`{target}` {refused}",
+                "Link only to files of a type readers can open, in a content folder's files/.")),
+    rule("file-too-large", "A download or linked file is at most 20 MB.",
+         "Make it smaller, or link to it over https.",
+         _=M("{name}: `{value}` {refused}", MAX_FILE_HINT),
+         link=M("`{target}` {refused}", MAX_FILE_HINT)),
+    rule("unsafe-file", "A file a resource asks for does nothing when opened (no PDF script, action, launch or "
+         "attached file), declares no image too big to open (over 12,000 pixels a side or 50 megapixels), and is "
+         "what its name says.", "Export it again without them, or link to it on another website.",
+         _=M("{name}: `{value}` {refused}", FILE_CHECK_HINT),
+         link=M("`{target}` {refused}", FILE_CHECK_HINT)),
+    rule("active-file", "A file in `docs/` outside `docs/assets/` is a Markdown page or of a reader format.",
+         "Site code is added by maintainers, in `docs/assets/`.",
+         _=M("{shown} is a `{kind}` file, which the site does not publish from docs/",
+             "Pages are Markdown (.md); downloads and images are {types}. "
+             "Site code lives in docs/assets/, which maintainers review.")),
+    rule("no-registration", "A warning only: an upcoming webinar has a `registration_url`; without one, its page "
+         "says registration is not open yet.", "Add the link where readers register.",
+         _=M("this upcoming webinar has no `registration_url`, so readers cannot sign up",
+             "Add the link where readers register: registration_url: \"https://...\". "
+             "Until then the page says that registration is not open yet.", "warning")),
+    # The body's size
+    rule("too-complex", "A body the Markdown converter can read in good time: no line over 20,000 characters, at "
+         "most 500 `[` in one paragraph and 3,000 in all, tags closed with `>`, lines indented at most 48 spaces.",
+         "Break the text into paragraphs and short lists.",
+         line=M("this line is {length:,} characters long; the limit is {limit:,}",
+                "Break the text into paragraphs, with a blank line between them."),
+         indent=M("this line is indented {indent} spaces; the limit is {limit}",
+                  "Lists nest at most a few levels deep: move this item further left."),
+         paragraph=M("this paragraph has {count:,} `[` characters; the limit is {limit}",
+                     "Split it into shorter paragraphs or lists, with blank lines between them."),
+         brackets=M("the body has {count:,} `[` characters; the limit is {limit:,}",
+                    "A resource this full of links is better split into several resources."),
+         open_tags=M("the body has {count:,} HTML tags that are never closed with `>`",
+                     "Close each tag with `>`, or write `<` as &lt; when you mean 'less than'.")),
+    rule("too-many-elements", "At most 500 headings, 500 thematic breaks (`***`, `---`), 500 link reference "
+         "definitions (`[name]: address`) and 500 notes (`!!!`) in a body.", "Split the resource.",
+         headings=M(BLOCK_ELEMENTS, "A resource with this many sections is several resources: split it, or make the "
+                                    "minor headings bold text or list items."),
+         thematic_breaks=M(BLOCK_ELEMENTS, "Separate sections with headings; keep `***` and `---` lines for a few "
+                                           "real breaks."),
+         link_reference_definitions=M(BLOCK_ELEMENTS, "Write links inline, [text](address), or split the resource."),
+         admonitions=M(BLOCK_ELEMENTS, "Keep notes (`!!!`) for the few points a reader must not miss, or split the "
+                                       "resource.")),
+    # Data files
+    rule("vocabulary", "An entry in `vocabulary/` has a lowercase slug, a plain-text name and a description, with no "
+         "HTML or template syntax.", "See the other entries for the form.",
+         not_mapping=M("expected `slug:` entries, each with a name and a description",
+                       "See the other files in vocabulary/ for the form."),
+         slug=M("`{slug}` is not a lowercase slug", "Use lowercase letters, digits and single hyphens."),
+         entry=M("`{slug}` needs a name and a description, both text", "Add name: and description: lines under it."),
+         unknown=M("`{slug}` has unknown fields: {fields}", "Each entry has name, description and, for types, plural."),
+         not_text=M("{name} must be text", "Write it as plain text, in quotes if it holds a colon."),
+         markup=M("{name} contains HTML or template syntax",
+                  "Vocabulary is plain text, shown exactly as typed: remove the tag or braces."),
+         one_line=M(ONE_LINE, "Write it on one line.")),
+    rule("synonyms", "`vocabulary/synonyms.yml` is a set of `slug:` groups of two or more words, each word in one "
+         "group.", "Merge the groups, or add a word.",
+         yaml=M("not valid YAML: {error}", SYNONYM_FORM),
+         not_mapping=M("expected `slug:` entries", SYNONYM_FORM),
+         slug=M("`{slug}` is not a lowercase slug",
+                "Name the group with lowercase letters, digits and single hyphens, e.g. `nhs-board`."),
+         not_list=M("`{slug}` must be a list of words or phrases",
+                    "Write each word or phrase on its own `- ` line under the slug."),
+         one=M("`{slug}` has only one word or phrase", "A group needs two or more ways of saying the same thing."),
+         no_words=M("`{phrase}` has no words the finder searches for",
+                    "Small words such as \"the\" and \"and\" are not searched: use a fuller phrase."),
+         twice=M("`{phrase}` is already in the group `{group}`",
+                 "A word or phrase can be in one group only: merge the groups or remove one.")),
+    # The build's own checks
+    rule("pdf", "The briefing's PDF can be made.",
+         "An image in a format a PDF cannot hold, or something the converter does not know: the message says what.",
+         _=M("the briefing's PDF cannot be made: {error}",
+             "Give every image alt text (![what it shows](files/x.png)) and keep to "
+             "text, lists, tables and images; tell a maintainer if this persists.")),
+    rule("unsafe-output", "The output gate: no published page would run, embed, restyle or redirect (a script not "
+         "on the site's list, an event handler, a `javascript:` address, a `style` element…).",
+         "Remove it from the source the message names.",
+         _=M("the published `{output}` {finding}", UNSAFE_OUTPUT),
+         producer=M("the published `{output}` {finding} (written by {producer})", UNSAFE_OUTPUT)),
+    rule("duplicate-output", "The output gate: no two outputs share an address (a resource, file or vocabulary slug "
+         "named like something the site already writes, or two names that differ only in letter case).",
+         "Rename the resource, file or vocabulary slug.",
+         _=M("`{output}` would be written twice: by {first} and by {second}",
+             "Rename the resource, file or vocabulary slug so that it has an address of its own."),
+         case=M("`{output}` and `{other}` differ only in letter case or accents, so they are one file once the "
+                "offline copy is unzipped on Windows: by {first} and by {second}",
+                "Rename the resource, file or vocabulary slug so that it has an address of its own.")),
+    rule("unclaimed-output", "The output gate: every file the build publishes was claimed by what wrote it.",
+         "Tell a maintainer: a generator wrote a file without saying so.",
+         _=M("`{output}` was written by something that did not say it would, so nothing checked it",
+             "Outputs come from resources, docs/, the theme and the generators only; "
+             "find what wrote this file and make it claim the path.")),
+)})
+del M
+
+
+def message(key: str) -> Message:
+    """The catalogue's entry for `rule-id` or `rule-id/variant`; KeyError,
+    saying so, for one it does not hold."""
+    rule_id, _, variant = key.partition("/")
+    entry = RULES.get(rule_id)
+    if entry is None or variant not in entry.messages:
+        raise KeyError(f"no rule `{key}` in the catalogue (hooks/resource_library/rules.py)")
+    return entry.messages[variant]
+
+
+def said(key: str, /, **values) -> tuple[str, str, str, str]:
+    """(rule id, message, hint, severity) for a problem of `key`."""
+    entry = message(key)
+    return key.partition("/")[0], entry.text.format(**values), entry.hint.format(**values), entry.severity
+
+
+def problem(key: str, path: str, line: int, col: int, source_line: str = "", /, **values) -> Problem:
+    """A Problem, from the catalogue's entry for `key` and the values its
+    templates name."""
+    rule_id, text, hint, severity = said(key, **values)
+    return Problem(path, line, col, rule_id, text, hint, source_line, severity)
+

@@ -1,0 +1,194 @@
+"""Rules that need the whole library: duplicate slugs and addresses, links
+in bodies, `replaced_by`, and upcoming webinars' registration."""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .. import files, links, rules
+from ..load import Library, Resource
+from ..problems import Problem
+from ..suggestions import Catalogue, address_to_file, anchor_hint, catalogue, file_hint, link_hint, relative_link, \
+    resource_key_hint
+from .strings import _root_of
+
+
+def check_across(library: Library, root: Path, docs_dir, content_files: set[str],
+                 generated: set[str], invalid: set[str] = frozenset(),
+                 unpublishable: list[Resource] = (), broken_drafts: set[str] = frozenset()) -> list[Problem]:
+    """Rules that need every file: duplicate slugs and URLs, links, replaced_by.
+    `invalid`: resources that exist but have errors of their own; links to
+    them are not reported, since the error is theirs. `unpublishable`: those
+    of them whose bodies could be read, whose links are checked all the same."""
+    problems: list[Problem] = []
+    seen: dict[str, Resource] = {}
+    for resource in sorted(library.resources, key=lambda r: r.src_uri):
+        if resource.slug in seen:
+            first = seen[resource.slug]
+            problems.append(rules.problem("duplicate-slug", resource.src_uri, 1, 1, slug=resource.slug,
+                                          other=first.src_uri))
+        seen.setdefault(resource.slug, resource)
+
+    docs_pages: dict[str, set[str] | None] = {}
+    if docs_dir and Path(docs_dir).is_dir():
+        for path in Path(docs_dir).rglob("*.md"):
+            src = path.relative_to(docs_dir).as_posix()
+            docs_pages[src] = links.anchors(path.read_text(encoding="utf-8", errors="replace"))
+    for resource in library.resources:
+        for clash in (resource.src_uri, f"{resource.type}/{resource.slug}/index.md"):
+            if clash in docs_pages:
+                problems.append(rules.problem("duplicate-url", resource.src_uri, 1, 1, page=clash))
+
+    pages = catalogue(library, docs_pages, generated, invalid)
+    drafts = {r.src_uri for r in library.resources if r.status == "draft"} | set(broken_drafts)
+    docs_files = set()
+    if docs_dir and Path(docs_dir).is_dir():
+        docs_files = {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*") if p.is_file()}
+    keys = {r.key: pages.described[r.src_uri] for r in library.resources}
+    keys.update({src[:-3]: pages.described[src] for src in invalid})
+    for resource in unpublishable:
+        problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts,
+                                     invalid)
+    for resource in library.resources:
+        problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts,
+                                     invalid)
+        if (resource.type == "webinars" and resource.status == "current" and not resource.meta.get("registration_url")
+                and resource.is_upcoming(library.now)):
+            # The page says "Registration is not open yet", which is right for
+            # a while; a warning makes sure someone meant it.
+            line, col, text = _key_position(resource, "starts")
+            problems.append(rules.problem("no-registration", resource.src_uri, line, col, text))
+        replaced_by = resource.meta.get("replaced_by")
+        if replaced_by and replaced_by not in library.by_key and f"{replaced_by}.md" not in invalid:
+            line, col, text = _key_position(resource, "replaced_by")
+            problems.append(rules.problem("broken-link/replaced-by", resource.src_uri, line, col, text, key=replaced_by,
+                                          hint=resource_key_hint(replaced_by, library, keys)))
+    return problems
+
+
+def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
+    """Where a top-level field's value is, read again from the file: the
+    model keeps values, not positions, and this is needed only for errors."""
+    try:
+        lines = resource.abs_path.read_text(encoding="utf-8").splitlines()[: resource.body_line]
+    except OSError:
+        return 1, 1, ""
+    for number, line in enumerate(lines, start=1):
+        match = re.match(rf"{re.escape(key)}\s*:\s*", line)
+        if match:
+            return number, match.end() + 1, line
+    return 1, 1, ""
+
+
+# `C:\\Users\\...`, `\\\\server\\share\\...`: files readers cannot reach.
+WINDOWS_PATH_RE = re.compile(r"[A-Za-z]:[\\/]|\\\\")
+# What comes before an image's address: `![alt](` or `src="`.
+IMAGE_BEFORE_RE = re.compile(r"""(?:!\[[^\]]*\]\(\s*<?|<img\b[^<>]*\bsrc\s*=\s*["']?)$""", re.I)
+
+
+def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
+                     invalid: set[str] = frozenset()) -> list[Problem]:
+    problems = []
+    lines = resource.body.split("\n")
+    for link in resource.links if resource.links is not None else links.links_in(resource.body):
+        if not link.target:
+            continue
+        file_line = resource.body_line + link.line - 1
+        source_line = lines[link.line - 1] if link.line <= len(lines) else ""
+
+        def report(key, /, **values):
+            problems.append(rules.problem(key, resource.src_uri, file_line, link.col, source_line,
+                                          target=link.target, **values))
+
+        if not links.is_address(link.target):
+            # MkDocs would stop on it, with a traceback.
+            report("broken-link/not-address")
+            continue
+        # What the browser opens: character references (`&#58;`) decoded,
+        # backslashes read as slashes.
+        address = html.unescape(link.target) if "&" in link.target else link.target
+        encoded = address != link.target
+        image = IMAGE_BEFORE_RE.search(source_line[:link.col - 1]) is not None
+        if WINDOWS_PATH_RE.match(address):
+            name = re.split(r"[\\/]", address)[-1] or "file"
+            report("broken-link/windows", type=resource.type, name=name)
+            continue
+        read = links.as_browser_reads(address)
+        scheme = urlsplit(read).scheme.lower() if links.is_address(read) else ""
+        if scheme and scheme not in links.SAFE_SCHEMES and (scheme != "javascript" or encoded):
+            # A plain `javascript:` is reported by check_body already.
+            # A javascript: one here is always written with character references.
+            report("unsafe-html/javascript-encoded" if scheme == "javascript" else
+                   "unsafe-html/scheme-encoded" if encoded else "unsafe-html/scheme", scheme=scheme)
+            continue
+        if links.is_external(address):
+            if image:
+                report("unsafe-html/remote-image", type=resource.type)
+            continue
+        if encoded:
+            report("broken-link/references", address=address)
+            continue
+        if "\\" in address:
+            report("broken-link/backslashes", address=address.replace("\\", "/"))
+            continue
+
+        if link.target.startswith("/"):
+            path = link.target.lstrip("/")
+            # `/` and `/#part` are the home page.
+            target, anchor = links.resolve("", path if path and path[0] not in "#?" else "index.md" + path)
+            meant = next((src for src in [target, *address_to_file(target)] if src in pages), None)
+            if meant:
+                written = relative_link(meant, resource.src_uri) + (f"#{anchor}" if anchor else "")
+                report("broken-link/absolute", written=written)
+            else:
+                report("broken-link/absolute-unknown")
+            continue
+        target, anchor = links.resolve(resource.src_uri, link.target)
+        if target.endswith("/"):
+            target += "index.md"
+        if target in drafts and not include_drafts:
+            # A draft may link to another draft: neither is published yet.
+            if resource.src_uri not in drafts:
+                report("broken-link/draft")
+            continue
+        if target in invalid:
+            continue  # the resource exists; its own errors are reported in its own file
+        if target in pages:
+            if anchor and pages.anchors[target] is not None and anchor not in pages.anchors[target]:
+                report("broken-anchor", anchor=anchor, page=target,
+                       hint=anchor_hint(link.target.split("#")[0], anchor, pages.anchors[target]))
+        elif target in content_files:
+            # A file beside a resource: published because this page asks for it.
+            refused = files.type_problem(target)
+            too_large = files.size_problem(getattr(content_files, "sizes", {}).get(target, 0))
+            if refused:
+                report("file-path/link", refused=refused)
+            elif too_large:
+                report("file-too-large/link", refused=too_large)
+            elif unsafe := files.content_problem(_root_of(content_files) / target):
+                report("unsafe-file/link", refused=unsafe)
+            elif target not in resource.files:
+                resource.files.append(target)
+        elif target in docs_files:
+            continue
+        elif target in getattr(content_files, "refused", ()):
+            continue  # a symbolic link: reported where it is, with what to do
+        elif target in pages.unbuilt:
+            report("broken-link/unbuilt", page=pages.unbuilt[target])
+        else:
+            meant = [src for src in address_to_file(target) if src in pages.suggestible]
+            if meant:
+                written = relative_link(meant[0], resource.src_uri) + (f"#{anchor}" if anchor else "")
+                report("broken-link/page-address", written=written)
+                continue
+            before = source_line[:link.col - 1]
+            if not target.endswith(".md") and (posixpath.splitext(target)[1] or IMAGE_BEFORE_RE.search(before)):
+                # An image or a file, not a page: files live beside the resources.
+                hint = file_hint(posixpath.relpath(target, resource.type), resource.type, content_files)
+            else:
+                hint = link_hint(target, anchor, resource.src_uri, pages)
+            report("broken-link", page=target, hint=hint)
+    return problems

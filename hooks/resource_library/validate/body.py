@@ -1,0 +1,167 @@
+"""Rules on a resource's body: budgets that keep the Markdown converter
+fast, then script, elements pages cannot show, placeholders, alt text."""
+from __future__ import annotations
+
+import re
+
+from .. import links, rules
+from ..frontmatter import ParsedFile
+from ..sanitize import TAGS as ALLOWED_TAGS
+from .patterns import ELEMENT_RE, HANDLER_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, _may_hold_js_url
+
+# Python-Markdown takes quadratic time on some inputs: `[` within one
+# paragraph, and tags left open across the document (40,000 `<a ` took
+# 190 s). Real resources stay far below these limits.
+MAX_LINE_CHARS = 20_000
+MAX_INDENT = 48  # columns; Python-Markdown recurses once per level of nested list
+MAX_BRACKETS_PER_BLOCK = 500
+MAX_BRACKETS = 3_000
+MAX_OPEN_TAGS = 100
+OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
+# Python-Markdown parses a block (the lines between two blank lines) by
+# taking one element off its front and putting the rest back, so elements
+# that need no blank line around them cost time in the square of their
+# number: 20,000 lines of `# a` took 113 s, 25,000 of `***` 89 s, 20,000
+# setext headings 69 s, 4,000 link reference definitions among text 20 s,
+# 8,000 admonitions 4 s. Counted outside code, where the converter sees them.
+# At these limits the worst such body converts in well under a second.
+MAX_BLOCK_ELEMENTS = {"headings": 500, "thematic breaks": 500, "link reference definitions": 500,
+                      "admonitions": 500}
+# The catalogue's variant of too-many-elements for each kind.
+BLOCK_ELEMENT_KEYS = {kind: "too-many-elements/" + kind.replace(" ", "-") for kind in MAX_BLOCK_ELEMENTS}
+BLOCK_ELEMENT_HINTS = {kind: rules.message(key).hint for kind, key in BLOCK_ELEMENT_KEYS.items()}
+ATX_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+SETEXT_OR_BREAK_RE = re.compile(r" {0,3}(?:(=+|-+)[ \t]*|([-*_])[ \t]*(?:\2[ \t]*){2,})$")
+REFERENCE_DEFINITION_RE = re.compile(r" {0,3}\[[^\]]+\]:")
+ADMONITION_RE = re.compile(r" {0,3}(?:!!!|\?\?\?)")
+BLOCK_STARTS = frozenset(" #=-*_[!?")  # the first character of every line those match
+# White space of more than MAX_INDENT / 4 characters at the start of a line
+# (after a newline, or at the start of the body): only such a line can be
+# indented past MAX_INDENT columns, a tab being at most 4.
+DEEP_INDENT_RE = re.compile(r"[^\S\n]{%d}" % (MAX_INDENT // 4 + 1))
+NEXT_LINE_DEEP_INDENT_RE = re.compile(r"\n[^\S\n]{%d}" % (MAX_INDENT // 4 + 1))
+
+
+def check_complexity(parsed: ParsedFile) -> bool:
+    """Refuse bodies that would take Python-Markdown minutes or hours, before
+    it ever sees them. True when the body is fit to check further."""
+    lines = parsed.body.split("\n")
+    # Each rule below is first checked on the whole body, cheaply; the line
+    # by line search, which says where, runs only when it could find something.
+    long_or_deep = max(map(len, lines)) > MAX_LINE_CHARS or DEEP_INDENT_RE.match(parsed.body) or \
+        NEXT_LINE_DEEP_INDENT_RE.search(parsed.body)
+    for number, line in enumerate(lines if long_or_deep else ()):
+        if len(line) > MAX_LINE_CHARS:
+            parsed.found(parsed.body_line + number, 1, "too-complex/line", length=len(line), limit=MAX_LINE_CHARS)
+            return False
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if indent > MAX_INDENT:
+            parsed.found(parsed.body_line + number, 1, "too-complex/indent", indent=indent, limit=MAX_INDENT)
+            return False
+    brackets, block_brackets, block_start = 0, 0, 0
+    # No paragraph can hold more `[` than the whole body.
+    for number, line in enumerate(lines + [""] if parsed.body.count("[") > MAX_BRACKETS_PER_BLOCK else ()):
+        if not line.strip():
+            if block_brackets > MAX_BRACKETS_PER_BLOCK:
+                parsed.found(parsed.body_line + block_start, 1, "too-complex/paragraph", count=block_brackets,
+                             limit=MAX_BRACKETS_PER_BLOCK)
+                return False
+            block_brackets, block_start = 0, number + 1
+            continue
+        count = line.count("[")
+        block_brackets += count
+        brackets += count
+    if brackets > MAX_BRACKETS:
+        parsed.found(parsed.body_line, 1, "too-complex/brackets", count=brackets, limit=MAX_BRACKETS)
+        return False
+    # Each unclosed tag starts at a `<` of its own.
+    open_tags = [m for m in OPEN_TAG_RE.finditer(parsed.body)] if parsed.body.count("<") > MAX_OPEN_TAGS else []
+    if len(open_tags) > MAX_OPEN_TAGS:
+        first = open_tags[0].start()
+        line = parsed.body.count("\n", 0, first)
+        parsed.found(parsed.body_line + line, first - (parsed.body.rfind("\n", 0, first) + 1) + 1,
+                     "too-complex/open-tags", count=len(open_tags))
+        return False
+    return True
+
+
+def count_block_elements(lines: list[str]) -> dict[str, list[int]]:
+    """The lines (0-based) of each kind of MAX_BLOCK_ELEMENTS, as Python-
+    Markdown reads them: `---` under text is a heading, after a blank
+    line a thematic break."""
+    found: dict[str, list[int]] = {kind: [] for kind in MAX_BLOCK_ELEMENTS}
+    after_text = False
+    for number, line in enumerate(lines):
+        if line[:1] in BLOCK_STARTS:
+            if ATX_HEADING_RE.match(line):
+                found["headings"].append(number)
+            elif (match := SETEXT_OR_BREAK_RE.match(line)) is not None:
+                underline = match.group(1) is not None and after_text
+                found["headings" if underline else "thematic breaks"].append(number)
+                if not underline and match.group(1) and match.group(1)[0] == "=":
+                    found["thematic breaks"].pop()  # `===` after a blank line is text
+            elif REFERENCE_DEFINITION_RE.match(line):
+                found["link reference definitions"].append(number)
+            elif ADMONITION_RE.match(line):
+                found["admonitions"].append(number)
+        after_text = bool(line.strip())
+    return found
+
+
+def check_block_elements(parsed: ParsedFile) -> bool:
+    """Refuse a body with more of any kind of element than Python-Markdown
+    parses in reasonable time (MAX_BLOCK_ELEMENTS), at the first one over
+    the limit. True when the body is within every limit."""
+    for kind, numbers in count_block_elements(parsed.body_lines).items():
+        limit = MAX_BLOCK_ELEMENTS[kind]
+        if len(numbers) > limit:
+            line = numbers[limit]
+            parsed.found(parsed.body_line + line, 1, BLOCK_ELEMENT_KEYS[kind], count=len(numbers), kind=kind,
+                         limit=limit, number=limit + 1)
+            return False
+    return True
+
+
+# An image with no words for those who cannot see it: `![](x.png)`, or an
+# <img> with no alt, or an empty one. Its web page fails WCAG 1.1.1, and its
+# PDF cannot be PDF/UA.
+NO_ALT_RE = re.compile(r"!\[\s*\]\(|<img\b(?![^<>]*\balt\s*=\s*(?:\"[^\"]*[^\s\"][^\"]*\"|'[^']*[^\s'][^']*'|[^\s\"'>]))"
+                       r"[^<>]*>", re.I)
+
+
+def check_body(parsed: ParsedFile) -> None:
+    if not check_complexity(parsed):
+        parsed.body_lines = []
+        return
+    parsed.body_lines = links.blank_code(parsed.body)
+    if not check_block_elements(parsed):
+        parsed.body_lines = []
+        return
+    # A match within a line is a match in the whole text, so a text without
+    # one needs no line by line search (most bodies have none).
+    text = "\n".join(parsed.body_lines)
+    unsafe = [(regex, key) for regex, key in ((SCRIPT_RE, "unsafe-html/script"),
+                                              (HANDLER_RE, "unsafe-html/handler"),
+                                              (JS_URL_RE, "unsafe-html/javascript"))
+              if (regex is not JS_URL_RE or _may_hold_js_url(text)) and regex.search(text)]
+    # Elements the sanitiser would remove in the build (an iframe, a form):
+    # said here too, so that `make validate` gives no all-clear for them.
+    refused = {name.lower() for name in ELEMENT_RE.findall(text)} - ALLOWED_TAGS - {"script"} if "<" in text else ()
+    no_alt = ("![" in text or "<img" in text.lower()) and NO_ALT_RE.search(text)
+    if not unsafe and not refused and not no_alt and PLACEHOLDER + ":" not in text:
+        return
+    for number, line in enumerate(parsed.body_lines):
+        file_line = parsed.body_line + number
+        for regex, key in unsafe:
+            match = regex.search(line)
+            if match:
+                parsed.found(file_line, match.start() + 1, key)
+        if refused and "<" in line:
+            for match in ELEMENT_RE.finditer(line):
+                if match.group(1).lower() in refused:
+                    parsed.found(file_line, match.start() + 1, "unsafe-html/element", element=match.group(1).lower())
+        col = line.find(PLACEHOLDER + ":")
+        if col >= 0:
+            parsed.found(file_line, col + 1, "placeholder/body")
+        for match in NO_ALT_RE.finditer(line) if no_alt else ():
+            parsed.found(file_line, match.start() + 1, "missing-alt")

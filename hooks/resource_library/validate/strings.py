@@ -1,0 +1,144 @@
+"""Rules on every text value in front matter (after YAML has decoded it):
+characters, template syntax, HTML, line breaks, placeholders, and the
+links and files a field names."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterator
+
+from .. import characters, files, links
+from ..frontmatter import ParsedFile
+from ..problems import field_label
+from ..suggestions import file_hint
+from ..vocabulary import Vocabulary
+from .patterns import HANDLER_RE, JINJA_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, TAG_RE
+from .schema import Schema
+
+# Fields shown on one line (titles, names, labels): a line break there
+# breaks calendar files and headings.
+ONE_LINE_FIELDS = {"title", "owner", "label", "name", "role", "withdrawn_reason", "file", "replaced_by",
+                   "registration_url", "recording_url", "slides", "transcript"}
+# Fields of sentences, where a tab may stand between words; a tab anywhere
+# else is refused with the control characters (see characters.py).
+MULTI_LINE_FIELDS = {"summary"}
+
+
+class ContentFiles(set):
+    """The files a resource may ask for; `refused`, the symbolic links among
+    the content, reported once, at the link, not again by each resource
+    that points to one as a file "which does not exist"."""
+
+    def __init__(self, files=(), refused=(), sizes=None, root=None):
+        super().__init__(files)
+        self.refused = set(refused)
+        self.sizes = sizes or {}  # bytes, by path
+        self.root = root  # the project folder, where their content is read (files.content_problem)
+
+
+def _root_of(content_files) -> Path:
+    return Path(getattr(content_files, "root", None) or ".")
+
+
+def walk_strings(value: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk_strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk_strings(item, path + (index,))
+
+
+def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], type_slug: str,
+                  vocabulary: Vocabulary | None = None) -> None:
+    for path, value in walk_strings(parsed.data):
+        # After YAML has decoded escapes: `"\x01"` is a control character.
+        refused = characters.check_value(parsed, path, field_label(path), value,
+                                         multi_line=bool(path) and path[0] in MULTI_LINE_FIELDS)
+        if refused:
+            line, col, key, values = refused
+            parsed.found(line, col, key, **values)
+        top = schema.fields.get(path[0], {}) if path else {}
+        item_schema = top
+        if len(path) == 3 and "items" in top:  # downloads.0.file
+            item_schema = top["items"]["properties"].get(path[2], {})
+        is_link = item_schema.get("$ref") == "#/$defs/link"
+        # Most values are plain words: none of the rules below can apply
+        # without one of these (each rule's regex needs its character).
+        if not (is_link or "{" in value or "<" in value or "\n" in value or PLACEHOLDER in value
+                or JS_URL_RE.search(value)):
+            continue
+        pos = parsed.at(path)
+        name = field_label(path)
+        if JINJA_RE.search(value):
+            parsed.found(pos.line, pos.col, "jinja", name=name)
+        if SCRIPT_RE.search(value) or HANDLER_RE.search(value) or JS_URL_RE.search(value):
+            parsed.found(pos.line, pos.col, "unsafe-html/front-matter", name=name)
+        elif TAG_RE.search(value):
+            parsed.found(pos.line, pos.col, "html-in-text", name=name, tag=TAG_RE.search(value).group())
+        # Any line break, even a first or last one (`title: >` ends in one):
+        # a calendar's name and a feed's title are one line, unstripped.
+        if path and path[-1] in ONE_LINE_FIELDS and "\n" in value:
+            parsed.found(pos.line, pos.col, "bad-value/one-line", name=name, key=path[-1])
+        if PLACEHOLDER in value:
+            kind = top.get("x-vocabulary")
+            if kind and vocabulary:
+                parsed.found(pos.line, pos.col, "placeholder/terms", name=name, placeholder=PLACEHOLDER,
+                             terms=", ".join(vocabulary.terms(kind)), kind=kind)
+            else:
+                parsed.found(pos.line, pos.col, "placeholder", name=name, placeholder=PLACEHOLDER)
+        if is_link:
+            check_link_value(parsed, pos, name, value, content_files, type_slug, file_only=path[-1] == "file")
+
+
+# An address written without its scheme: `www.` or a host name and a path.
+WEB_ADDRESS_RE = re.compile(r"www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/", re.I)
+
+
+def _with_value(parsed: ParsedFile, pos, value: str) -> str:
+    """The contributor's own line with `value` in place of theirs, quoted,
+    ready to paste: `registration_url: "https://..."`."""
+    return parsed.line(pos.line)[:pos.col - 1].strip() + " " + json.dumps(value)
+
+
+def check_link_value(parsed, pos, name, value, content_files: set[str], type_slug: str, file_only: bool) -> None:
+    """A link in front matter: an https address, or a file beside the
+    resource that may be published. Records the file as asked for."""
+    if links.is_external(value):
+        if file_only:
+            parsed.found(pos.line, pos.col, "link-scheme/file", name=name)
+        elif not value.startswith("https://"):
+            fixed = "https://" + value[len("http://"):] if value.startswith("http://") else ""
+            if fixed:
+                parsed.found(pos.line, pos.col, "link-scheme/http", name=name, line=_with_value(parsed, pos, fixed))
+            else:
+                parsed.found(pos.line, pos.col, "link-scheme", name=name)
+        return
+    if not file_only and WEB_ADDRESS_RE.match(value):
+        # `www.eventbrite.co.uk/e/1`: an address without its https://.
+        parsed.found(pos.line, pos.col, "link-scheme/no-scheme", name=name,
+                     line=_with_value(parsed, pos, "https://" + value))
+        return
+    refused = files.path_problem(value)
+    if refused:
+        parsed.found(pos.line, pos.col, "file-path", name=name, refused=refused)
+        return
+    target = f"{type_slug}/{value}"
+    if target in getattr(content_files, "refused", ()):
+        return  # a symbolic link: reported where it is, with what to do
+    if target not in content_files:
+        parsed.found(pos.line, pos.col, "missing-file", name=name, value=value,
+                     hint=file_hint(value, type_slug, content_files))
+        return
+    too_large = files.size_problem(getattr(content_files, "sizes", {}).get(target, 0))
+    if too_large:
+        parsed.found(pos.line, pos.col, "file-too-large", name=name, value=value, refused=too_large)
+        return
+    unsafe = files.content_problem(_root_of(content_files) / target)
+    if unsafe:
+        parsed.found(pos.line, pos.col, "unsafe-file", name=name, value=value, refused=unsafe)
+        return
+    parsed.files.append(target)
