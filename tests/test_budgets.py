@@ -199,3 +199,28 @@ def test_contributing_states_each_limit_as_the_code_sets_it():
     assert f"{validate.MAX_TERMS['topics']} topics" in lines["too-many-terms"]
     assert f"{validate.MAX_TERMS['programmes']} programmes" in lines["too-many-terms"]
     assert f"{files.MAX_FILE_BYTES // MB} MB" in lines["file-too-large"]
+
+
+@pytest.mark.parametrize("marker", ["- ", "1. ", "> - ", "* 2) "])
+def test_lists_opened_on_one_line_are_refused_past_their_limit_and_build_at_it(tmp_path, marker):
+    """Found by the second fresh-clone attacker: `- ` 600 times on one line
+    (1,201 characters) passed validate, then stopped the build and the
+    preview with a RecursionError traceback."""
+    from resource_library.validate.body import CONTAINER_RE, MAX_NESTED_ON_A_LINE
+    per_marker = len(CONTAINER_RE.findall(marker))
+    hostile = PREFIX + "Some text.\n\n" + marker * 600 + "x\n"
+    project = make_project(tmp_path / "over", content={A: hostile})
+    for command in (("validate",), ("build", "--site-dir", "site"), ("build", "--drafts", "--site-dir", "preview")):
+        result = run_cli(project, *command)
+        # The preview is built whatever the problems, each shown above its page.
+        assert (result.returncode == 0) == ("--drafts" in command), (command, result.stderr[-2000:])
+        assert "Traceback" not in result.stderr, (command, result.stderr[-2000:])
+        where = f"{A}:{BODY_LINE + 2}:1 [too-complex] this line opens {600 * per_marker:,} lists or quotes"
+        assert where in result.stdout + result.stderr, (command, result.stdout[-1500:], result.stderr[-1500:])
+    at_limit = PREFIX + "Some text.\n\n" + marker * (MAX_NESTED_ON_A_LINE // per_marker) + "x\n"
+    project = make_project(tmp_path / "at", content={A: at_limit})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    # A thematic break of many spaced dashes is not a list.
+    result = build(make_project(tmp_path / "hr", content={A: PREFIX + "Text.\n\n" + "- " * 20 + "\n\nMore.\n"}))
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -389,6 +389,8 @@ def test_a_pull_request_with_problems_still_gets_its_preview(tmp_path):
     its own text under its problems; it passes the same output gate, so a
     stranger's hostile body is cleaned there too."""
     draft = resource("Winter draft", topics="[winter-planning]")
+    # The second attacker: a title with `<` and `&` showed a stray backslash.
+    draft = draft.replace("title: Winter draft", "title: 'Winter draft <img src=x> & more'", 1)
     draft += "\n## What changed this winter\n\nMore people asked for help.\n\n<script>window.__pwned=1</script>\n"
     project = make_project(tmp_path / "p", content={**LIBRARY, "at-a-glance/winter-draft.md": draft})
     assert run_cli(project, "validate").returncode == 1
@@ -398,6 +400,7 @@ def test_a_pull_request_with_problems_still_gets_its_preview(tmp_path):
     article = page.split("<article", 1)[1]
     problems, own_text = article.split('id="what-changed-this-winter"', 1)
     assert "Problems to fix: " in problems
+    assert ">Winter draft &lt;img src=x&gt; &amp; more<a class=\"headerlink\"" in page and "\\&" not in page.split("<pre>")[0]
     assert "[not-in-vocabulary]" in problems and "[unsafe-html]" in problems
     assert "More people asked for help." in own_text
     assert "window.__pwned" not in page.split("<pre>")[0] and "<script>window" not in page

@@ -20,6 +20,10 @@ from .problems import Problem, format_problem, sort_key
 
 # Problems that leave no address to put the page at.
 NO_ADDRESS_RULES = {"file-name", "file-location", "symlink", "unreadable", "encoding", "too-large"}
+# Problems with a body the converter must not be given: the budgets that
+# keep it from running for minutes or exhausting its stack.
+NO_BODY_RULES = {"too-complex", "too-many-elements"}
+NO_BODY = "*The text is not shown here: the converter cannot read it in good time (see the problems above).*"
 
 
 def stand_ins(root: Path, problems: list[Problem], published: set[str]) -> dict[str, str]:
@@ -41,13 +45,19 @@ def stand_ins(root: Path, problems: list[Problem], published: set[str]) -> dict[
         if not isinstance(title, str) or not title.strip() or "TODO" in title:
             title = Path(path).stem.replace("-", " ").capitalize()
         front = yaml.safe_dump({"title": title, "render_macros": False}, allow_unicode=True)
-        pages[path] = f"---\n{front}---\n\n# {_markdown_text(title)}\n\n{parsed.body}\n"
+        body = NO_BODY if any(p.rule in NO_BODY_RULES for p in found) else parsed.body
+        pages[path] = f"---\n{front}---\n\n# {_markdown_text(title)}\n\n{body}\n"
     return pages
 
 
 def _markdown_text(text: str) -> str:
-    """A title as Markdown text: nothing in it is markup."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!<>&|" else c for c in " ".join(text.split()))
+    """A title as Markdown text: nothing in it is markup. Python-Markdown
+    takes a backslash before its own punctuation only (`\\&` would show
+    the backslash): `<`, `>` and `&` are written as character references."""
+    return "".join(MARKDOWN_TEXT.get(c, c) for c in " ".join(text.split()))
+
+
+MARKDOWN_TEXT = {c: "\\" + c for c in "\\`*_{}[]()#+-.!|"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
 def problems_above(problems: list[Problem]) -> str:

@@ -348,12 +348,15 @@ RULES = MappingProxyType({r.id: r for r in (
              "Until then the page says that registration is not open yet.", "warning")),
     # The body's size
     rule("too-complex", "A body the Markdown converter can read in good time: no line over 20,000 characters, at "
-         "most 500 `[` in one paragraph and 3,000 in all, tags closed with `>`, lines indented at most 48 spaces.",
+         "most 500 `[` in one paragraph and 3,000 in all, tags closed with `>`, lines indented at most 48 spaces, "
+         "at most 12 lists or quotes opened at the start of one line.",
          "Break the text into paragraphs and short lists.",
          line=M("this line is {length:,} characters long; the limit is {limit:,}",
                 "Break the text into paragraphs, with a blank line between them."),
          indent=M("this line is indented {indent} spaces; the limit is {limit}",
                   "Lists nest at most a few levels deep: move this item further left."),
+         nesting=M("this line opens {count:,} lists or quotes inside one another; the limit is {limit}",
+                   "Lists nest at most a few levels deep: start each item on a line of its own."),
          paragraph=M("this paragraph has {count:,} `[` characters; the limit is {limit}",
                      "Split it into shorter paragraphs or lists, with blank lines between them."),
          brackets=M("the body has {count:,} `[` characters; the limit is {limit:,}",

@@ -40,6 +40,12 @@ BLOCK_STARTS = frozenset(" #=-*_[!?")  # the first character of every line those
 # indented past MAX_INDENT columns, a tab being at most 4.
 DEEP_INDENT_RE = re.compile(r"[^\S\n]{%d}" % (MAX_INDENT // 4 + 1))
 NEXT_LINE_DEEP_INDENT_RE = re.compile(r"\n[^\S\n]{%d}" % (MAX_INDENT // 4 + 1))
+# Lists and quotes opened at the start of one line (`- - - x`, `> 1. > x`)
+# nest like indented ones, a level of the converter's recursion each: 600
+# `- ` on one line exhausted Python's stack (found by a fresh-clone attacker).
+MAX_NESTED_ON_A_LINE = 12
+CONTAINER_RE = re.compile(r"[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])")
+NESTED_START_RE = re.compile(r"(?m)^(?:[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])){%d}" % (MAX_NESTED_ON_A_LINE + 1))
 
 
 def check_complexity(parsed: ParsedFile) -> bool:
@@ -58,6 +64,17 @@ def check_complexity(parsed: ParsedFile) -> bool:
         if indent > MAX_INDENT:
             parsed.found(parsed.body_line + number, 1, "too-complex/indent", indent=indent, limit=MAX_INDENT)
             return False
+    for match in NESTED_START_RE.finditer(parsed.body):
+        start = parsed.body.rfind("\n", 0, match.start()) + 1
+        line = parsed.body[start:parsed.body.find("\n", start) % (len(parsed.body) + 1)]
+        if SETEXT_OR_BREAK_RE.match(line):
+            continue  # `- - - - ...` alone on its line is a thematic break
+        at, count = 0, 0
+        while (opened := CONTAINER_RE.match(line, at)) is not None:
+            at, count = opened.end(), count + 1
+        parsed.found(parsed.body_line + parsed.body.count("\n", 0, start), 1, "too-complex/nesting",
+                     count=count, limit=MAX_NESTED_ON_A_LINE)
+        return False
     brackets, block_brackets, block_start = 0, 0, 0
     # No paragraph can hold more `[` than the whole body.
     for number, line in enumerate(lines + [""] if parsed.body.count("[") > MAX_BRACKETS_PER_BLOCK else ()):
