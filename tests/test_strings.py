@@ -261,3 +261,42 @@ def test_an_editors_page_title_is_checked_after_yaml_decodes_it(tmp_path):
     result = run_cli(project, "validate")
     assert result.returncode == 1
     assert "docs/about/extra.md:2:" in result.stderr and "[control-character]" in result.stderr, result.stderr
+
+
+def test_calendar_text_reads_back_as_written_in_two_parsers():
+    """Found by the second fresh-clone attacker: icalendar wrote a title's
+    literal `\\N` as a line break, and X-WR-CALNAME without any escaping
+    (`;`, `,` and `\\` raw). Every TEXT value now reads back as written."""
+    import vobject
+    from icalendar import Calendar
+    from resource_library.feeds import calendar
+    titles = ["Webinar; with, ics \\n specials \\N END:VEVENT", "Back\\slash, comma; semicolon", "Plain title"]
+    library = _library(titles, registration="https://e.example/r")
+    for resource in library.resources:
+        content = calendar([resource], "https://example.org/library/", library.now, resource.title)
+        one = vobject.readOne(content.decode())
+        assert one.vevent.summary.value == resource.title
+        assert one.contents["x-wr-calname"][0].value == resource.title
+        assert str(Calendar.from_ical(content).walk("VEVENT")[0]["SUMMARY"]) == resource.title
+
+
+@pytest.mark.parametrize("starts, minutes, end_utc", [
+    ("2027-03-28T00:30", 480, "2027-03-28T08:30:00+00:00"),   # GMT to BST: ends 09:30 BST, not 08:30
+    ("2026-10-25T00:30", 120, "2026-10-25T01:30:00+00:00"),   # BST to GMT: ends 01:30 GMT, not 02:30
+])
+def test_a_webinar_across_a_clock_change_lasts_its_minutes(starts, minutes, end_utc):
+    """Found by the second fresh-clone attacker: the end was the start's wall
+    clock plus the minutes, so 480 minutes across the spring change lasted 7
+    hours in every calendar and on the page."""
+    from datetime import timezone
+    import vobject
+    from resource_library.feeds import calendar
+    library = _library(["Long webinar"], registration="https://e.example/r")
+    (resource,) = library.resources
+    resource.meta.update(starts=starts, duration_minutes=minutes)
+    assert resource.ends.astimezone(timezone.utc).isoformat() == end_utc
+    event = vobject.readOne(calendar([resource], "https://example.org/", library.now, "x").decode()).vevent
+    assert event.dtend.value.astimezone(timezone.utc).isoformat() == end_utc
+    # (Python subtracts two times of one zone by their wall clocks: in UTC.)
+    assert (event.dtend.value.astimezone(timezone.utc)
+            - event.dtstart.value.astimezone(timezone.utc)).total_seconds() == minutes * 60

@@ -182,18 +182,39 @@ def _event(r: Resource, site_url: str, stamp: datetime) -> Event:
     url = absolute(site_url, r.src_uri)
     event.add("uid", f"{r.slug}@{urljoin(site_url, '/').split('//')[1].strip('/')}")
     event.add("dtstamp", stamp)
-    event.add("dtstart", r.starts)
-    event.add("dtend", r.ends)
-    # Every value through for_output: a CR or LF ends a calendar property,
-    # and icalendar escapes them in some properties only (a bare CR in
-    # X-WR-CALNAME was written as it was, and read as the end of the line).
-    event.add("summary", for_output(r.title))
-    event.add("description", for_output(f"{r.meta['summary']}\n\nDetails: {url}"
-                                        + (f"\nRegister: {for_output(r.meta['registration_url'])}"
-                                           if r.meta.get("registration_url") else ""), one_line=False))
+    event.add("dtstart", _ics_time(r.starts))
+    event.add("dtend", _ics_time(r.ends))
+    # Every value through for_output: a CR or LF ends a calendar property.
+    event.add("summary", ics_text(r.title), encode=False)
+    event.add("description", ics_text(f"{r.meta['summary']}\n\nDetails: {url}"
+                                      + (f"\nRegister: {for_output(r.meta['registration_url'])}"
+                                         if r.meta.get("registration_url") else ""), one_line=False), encode=False)
     event.add("url", url)
     event.add("location", "Online")
     return event
+
+
+def _ics_time(moment: datetime) -> datetime:
+    """A local time, or UTC where the local time comes twice (the hour the
+    clocks go back) and this is the second: RFC 5545 reads a repeated local
+    time as the first, an hour early."""
+    return moment.astimezone(timezone.utc) if moment.fold else moment
+
+
+class _IcsText(str):
+    """A TEXT value already escaped: added with encode=False, icalendar
+    writes what to_ical gives."""
+
+    def to_ical(self) -> bytes:
+        return self.encode("utf-8")
+
+
+def ics_text(value: str, one_line: bool = True) -> _IcsText:
+    """A TEXT value as RFC 5545 writes it, escaped here rather than by
+    icalendar, which wrote a contributor's `\\N` as a line break and left
+    X-WR-CALNAME unescaped (found by the second fresh-clone attacker)."""
+    text = for_output(value, one_line=one_line)
+    return _IcsText(text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n"))
 
 
 def calendar(resources: list[Resource], site_url: str, stamp: datetime, name: str, memo: dict | None = None) -> bytes:
@@ -210,7 +231,7 @@ def _calendar(resources: list[Resource], site_url: str, stamp: datetime, name: s
     cal.add("prodid", "-//Healthcare Improvement Scotland//Strategic Planning Resource Library//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", for_output(name))
+    cal.add("x-wr-calname", ics_text(name), encode=False)
     cal.add("x-wr-timezone", "Europe/London")
     # Clients that subscribe (webcal://) check back about daily.
     cal.add("refresh-interval", timedelta(days=1), parameters={"VALUE": "DURATION"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +91,9 @@ class Resource:
 
     @property
     def ends(self) -> datetime | None:
-        return self.starts + timedelta(minutes=self.meta["duration_minutes"]) if self.starts else None
+        # In real time: across a clock change the wall clock gains or loses an hour.
+        return ((self.starts.astimezone(timezone.utc) + timedelta(minutes=self.meta["duration_minutes"]))
+                .astimezone(self.starts.tzinfo) if self.starts else None)
 
     def is_upcoming(self, now: datetime) -> bool:
         return self.type == "webinars" and self.ends is not None and self.ends > now
