@@ -306,3 +306,55 @@ def test_code_blocks_of_both_kinds_hide_what_they_show_and_nothing_after_them(tm
     assert f"{A}:{line}:" in result.stderr and "[broken-link]" in result.stderr, result.stderr
     assert "unsafe-html" not in result.stderr and "onclick" not in result.stderr.split("[broken-link]")[0]
     assert result.stderr.count(f"{A}:") == 1, result.stderr
+
+
+# Found by the fresh-clone attackers: validate passed these, and the build
+# then stopped with a bare engine warning (no file, line or fix) or with a
+# problem validate had not given. Now both give the same path:line:col.
+SPACED = {
+    "a javascript: link with a tab inside": ("at-a-glance/case.md", "One [x](java\tscript:alert(1)) link.\n",
+                                             "[unsafe-html] the link `java\\tscript:alert(1)` is a `javascript:` address"),
+    "a link target with a space, in angle brackets": ("at-a-glance/case.md", "Two [x](<a b:c>) link.\n",
+                                                      "[broken-link] `a b:c` points to"),
+    "an ms-msdt: link with a space": ("at-a-glance/case.md", "Three [x](<ms-msdt:/id PCWDiagnostic>) link.\n",
+                                      "[unsafe-html] the link `ms-msdt:/id PCWDiagnostic` is a `ms-msdt:` address"),
+    "an image by reference from another site": ("at-a-glance/case.md", "A ![chart][c].\n\n[c]: https://evil.example/x.png\n",
+                                                "[unsafe-html] the image `https://evil.example/x.png` is loaded from another website"),
+}
+
+
+@pytest.mark.parametrize("case", SPACED)
+def test_validate_and_build_give_the_same_line_for_links_the_engine_would_warn_about(tmp_path, case):
+    from test_validate import GOOD
+    path, body, expected = SPACED[case]
+    project = make_project(tmp_path / "p", content={path: GOOD + "\n" + body})
+    line = GOOD.count("\n") + 2
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode != 0 and "Traceback" not in out, (command, out[-2000:])
+        where = line + body.split("\n").index(next(l for l in body.split("\n") if l.startswith(("[c]:", "One", "Two",
+                                                                                                   "Three"))))
+        assert any(shown.startswith(f"{path}:{where}:") and expected in shown for shown in out.splitlines()), \
+            (command, where, out[-2000:])
+        assert "unrecognized relative link" not in out, (command, out[-2000:])
+    assert not (project / "site").exists()
+
+
+def test_an_editors_page_outside_the_navigation_and_a_topic_named_index_are_refused_by_validate(tmp_path):
+    project = make_project(tmp_path / "p", "basic", content={"docs/orphan.md": "# Orphan\n\nIn no menu.\n"})
+    topics = project / "vocabulary" / "topics.yml"
+    topics.write_text(topics.read_text() + "\nindex:\n  name: Index topic\n  description: A topic named index.\n")
+    line = topics.read_text().split("\n").index("index:") + 1
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode != 0 and "Traceback" not in out, (command, out[-2000:])
+        assert "docs/orphan.md:1:1 [not-in-nav] docs/orphan.md is in neither the navigation nor `not_in_nav`" in out
+        assert f"vocabulary/topics.yml:{line}:1 [vocabulary] `index` is the address of the page" in out, out[-2000:]
+    # Listed in not_in_nav, the page builds.
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace(
+        "not_in_nav: |\n", "not_in_nav: |\n  /orphan.md\n"))
+    topics.write_text(topics.read_text().replace("\nindex:\n  name: Index topic\n  description: A topic named index.\n", ""))
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]

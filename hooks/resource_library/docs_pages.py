@@ -37,11 +37,40 @@ def macro_pages(mkdocs_yml: Path) -> set[str]:
     return {str(p) for p in pages}
 
 
-def check_docs(docs_dir: Path, allowed_macro_pages: set[str]) -> list[Problem]:
+def in_navigation(mkdocs_yml: Path):
+    """Whether a page of docs/ is reached from the navigation, or listed
+    in `not_in_nav` (gitignore patterns, as MkDocs reads them): a page in
+    neither stops the engine's strict build with a warning of its own."""
+    try:
+        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
+    except (OSError, yaml.YAMLError):
+        return lambda rel: True
+    listed: set[str] = set()
+
+    def walk(item):
+        if isinstance(item, str):
+            listed.add(item.lstrip("/"))
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    if config.get("nav") is None:
+        return lambda rel: True  # no nav: MkDocs lists every page
+    walk(config.get("nav"))
+    from pathspec.gitignore import GitIgnoreSpec
+    spec = GitIgnoreSpec.from_lines(str(config.get("not_in_nav") or "").splitlines())
+    return lambda rel: rel in listed or spec.match_file(rel)
+
+
+def check_docs(docs_dir: Path, allowed_macro_pages: set[str], mkdocs_yml: Path | None = None) -> list[Problem]:
     problems: list[Problem] = []
     docs_dir = Path(docs_dir)
     if not docs_dir.is_dir():
         return problems
+    reached = in_navigation(mkdocs_yml) if mkdocs_yml is not None else (lambda rel: True)
     for here, dirs, names in os.walk(docs_dir, followlinks=False):
         for name in sorted(dirs + names):
             path = Path(here) / name
@@ -56,6 +85,8 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str]) -> list[Problem]:
                                               types=", ".join(sorted(FILE_TYPES))))
             elif name in names and path.suffix == ".md" and not rel.startswith("overrides/"):
                 problems += check_page(shown, rel, path, allowed_macro_pages)
+                if not reached(rel):
+                    problems.append(rules.problem("not-in-nav", shown, 1, 1, shown=shown))
         dirs[:] = [d for d in dirs if not (Path(here) / d).is_symlink()]
     return problems
 

@@ -136,10 +136,38 @@ def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
         for regex in regexes:
             for match in regex.finditer(line):
                 found.append(Link(match.group(1), number, match.start(1) + 1))
+        if bracket and "](" in line:
+            found += [Link(target, number, col) for target, col in _spaced_targets(line)]
         match = REF_DEF_RE.match(line) if bracket else None
         if match:
             found.append(Link(match.group(1), number, match.start(1) + 1))
     return found
+
+
+def _spaced_targets(line: str):
+    """Inline link targets with white space inside, which INLINE_LINK_RE
+    leaves out: `(<a b:c>)`, and a bare `(java\tscript:x(1))` (Python-Markdown
+    keeps the space). Each scan stops at the next `[` or `]`, and every
+    `](` holds one: the scans never overlap, so a line costs linear time."""
+    at = line.find("](")
+    while at != -1:
+        start = at + 2
+        while start < len(line) and line[start] in " \t":
+            start += 1
+        if line[start:start + 1] == "<":
+            end = line.find(">", start)
+            target, col = (line[start + 1:end], start + 2) if end != -1 and "<" not in line[start + 1:end] else ("", 0)
+        else:
+            depth, end = 1, start
+            while end < len(line) and line[end] not in "[]\"'":
+                depth += {"(": 1, ")": -1}.get(line[end], 0)
+                if depth == 0:
+                    break
+                end += 1
+            target, col = (line[start:end].rstrip(), start + 1) if depth == 0 else ("", 0)
+        if target and any(c in target for c in " \t"):
+            yield target, col
+        at = line.find("](", start)
 
 
 def as_browser_reads(url: str) -> str:

@@ -270,6 +270,8 @@ RULES = MappingProxyType({r.id: r for r in (
          element=M("the body contains the <{element}> element, which pages cannot show", SHOW_TEXT),
          javascript_encoded=M(SCHEME + ", written with character references",
                               "Resources cannot run scripts; remove the link."),
+         javascript_hidden=M(SCHEME + ", with white space inside that a browser ignores",
+                             "Resources cannot run scripts; remove the link."),
          scheme=M(SCHEME, OTHER_SCHEMES),
          scheme_encoded=M(SCHEME + ", written with character references", OTHER_SCHEMES),
          remote_image=M("the image `{target}` is loaded from another website",
@@ -341,6 +343,10 @@ RULES = MappingProxyType({r.id: r for r in (
          _=M("{shown} is a `{kind}` file, which the site does not publish from docs/",
              "Pages are Markdown (.md); downloads and images are {types}. "
              "Site code lives in docs/assets/, which maintainers review.")),
+    rule("not-in-nav", "A page in `docs/` is in the navigation (`nav` in mkdocs.yml) or listed in `not_in_nav`.",
+         "Add it to `nav`, or to `not_in_nav` if it is reached from other pages' links.",
+         _=M("{shown} is in neither the navigation nor `not_in_nav`, so no reader would find it",
+             "Add it to `nav:` in mkdocs.yml, or to `not_in_nav:` if other pages link to it.")),
     rule("no-registration", "A warning only: an upcoming webinar has a `registration_url`; without one, its page "
          "says registration is not open yet.", "Add the link where readers register.",
          _=M("this upcoming webinar has no `registration_url`, so readers cannot sign up",
@@ -378,6 +384,8 @@ RULES = MappingProxyType({r.id: r for r in (
          not_mapping=M("expected `slug:` entries, each with a name and a description",
                        "See the other files in vocabulary/ for the form."),
          slug=M("`{slug}` is not a lowercase slug", "Use lowercase letters, digits and single hyphens."),
+         reserved=M("`{slug}` is the address of the page that lists every one of the {kind}",
+                    "Choose another slug, made from a word or two of its name."),
          entry=M("`{slug}` needs a name and a description, both text", "Add name: and description: lines under it."),
          unknown=M("`{slug}` has unknown fields: {fields}", "Each entry has name, description and, for types, plural."),
          not_text=M("{name} must be text", "Write it as plain text, in quotes if it holds a colon."),

@@ -16,6 +16,9 @@ from .problems import Problem, field_label, report
 
 KINDS = ("functions", "programmes", "topics", "types")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A term's page is <kind>/<slug>.md and the page listing every term of a
+# kind is <kind>/index.md (indexes.generate): a slug `index` would take its place.
+RESERVED_SLUGS = frozenset({"index"})
 # Term names become page titles, headings and facet labels: plain text only.
 UNSAFE_RE = re.compile(r"<[a-zA-Z/!?]|\{\{|\{%|\{#")
 
@@ -73,6 +76,9 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
 
             if not isinstance(slug, str) or not SLUG_RE.match(slug):
                 problem("vocabulary/slug", slug=slug)
+                continue
+            if slug in RESERVED_SLUGS:
+                problem("vocabulary/reserved", slug=slug, kind=kind)
                 continue
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
                     or not isinstance(entry.get("description"), str):

@@ -111,7 +111,7 @@ def check_project(root: str | Path, docs_dir: str | Path | None = None, include_
     root = Path(root)
     docs_dir = root / "docs" if docs_dir is None else docs_dir
     vocabulary, problems = check_vocabulary_files(root / "vocabulary")
-    problems += check_docs(Path(docs_dir), macro_pages(root / "mkdocs.yml"))
+    problems += check_docs(Path(docs_dir), macro_pages(root / "mkdocs.yml"), root / "mkdocs.yml")
     if vocabulary is None:
         # Resources are checked against the vocabulary: fix it first.
         return Library([], Vocabulary({}, {}, {}, {}), dates.build_time(), include_drafts), problems

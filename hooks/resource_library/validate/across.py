@@ -13,6 +13,7 @@ from ..load import Library, Resource
 from ..problems import Problem
 from ..suggestions import Catalogue, address_to_file, anchor_hint, catalogue, file_hint, link_hint, relative_link, \
     resource_key_hint
+from .patterns import JS_URL_RE
 from .strings import _root_of
 
 
@@ -87,12 +88,22 @@ def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
 WINDOWS_PATH_RE = re.compile(r"[A-Za-z]:[\\/]|\\\\")
 # What comes before an image's address: `![alt](` or `src="`.
 IMAGE_BEFORE_RE = re.compile(r"""(?:!\[[^\]]*\]\(\s*<?|<img\b[^<>]*\bsrc\s*=\s*["']?)$""", re.I)
+# An image by reference: `![alt][label]`, `![alt][]` or `![label]`; its
+# address is on the label's definition line, which must count as an image.
+IMAGE_REFERENCE_RE = re.compile(r"!\[([^\[\]]*)\](?:\[([^\[\]]*)\])?")
+DEFINITION_LABEL_RE = re.compile(r"\s{0,3}\[([^\]]+)\]:")
+
+
+def _label(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
                      invalid: set[str] = frozenset()) -> list[Problem]:
     problems = []
     lines = resource.body.split("\n")
+    image_labels = ({_label(m.group(2) or m.group(1)) for m in IMAGE_REFERENCE_RE.finditer(resource.body)}
+                    if "![" in resource.body else set())
     for link in resource.links if resource.links is not None else links.links_in(resource.body):
         if not link.target:
             continue
@@ -112,16 +123,20 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         address = html.unescape(link.target) if "&" in link.target else link.target
         encoded = address != link.target
         image = IMAGE_BEFORE_RE.search(source_line[:link.col - 1]) is not None
+        if not image and image_labels and (defined := DEFINITION_LABEL_RE.match(source_line)):
+            image = _label(defined.group(1)) in image_labels
         if WINDOWS_PATH_RE.match(address):
             name = re.split(r"[\\/]", address)[-1] or "file"
             report("broken-link/windows", type=resource.type, name=name)
             continue
         read = links.as_browser_reads(address)
         scheme = urlsplit(read).scheme.lower() if links.is_address(read) else ""
-        if scheme and scheme not in links.SAFE_SCHEMES and (scheme != "javascript" or encoded):
-            # A plain `javascript:` is reported by check_body already.
-            # A javascript: one here is always written with character references.
-            report("unsafe-html/javascript-encoded" if scheme == "javascript" else
+        if scheme and scheme not in links.SAFE_SCHEMES and (scheme != "javascript" or encoded
+                                                            or not JS_URL_RE.search(link.target)):
+            # A plain `javascript:` is reported by check_body already (not
+            # `java<tab>script:`, which a browser reads the same).
+            report("unsafe-html/javascript-encoded" if scheme == "javascript" and encoded else
+                   "unsafe-html/javascript-hidden" if scheme == "javascript" else
                    "unsafe-html/scheme-encoded" if encoded else "unsafe-html/scheme", scheme=scheme)
             continue
         if links.is_external(address):
