@@ -346,12 +346,19 @@ def test_an_editors_page_outside_the_navigation_and_a_topic_named_index_are_refu
     topics = project / "vocabulary" / "topics.yml"
     topics.write_text(topics.read_text() + "\nindex:\n  name: Index topic\n  description: A topic named index.\n")
     line = topics.read_text().split("\n").index("index:") + 1
+    types = project / "vocabulary" / "types.yml"
+    original_types = types.read_text()
+    types.write_text(original_types + "\npodcasts:\n  name: Podcast\n  plural: Podcasts\n  description: Audio.\n")
+    type_line = types.read_text().split("\n").index("podcasts:") + 1
     for command in (("validate",), ("build", "--site-dir", "site")):
         result = run_cli(project, *command)
         out = result.stdout + result.stderr
         assert result.returncode != 0 and "Traceback" not in out, (command, out[-2000:])
         assert "docs/orphan.md:1:1 [not-in-nav] docs/orphan.md is in neither the navigation nor `not_in_nav`" in out
         assert f"vocabulary/topics.yml:{line}:1 [vocabulary] `index` is the address of the page" in out, out[-2000:]
+        # A type added to types.yml alone was half applied, silently.
+        assert f"vocabulary/types.yml:{type_line}:1 [vocabulary] `podcasts` is not a type the site builds" in out
+    types.write_text(original_types)
     # Listed in not_in_nav, the page builds.
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace(
         "not_in_nav: |\n", "not_in_nav: |\n  /orphan.md\n"))

@@ -11,9 +11,8 @@ from typing import Any
 from . import frontmatter, links, rules
 from .dates import LONDON
 from .problems import Problem
-from .vocabulary import Vocabulary
+from .vocabulary import TYPES, Vocabulary  # noqa: F401 (TYPES: imported from here by the rest)
 
-TYPES = ("at-a-glance", "deeper-dives", "webinars")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 

@@ -19,6 +19,10 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A term's page is <kind>/<slug>.md and the page listing every term of a
 # kind is <kind>/index.md (indexes.generate): a slug `index` would take its place.
 RESERVED_SLUGS = frozenset({"index"})
+# The content folders the build knows, each with its templates and its
+# fields in the schema: types.yml names exactly these (a type added there
+# alone was half applied: in the menus, with no folder built).
+TYPES = ("at-a-glance", "deeper-dives", "webinars")
 # Term names become page titles, headings and facet labels: plain text only.
 UNSAFE_RE = re.compile(r"<[a-zA-Z/!?]|\{\{|\{%|\{#")
 
@@ -110,6 +114,13 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
             if not bad:
                 terms[slug] = Term(slug, entry["name"].strip(), entry["description"].strip(),
                                    str(entry.get("plural", entry["name"])).strip())
+        if kind == "types":
+            for slug in terms.keys() - set(TYPES):
+                where = parsed.key_positions.get(slug, parsed.at((slug,)))
+                problems.append(rules.problem("vocabulary/type", shown, where.line, where.col, parsed.line(where.line),
+                                              slug=slug, types=", ".join(TYPES)))
+            for slug in sorted(set(TYPES) - terms.keys()):
+                problems.append(rules.problem("vocabulary/type-missing", shown, 1, 1, slug=slug))
         loaded[kind] = terms
     if any(p.is_error for p in problems) or len(loaded) != len(KINDS):
         return None, problems
