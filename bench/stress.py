@@ -22,6 +22,7 @@ sys.path.insert(0, str(REPO / "hooks"))
 sys.path.insert(0, str(REPO / "tests"))
 from conftest import CONTENT_FOLDERS, make_project  # noqa: E402
 from resource_library import files, render, validate  # noqa: E402
+from resource_library.validate.body import MAX_NESTED_ON_A_LINE  # noqa: E402
 
 SHAPE = "at-a-glance/stress-shape.md"
 FRONT_MATTER = """---
@@ -47,6 +48,14 @@ def body_of(unit: str, limit_name: str):
     def write(project: Path) -> None:
         (project / SHAPE).write_text(resource(unit * validate.MAX_BLOCK_ELEMENTS[limit_name]))
     return write
+
+
+def nested_lists(project: Path) -> None:
+    """Lists opened at the start of a line, as many as one line may open,
+    on as many lines as a body may have headings: the converter's deepest
+    recursion, over and over."""
+    line = "- " * MAX_NESTED_ON_A_LINE + "item\n\n"
+    (project / SHAPE).write_text(resource(line * validate.MAX_BLOCK_ELEMENTS["headings"]))
 
 
 def terms(project: Path) -> None:
@@ -104,6 +113,8 @@ SHAPES = [
      "each after a line of text", body_of("b\n[r]: https://x.example/\n", "link reference definitions")),
     ("admonitions", f"{validate.MAX_BLOCK_ELEMENTS['admonitions']} admonitions, no blank lines",
      body_of("!!! note\n    a\n", "admonitions")),
+    ("nested lists", f"{validate.MAX_BLOCK_ELEMENTS['headings']} lines each opening "
+     f"{MAX_NESTED_ON_A_LINE} lists (`- ` x {MAX_NESTED_ON_A_LINE})", nested_lists),
     ("terms", f"{validate.MAX_TERMS['topics']} topics and {validate.MAX_TERMS['programmes']} programmes, "
      "each new to the vocabulary", terms),
     ("download", f"a download of {files.MAX_FILE_BYTES // (1024 * 1024)} MB", download),
