@@ -224,3 +224,23 @@ def test_lists_opened_on_one_line_are_refused_past_their_limit_and_build_at_it(t
     # A thematic break of many spaced dashes is not a list.
     result = build(make_project(tmp_path / "hr", content={A: PREFIX + "Text.\n\n" + "- " * 20 + "\n\nMore.\n"}))
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_line_based_budgets_hold_for_bare_cr_line_ends_and_indentation_inside_quotes(tmp_path):
+    """Found by the third fresh-clone attacker: a body whose lines end in a
+    bare CR was one line to every budget (the converter reads CR as a line
+    break), and indentation after a quote's `>` was not counted; both passed
+    validate and crashed the build with a RecursionError traceback."""
+    from resource_library.validate.body import MAX_INDENT
+    cases = {
+        "cr": (PREFIX + "Intro.\r\r" + "- " * 600 + "x\r\rEnd.\n", BODY_LINE + 2, "[too-complex] this line opens 600 lists"),
+        "quoted indent": (PREFIX + "Intro.\n\n" + "".join(">" + " " * (4 * k) + "- x\n" for k in range(480)) + "\nEnd.\n",
+                          BODY_LINE + 2 + MAX_INDENT // 4 + 1, "[too-complex] this line is indented"),
+    }
+    for name, (text, line, expected) in cases.items():
+        project = make_project(tmp_path / name.replace(" ", "-"), content={A: text})
+        for command in (("validate",), ("build", "--site-dir", "site")):
+            result = run_cli(project, *command)
+            out = result.stdout + result.stderr
+            assert result.returncode == 1 and "Traceback" not in out, (name, command, out[-2000:])
+            assert f"{A}:{line}:1 {expected}" in out, (name, command, out[-2000:])

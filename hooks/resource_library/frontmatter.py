@@ -173,7 +173,10 @@ def read(path: str, raw: bytes) -> ParsedFile:
         col = len(before) - (before.rfind(b"\n") + 1) + 1
         parsed.found(line, col, "encoding", byte=raw[error.start])
         return parsed
-    parsed.text = text.replace("\r\n", "\n")
+    # Line breaks as YAML, Python-Markdown and MkDocs read them: a lone CR
+    # is one too. Kept as it was, a body of CR-ended lines was one line to
+    # every line-based budget, and 600 nested lists crashed the converter.
+    parsed.text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _control_character(parsed):
         return parsed
     lines = parsed.text.split("\n")
@@ -335,7 +338,7 @@ def read_yaml(path: str, raw: bytes) -> ParsedFile:
     matter, with a position for every value."""
     parsed = ParsedFile(path)
     try:
-        parsed.text = raw.decode("utf-8").replace("\r\n", "\n")
+        parsed.text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         parsed.found(1, 1, "encoding/yaml")
         return parsed

@@ -40,6 +40,10 @@ BLOCK_STARTS = frozenset(" #=-*_[!?")  # the first character of every line those
 # indented past MAX_INDENT columns, a tab being at most 4.
 DEEP_INDENT_RE = re.compile(r"[^\S\n]{%d}" % (MAX_INDENT // 4 + 1))
 NEXT_LINE_DEEP_INDENT_RE = re.compile(r"\n[^\S\n]{%d}" % (MAX_INDENT // 4 + 1))
+# Inside a quote the indentation after its `>` nests lists just the same:
+# `>` and 4 spaces more a line took the converter 250 lists deep.
+QUOTE_MARKERS_RE = re.compile(r"(?:[ \t]*>[ ]?)+")
+DEEP_QUOTED_INDENT_RE = re.compile(r"(?m)^(?:[ \t]*>)+[^\S\n]{%d}" % (MAX_INDENT // 4))
 # Lists and quotes opened at the start of one line (`- - - x`, `> 1. > x`)
 # nest like indented ones, a level of the converter's recursion each: 600
 # `- ` on one line exhausted Python's stack (found by a fresh-clone attacker).
@@ -55,12 +59,14 @@ def check_complexity(parsed: ParsedFile) -> bool:
     # Each rule below is first checked on the whole body, cheaply; the line
     # by line search, which says where, runs only when it could find something.
     long_or_deep = max(map(len, lines)) > MAX_LINE_CHARS or DEEP_INDENT_RE.match(parsed.body) or \
-        NEXT_LINE_DEEP_INDENT_RE.search(parsed.body)
+        NEXT_LINE_DEEP_INDENT_RE.search(parsed.body) or (">" in parsed.body and DEEP_QUOTED_INDENT_RE.search(parsed.body))
     for number, line in enumerate(lines if long_or_deep else ()):
         if len(line) > MAX_LINE_CHARS:
             parsed.found(parsed.body_line + number, 1, "too-complex/line", length=len(line), limit=MAX_LINE_CHARS)
             return False
-        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        quoted = QUOTE_MARKERS_RE.match(line) if ">" in line else None
+        rest = line[quoted.end():] if quoted else line
+        indent = len(rest.expandtabs(4)) - len(rest.expandtabs(4).lstrip())
         if indent > MAX_INDENT:
             parsed.found(parsed.body_line + number, 1, "too-complex/indent", indent=indent, limit=MAX_INDENT)
             return False
