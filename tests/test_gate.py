@@ -218,6 +218,12 @@ COLLISIONS = [
 def test_two_outputs_at_one_address_fail_the_build_naming_both(tmp_path, case, files, path, says):
     project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
     write_files(project, files)
+    if case == "a topic slugged index":
+        # Validation refuses the slug first (test_hostile.py); here its
+        # source-level fix is switched off, to show the gate alone.
+        vocabulary = project / "hooks" / "resource_library" / "vocabulary.py"
+        vocabulary.write_text(vocabulary.read_text().replace('RESERVED_SLUGS = frozenset({"index"})',
+                                                             "RESERVED_SLUGS = frozenset()"))
     result = build(project)
     assert result.returncode != 0, result.stdout + result.stderr[-2000:]
     assert "Traceback" not in result.stderr
