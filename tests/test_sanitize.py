@@ -332,3 +332,21 @@ def test_an_aligned_table_is_not_a_change():
     # A property the allow-list removes is still a change, by either path.
     worse = html.replace('style="text-align: right;">3', 'style="text-align: right; position: fixed;">3')
     assert sanitize.clean(worse).changed and double_pass(worse, False)[1]
+
+
+def test_a_hand_written_table_without_tbody_is_not_counted_as_changed(tmp_path):
+    """Found by the third fresh-clone attacker: the HTML parser gives a
+    table's rows a <tbody>; the pass that finds what the allow-list removed
+    dropped it, so every hand-written table failed the build with a message
+    that named nothing to fix."""
+    from conftest import build, make_project
+    from test_validate import GOOD
+    for html in ("<table><tr><td>1</td></tr></table>", "<table><caption>Cap</caption><tr><th>a</th></tr></table>",
+                 "<table><col><tr><td>1</td></tr></table>"):
+        assert not sanitize.clean(html).changed, html
+    assert sanitize.clean("<table><tr><td onclick=x>1</td></tr></table>").changed
+    body = "\n<table><tr><th>Area</th><th>Beds</th></tr><tr><td>North</td><td>12</td></tr></table>\n"
+    project = make_project(tmp_path / "p", content={"deeper-dives/table.md": GOOD + body})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "<td>North</td>" in (project / "site" / "deeper-dives" / "table" / "index.html").read_text()

@@ -93,6 +93,11 @@ def _permissive(html: str) -> str:
     `text-align:center`), keeping every property named, so that an aligned
     table does not count as changed."""
     tags = {name.lower() for name in TAG_NAME_RE.findall(html)}
+    if "table" in tags:
+        # Elements the HTML parser puts in itself: a hand-written table's rows
+        # get a <tbody>, which _strict keeps and this pass would have dropped,
+        # so a plain table counted as changed (third fresh-clone attacker).
+        tags |= {"tbody", "colgroup"} & set(TAGS)
     return nh3.clean(html, tags=tags, clean_content_tags=set(), generic_attribute_prefixes={""},
                      url_schemes={"https", "http", "mailto", "tel", "javascript", "data", "vbscript", "file", "ftp"},
                      # nh3 cannot rewrite styles with <style> allowed; `_strict`
