@@ -328,3 +328,17 @@ def test_a_pdf_must_start_as_one_and_its_repairs_are_not_printed(capfd):
     result = subprocess.run([sys.executable, "-c", code], input=broken, capture_output=True,
                             env={"PYTHONPATH": str(REPO / "hooks")})
     assert result.stdout.decode().strip() == "None" and result.stderr == b"", result
+
+
+def test_every_element_the_allow_list_keeps_reaches_the_pdf_inside_a_table_cell(tmp_path):
+    """Found by the third fresh-clone attacker: validate passed a table in a
+    table's cell and a <figcaption> in a cell, and the build then failed
+    with `[pdf] ... does not know`. Inside a cell, where only text fits,
+    their text is kept."""
+    body = ("\n<table><tr><td><table><tr><td>inner cell</td><td>second</td></tr></table></td></tr></table>\n\n"
+            "| a | b |\n|---|---|\n| <figcaption>a caption</figcaption> | y |\n")
+    project = make_project(tmp_path / "p", content={"at-a-glance/cells.md": GOOD.replace("A good briefing", "Cells") + body})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = text_of(pdf_of(project, "cells")).replace("\n", " ")
+    assert "inner cell" in text and "second" in text and "a caption" in text, text

@@ -67,6 +67,7 @@ INLINE_STYLES = {"strong": "strong", "b": "strong", "em": "emph", "i": "emph", "
                  "var": "emph", "del": "strike", "s": "strike", "u": "underline", "ins": "underline",
                  "mark": "highlight", "sub": "sub", "sup": "super", "small": "small"}
 TRANSPARENT_INLINE = {"span", "abbr", "time", "q", "summary"}
+TABLE_PARTS = {"thead", "tbody", "tfoot", "tr", "td", "th", "caption", "colgroup", "col", "figcaption"}
 CODE_INLINE = {"code", "kbd", "samp"}
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "hr", "div", "dl",
           "details", "figure"}
@@ -237,6 +238,10 @@ class Converter:
                 continue
             elif tag in BLOCKS or tag in ("li", "dt", "dd"):
                 out += self._inlines(node)  # block content where only text fits (a table cell's list)
+            elif tag in TABLE_PARTS:
+                # A table in a table's cell (the allow-list keeps it): its
+                # text, a space between cells; `<col>` holds none.
+                out += self._inlines(node) + [{"t": "text", "v": " "}]
             else:
                 raise PdfError(f"the page's HTML has a `<{tag}>`, which the PDF converter does not know")
         return out
