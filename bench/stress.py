@@ -71,11 +71,11 @@ def terms(project: Path) -> None:
 
 
 def download(project: Path) -> None:
-    """A download of the largest size allowed (sparse: nothing is written)."""
+    """A download of the largest size allowed: text, which is read and checked."""
     path = project / "at-a-glance" / "files" / "stress.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.truncate(files.MAX_FILE_BYTES)
+    line = b"a,b,c\n"
+    path.write_bytes((line * (files.MAX_FILE_BYTES // len(line) + 1))[:files.MAX_FILE_BYTES])
     (project / SHAPE).write_text(resource(downloads="downloads:\n  - file: files/stress.csv\n    label: Big\n"))
 
 

