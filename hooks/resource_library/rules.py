@@ -334,8 +334,9 @@ RULES = MappingProxyType({r.id: r for r in (
          _=M("{name}: `{value}` {refused}", MAX_FILE_HINT),
          link=M("`{target}` {refused}", MAX_FILE_HINT)),
     rule("unsafe-file", "A file a resource asks for does nothing when opened (no PDF script, action, launch or "
-         "attached file), declares no image too big to open (over 12,000 pixels a side or 50 megapixels), and is "
-         "what its name says.", "Export it again without them, or link to it on another website.",
+         "attached file; no macros, or template or object fetched from outside an office document), links only to "
+         "web, email and phone addresses, declares no image too big to open (over 12,000 pixels a side or 50 "
+         "megapixels), and is what its name says (a text file is not a web page).", "Export it again without them, or link to it on another website.",
          _=M("{name}: `{value}` {refused}", FILE_CHECK_HINT),
          link=M("`{target}` {refused}", FILE_CHECK_HINT)),
     rule("active-file", "A file in `docs/` outside `docs/assets/` is a Markdown page or of a reader format.",
