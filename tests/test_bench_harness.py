@@ -1,9 +1,11 @@
 """The benchmark's own helpers (bench/proctree.py, bench/floor.py, bench/pages.py):
 that a build's whole process tree is counted, and that the floor config
 follows the project's mkdocs.yml. No timing assertions."""
+import json
 import subprocess
 import sys
 import textwrap
+import types
 
 import pytest
 import yaml
@@ -42,7 +44,16 @@ def test_measure_counts_every_process_in_the_tree(tmp_path):
     script = tmp_path / "level.py"
     script.write_text(LEVEL)
     report = tmp_path / "cpu.txt"
-    run = proctree.measure([sys.executable, str(script), "3", str(report)], tmp_path, {})
+    # Measured from a small interpreter of its own: a child's ru_maxrss on
+    # Linux counts its parent's pages at fork, and a pytest worker that has
+    # run many builds is larger than the whole tree measured here.
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import proctree; "
+            "from pathlib import Path; "
+            "run = proctree.measure([sys.executable, sys.argv[2], '3', sys.argv[3]], Path(sys.argv[4]), {}); "
+            "print(json.dumps(run.__dict__))")
+    out = subprocess.run([sys.executable, "-c", code, str(REPO / "bench"), str(script), str(report), str(tmp_path)],
+                         capture_output=True, text=True, check=True).stdout
+    run = types.SimpleNamespace(**json.loads(out))
     own = [float(line) for line in report.read_text().split()]
     assert len(own) == 3
     # wait4's total includes the child and grandchild, not only the top process.

@@ -217,6 +217,18 @@ def library_files(draw) -> dict[str, str]:
     return out
 
 
+def tiny_docx() -> bytes:
+    """The parts a Word file must hold (files are checked for what their
+    names say)."""
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
 def tiny_pdf() -> bytes:
     from pypdf import PdfWriter
     writer, out = PdfWriter(), io.BytesIO()
@@ -266,6 +278,7 @@ def test_whatever_validate_accepts_every_writer_writes():
     project = Path(tempfile.mkdtemp(prefix="property-"))
     shutil.copytree(REPO / "vocabulary", project / "vocabulary")
     pdf = tiny_pdf()
+    docx = tiny_docx()
 
     # No shrinking: each example writes files and runs every check, and
     # shrinking a failure took over five minutes; the failing example is
@@ -279,7 +292,8 @@ def test_whatever_validate_accepts_every_writer_writes():
             shutil.rmtree(project / type_slug, ignore_errors=True)
             (project / type_slug / "files").mkdir(parents=True)
             for name in FILES:
-                (project / type_slug / name).write_bytes(pdf if name.endswith(".pdf") else b"a,b\n")
+                (project / type_slug / name).write_bytes(pdf if name.endswith(".pdf") else docx
+                                                         if name.endswith(".docx") else b"a,b\n")
         for rel, content in files.items():
             # A lone surrogate in a body cannot be UTF-8: written as the bytes an
             # editor could leave, which the reader refuses.
