@@ -417,3 +417,30 @@ def test_office_documents_and_text_files_are_what_their_names_say(tmp_path, name
         _office({"mimetype": "x", "content.xml": '<a xlink:href="https://www.gov.scot/"/>'}) if name.endswith(".odt")
         else b"Plain notes.\n")
     assert build(project).returncode == 0
+
+
+@pytest.mark.parametrize("body, says", [
+    ('Para with style.\n{: style="color:red" }\n', 'gives the `style` attribute, which pages cannot use'),
+    ("[Click](https://example.org){: .md-button .md-button--primary }\n", "gives the class `md-button`"),
+    ('Secret text.\n{: hidden="" }\n', "gives the `hidden` attribute"),
+    ("## Heading {: #__config }\n", "gives the id `__config`, which the site keeps for its own use"),
+])
+def test_validate_refuses_what_an_attribute_list_gives_that_the_allow_list_removes(tmp_path, body, says):
+    """Found by the third fresh-clone attacker: validate passed these and the
+    build refused them, for `style` at the word in the prose. Both now say it
+    at the braces."""
+    project = make_project(tmp_path / "p", content={A: GOOD + "\n" + body})
+    line = GOOD.count("\n") + 1 + body.split("\n").index(next(l for l in body.split("\n") if "{" in l)) + 1
+    col = next(l for l in body.split("\n") if "{" in l).index("{") + 1
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1, (command, out[-1500:])
+        assert any(l.startswith(f"{A}:{line}:{col} [unsafe-html] the attribute list") and says in l
+                   for l in out.splitlines()), (command, out[-1500:])
+
+
+def test_braces_in_prose_and_a_headings_own_id_are_not_attribute_lists(tmp_path):
+    project = make_project(tmp_path / "p", content={A: GOOD + "\n## Heading {#my-section}\n\nA set {1, 2} and {word} in a sentence.\n"})
+    assert run_cli(project, "validate").returncode == 0
+    assert build(project).returncode == 0

@@ -268,6 +268,9 @@ RULES = MappingProxyType({r.id: r for r in (
          javascript=M("the body contains a javascript: URL",
                       "Resources cannot run scripts; remove it, or show it as code in backticks."),
          element=M("the body contains the <{element}> element, which pages cannot show", SHOW_TEXT),
+         attr_list=M("the attribute list `{written}` gives {what}",
+                     "Remove it: pages take their look from the site (a heading may keep an id of its own, "
+                     "such as {{#my-section}})."),
          javascript_encoded=M(SCHEME + ", written with character references",
                               "Resources cannot run scripts; remove the link."),
          javascript_hidden=M(SCHEME + ", with white space inside that a browser ignores",

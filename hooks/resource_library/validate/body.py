@@ -6,7 +6,7 @@ import re
 
 from .. import links, rules
 from ..frontmatter import ParsedFile
-from ..sanitize import TAGS as ALLOWED_TAGS
+from ..sanitize import ATTRIBUTES, ID_RE, RESERVED_ID_RE, TAGS as ALLOWED_TAGS
 from .patterns import ELEMENT_RE, HANDLER_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, _may_hold_js_url
 
 # Python-Markdown takes quadratic time on some inputs: `[` within one
@@ -152,6 +152,30 @@ NO_ALT_RE = re.compile(r"!\[\s*\]\(|<img\b(?![^<>]*\balt\s*=\s*(?:\"[^\"]*[^\s\"
                        r"[^<>]*>", re.I)
 
 
+# attr_list's `{: #id .class key="value" }` (or without the colon): the
+# sanitiser removes what it gives but an id of our own, a table cell's
+# alignment aside; said here too, at the braces, so that validate agrees.
+ATTR_TOKEN = r"""(?:[#.][\w-]+|[\w-]+(?:=(?:"[^"\n]*"|'[^'\n]*'|[^\s}"']+))?)"""
+ATTR_LIST_RE = re.compile(r"\{:?[ \t]*(%s(?:[ \t]+%s)*)[ \t]*\}" % (ATTR_TOKEN, ATTR_TOKEN))
+ATTR_TOKEN_RE = re.compile(ATTR_TOKEN)
+PAGE_ATTRIBUTES = frozenset().union(*ATTRIBUTES.values()) - {"style"}
+
+
+def _refused_attribute(tokens: str) -> str:
+    """What in an attribute list the allow-list would remove ('' for nothing)."""
+    for token in ATTR_TOKEN_RE.findall(tokens):
+        name, _, value = token.partition("=")
+        if token.startswith("#") or name == "id":
+            ident = token[1:] if token.startswith("#") else value.strip("\"'")
+            if RESERVED_ID_RE.search(ident) or not ID_RE.match(ident):
+                return f"the id `{ident}`, which the site keeps for its own use"
+        elif token.startswith("."):
+            return f"the class `{token[1:]}`, which pages cannot use"
+        elif name.lower() not in PAGE_ATTRIBUTES:
+            return f"the `{name}` attribute, which pages cannot use"
+    return ""
+
+
 def check_body(parsed: ParsedFile) -> None:
     if not check_complexity(parsed):
         parsed.body_lines = []
@@ -171,7 +195,8 @@ def check_body(parsed: ParsedFile) -> None:
     # said here too, so that `make validate` gives no all-clear for them.
     refused = {name.lower() for name in ELEMENT_RE.findall(text)} - ALLOWED_TAGS - {"script"} if "<" in text else ()
     no_alt = ("![" in text or "<img" in text.lower()) and NO_ALT_RE.search(text)
-    if not unsafe and not refused and not no_alt and PLACEHOLDER + ":" not in text:
+    attr_lists = "{" in text and ATTR_LIST_RE.search(text) is not None
+    if not unsafe and not refused and not no_alt and not attr_lists and PLACEHOLDER + ":" not in text:
         return
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
@@ -188,3 +213,12 @@ def check_body(parsed: ParsedFile) -> None:
             parsed.found(file_line, col + 1, "placeholder/body")
         for match in NO_ALT_RE.finditer(line) if no_alt else ():
             parsed.found(file_line, match.start() + 1, "missing-alt")
+        for match in ATTR_LIST_RE.finditer(line) if attr_lists and "{" in line else ():
+            # Where attr_list reads one: ending a line (a block, a heading)
+            # or right after an inline element; elsewhere braces are text.
+            if line[match.end():].strip() and line[match.start() - 1:match.start()] not in (")", "*", "_", "`", "]"):
+                continue
+            what = _refused_attribute(match.group(1))
+            if what:
+                parsed.found(file_line, match.start() + 1, "unsafe-html/attr-list", written=match.group(0),
+                             what=what)
