@@ -26,24 +26,29 @@ class _IgnoreTags(yaml.SafeLoader):
 _IgnoreTags.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-def macro_pages(mkdocs_yml: Path) -> set[str]:
-    """The pages allowed to set `render_macros: true`: `extra.macro_pages`
-    in mkdocs.yml, a file maintainers own."""
+def read_config(mkdocs_yml: Path) -> dict | None:
+    """mkdocs.yml's plain values, or None if it cannot be read."""
     try:
         config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
     except (OSError, yaml.YAMLError):
+        return None
+    return config if isinstance(config, dict) else None
+
+
+def macro_pages(config: dict | None) -> set[str]:
+    """The pages allowed to set `render_macros: true`: `extra.macro_pages`
+    in mkdocs.yml, a file maintainers own."""
+    if config is None:
         return set()
     pages = (config.get("extra") or {}).get("macro_pages") or []
     return {str(p) for p in pages}
 
 
-def in_navigation(mkdocs_yml: Path):
+def in_navigation(config: dict | None):
     """Whether a page of docs/ is reached from the navigation, or listed
     in `not_in_nav` (gitignore patterns, as MkDocs reads them): a page in
     neither stops the engine's strict build with a warning of its own."""
-    try:
-        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_IgnoreTags) or {}
-    except (OSError, yaml.YAMLError):
+    if config is None:
         return lambda rel: True
     listed: set[str] = set()
 
@@ -65,12 +70,12 @@ def in_navigation(mkdocs_yml: Path):
     return lambda rel: rel in listed or spec.match_file(rel)
 
 
-def check_docs(docs_dir: Path, allowed_macro_pages: set[str], mkdocs_yml: Path | None = None) -> list[Problem]:
+def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | None = None) -> list[Problem]:
     problems: list[Problem] = []
     docs_dir = Path(docs_dir)
     if not docs_dir.is_dir():
         return problems
-    reached = in_navigation(mkdocs_yml) if mkdocs_yml is not None else (lambda rel: True)
+    reached = in_navigation(config)
     for here, dirs, names in os.walk(docs_dir, followlinks=False):
         for name in sorted(dirs + names):
             path = Path(here) / name

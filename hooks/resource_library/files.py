@@ -161,7 +161,7 @@ def office_problem(data: bytes, ext: str) -> str | None:
                                if b'TargetMode="External"' in m.group()] if ooxml
                               else [m.group(1).decode("utf-8", "replace") for m in ODF_LINK_RE.finditer(part)
                                     if b"://" in m.group(1) or m.group(1).startswith((b"\\", b"file:"))])
-                unsafe = [link for link in hyperlinks if not _safe_pdf_link(link)]
+                unsafe = [link for link in hyperlinks if not _safe_link(link)]
                 if unsafe:
                     return (f"has a link to `{_shown(unsafe[0])}`; a document may link only to web (https), "
                             "email (mailto) and phone (tel) addresses")
@@ -226,7 +226,7 @@ def _pdf_walk_problem(stream, PdfReader) -> str | None:
                         return f"holds {name[1:]} (a script, an action or an attached file), which runs when it is opened"
                     if isinstance(value, NameObject) and name == "/S" and value in ACTIVE_PDF_NAMES:
                         return f"holds a {value[1:]} action, which runs when it is opened"
-                    if name == "/URI" and not _safe_pdf_link(value):
+                    if name == "/URI" and not _safe_link(value):
                         return (f"has a link to `{_shown(value)}`; a PDF may link only to web (https), "
                                 "email (mailto) and phone (tel) addresses")
                     if isinstance(value, (DictionaryObject, ArrayObject, IndirectObject)):
@@ -243,8 +243,9 @@ def _link_text(value) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
-def _safe_pdf_link(value) -> bool:
-    """The body's rule for links, for a link in a PDF: a web, email or
+def _safe_link(value) -> bool:
+    """The body's rule for links, for a link in a PDF or an office
+    document: a web, email or
     phone address, read as a browser reads it (`java\tscript:` is
     `javascript:`, `\\\\host\\share` a network share)."""
     from urllib.parse import urlsplit

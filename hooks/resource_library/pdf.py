@@ -199,8 +199,8 @@ class Converter:
             raise PdfError(f"the image `{src}` is not a file of this site in a format a PDF can hold "
                            f"({', '.join(sorted(IMAGE_TYPES))})")
         from .files import content_problem as file_refused  # (a name the rule-id scan does not read as a problem)
-        refused = Path(source).suffix.lower() != ".svg" and file_refused(source)
-        if refused or not _looks_like(Path(source)):
+        refused = not _is_svg(Path(source)) if Path(source).suffix.lower() == ".svg" else file_refused(source)
+        if refused:
             # Not the image its name says, or too big to open (refused by the
             # checks before this): the PDF says what it showed.
             placeholder = [{"t": "text", "v": f"[Image: {alt}]"}]
@@ -268,21 +268,15 @@ def _children(node):
         child = child.next
 
 
-MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",),
-         ".gif": (b"GIF87a", b"GIF89a"), ".webp": (b"RIFF",)}
-
-
-def _looks_like(path: Path) -> bool:
-    """Whether a file starts as its extension says (an SVG: as XML)."""
+def _is_svg(path: Path) -> bool:
+    """Whether an .svg file starts as SVG or XML (files.content_problem
+    checks every other image type by its first bytes)."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(512)
     except OSError:
         return False
-    suffix = path.suffix.lower()
-    if suffix == ".svg":
-        return b"<svg" in head or head.lstrip().startswith(b"<?xml")
-    return head.startswith(MAGIC.get(suffix, (b"\0\0\0\0",)))
+    return b"<svg" in head or head.lstrip().startswith(b"<?xml")
 
 
 MAX_NESTING = 60  # elements within elements: the converter and Typst recurse once a level

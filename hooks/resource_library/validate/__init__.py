@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import dates, files, indexes
-from ..docs_pages import check_docs, macro_pages
+from ..docs_pages import check_docs, macro_pages, read_config
 from ..load import TYPES, Library, Resource, discover, make_resource, read_resource
 from ..problems import Problem
 from ..synonyms import load_synonyms
@@ -111,7 +111,8 @@ def check_project(root: str | Path, docs_dir: str | Path | None = None, include_
     root = Path(root)
     docs_dir = root / "docs" if docs_dir is None else docs_dir
     vocabulary, problems = check_vocabulary_files(root / "vocabulary")
-    problems += check_docs(Path(docs_dir), macro_pages(root / "mkdocs.yml"), root / "mkdocs.yml")
+    config = read_config(root / "mkdocs.yml")
+    problems += check_docs(Path(docs_dir), macro_pages(config), config)
     if vocabulary is None:
         # Resources are checked against the vocabulary: fix it first.
         return Library([], Vocabulary({}, {}, {}, {}), dates.build_time(), include_drafts), problems
