@@ -235,7 +235,7 @@ def on_post_build(config):
 
 def on_build_error(error, **kwargs):
     if _session.build is not None:
-        _session.build.stop_markdown_worker()
+        _session.build.stop()
 
 
 def on_shutdown():

@@ -14,6 +14,7 @@ import gc
 import logging
 import os
 import posixpath
+import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +95,7 @@ class PreviewSession:
     def begin(self, site: Site, log: logging.Logger, markdown_worker: Callable | None = None) -> Build:
         """A new build; the last one's Markdown worker, if still running, is stopped."""
         if self.build is not None:
-            self.build.stop_markdown_worker()
+            self.build.stop()
         self.build = Build(self, site, log, markdown_worker)
         return self.build
 
@@ -137,6 +138,8 @@ class Build:
         self.serve_problems: list[Problem] = []    # `make serve` with errors: every page lists them
         self.shadowed: list = []        # content files at an address a docs/ file also has
         self.briefings: pdf.Briefings | None = None  # this build's PDFs; None under `make serve`
+        self.pdf_marks: dict[str, tuple] = {}  # resource's page -> (mark for its PDF's size, PDF, resource)
+        self.pdf_nonce = secrets.token_hex(8)
         self.with_policy: set[str] = set()  # pages that got the policy as they were written
         self.outputs: set[str] = set()  # every file the engine writes from its files
         self.claims: Claims | None = None  # who writes each output: the gate reads it
@@ -307,6 +310,12 @@ class Build:
             return
         self.markdown.send(settings, files, [(r.src_uri, r.body) for r in self.library.pages])
 
+    def stop(self) -> None:
+        """A build that failed, or that a new one replaces: its helpers go."""
+        self.stop_markdown_worker()
+        if self.briefings is not None:
+            self.briefings.stop()
+
     def stop_markdown_worker(self) -> None:
         if self.markdown is not None:
             errors = self.markdown.close()
@@ -404,11 +413,31 @@ class Build:
             return briefings.root / target if target in library.files else None
 
         try:
-            made = briefings.make(resource, body, library, image_file)
+            path = briefings.start(resource, body, library, image_file)
         except pdf.PdfError as error:
             self.render_problems.append(rules.problem("pdf", resource.src_uri, resource.body_line, 1, error=error))
             return None
-        return {"src": made.path, "size": made.size, "pages": made.pages}
+        # The PDF is made on its own thread while other pages render; its size
+        # and page count go in when the page is written (`with_briefing`), in
+        # place of a mark no contributor can know.
+        mark = f"lib-pdf-{self.pdf_nonce}-{len(self.pdf_marks)}"
+        self.pdf_marks[resource.src_uri] = (mark, path, resource)
+        return {"src": path, "info": mark}
+
+    def with_briefing(self, output: str, src_uri: str) -> str:
+        """The page with its PDF's size and page count, waiting for the PDF
+        if it is still being made."""
+        entry = self.pdf_marks.pop(src_uri, None)
+        if entry is None:
+            return output
+        mark, path, resource = entry
+        try:
+            made = self.briefings.result(path)
+            info = f"PDF, {made.size}, {made.pages} page{'' if made.pages == 1 else 's'}"
+        except pdf.PdfError as error:
+            self.render_problems.append(rules.problem("pdf", resource.src_uri, resource.body_line, 1, error=error))
+            info = "PDF, not made"
+        return output.replace(mark, str(Markup.escape(info)))
 
     def _sanitised(self, html: str, shown_path: str, first_line: int, source: str, editor: bool = False) -> str:
         """The page's HTML through the allow-list; anything removed becomes a
@@ -442,7 +471,8 @@ class Build:
         """Every page gets the same Content-Security-Policy: scripts from the
         site's own files only. An inline script in the output means the theme
         changed or something got past the sanitiser: a warning, which fails
-        the strict build."""
+        the strict build. A briefing's page gets its PDF's size here too."""
+        output = self.with_briefing(output, src_uri)
         if csp.executable_inline_scripts(output):
             self.log.warning(f"{src_uri}: the page has an inline script, which its policy blocks")
         self.with_policy.add(os.path.normpath(abs_dest_path))
@@ -495,6 +525,12 @@ class Build:
         BuildError when the site must not be published."""
         self.stop_markdown_worker()
         site_dir = self.site.site_dir
+        if self.briefings is not None:
+            # Every page asked for its PDF when it was written; this is what no page did.
+            for source, error in self.briefings.finished():
+                resource = self.resource(source)
+                self.render_problems.append(rules.problem("pdf", source, resource.body_line if resource else 1, 1,
+                                                          error=error))
         if self.render_problems:
             print(report(self.render_problems), file=sys.stderr, flush=True)
             if not self.serving:
@@ -550,7 +586,7 @@ class Build:
         for path, made in (self.briefings.made.items() if self.briefings is not None else ()):
             target = site_dir / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(made.content)
+            made.write(target)
             claims.add(path, Claim("the briefing's PDF", made.source))
         gate = Gate(self.site.root, claims, {csp.policy(sources=self.script_sources)},
                     urlsplit(self.site.site_url or "/").path)
