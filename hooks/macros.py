@@ -11,7 +11,7 @@ import sys
 from markupsafe import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from resource_library.render import term_src  # noqa: E402
+from resource_library.render import markdown_text, term_src  # noqa: E402
 from resource_library.urls import relative  # noqa: E402
 
 
@@ -60,6 +60,6 @@ def define_env(env):
         renderer = build().renderer
         name = text or renderer.vocabulary.terms(kind)[slug].name
         if not build().library.with_term(kind, slug):
-            return f"{escape(name)} (no resources yet)"
+            return f"{markdown_text(name)} (no resources yet)"
         href = relative(renderer.url(term_src(kind, slug)), renderer.url(here()))
-        return f'<a href="{escape(href)}">{escape(name)}</a>'
+        return f'<a href="{escape(href)}">{markdown_text(name)}</a>'

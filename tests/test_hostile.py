@@ -115,6 +115,12 @@ REFUSED = [
      DOCS, 3, "yaml-syntax"),
     ("editor's page running macros", {DOCS: "---\ntitle: Extra\nrender_macros: true\n---\n\n{{ 7 * 7 }}\n"},
      DOCS, 3, "render-macros"),
+    # The fourth attacker: JSON-LD is printed as it is into the page's head.
+    ("editor's page setting the page's JSON-LD", {DOCS: "---\ntitle: Extra\njson_ld: '{}</script><svg><a href=\"https://evil.example/\">"
+                                                  "<rect width=\"100\" height=\"100\"/></a></svg>'\n---\n\nText.\n"},
+     DOCS, 3, "unknown-field"),
+    ("editor's page naming its own feed", {DOCS: "---\ntitle: Extra\nfeed: https://evil.example/feed.xml\n---\n\nText.\n"},
+     DOCS, 3, "unknown-field"),
     ("editor's page with a script", {DOCS: "---\ntitle: Extra\n---\n\n<script>window.__pwned=1</script>\n"},
      DOCS, 5, "unsafe-html"),
     ("html file in docs", {"docs/about/page.html": "<script>window.__pwned=1</script>"}, "docs/about/page.html", 1,
@@ -444,3 +450,32 @@ def test_braces_in_prose_and_a_headings_own_id_are_not_attribute_lists(tmp_path)
     project = make_project(tmp_path / "p", content={A: GOOD + "\n## Heading {#my-section}\n\nA set {1, 2} and {word} in a sentence.\n"})
     assert run_cli(project, "validate").returncode == 0
     assert build(project).returncode == 0
+
+
+def test_a_vocabulary_name_is_shown_as_written_on_the_pages_that_use_macros(tmp_path, built_project):
+    """The fourth attacker: a programme's name came back into an about page's
+    Markdown through `term_link`, so `[sign in](https://…)` became a link
+    and `**now**` bold; with an image in it the build failed, blaming the
+    page's first line."""
+    from urllib.parse import urlsplit
+
+    from selectolax.lexbor import LexborHTMLParser
+    project = tmp_path / "p"
+    shutil.copytree(built_project, project, symlinks=True)
+    hostile = "Unpaid Carers [sign in again](https://evil.example/login) **now** ![x](https://evil.example/x.png) `c` _e_"
+    programmes = project / "vocabulary" / "programmes.yml"
+    text = programmes.read_text(encoding="utf-8")
+    programmes.write_text(text.replace("name: Unpaid Carers Improvement Programme", f"name: '{hostile}'"), encoding="utf-8")
+    assert hostile in programmes.read_text(encoding="utf-8")
+    write_files(project, {"deeper-dives/carers.md": GOOD.replace("programmes: []", "programmes: [unpaid-carers]")
+                          if "programmes: []" in GOOD else GOOD})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    for page in (project / "site").rglob("*.html"):
+        tree = LexborHTMLParser(page.read_text(encoding="utf-8"))
+        for node in tree.css("[href], [src]"):
+            address = node.attributes.get("href") or node.attributes.get("src") or ""
+            # (A report-a-problem mailto quotes the page's name, encoded: it links nowhere.)
+            assert urlsplit(address).hostname != "evil.example", (page, node.html)
+    about = LexborHTMLParser((project / "site" / "about" / "programmes" / "index.html").read_text(encoding="utf-8"))
+    assert hostile in about.body.text(), "the name is shown as written"

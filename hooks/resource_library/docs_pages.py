@@ -96,6 +96,11 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | Non
     return problems
 
 
+# What an editor's page may set in its front matter: the rest of a page's data
+# is the build's (feeds, the finder's scripts, JSON-LD, Open Graph type).
+EDITOR_FIELDS = ("title", "description", "render_macros", "hide")
+
+
 def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) -> list[Problem]:
     try:
         raw = path.read_bytes()
@@ -105,6 +110,13 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
         return []  # front matter is optional on an editor's page
     parsed = frontmatter.read(shown, raw)
     if parsed.data is not None:
+        for key in parsed.data:
+            if key not in EDITOR_FIELDS:
+                # Templates print some page data as it is (the JSON-LD the
+                # build writes for resources): an editor's page may not set it.
+                pos = parsed.key_positions.get(key) if isinstance(key, str) else None
+                parsed.found(pos.line if pos else 1, pos.col if pos else 1, "unknown-field/docs", key=key,
+                             allowed=", ".join(f"`{k}`" for k in EDITOR_FIELDS))
         pos = parsed.key_positions.get("render_macros")
         if pos and parsed.data.get("render_macros") and rel not in allowed_macro_pages:
             parsed.found(pos.line, pos.col, "render-macros/docs")

@@ -310,3 +310,16 @@ class Renderer:
 def plain(text: str) -> str:
     """Collapse white space, for meta descriptions."""
     return re.sub(r"\s+", " ", text).strip()
+
+
+# Markdown reads these in running text (emphasis, links, images, code,
+# escapes, line breaks); as character references it reads them as text.
+_MARKDOWN_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-.!|~^=:<>&\"']")
+
+
+def markdown_text(text: str) -> Markup:
+    """Text that a macro puts back into a page's Markdown, shown as written:
+    HTML-escaped, and every character Markdown acts on as a character
+    reference, so a vocabulary name such as `Carers [sign in](https://…)`
+    is shown, never made a link."""
+    return Markup(_MARKDOWN_PUNCTUATION.sub(lambda m: f"&#{ord(m.group())};", str(text)))
