@@ -76,6 +76,9 @@ def test_each_briefing_has_its_pdf_offered_with_its_size_and_pages(pdf_site):
         size = f"{max(1, round(len(content) / 1000))} KB"
         assert re.search(rf'<a class="md-button" href="{slug}.pdf" download>Download this briefing</a> '
                          rf'<span class="lib-file-info">\(PDF, {size}, {pages} pages?\)</span>', html), html[:3000]
+    # The size went in when the page was written, in place of its mark (the
+    # PDF is made on its own thread): no mark is left anywhere.
+    assert not [p for p in site.rglob("*") if p.is_file() and b"lib-pdf-" in p.read_bytes()]
     # Webinars get none; drafts are never published.
     assert not list((site / "webinars").rglob("*.pdf")) or all("files" in str(p) for p in (site / "webinars").rglob("*.pdf"))
     assert not (site / "at-a-glance" / "draft-briefing").exists()
@@ -342,3 +345,33 @@ def test_every_element_the_allow_list_keeps_reaches_the_pdf_inside_a_table_cell(
     assert result.returncode == 0, result.stderr[-2000:]
     text = text_of(pdf_of(project, "cells")).replace("\n", " ")
     assert "inner cell" in text and "second" in text and "a caption" in text, text
+
+
+def test_a_pdf_made_on_its_own_thread_reports_its_failure_and_the_next_is_made(tmp_path, monkeypatch):
+    """PDFs are compiled and checked on a thread while pages render; a failure
+    there reaches whoever asks for the PDF, named, and the thread goes on
+    to the next; a sound one comes back made and checked."""
+    from resource_library import pdf as pdf_module
+    from resource_library.validate import check_project
+
+    project = make_project(tmp_path / "p", "basic")
+    library, problems = check_project(project, project / "docs")
+    assert not [p for p in problems if p.is_error]
+    broken = tmp_path / "broken.typ"
+    broken.write_text('#panic("the template is broken")\n', encoding="utf-8")
+    briefings = pdf_module.Briefings(project, SITE_URL, True, cache_dir=None)
+    briefings.template = broken.read_bytes()
+    first, second = [r for r in library.listed if r.type in pdf_module.TYPES and r.status == "current"][:2]
+    try:
+        path = briefings.start(first, "<p>Hello</p>", library, lambda src: None)
+        assert briefings.finished() and path not in briefings.made  # the failure, named
+        with pytest.raises(pdf_module.PdfError, match="Typst could not make its PDF"):
+            briefings.make(first, "<p>Hello again</p>", library, lambda src: None)
+    finally:
+        briefings.stop()
+    briefings = pdf_module.Briefings(project, SITE_URL, True, cache_dir=None)
+    try:
+        made = briefings.make(second, "<p>Hello</p>", library, lambda src: None)
+        assert made.pages == 1 and made.content.startswith(b"%PDF-") and check(made.content, set(), SITE_URL) == []
+    finally:
+        briefings.close()

@@ -321,7 +321,7 @@ class Made:
 
     def __post_init__(self):
         if self.content is not None:
-            self.length = len(self.content)
+            object.__setattr__(self, "length", len(self.content))  # frozen
 
     @property
     def size(self) -> str:
