@@ -93,3 +93,34 @@ def test_headings_in_raw_html_and_code_are_not_anchors(tmp_path):
     assert [line.split(" [")[1][:13] for line in problems(validated)] == ["broken-anchor"] * 2
     assert built.returncode != 0
     assert_no_raw_output(built)
+
+
+# --- 7: raw HTML attributes the allow-list removes ----------------------------
+
+ATTRIBUTES = [
+    ('<span class="md-button">Click</span>', 7, "css-class", "the <span> tag has the class `md-button`"),
+    ('<a href="https://example.org" target="_blank">x</a>', 31, "target", "remove target; the site opens links"),
+    ('<p data-md-component="announce">hi</p>', 4, "attribute", "the `data-md-component` attribute"),
+    ('<abbr title="x" style="color:red">A</abbr>', 17, "style", "a `style` attribute"),
+    ('<div markdown="1">**x**</div>', 6, "attribute", "the `markdown` attribute"),
+    ('<span id="2026">x</span>', 7, "id-form", "is not an id pages can use"),
+]
+
+
+@pytest.mark.parametrize("line, col, variant, words", ATTRIBUTES, ids=[a[2] + str(a[1]) for a in ATTRIBUTES])
+def test_raw_attributes_the_allow_list_removes_are_refused_by_validate_at_the_attribute(tmp_path, line, col,
+                                                                                       variant, words):
+    project, validated, built = agree(tmp_path, {"at-a-glance/attr.md": resource(f"Text.\n\n{line}\n")})
+    found = problems(validated)
+    assert len(found) == 1 and found[0].startswith(f"at-a-glance/attr.md:{BODY_LINE + 2}:{col} [unsafe-html]"), found
+    assert words.lower() in (validated.stdout + validated.stderr).lower()
+    assert built.returncode != 0 and problems(built)[0] == found[0]
+    assert_no_raw_output(built)
+
+
+def test_attributes_the_allow_list_keeps_pass_and_build(tmp_path):
+    body = ('<table><tr><th scope="col" style="text-align: center">A</th></tr>'
+            '<tr><td colspan="1" style="text-align:right">1</td></tr></table>\n\n'
+            '<abbr title="Integration Joint Board" lang="en">IJB</abbr> <ol start="3" reversed><li>x</li></ol>\n')
+    project, validated, built = agree(tmp_path, {"at-a-glance/kept.md": resource(body)})
+    assert validated.returncode == 0 and built.returncode == 0, built.stdout + built.stderr

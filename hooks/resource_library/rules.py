@@ -271,6 +271,22 @@ RULES = MappingProxyType({r.id: r for r in (
          attr_list=M("the attribute list `{written}` gives {what}",
                      "Remove it: pages take their look from the site (a heading may keep an id of its own, "
                      "such as {{#my-section}})."),
+         attribute=M("the <{tag}> tag has the `{name}` attribute; pages may not use it",
+                     "Remove it: pages take their look and behaviour from the site. An element keeps only "
+                     "{allowed}."),
+         target=M("the link has a `target` attribute, which pages cannot use",
+                  "Remove target; the site opens links in the same tab, and readers choose where a link opens."),
+         css_class=M("the <{tag}> tag has the class `{value}`; pages may not use it",
+                      "Remove it: pages take their look from the site. For a note, write `!!! note` on a line of its "
+                  "own."),
+         style=M("the <{tag}> tag has a `style` attribute, which pages cannot use",
+                 "Remove it: pages take their look from the site (a table's column may be aligned with `:` in its "
+                 "`|---|` line)."),
+         id_reserved=M("the <{tag}> tag has the id `{value}`, reserved for the site itself",
+                       "Choose another id, one not starting `md-`, `__`, `lib--` or `finder-`."),
+         id_form=M("the <{tag}> tag has the id `{value}`, which is not an id pages can use",
+                   "An id starts with a letter and holds at most 81 letters, digits, `-` and `_`, "
+                   "such as `my-section`."),
          javascript_encoded=M(SCHEME + ", written with character references",
                               "Resources cannot run scripts; remove the link."),
          javascript_hidden=M(SCHEME + ", with white space inside that a browser ignores",

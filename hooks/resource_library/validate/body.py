@@ -3,10 +3,11 @@ fast, then script, elements pages cannot show, placeholders, alt text."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from .. import links, rules
 from ..frontmatter import ParsedFile
-from ..sanitize import ATTRIBUTES, ID_RE, RESERVED_ID_RE, TAGS as ALLOWED_TAGS
+from ..sanitize import ATTRIBUTES, CLASSES, ID_RE, RESERVED_ID_RE, STYLE_PROPERTIES, TAGS as ALLOWED_TAGS
 from .patterns import ELEMENT_RE, HANDLER_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, _may_hold_js_url
 
 # Python-Markdown takes quadratic time on some inputs: `[` within one
@@ -176,6 +177,47 @@ def _refused_attribute(tokens: str) -> str:
     return ""
 
 
+# A raw tag's attributes, as the HTML parser reads them: the sanitiser's
+# allow-list (sanitize.ATTRIBUTES, CLASSES) removes the rest in the build,
+# which then refuses the page; said here, at the attribute.
+RAW_TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>")
+RAW_ATTRIBUTE_RE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def refused_attributes(line: str):
+    """(column, catalogue key, values) for each attribute in a line's raw
+    tags that the allow-list removes. Event handlers are unsafe-html/handler's."""
+    for tag in RAW_TAG_RE.finditer(line) if "<" in line else ():
+        name = tag.group(1).lower()
+        if name not in ALLOWED_TAGS:
+            continue  # unsafe-html/element says so
+        allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(name, set())
+        for attribute in RAW_ATTRIBUTE_RE.finditer(tag.group(2)):
+            key, col = attribute.group(1).lower(), tag.start(2) + attribute.start(1) + 1
+            value = next((v for v in attribute.groups()[1:] if v is not None), "")
+            value = unescape(value)
+            if key.startswith("on"):
+                continue
+            if key == "class":
+                extra = [c for c in value.split() if c not in CLASSES.get(name, ())]
+                if extra:
+                    yield col, "unsafe-html/css-class", {"tag": name, "value": " ".join(extra)}
+            elif key == "target" and name == "a":
+                yield col, "unsafe-html/target", {}
+            elif key == "style":
+                # A cell may be aligned (the tables extension writes text-align too).
+                properties = {d.partition(":")[0].strip().lower() for d in value.split(";") if d.strip()}
+                if "style" not in allowed or not properties <= STYLE_PROPERTIES:
+                    yield col, "unsafe-html/style", {"tag": name}
+            elif key not in allowed:
+                yield col, "unsafe-html/attribute", {"tag": name, "name": key,
+                                                    "allowed": ", ".join(f"`{a}`" for a in sorted(allowed))}
+            elif key == "id" and RESERVED_ID_RE.search(value):
+                yield col, "unsafe-html/id-reserved", {"tag": name, "value": value}
+            elif key == "id" and not ID_RE.match(value):
+                yield col, "unsafe-html/id-form", {"tag": name, "value": value}
+
+
 def check_body(parsed: ParsedFile) -> None:
     if not check_complexity(parsed):
         parsed.body_lines = []
@@ -196,7 +238,8 @@ def check_body(parsed: ParsedFile) -> None:
     refused = {name.lower() for name in ELEMENT_RE.findall(text)} - ALLOWED_TAGS - {"script"} if "<" in text else ()
     no_alt = ("![" in text or "<img" in text.lower()) and NO_ALT_RE.search(text)
     attr_lists = "{" in text and ATTR_LIST_RE.search(text) is not None
-    if not unsafe and not refused and not no_alt and not attr_lists and PLACEHOLDER + ":" not in text:
+    raw_tags = "<" in text and "=" in text
+    if not unsafe and not refused and not no_alt and not attr_lists and not raw_tags and PLACEHOLDER + ":" not in text:
         return
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
@@ -208,6 +251,8 @@ def check_body(parsed: ParsedFile) -> None:
             for match in ELEMENT_RE.finditer(line):
                 if match.group(1).lower() in refused:
                     parsed.found(file_line, match.start() + 1, "unsafe-html/element", element=match.group(1).lower())
+        for col, key, values in refused_attributes(line) if raw_tags and "=" in line else ():
+            parsed.found(file_line, col, key, **values)
         col = line.find(PLACEHOLDER + ":")
         if col >= 0:
             parsed.found(file_line, col + 1, "placeholder/body")
