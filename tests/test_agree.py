@@ -28,6 +28,12 @@ def resource(body: str) -> str:
     return HEADER + body
 
 
+def webinar(body: str) -> str:
+    """A past webinar (no PDF) with `body`."""
+    return HEADER.replace("status: current\n", "status: current\nstarts: \"2026-03-01T13:00\"\n"
+                          "duration_minutes: 60\nspeakers:\n  - name: A Speaker\n") + body
+
+
 def agree(tmp_path, content: dict[str, str]):
     """(validate's result, the build's result) for one project."""
     project = make_project(tmp_path / "p", content=content)
@@ -123,4 +129,72 @@ def test_attributes_the_allow_list_keeps_pass_and_build(tmp_path):
             '<tr><td colspan="1" style="text-align:right">1</td></tr></table>\n\n'
             '<abbr title="Integration Joint Board" lang="en">IJB</abbr> <ol start="3" reversed><li>x</li></ol>\n')
     project, validated, built = agree(tmp_path, {"at-a-glance/kept.md": resource(body)})
+    assert validated.returncode == 0 and built.returncode == 0, built.stdout + built.stderr
+
+
+# --- 5, 10, 12: what a briefing's PDF can hold ----------------------------------
+
+def grid_table(rows: int) -> str:
+    """A table 100 columns wide (a cell of colspan and rowspan 99, and one
+    more), `rows` rows high: at 100 rows its grid is exactly the limit."""
+    body = ['<table>', '<tr><td colspan="99" rowspan="99">big</td><td>a</td></tr>']
+    body += ["<tr><td>z</td></tr>"] * (rows - 1)
+    return "\n".join(body + ["</table>"]) + "\n"
+
+
+def test_a_table_at_the_grid_limit_builds_and_one_over_it_is_refused_by_validate(tmp_path):
+    from resource_library import pdf
+    assert pdf.MAX_TABLE_COLUMNS * 100 == pdf.MAX_TABLE_CELLS and pdf.MAX_TABLE_COLUMNS < 1024
+    project, validated, built = agree(tmp_path / "at", {"at-a-glance/grid.md": resource(grid_table(100))})
+    assert validated.returncode == 0 and built.returncode == 0, built.stdout + built.stderr
+    assert "could not check" not in built.stdout + built.stderr
+    assert (project / "site/at-a-glance/grid/grid.pdf").is_file()
+    project, validated, built = agree(tmp_path / "over", {"at-a-glance/grid.md": resource(grid_table(101))})
+    found = problems(validated)
+    assert found == [f"at-a-glance/grid.md:{BODY_LINE}:1 [too-complex-for-pdf] this table's grid is 100 columns by "
+                     "101 rows (10,100 cells); the limit is 100 columns and 10,000 cells"], found
+    assert "spreadsheet" in validated.stdout + validated.stderr
+    assert built.returncode != 0 and problems(built) == found
+    # A webinar has no PDF: the same table is its page's business.
+    project, validated, built = agree(tmp_path / "webinar", {"webinars/grid.md": webinar(grid_table(101))})
+    assert validated.returncode == 0
+
+
+def test_the_attackers_spans_are_refused_before_any_pdf(tmp_path):
+    row = "<table>\n<tr>\n" + '<td colspan="99" rowspan="99">x</td>\n' * 560 + "</tr>\n</table>\n"
+    project, validated, built = agree(tmp_path, {"deeper-dives/wide.md": resource(row), })
+    found = problems(validated)
+    assert len(found) == 1 and found[0].startswith(f"deeper-dives/wide.md:{BODY_LINE}:1 [too-complex-for-pdf] this table's grid is"), found
+    assert built.returncode != 0 and problems(built) == found
+
+
+def test_the_converter_refuses_a_grid_over_the_limit_and_clamps_list_numbers():
+    from resource_library import pdf
+    converter = pdf.Converter("https://example.org/x/", lambda src: None)
+    with pytest.raises(pdf.PdfError, match="100 columns and 10,000 cells"):
+        converter.blocks("<table>" + '<tr><td colspan="99">x</td><td colspan="2">y</td></tr>' + "</table>")
+    assert converter.blocks('<ol start="99999999999999999999999"><li>a</li></ol>')[0]["start"] == 1
+    assert converter.blocks('<ol start="12"><li>a</li></ol>')[0]["start"] == 12
+
+
+@pytest.mark.parametrize("body, line, col, variant", [
+    ('<ol start="99999999999999999999999"><li>a</li></ol>\n', 0, 1, "list-start"),
+    ("Text.\n\n99999999999999999999999. a\n", 2, 1, "list-start"),
+    ("<p>" + "<b>" * 61 + "x" + "</b>" * 61 + "</p>\n", 0, 4 + 3 * 58, "nesting"),
+], ids=["html-start", "markdown-start", "nesting"])
+def test_what_the_pdf_step_refused_validate_refuses_at_the_line(tmp_path, body, line, col, variant):
+    project, validated, built = agree(tmp_path / "pdf", {"at-a-glance/deep.md": resource(body)})
+    found = problems(validated)
+    assert len(found) == 1 and found[0].startswith(f"at-a-glance/deep.md:{BODY_LINE + line}:{col} "
+                                                   "[too-complex-for-pdf]"), found
+    assert built.returncode != 0 and problems(built) == found
+    assert "[pdf]" not in built.stdout + built.stderr
+    # A webinar has no PDF, and builds.
+    project, validated, built = agree(tmp_path / "webinar", {"webinars/deep.md": webinar(body)})
+    assert validated.returncode == 0
+
+
+def test_nesting_well_within_the_limit_builds_its_pdf(tmp_path):
+    body = "<p>" + "<b>" * 50 + "x" + "</b>" * 50 + "</p>\n\n- a\n    - b\n        - c\n\n> quote\n"
+    project, validated, built = agree(tmp_path, {"at-a-glance/nested.md": resource(body)})
     assert validated.returncode == 0 and built.returncode == 0, built.stdout + built.stderr
