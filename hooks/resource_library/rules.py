@@ -396,7 +396,7 @@ RULES = MappingProxyType({r.id: r for r in (
                  "{max_columns} columns and {max_cells:,} cells",
                  "Its PDF could not be made in reasonable memory. Split it into smaller tables, use smaller "
                  "colspan and rowspan, or put the data in a spreadsheet in files/ and link to it."),
-         nesting=M("the body nests elements more than {limit} deep here",
+         nesting=M("elements are nested more than {limit} deep here",
                    "A briefing's PDF holds a few levels at most: close the tags you open, and nest lists, quotes "
                    "and HTML less deeply."),
          list_start=M("this list starts at {start}, a number too long for the PDF",
