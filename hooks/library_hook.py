@@ -21,7 +21,7 @@ from mkdocs.utils import get_relative_url
 # Imported at the top: MkDocs puts hooks/ on sys.path only while importing us.
 import engine
 import markdown_worker
-from resource_library import csp, dates
+from resource_library import csp, dates, headings
 from resource_library.build import Build, BuildError, PreviewSession, Site
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -53,7 +53,12 @@ def on_startup(command, dirty=False, **kwargs):
 
 
 def on_config(config):
-    """A new build; the build date for page notes."""
+    """A new build; the build date for page notes. Headings' ids are made
+    by headings.slugify, the function validate's anchor checks use, so
+    that every id is one the sanitiser keeps and every `#part` validate
+    passes is on the page."""
+    if "toc" in config.markdown_extensions:
+        config.mdx_configs.setdefault("toc", {})["slugify"] = headings.slugify
     site = Site(root=Path(config.config_file_path).resolve().parent, docs_dir=config.docs_dir,
                 site_dir=config.site_dir, site_url=config.site_url or "", site_name=config.site_name,
                 use_directory_urls=config.use_directory_urls, edit_uri=config.edit_uri or "",

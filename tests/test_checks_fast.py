@@ -8,15 +8,16 @@ never call valid what jsonschema faults."""
 from __future__ import annotations
 
 import copy
+import html
 import random
 import re
 import sys
 
 import pytest
-from markdown.extensions import toc
+import markdown
 
 from conftest import FIXTURES, REPO
-from resource_library import frontmatter, links, validate
+from resource_library import frontmatter, headings, links, validate
 from resource_library.frontmatter import ParsedFile
 from resource_library.links import Link
 
@@ -62,23 +63,14 @@ def reference_blank_code(body: str) -> list[str]:
     return lines
 
 
-def reference_anchors(body: str, lines: list[str] | None = None) -> set[str]:
-    """The ids MkDocs' toc extension gives the headings in a body."""
-    ids: set[str] = set()
-    for line in lines if lines is not None else reference_blank_code(body):
-        match = links.HEADING_RE.match(line)
-        if not match:
-            continue
-        text = match.group(2)
-        custom = links.ATTR_ID_RE.search(text)
-        if custom:
-            ids.add(custom.group(1))
-            continue
-        # Reduce inline Markdown to its text, as toc does after rendering.
-        text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
-        text = re.sub(r"[*_`]", "", text)
-        ids.add(toc.unique(toc.slugify(text, "-"), ids))
-    return ids
+def rendered_anchors(body: str) -> set[str]:
+    """The ids the build's Python-Markdown gives a body (the extensions
+    MkDocs and mkdocs.yml load, toc with the site's slugify), and those
+    in its raw HTML: what MkDocs counts as a link's anchors."""
+    md = markdown.Markdown(extensions=["toc", "tables", "fenced_code", "attr_list", "admonition"],
+                           extension_configs={"toc": {"slugify": headings.slugify}})
+    return {html.unescape(found) for found in re.findall(r"""\s(?:id|name)\s*=\s*["']([^"']*)["']""",
+                                                           md.convert(body))}
 
 
 def reference_find_links(body: str, lines: list[str] | None = None) -> list[Link]:
@@ -226,7 +218,12 @@ def test_blank_code_links_and_anchors_are_as_before(corpus):
         assert lines == reference_blank_code(text), text
         assert links.find_links(text, lines) == reference_find_links(text, lines), text
         assert links.find_links(text) == reference_find_links(text), text
-        assert links.anchors(text, lines) == reference_anchors(text, lines), text
+        # Every id validate knows is one the page has: validate never
+        # passes a link to `#part` that the build then refuses.
+        known = links.anchors(text, lines)
+        if known:
+            missing = known - rendered_anchors(text)
+            assert not missing, (missing, text)
 
 
 def parsed_file(text: str) -> ParsedFile:

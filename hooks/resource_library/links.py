@@ -7,16 +7,14 @@ before anything is written.
 from __future__ import annotations
 
 import functools
+import html
 import posixpath
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from markdown.extensions.toc import slugify, unique
 
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
-HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-ATTR_ID_RE = re.compile(r"\{[^}]*#([\w-]+)[^}]*\}\s*$")
 # Neither link text nor target may hold `[`: each attempt then stops at the
 # next `[`, so a line of 40,000 `[` is scanned in linear time (nested brackets in link
 # text are rare, and MkDocs' own link validation still sees those links).
@@ -32,9 +30,6 @@ HTML_HREF_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""", re.I)
 # backticks linear.
 LIST_ITEM_RE = re.compile(r" {0,3}(?:[-*+]|\d+[.)])[ \t]")
 CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-# A heading's links and emphasis, reduced to their text for its id.
-INLINE_MARKUP_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-EMPHASIS_RE = re.compile(r"[*_`]")
 
 
 @dataclass(frozen=True)
@@ -93,26 +88,24 @@ def _blank_span(match: re.Match) -> str:
 
 
 def anchors(body: str, lines: list[str] | None = None) -> set[str]:
-    """The ids MkDocs' toc extension gives the headings in a body."""
-    ids: set[str] = set()
-    # Passed to unique() as toc passes it: without it, each repeated heading
-    # tries every suffix taken before it (`a_1`, `a_2`...), quadratic time.
-    counters: dict[str, int] = {}
-    for line in lines if lines is not None else blank_code(body):
-        match = HEADING_RE.match(line) if line[:1] == "#" else None
-        if not match:
-            continue
-        text = match.group(2)
-        custom = ATTR_ID_RE.search(text)
-        if custom:
-            ids.add(custom.group(1))
-            continue
-        # Reduce inline Markdown to its text, as toc does after rendering.
-        if "[" in text:
-            text = INLINE_MARKUP_LINK_RE.sub(r"\1", text)
-        text = EMPHASIS_RE.sub("", text)
-        unique(slugify(text, "-"), ids, counters)
-    return ids
+    """The ids a link's `#part` can name in a body, as the build has them:
+    its headings' (headings.ids, the toc extension's own function), and
+    those written in an attribute list or an HTML tag."""
+    from . import headings  # headings reads sanitize, which reads this module
+    # Lines given: the body passed validate's budgets and can be rendered.
+    checked = lines is not None
+    lines = lines if lines is not None else blank_code(body)
+    found = set(headings.ids(body, lines, checked))
+    for line in lines:
+        if "{" in line and (match := headings.ATTR_ID_RE.search(line)):
+            found.add(match.group(1))
+        if "<" in line and "=" in line:
+            found.update(html.unescape(m.group(1)) for m in HTML_ID_RE.finditer(line))
+    return found
+
+
+# `id="part"` in a tag, or an <a name="part">: MkDocs counts both as anchors.
+HTML_ID_RE = re.compile(r"""<[a-zA-Z][^<>]*?\s(?:id|name)\s*=\s*["']([^"'<>]+)["']""")
 
 
 @functools.lru_cache(maxsize=8192)

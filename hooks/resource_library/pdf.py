@@ -129,8 +129,11 @@ class Converter:
             return [{"t": "h", "level": max(2, min(int(tag[1:]), 5)), "c": self._inlines(node)}]
         if tag in ("ul", "ol"):
             items = [self._blocks(li) for li in _children(node) if li.tag == "li"]
-            start = node.attributes.get("start")
-            return [{"t": tag, "items": items, "start": int(start) if start and start.isdigit() else 1}]
+            start = node.attributes.get("start") or ""
+            # Typst's integers are 64-bit (a longer number reached it as a
+            # float, and it refused); validate refuses longer starts.
+            start = int(start) if start.isascii() and start.isdigit() and len(start) <= MAX_START_DIGITS else 1
+            return [{"t": tag, "items": items, "start": start}]
         if tag == "dl":
             items = []
             for child in _children(node):
@@ -186,6 +189,13 @@ class Converter:
             else:
                 rows.append(cells)
         columns = max([sum(c["colspan"] for c in r) for r in header + rows] or [1])
+        grid_rows = max([len(header + rows)] + [n + c["rowspan"] for n, r in enumerate(header + rows) for c in r])
+        if columns > MAX_TABLE_COLUMNS or columns * grid_rows > MAX_TABLE_CELLS:
+            # Typst allocates the whole grid (560 cells of colspan and rowspan
+            # 99 took 1.4 GB), and page-validation checks at most 1,024
+            # columns. Validate refuses such a table first (validate/body.py).
+            raise PdfError(f"a table's grid is {columns:,} columns by {grid_rows:,} rows; the limit is "
+                           f"{MAX_TABLE_COLUMNS} columns and {MAX_TABLE_CELLS:,} cells: split the table")
         caption = node.css_first("caption")
         return {"t": "table", "columns": columns, "header": header, "rows": rows,
                 "caption": self._inlines(caption) if caption is not None else []}
@@ -299,9 +309,16 @@ def _depth(root) -> int:
     return deepest
 
 
+# A table's grid (columns by rows, spans counted): what Typst allocates.
+MAX_TABLE_COLUMNS = 100
+MAX_TABLE_CELLS = 10_000
+MAX_START_DIGITS = 9  # an ordered list's first number
+
+
 def _span(cell, name: str) -> int:
-    value = cell.attributes.get(name) or "1"
-    return int(value) if value.isdigit() and 0 < int(value) < 100 else 1
+    value = (cell.attributes.get(name) or "1").strip()
+    # As browsers read it: not a number is 1; a span is clamped to the table's budget.
+    return min(int(value), MAX_TABLE_COLUMNS) if value.isascii() and value.isdigit() and 0 < int(value) < 100 else 1
 
 
 def _has_text(inlines) -> bool:

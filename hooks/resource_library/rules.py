@@ -273,6 +273,22 @@ RULES = MappingProxyType({r.id: r for r in (
          attr_list=M("the attribute list `{written}` gives {what}",
                      "Remove it: pages take their look from the site (a heading may keep an id of its own, "
                      "such as {{#my-section}})."),
+         attribute=M("the <{tag}> tag has the `{name}` attribute; pages may not use it",
+                     "Remove it: pages take their look and behaviour from the site. An element keeps only "
+                     "{allowed}."),
+         target=M("the link has a `target` attribute, which pages cannot use",
+                  "Remove target; the site opens links in the same tab, and readers choose where a link opens."),
+         css_class=M("the <{tag}> tag has the class `{value}`; pages may not use it",
+                      "Remove it: pages take their look from the site. For a note, write `!!! note` on a line of its "
+                  "own."),
+         style=M("the <{tag}> tag has a `style` attribute, which pages cannot use",
+                 "Remove it: pages take their look from the site (a table's column may be aligned with `:` in its "
+                 "`|---|` line)."),
+         id_reserved=M("the <{tag}> tag has the id `{value}`, reserved for the site itself",
+                       "Choose another id, one not starting `md-`, `__`, `lib--` or `finder-`."),
+         id_form=M("the <{tag}> tag has the id `{value}`, which is not an id pages can use",
+                   "An id starts with a letter and holds at most 81 letters, digits, `-` and `_`, "
+                   "such as `my-section`."),
          javascript_encoded=M(SCHEME + ", written with character references",
                               "Resources cannot run scripts; remove the link."),
          javascript_hidden=M(SCHEME + ", with white space inside that a browser ignores",
@@ -375,6 +391,18 @@ RULES = MappingProxyType({r.id: r for r in (
                     "A resource this full of links is better split into several resources."),
          open_tags=M("the body has {count:,} HTML tags that are never closed with `>`",
                      "Close each tag with `>`, or write `<` as &lt; when you mean 'less than'.")),
+    rule("too-complex-for-pdf", "An At a Glance or Deeper Dive, which has a PDF, holds tables of at most 100 "
+         "columns and 10,000 cells in their grid (spans counted), elements nested at most 60 deep, and list numbers "
+         "of at most 9 digits.", "Split the table or the list, or nest less: the hint says which.",
+         table=M("this table's grid is {columns:,} columns by {rows:,} rows ({cells:,} cells); the limit is "
+                 "{max_columns} columns and {max_cells:,} cells",
+                 "Its PDF could not be made in reasonable memory. Split it into smaller tables, use smaller "
+                 "colspan and rowspan, or put the data in a spreadsheet in files/ and link to it."),
+         nesting=M("elements are nested more than {limit} deep here",
+                   "A briefing's PDF holds a few levels at most: close the tags you open, and nest lists, quotes "
+                   "and HTML less deeply."),
+         list_start=M("this list starts at {start}, a number too long for the PDF",
+                      "Number lists with at most {digits} digits.")),
     rule("too-many-elements", "At most 500 headings, 500 thematic breaks (`***`, `---`), 500 link reference "
          "definitions (`[name]: address`) and 500 notes (`!!!`) in a body.", "Split the resource.",
          headings=M(BLOCK_ELEMENTS, "A resource with this many sections is several resources: split it, or make the "

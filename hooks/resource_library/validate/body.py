@@ -3,10 +3,12 @@ fast, then script, elements pages cannot show, placeholders, alt text."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from .. import links, rules
 from ..frontmatter import ParsedFile
-from ..sanitize import ATTRIBUTES, ID_RE, RESERVED_ID_RE, TAGS as ALLOWED_TAGS
+from ..pdf import MAX_NESTING, MAX_START_DIGITS, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, TYPES as PDF_TYPES
+from ..sanitize import ATTRIBUTES, CLASSES, ID_RE, RESERVED_ID_RE, STYLE_PROPERTIES, TAGS as ALLOWED_TAGS
 from .patterns import ELEMENT_RE, HANDLER_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, _may_hold_js_url
 
 # Python-Markdown takes quadratic time on some inputs: `[` within one
@@ -176,6 +178,153 @@ def _refused_attribute(tokens: str) -> str:
     return ""
 
 
+# A raw tag's attributes, as the HTML parser reads them: the sanitiser's
+# allow-list (sanitize.ATTRIBUTES, CLASSES) removes the rest in the build,
+# which then refuses the page; said here, at the attribute.
+RAW_TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>")
+RAW_ATTRIBUTE_RE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def refused_attributes(line: str):
+    """(column, catalogue key, values) for each attribute in a line's raw
+    tags that the allow-list removes. Event handlers are unsafe-html/handler's."""
+    for tag in RAW_TAG_RE.finditer(line) if "<" in line else ():
+        name = tag.group(1).lower()
+        if name not in ALLOWED_TAGS:
+            continue  # unsafe-html/element says so
+        allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(name, set())
+        for attribute in RAW_ATTRIBUTE_RE.finditer(tag.group(2)):
+            key, col = attribute.group(1).lower(), tag.start(2) + attribute.start(1) + 1
+            value = next((v for v in attribute.groups()[1:] if v is not None), "")
+            value = unescape(value)
+            if key.startswith("on"):
+                continue
+            if key == "class":
+                extra = [c for c in value.split() if c not in CLASSES.get(name, ())]
+                if extra:
+                    yield col, "unsafe-html/css-class", {"tag": name, "value": " ".join(extra)}
+            elif key == "target" and name == "a":
+                yield col, "unsafe-html/target", {}
+            elif key == "style":
+                # A cell may be aligned (the tables extension writes text-align too).
+                properties = {d.partition(":")[0].strip().lower() for d in value.split(";") if d.strip()}
+                if "style" not in allowed or not properties <= STYLE_PROPERTIES:
+                    yield col, "unsafe-html/style", {"tag": name}
+            elif key not in allowed:
+                yield col, "unsafe-html/attribute", {"tag": name, "name": key,
+                                                    "allowed": ", ".join(f"`{a}`" for a in sorted(allowed))}
+            elif key == "id" and RESERVED_ID_RE.search(value):
+                yield col, "unsafe-html/id-reserved", {"tag": name, "value": value}
+            elif key == "id" and not ID_RE.match(value):
+                yield col, "unsafe-html/id-form", {"tag": name, "value": value}
+
+
+# What a briefing's PDF can hold (pdf.Converter refuses the rest): checked
+# here for the types that get one, on the body with code blanked.
+TAG_TOKEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
+SPAN_RE = re.compile(r"""\b(colspan|rowspan)\s*=\s*["']?\s*(\d+)""", re.I)
+START_RE = re.compile(r"""\bstart\s*=\s*["']?\s*(\d+)""", re.I)
+MARKDOWN_START_RE = re.compile(r"[ ]{0,3}(\d+)\.[ ]+")
+MARKDOWN_LONG_START_RE = re.compile(r"(?m)^[ ]{0,3}\d{10,}\.[ ]")
+PIPE_DELIMITER_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+VOID = {"br", "hr", "img", "col", "wbr", "input", "area", "base", "embed", "link", "meta", "source", "track"}
+# An element the HTML parser closes when the next of these opens (`<li>a<li>b`).
+CLOSED_BY = {"li": {"li"}, "p": {"p", "div", "ul", "ol", "table", "blockquote", "pre", "dl", "h1", "h2", "h3",
+                                 "h4", "h5", "h6", "hr", "details", "figure"},
+             "td": {"td", "th", "tr"}, "th": {"td", "th", "tr"}, "tr": {"tr"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}}
+
+
+def _markdown_depth(line: str) -> int:
+    """Elements Markdown opens around a line's content, counted generously:
+    a quote each `>`, a list and its item each marker or 4 columns of
+    indentation, a table's four, a paragraph."""
+    quoted = QUOTE_MARKERS_RE.match(line) if ">" in line[:64] else None
+    rest = line[quoted.end():] if quoted else line
+    depth = (quoted.group(0).count(">") if quoted else 0) + 1
+    indent = len(rest.expandtabs(4)) - len(rest.expandtabs(4).lstrip())
+    depth += 2 * (indent // 4) + (2 if LIST_MARKER_RE.match(rest) else 0) + (4 if "|" in rest else 0)
+    return depth
+
+
+LIST_MARKER_RE = re.compile(r"[ \t]*(?:[-*+]|\d+[.)])[ \t]")
+
+
+def check_pdf_budgets(parsed: ParsedFile) -> None:
+    """Refuse, where it is, what the PDF converter would: a table whose grid
+    is too big for Typst, elements nested too deep, a list number too long."""
+    lines = parsed.body_lines
+    stack: list[str] = []
+    tables: list[dict] = []  # the open raw tables: rows, columns, grid rows, where
+    pipe_table = None
+    for number, line in enumerate(lines):
+        file_line = parsed.body_line + number
+        start = MARKDOWN_START_RE.match(line) if line[:4].lstrip(" ")[:1].isdigit() else None
+        if start and len(start.group(1)) > MAX_START_DIGITS:
+            parsed.found(file_line, 1, "too-complex-for-pdf/list-start", start=start.group(1),
+                         digits=MAX_START_DIGITS)
+        # A pipe table: its delimiter row says its columns; its rows run to a blank line.
+        if pipe_table is not None and (not line.strip() or "|" not in line):
+            pipe_table = None
+        if pipe_table is not None:
+            pipe_table["rows"] += 1
+            _table_over(parsed, pipe_table)
+        elif "-" in line and PIPE_DELIMITER_RE.match(line) and number and "|" in lines[number - 1] + line:
+            columns = max(line.strip().strip("|").count("|"), lines[number - 1].strip().strip("|").count("|")) + 1
+            pipe_table = {"columns": columns, "rows": 2, "grid": 2, "line": file_line - 1, "col": 1, "said": False}
+            _table_over(parsed, pipe_table)
+        if "<" not in line:
+            continue
+        outer = _markdown_depth(line)
+        for match in TAG_TOKEN_RE.finditer(line):
+            closing, name, attributes = match.group(1), match.group(2).lower(), match.group(3)
+            if closing:
+                if name in stack:
+                    while stack.pop() != name:
+                        pass
+                if name == "table" and tables:
+                    tables.pop()
+                elif name == "tr" and tables:
+                    tables[-1]["in_row"] = False
+                continue
+            if name == "ol" and (found := START_RE.search(attributes)) and len(found.group(1)) > MAX_START_DIGITS:
+                parsed.found(file_line, match.start() + 1, "too-complex-for-pdf/list-start", start=found.group(1),
+                             digits=MAX_START_DIGITS)
+            while stack and name in CLOSED_BY.get(stack[-1], ()):
+                stack.pop()
+            if name == "table":
+                tables.append({"columns": 0, "rows": 0, "grid": 0, "row_columns": 0, "in_row": False,
+                               "line": file_line, "col": match.start() + 1, "said": False})
+            elif tables and (name == "tr" or (name in ("td", "th") and not tables[-1]["in_row"])):
+                table = tables[-1]
+                table["rows"], table["row_columns"], table["in_row"] = table["rows"] + 1, 0, True
+                table["grid"] = max(table["grid"], table["rows"])
+            if tables and name in ("td", "th"):
+                table = tables[-1]
+                spans = {key.lower(): int(value) for key, value in SPAN_RE.findall(attributes)}
+                colspan = spans.get("colspan", 1) if 0 < spans.get("colspan", 1) < 100 else 1
+                rowspan = spans.get("rowspan", 1) if 0 < spans.get("rowspan", 1) < 100 else 1
+                table["row_columns"] += colspan
+                table["columns"] = max(table["columns"], table["row_columns"])
+                table["grid"] = max(table["grid"], table["rows"] - 1 + rowspan)
+                _table_over(parsed, table)
+            if name in VOID or attributes.rstrip().endswith("/"):
+                continue
+            stack.append(name)
+            if outer + len(stack) > MAX_NESTING:
+                parsed.found(file_line, match.start() + 1, "too-complex-for-pdf/nesting", limit=MAX_NESTING)
+                return
+
+
+def _table_over(parsed: ParsedFile, table: dict) -> None:
+    """Say once, at the table's start, that its grid is over the budget."""
+    grid = max(table["grid"], table["rows"])
+    if table["said"] or (table["columns"] <= MAX_TABLE_COLUMNS and table["columns"] * grid <= MAX_TABLE_CELLS):
+        return
+    table["said"] = True
+    parsed.found(table["line"], table["col"], "too-complex-for-pdf/table", columns=table["columns"], rows=grid,
+                 cells=table["columns"] * grid, max_columns=MAX_TABLE_COLUMNS, max_cells=MAX_TABLE_CELLS)
+
+
 def check_body(parsed: ParsedFile) -> None:
     if not check_complexity(parsed):
         parsed.body_lines = []
@@ -184,6 +333,9 @@ def check_body(parsed: ParsedFile) -> None:
     if not check_block_elements(parsed):
         parsed.body_lines = []
         return
+    if parsed.path.split("/", 1)[0] in PDF_TYPES and ("<" in parsed.body or "|" in parsed.body
+                                                       or MARKDOWN_LONG_START_RE.search(parsed.body)):
+        check_pdf_budgets(parsed)
     # A match within a line is a match in the whole text, so a text without
     # one needs no line by line search (most bodies have none).
     text = "\n".join(parsed.body_lines)
@@ -196,7 +348,8 @@ def check_body(parsed: ParsedFile) -> None:
     refused = {name.lower() for name in ELEMENT_RE.findall(text)} - ALLOWED_TAGS - {"script"} if "<" in text else ()
     no_alt = ("![" in text or "<img" in text.lower()) and NO_ALT_RE.search(text)
     attr_lists = "{" in text and ATTR_LIST_RE.search(text) is not None
-    if not unsafe and not refused and not no_alt and not attr_lists and PLACEHOLDER + ":" not in text:
+    raw_tags = "<" in text and "=" in text
+    if not unsafe and not refused and not no_alt and not attr_lists and not raw_tags and PLACEHOLDER + ":" not in text:
         return
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
@@ -208,6 +361,8 @@ def check_body(parsed: ParsedFile) -> None:
             for match in ELEMENT_RE.finditer(line):
                 if match.group(1).lower() in refused:
                     parsed.found(file_line, match.start() + 1, "unsafe-html/element", element=match.group(1).lower())
+        for col, key, values in refused_attributes(line) if raw_tags and "=" in line else ():
+            parsed.found(file_line, col, key, **values)
         col = line.find(PLACEHOLDER + ":")
         if col >= 0:
             parsed.found(file_line, col + 1, "placeholder/body")

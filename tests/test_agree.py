@@ -1,0 +1,200 @@
+"""`make validate` and `make site` agree: what validate passes builds, and
+what the build would refuse validate refuses first, as path:line:col
+[rule] with a hint (fourth attacker's findings 5 to 10 and 12)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import build, make_project, read, run_cli
+
+HEADER = """---
+title: A briefing
+summary: A briefing for checking that validate and the build agree.
+functions: [curate]
+programmes: []
+topics: [housing]
+published: 2026-01-10
+owner: Test team
+status: current
+---
+
+"""
+BODY_LINE = HEADER.count("\n") + 1  # the first line of the body
+
+
+def resource(body: str) -> str:
+    return HEADER + body
+
+
+def webinar(body: str) -> str:
+    """A past webinar (no PDF) with `body`."""
+    return HEADER.replace("status: current\n", "status: current\nstarts: \"2026-03-01T13:00\"\n"
+                          "duration_minutes: 60\nspeakers:\n  - name: A Speaker\n") + body
+
+
+def agree(tmp_path, content: dict[str, str]):
+    """(validate's result, the build's result) for one project."""
+    project = make_project(tmp_path / "p", content=content)
+    return project, run_cli(project, "validate"), build(project)
+
+
+def problems(result) -> list[str]:
+    """The problem lines (path:line:col [rule] ...) a command printed."""
+    return [line for line in (result.stdout + result.stderr).splitlines() if re.match(r"\S+:\d+:\d+ \[", line)]
+
+
+def assert_no_raw_output(result) -> None:
+    text = result.stdout + result.stderr
+    assert "Traceback" not in text and "WARNING -" not in text, text
+
+
+# --- 6 and 8: headings' ids ---------------------------------------------------
+
+HEADINGS = ["2026 plans", "10 things to check", "1. Introduction", "__config", "md-sidebar", "finder-results",
+            "lib-notes", "_under", "A very long heading that goes on and on " * 3 + "forever more",
+            '<abbr title="Integration Joint Board">IJB</abbr> duties', "A &amp; B", "The `foo_bar` option",
+            "Plans", "Plans"]
+
+
+def test_every_heading_gets_an_id_the_site_keeps_and_validate_knows_it(tmp_path):
+    from resource_library import headings, links
+    body = "".join(f"## {text}\n\nText.\n\n" for text in HEADINGS)
+    ids = headings.ids(body, links.blank_code(body))
+    assert ids[:8] == ["h-2026-plans", "h-10-things-to-check", "h-1-introduction", "h-__config", "h-md-sidebar",
+                       "h-finder-results", "h-lib-notes", "h-_under"]
+    assert ids[9:] == ["ijb-duties", "a-b", "the-foo_bar-option", "plans", "plans_1"]
+    assert len(ids[8]) <= headings.MAX_ID and ids[8].startswith("a-very-long-heading") and not ids[8].endswith("-")
+    # A link to each, as validate would suggest it, from the same page and another.
+    links_here = "".join(f"[to {n}](#{i})\n\n" for n, i in enumerate(ids))
+    other = "".join(f"[to {n}](../at-a-glance/headings.md#{i})\n\n" for n, i in enumerate(ids))
+    project, validated, built = agree(tmp_path, {"at-a-glance/headings.md": resource(links_here + body),
+                                                 "deeper-dives/other.md": resource(other)})
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert_no_raw_output(built)
+    page = read(project / "site", "at-a-glance/headings/")
+    for anchor in ids:
+        assert f'id="{anchor}"' in page and f'href="#{anchor}"' in page
+
+
+def test_a_link_to_the_id_toc_does_not_give_is_refused_by_validate_with_the_right_one(tmp_path):
+    """Validate read `## <abbr ...>IJB</abbr> duties` as its raw text: it
+    refused `#ijb-duties` and suggested an id the build does not have."""
+    body = ("See [the duties](#abbr-titleintegration-joint-boardijbabbr-duties) and [a](#a-amp-b).\n\n"
+            '## <abbr title="Integration Joint Board">IJB</abbr> duties\n\n## A &amp; B\n')
+    project, validated, built = agree(tmp_path, {"at-a-glance/zz-anchor.md": resource(body)})
+    found = problems(validated)
+    assert found and all("[broken-anchor]" in line for line in found), found
+    assert found[0].startswith(f"at-a-glance/zz-anchor.md:{BODY_LINE}:")
+    assert "#ijb-duties" in validated.stdout + validated.stderr
+    assert built.returncode != 0
+    assert_no_raw_output(built)
+
+
+def test_headings_in_raw_html_and_code_are_not_anchors(tmp_path):
+    body = ("[a](#inside) [b](#fenced)\n\n<div>\n## Inside\n</div>\n\n```\n## Fenced\n```\n")
+    project, validated, built = agree(tmp_path, {"at-a-glance/raw.md": resource(body)})
+    assert [line.split(" [")[1][:13] for line in problems(validated)] == ["broken-anchor"] * 2
+    assert built.returncode != 0
+    assert_no_raw_output(built)
+
+
+# --- 7: raw HTML attributes the allow-list removes ----------------------------
+
+ATTRIBUTES = [
+    ('<span class="md-button">Click</span>', 7, "css-class", "the <span> tag has the class `md-button`"),
+    ('<a href="https://example.org" target="_blank">x</a>', 31, "target", "remove target; the site opens links"),
+    ('<p data-md-component="announce">hi</p>', 4, "attribute", "the `data-md-component` attribute"),
+    ('<abbr title="x" style="color:red">A</abbr>', 17, "style", "a `style` attribute"),
+    ('<div markdown="1">**x**</div>', 6, "attribute", "the `markdown` attribute"),
+    ('<span id="2026">x</span>', 7, "id-form", "is not an id pages can use"),
+]
+
+
+@pytest.mark.parametrize("line, col, variant, words", ATTRIBUTES, ids=[a[2] + str(a[1]) for a in ATTRIBUTES])
+def test_raw_attributes_the_allow_list_removes_are_refused_by_validate_at_the_attribute(tmp_path, line, col,
+                                                                                       variant, words):
+    project, validated, built = agree(tmp_path, {"at-a-glance/attr.md": resource(f"Text.\n\n{line}\n")})
+    found = problems(validated)
+    assert len(found) == 1 and found[0].startswith(f"at-a-glance/attr.md:{BODY_LINE + 2}:{col} [unsafe-html]"), found
+    assert words.lower() in (validated.stdout + validated.stderr).lower()
+    assert built.returncode != 0 and problems(built)[0] == found[0]
+    assert_no_raw_output(built)
+
+
+def test_attributes_the_allow_list_keeps_pass_and_build(tmp_path):
+    body = ('<table><tr><th scope="col" style="text-align: center">A</th></tr>'
+            '<tr><td colspan="1" style="text-align:right">1</td></tr></table>\n\n'
+            '<abbr title="Integration Joint Board" lang="en">IJB</abbr> <ol start="3" reversed><li>x</li></ol>\n')
+    project, validated, built = agree(tmp_path, {"at-a-glance/kept.md": resource(body)})
+    assert validated.returncode == 0 and built.returncode == 0, built.stdout + built.stderr
+
+
+# --- 5, 10, 12: what a briefing's PDF can hold ----------------------------------
+
+def grid_table(rows: int) -> str:
+    """A table 100 columns wide (a cell of colspan and rowspan 99, and one
+    more), `rows` rows high: at 100 rows its grid is exactly the limit."""
+    body = ['<table>', '<tr><td colspan="99" rowspan="99">big</td><td>a</td></tr>']
+    body += ["<tr><td>z</td></tr>"] * (rows - 1)
+    return "\n".join(body + ["</table>"]) + "\n"
+
+
+def test_a_table_at_the_grid_limit_builds_and_one_over_it_is_refused_by_validate(tmp_path):
+    from resource_library import pdf
+    assert pdf.MAX_TABLE_COLUMNS * 100 == pdf.MAX_TABLE_CELLS and pdf.MAX_TABLE_COLUMNS < 1024
+    project, validated, built = agree(tmp_path / "at", {"at-a-glance/grid.md": resource(grid_table(100))})
+    assert validated.returncode == 0 and built.returncode == 0, built.stdout + built.stderr
+    assert "could not check" not in built.stdout + built.stderr
+    assert (project / "site/at-a-glance/grid/grid.pdf").is_file()
+    project, validated, built = agree(tmp_path / "over", {"at-a-glance/grid.md": resource(grid_table(101))})
+    found = problems(validated)
+    assert found == [f"at-a-glance/grid.md:{BODY_LINE}:1 [too-complex-for-pdf] this table's grid is 100 columns by "
+                     "101 rows (10,100 cells); the limit is 100 columns and 10,000 cells"], found
+    assert "spreadsheet" in validated.stdout + validated.stderr
+    assert built.returncode != 0 and problems(built) == found
+    # A webinar has no PDF: the same table is its page's business.
+    project, validated, built = agree(tmp_path / "webinar", {"webinars/grid.md": webinar(grid_table(101))})
+    assert validated.returncode == 0
+
+
+def test_the_attackers_spans_are_refused_before_any_pdf(tmp_path):
+    row = "<table>\n<tr>\n" + '<td colspan="99" rowspan="99">x</td>\n' * 560 + "</tr>\n</table>\n"
+    project, validated, built = agree(tmp_path, {"deeper-dives/wide.md": resource(row), })
+    found = problems(validated)
+    assert len(found) == 1 and found[0].startswith(f"deeper-dives/wide.md:{BODY_LINE}:1 [too-complex-for-pdf] this table's grid is"), found
+    assert built.returncode != 0 and problems(built) == found
+
+
+def test_the_converter_refuses_a_grid_over_the_limit_and_clamps_list_numbers():
+    from resource_library import pdf
+    converter = pdf.Converter("https://example.org/x/", lambda src: None)
+    with pytest.raises(pdf.PdfError, match="100 columns and 10,000 cells"):
+        converter.blocks("<table>" + '<tr><td colspan="99">x</td><td colspan="2">y</td></tr>' + "</table>")
+    assert converter.blocks('<ol start="99999999999999999999999"><li>a</li></ol>')[0]["start"] == 1
+    assert converter.blocks('<ol start="12"><li>a</li></ol>')[0]["start"] == 12
+
+
+@pytest.mark.parametrize("body, line, col, variant", [
+    ('<ol start="99999999999999999999999"><li>a</li></ol>\n', 0, 1, "list-start"),
+    ("Text.\n\n99999999999999999999999. a\n", 2, 1, "list-start"),
+    ("<p>" + "<b>" * 61 + "x" + "</b>" * 61 + "</p>\n", 0, 4 + 3 * 58, "nesting"),
+], ids=["html-start", "markdown-start", "nesting"])
+def test_what_the_pdf_step_refused_validate_refuses_at_the_line(tmp_path, body, line, col, variant):
+    project, validated, built = agree(tmp_path / "pdf", {"at-a-glance/deep.md": resource(body)})
+    found = problems(validated)
+    assert len(found) == 1 and found[0].startswith(f"at-a-glance/deep.md:{BODY_LINE + line}:{col} "
+                                                   "[too-complex-for-pdf]"), found
+    assert built.returncode != 0 and problems(built) == found
+    assert "[pdf]" not in built.stdout + built.stderr
+    # A webinar has no PDF, and builds.
+    project, validated, built = agree(tmp_path / "webinar", {"webinars/deep.md": webinar(body)})
+    assert validated.returncode == 0
+
+
+def test_nesting_well_within_the_limit_builds_its_pdf(tmp_path):
+    body = "<p>" + "<b>" * 50 + "x" + "</b>" * 50 + "</p>\n\n- a\n    - b\n        - c\n\n> quote\n"
+    project, validated, built = agree(tmp_path, {"at-a-glance/nested.md": resource(body)})
+    assert validated.returncode == 0 and built.returncode == 0, built.stdout + built.stderr
