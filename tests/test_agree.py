@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from conftest import build, make_project, read, run_cli
+from conftest import build, make_project, read, run_cli, write_files
+from test_validate import GOOD, WEBINAR, good
 
 HEADER = """---
 title: A briefing
@@ -198,3 +199,52 @@ def test_nesting_well_within_the_limit_builds_its_pdf(tmp_path):
     body = "<p>" + "<b>" * 50 + "x" + "</b>" * 50 + "</p>\n\n- a\n    - b\n        - c\n\n> quote\n"
     project, validated, built = agree(tmp_path, {"at-a-glance/nested.md": resource(body)})
     assert validated.returncode == 0 and built.returncode == 0, built.stdout + built.stderr
+
+
+SHARED = [
+    # A past webinar named like the calendar of every webinar: its own
+    # calendar is written only while it is upcoming, so yesterday's site
+    # built and today's would not. Refused whatever the date.
+    ("webinar named like the site's calendar", {"webinars/webinars.md": WEBINAR.format(url="https://e.example/r")},
+     "webinars/webinars.md", "`webinars/webinars.ics` would be written twice"),
+    ("briefing named files, beside its download", {
+        "at-a-glance/files.md": good(status="status: current\ndownloads:\n  - file: files/files.pdf\n    label: Slides"),
+        "at-a-glance/files/files.pdf": "PDF"}, "at-a-glance/files.md", "`at-a-glance/files/files.pdf` would be written twice"),
+    ("downloads differing in case", {
+        "at-a-glance/case.md": good(status="status: current\ndownloads:\n  - file: files/Report.pdf\n    label: One\n"
+                                           "  - file: files/report.pdf\n    label: Two"),
+        "at-a-glance/files/Report.pdf": "PDF", "at-a-glance/files/report.pdf": "PDF"},
+     "at-a-glance/case.md", "differ only in letter case or accents"),
+    ("downloads differing in Unicode normalisation", {
+        "at-a-glance/case.md": good(status="status: current\ndownloads:\n  - file: files/caf\u00e9.pdf\n    label: One\n"
+                                           "  - file: files/cafe\u0301.pdf\n    label: Two"),
+        "at-a-glance/files/caf\u00e9.pdf": "PDF", "at-a-glance/files/cafe\u0301.pdf": "PDF"},
+     "at-a-glance/case.md", "differ only in letter case or accents"),
+]
+
+
+@pytest.mark.parametrize("case, files, path, says", SHARED, ids=[c[0] for c in SHARED])
+def test_two_outputs_at_one_address_are_refused_by_validate_as_by_the_build(tmp_path, case, files, path, says):
+    """The fourth attacker: each of these passed validate and only the output
+    gate refused them; validate now says the same, at the resource."""
+    from conftest import real_pdf
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    write_files(project, {rel: real_pdf() if text == "PDF" else text for rel, text in files.items()})
+    for command in ("validate", "build"):
+        result = run_cli(project, command) if command == "validate" else build(project)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0, (command, output[-2000:])
+        assert "Traceback" not in output
+        assert any(line.startswith(f"{path}:") and "[duplicate-output]" in line and says in line
+                   for line in output.splitlines()), (command, output[-3000:])
+    assert not (project / "site").exists()
+
+
+def test_one_file_asked_for_by_two_resources_is_published_once_and_refused_by_neither(tmp_path):
+    chart = "\n![A chart of referrals](files/chart.png)\n"
+    project = make_project(tmp_path / "p", content={"at-a-glance/one.md": GOOD + chart,
+                                                    "at-a-glance/two.md": GOOD.replace("A good briefing", "Another") + chart + chart})
+    from conftest import real_png
+    write_files(project, {"at-a-glance/files/chart.png": real_png()})
+    assert run_cli(project, "validate").returncode == 0
+    assert build(project).returncode == 0

@@ -43,6 +43,7 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
             if clash in docs_pages:
                 problems.append(rules.problem("duplicate-url", resource.src_uri, 1, 1, page=clash))
 
+    problems += _shared_addresses(library)
     pages = catalogue(library, docs_pages, generated, invalid)
     drafts = {r.src_uri for r in library.resources if r.status == "draft"} | set(broken_drafts)
     docs_files = set()
@@ -67,6 +68,46 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
             line, col, text = _key_position(resource, "replaced_by")
             problems.append(rules.problem("broken-link/replaced-by", resource.src_uri, line, col, text, key=replaced_by,
                                           hint=resource_key_hint(replaced_by, library, keys)))
+    return problems
+
+
+def _shared_addresses(library: Library) -> list[Problem]:
+    """What the output gate would find, said first and whatever the date:
+    two outputs at one address, or at two that differ only in letter case or
+    accents (one file on Windows). A webinar's calendar is reserved whether
+    or not it is still to come, so a site that builds today builds tomorrow."""
+    from ..claims import same_address
+    from ..feeds import CALENDAR_PATH, ics_path
+    from ..pdf import TYPES as PDF_TYPES, pdf_path
+    problems = []
+    claimed: dict[str, tuple[str, str, Resource | None]] = {same_address(CALENDAR_PATH): (
+        CALENDAR_PATH, "the calendar of every webinar", None)}
+
+    def claim(output: str, by: str, resource: Resource, key: str) -> None:
+        address = same_address(output)
+        first = claimed.get(address)
+        if first is None:
+            claimed[address] = (output, by, resource)
+            return
+        if first[0] == output and by.startswith("`") and first[1].startswith("`"):
+            return  # one file that several resources (or one, twice) ask for: published once
+        line, col, text = _key_position(resource, key) if key else (1, 1, "")
+        values = dict(output=output, first=first[1], second=by)
+        if first[0] == output:
+            problems.append(rules.problem("duplicate-output", resource.src_uri, line, col, text, **values))
+        else:
+            problems.append(rules.problem("duplicate-output/case", resource.src_uri, line, col, text,
+                                          other=first[0], **values))
+
+    for resource in sorted(library.resources, key=lambda r: r.src_uri):
+        if resource.type == "webinars":
+            claim(ics_path(resource), f"the calendar of {resource.src_uri}", resource, "")
+        if resource.type in PDF_TYPES:
+            claim(pdf_path(resource), f"the PDF of {resource.src_uri}", resource, "")
+    for resource in sorted(library.resources, key=lambda r: r.src_uri):
+        for file in resource.files:
+            claim(file, f"`{file}`, which {resource.src_uri} publishes", resource,
+                  "downloads" if resource.meta.get("downloads") else "")
     return problems
 
 
