@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from . import rules
 from .claims import Claims
-from .files import content_problem
+from .files import FILE_TYPES, content_problem
 from .problems import Problem
 
 # The only scripts a page may load: the theme's bundle and our own files,
@@ -120,8 +120,10 @@ class Gate:
                 ext in SITE_CODE_TYPES and claim.producer in CONTENT_PRODUCERS):
             return [self._problem(rel, Finding(f"is a `.{ext or '?'}` file, which the site does not publish "
                                                f"from {claim.producer}", ""))]
-        if ext in ("pdf", "png", "jpg", "jpeg", "gif", "webp") and claim.producer != "the briefing's PDF":
-            # Contributors' and editors' files: what opening them would do.
+        if ext in FILE_TYPES and claim.producer != "the briefing's PDF":
+            # Every file of a reader format, whoever wrote it (a resource, an
+            # editor, the theme): what opening it would do. The briefing's PDF
+            # is made here from cleaned HTML and read by pdf.py as it is made.
             refused = content_problem(site_dir / rel)
             return [self._problem(rel, Finding(refused, ""))] if refused else []
         if ext in ("html", "svg", "xml"):
