@@ -69,6 +69,24 @@ ACTIVE = [
      "from another site"),
     ("protocol-relative image", '<img src="//tracker.example/p.png" alt="">', "from another site"),
     ("ping", '<a href="../" ping="https://tracker.example/">x</a>', "`ping`"),
+    # Fourth fresh-clone attacker: an editor's page head let these through a deny-list.
+    ("svg panel linking elsewhere", '<svg width="100%" height="2000" viewBox="0 0 100 100" preserveAspectRatio="none">'
+     '<a href="https://evil.example/login"><rect width="100" height="100" fill="#b00"/><text x="5" y="20">This '
+     "library has moved: sign in again</text></a></svg>", "`<rect>` element, which no page of the site uses"),
+    ("svg text", '<svg viewBox="0 0 1 1"><text>Sign in again</text></svg>', "`<text>` element"),
+    ("svg sized over the page", '<svg viewBox="0 0 1 1" width="100%" height="2000"><path d="M0 0h1v1H0z"/></svg>',
+     "a `height` attribute, which the theme's icons do not use"),
+    ("svg link round a path", '<svg viewBox="0 0 1 1"><a href="https://evil.example/"><path d="M0 0"/></a></svg>',
+     "holds `<a>` in an SVG image"),
+    ("plaintext", "<plaintext>", "`<plaintext>` element"),
+    ("dialog", "<dialog open>Sign in again</dialog>", "`<dialog>` element"),
+    ("a second __config", '<script id="__config" type="application/json">{"base": "https://evil.example"}</script>',
+     "2 elements with the id `__config`"),
+    ("svg image from another site", '<svg><image href="https://evil.example/x.png"/></svg>',
+     "makes `<image>` load `https://evil.example/x.png` from another site"),
+    ("svg feImage from another site", '<svg><filter><feImage xlink:href="https://evil.example/x.png"/></filter></svg>',
+     "makes `<feimage>` load"),
+    ("svg use from another site", '<svg><use href="https://evil.example/s.svg#i"/></svg>', "makes `<use>` load"),
 ]
 
 
@@ -93,6 +111,23 @@ def test_the_gate_finds_active_content_however_it_is_written(what, markup, says)
     findings = gate_for().check_html(CLEAN_PAGE.replace("{extra}", markup), "about/index.html")
     assert findings, what
     assert any(says in f.message for f in findings), [f.message for f in findings]
+
+
+def test_the_themes_icons_pass_and_nothing_else_in_an_svg():
+    icon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M3 6h18v2H3z"/></svg>'
+    assert gate_for().check_html(CLEAN_PAGE.replace("{extra}", icon * 3), "about/index.html") == []
+
+
+def test_every_page_of_the_starter_site_passes_the_element_allow_list(starter_site):
+    """The allow-list is what the theme and our templates write: every page
+    of the starter site passes it (its icons, header, finder and footer)."""
+    from pathlib import Path
+    gate = gate_for()
+    for page in Path(starter_site).rglob("*.html"):
+        rel = page.relative_to(starter_site).as_posix()
+        findings = [f.message for f in gate.check_html(page.read_text(encoding="utf-8"), rel)
+                    if "element" in f.message or "SVG" in f.message or "__config" in f.message]
+        assert findings == [], (rel, findings)
 
 
 def test_addresses_resolve_as_a_browser_resolves_them():
@@ -190,6 +225,47 @@ def test_the_gate_alone_stops_each_channel(tmp_path, channel):
     assert "Traceback" not in result.stderr
     if path:
         assert re.search(rf"^{re.escape(path)}:{line}:\d+ \[unsafe-output\]", result.stderr, re.M), result.stderr
+    assert tree_digest(project / "site") == before
+
+
+# The fourth attacker's editor-page head (FINDINGS.md 2), put into the page
+# by a hook, as if the front matter's own check let it through.
+HEAD_INJECTION = ('{}</script><svg width="100%" height="2000" viewBox="0 0 100 100" preserveAspectRatio="none">'
+                  '<a href="https://evil.example/login"><rect width="100" height="100" fill="#b00"/><text x="5" y="20" '
+                  'font-size="6" fill="white">This library has moved: sign in again</text></a></svg>'
+                  '<svg><image href="https://evil.example/x.png"/></svg><dialog open>x</dialog>'
+                  '<script id="__config" type="application/json">{}</script>'
+                  '<script type="application/ld+json">{}')
+# On a page of its own: the page after it, the theme's __config with it, is text.
+PLAINTEXT = '{}</script><plaintext>'
+HEAD_HOOK = f'''
+"""Test only: an editor's page head carries markup, whatever checks its front matter."""
+def on_page_markdown(markdown, page, config, files):
+    if page.file.src_uri == "privacy.md":
+        page.meta["json_ld"] = {HEAD_INJECTION!r}
+    if page.file.src_uri == "accessibility.md":
+        page.meta["json_ld"] = {PLAINTEXT!r}
+    return markdown
+'''
+
+
+def test_the_gate_alone_refuses_markup_in_an_editors_page_head(tmp_path):
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    assert build(project).returncode == 0
+    before = tree_digest(project / "site")
+    write_files(project, {"hooks/head.py": HEAD_HOOK})
+    config = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(config.replace("  - hooks/library_hook.py",
+                                                       "  - hooks/library_hook.py\n  - hooks/head.py"))
+    result = build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    problems = [line for line in result.stderr.splitlines() if "[unsafe-output]" in line]
+    for says in ("holds `<a>` in an SVG image", "`<rect>` element, which no page of the site uses", "`<text>` element",
+                 "a `height` attribute", "makes `<image>` load `https://evil.example/x.png` from another site",
+                 "`<dialog>` element", "2 elements with the id `__config`"):
+        assert any(line.startswith("docs/privacy.md:") and says in line for line in problems), (says, problems)
+    assert any(line.startswith("docs/accessibility.md:") and "`<plaintext>` element" in line for line in problems)
+    assert "hint: Nothing on a page may run, embed, restyle or redirect" in result.stderr
     assert tree_digest(project / "site") == before
 
 

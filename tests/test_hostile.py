@@ -387,6 +387,11 @@ WORD = {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>",
         'officeDocument/2006/relationships/hyperlink" Target="https://www.gov.scot/" TargetMode="External"/>'
         "</Relationships>"}
 
+# Parts are read as XML, with their namespaces (tests/test_files.py has the attacker's variants).
+ODF_CONTENT = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:xlink="http://www.w3.org/1999/xlink">'
+               "{}</office:document-content>")
+
 
 @pytest.mark.parametrize("name, content, says", [
     ("page.docx", b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "is not a Word file"),
@@ -400,8 +405,8 @@ WORD = {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>",
         "https://www.gov.scot/", "file://evil.example/share/x")}), "a document may link only to web"),
     ("macros.docx", _office({**WORD, "word/vbaProject.bin": "x"}), "holds macros"),
     ("share.odt", _office({"mimetype": "application/vnd.oasis.opendocument.text",
-                           "content.xml": '<office:document-content><text:a xlink:href="file://evil.example/s/x"/>'
-                                          "</office:document-content>"}), "a document may link only to web"),
+                           "content.xml": ODF_CONTENT.format('<text:a xlink:href="file://evil.example/s/x"/>')}),
+     "a document may link only to web"),
 ])
 def test_office_documents_and_text_files_are_what_their_names_say(tmp_path, name, content, says):
     """Found by the third fresh-clone attacker: only PDFs and images were
@@ -420,7 +425,8 @@ def test_office_documents_and_text_files_are_what_their_names_say(tmp_path, name
     # A real document with a link to the web is fine.
     (project / "at-a-glance" / "files" / name).write_bytes(
         _office(WORD) if name.endswith(".docx") else
-        _office({"mimetype": "x", "content.xml": '<a xlink:href="https://www.gov.scot/"/>'}) if name.endswith(".odt")
+        _office({"mimetype": "x", "content.xml": ODF_CONTENT.format('<text:a xlink:href="https://www.gov.scot/"/>')})
+        if name.endswith(".odt")
         else b"Plain notes.\n")
     assert build(project).returncode == 0
 

