@@ -254,6 +254,11 @@ def test_the_gate_alone_refuses_markup_in_an_editors_page_head(tmp_path):
     assert build(project).returncode == 0
     before = tree_digest(project / "site")
     write_files(project, {"hooks/head.py": HEAD_HOOK})
+    # The template's own escape of JSON-LD is switched off too: the gate alone.
+    template = project / "docs" / "overrides" / "main.html"
+    text = template.read_text()
+    assert r'{{ page.meta.json_ld | replace("<", "\\u003c") }}' in text
+    template.write_text(text.replace(r'{{ page.meta.json_ld | replace("<", "\\u003c") }}', "{{ page.meta.json_ld }}"))
     config = (project / "mkdocs.yml").read_text()
     (project / "mkdocs.yml").write_text(config.replace("  - hooks/library_hook.py",
                                                        "  - hooks/library_hook.py\n  - hooks/head.py"))
@@ -300,6 +305,12 @@ def test_two_outputs_at_one_address_fail_the_build_naming_both(tmp_path, case, f
         vocabulary = project / "hooks" / "resource_library" / "vocabulary.py"
         vocabulary.write_text(vocabulary.read_text().replace('RESERVED_SLUGS = frozenset({"index"})',
                                                              "RESERVED_SLUGS = frozenset()"))
+    if case == "two downloads that differ only in case":
+        # Validation refuses them first too (test_agree.py); switched off here, to show the gate alone.
+        across = project / "hooks" / "resource_library" / "validate" / "across.py"
+        text = across.read_text()
+        assert "    problems += _shared_addresses(library)\n" in text
+        across.write_text(text.replace("    problems += _shared_addresses(library)\n", ""))
     result = build(project)
     assert result.returncode != 0, result.stdout + result.stderr[-2000:]
     assert "Traceback" not in result.stderr

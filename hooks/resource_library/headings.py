@@ -16,7 +16,13 @@ import re
 
 from markdown.extensions.toc import slugify as markdown_slugify, strip_tags, unique
 
-from .sanitize import ID_RE, RESERVED_ID_RE
+# Ids the theme and the site's own templates use: content that took one
+# could hijack them (Material reads its configuration from #__config). The
+# site's own ids all start `lib--`, which Markdown's heading ids never do (its
+# slugs never hold two hyphens together): a heading cannot take one. The
+# sanitiser refuses any other id in content by these two.
+RESERVED_ID_RE = re.compile(r"^(__|md-|lib--|finder-)")
+ID_RE = re.compile(r"^[A-Za-z][\w-]{0,80}$")
 
 # What `slugify` puts before an id that does not start with a letter, or
 # starts like an id the site keeps for itself: `## 2026 plans` is `#h-2026-plans`.

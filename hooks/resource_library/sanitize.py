@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import nh3
 
 from . import links
+from .headings import ID_RE, RESERVED_ID_RE  # noqa: F401 (the ids content may have; headings makes them)
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
@@ -49,12 +50,6 @@ ADMONITIONS = {"admonition", "note", "abstract", "info", "tip", "success", "ques
                "danger", "bug", "example", "quote"}
 CLASSES = {"div": ADMONITIONS, "p": {"admonition-title"}, "a": {"headerlink"}}
 URL_SCHEMES = set(links.SAFE_SCHEMES)
-# Ids the theme and the site's own templates use: content that took one
-# could hijack them (Material reads its configuration from #__config). The
-# site's own ids all start `lib--`, which Markdown's heading ids never do (its
-# slugs never hold two hyphens together): a heading cannot take one.
-RESERVED_ID_RE = re.compile(r"^(__|md-|lib--|finder-)")
-ID_RE = re.compile(r"^[A-Za-z][\w-]{0,80}$")
 TAG_NAME_RE = re.compile(r"<\s*([a-zA-Z][^\s/>]*)")
 # Fenced code blocks name their language as a class: ```python -> language-python.
 LANGUAGE_CLASS_RE = re.compile(r"\blanguage-[a-z0-9+#-]{1,30}\b")

@@ -91,7 +91,7 @@ def _shared_addresses(library: Library) -> list[Problem]:
             return
         if first[0] == output and by.startswith("`") and first[1].startswith("`"):
             return  # one file that several resources (or one, twice) ask for: published once
-        line, col, text = _key_position(resource, key) if key else (1, 1, "")
+        line, col, text = _file_position(resource, key) if key else (1, 1, "")
         values = dict(output=output, first=first[1], second=by)
         if first[0] == output:
             problems.append(rules.problem("duplicate-output", resource.src_uri, line, col, text, **values))
@@ -107,8 +107,22 @@ def _shared_addresses(library: Library) -> list[Problem]:
     for resource in sorted(library.resources, key=lambda r: r.src_uri):
         for file in resource.files:
             claim(file, f"`{file}`, which {resource.src_uri} publishes", resource,
-                  "downloads" if resource.meta.get("downloads") else "")
+                  posixpath.relpath(file, resource.type))
     return problems
+
+
+def _file_position(resource: Resource, name: str) -> tuple[int, int, str]:
+    """Where the file's name is first written in the resource (a download's
+    line, an image in the body), or its first line."""
+    try:
+        lines = resource.abs_path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1, 1, ""
+    for number, line in enumerate(lines, start=1):
+        at = line.find(name)
+        if at >= 0:
+            return number, at + 1, line
+    return 1, 1, ""
 
 
 def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
