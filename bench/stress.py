@@ -21,7 +21,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO / "hooks"))
 sys.path.insert(0, str(REPO / "tests"))
 from conftest import CONTENT_FOLDERS, make_project  # noqa: E402
-from resource_library import files, render, validate  # noqa: E402
+from resource_library import files, pdf as briefings, render, validate  # noqa: E402
 from resource_library.validate.body import MAX_NESTED_ON_A_LINE  # noqa: E402
 
 SHAPE = "at-a-glance/stress-shape.md"
@@ -103,6 +103,37 @@ def pdf_download(project: Path) -> None:
 
 
 # (name, what it is, how to add it to a project); the first is the starter library alone.
+def table_at_limit(project: Path) -> None:
+    """A pipe table of as many columns and cells as a briefing's PDF takes."""
+    columns = briefings.MAX_TABLE_COLUMNS
+    rows = briefings.MAX_TABLE_CELLS // columns - 1  # and its header row
+    head = "|" + "|".join(f"c{i}" for i in range(columns)) + "|\n|" + "---|" * columns + "\n"
+    body = "".join("|" + "|".join("x" for _ in range(columns)) + "|\n" for _ in range(rows))
+    (project / SHAPE).write_text(resource("\n" + head + body))
+
+
+def image_at_limit(project: Path) -> None:
+    """A PNG at the megapixel budget, shown in a briefing: decoded by the
+    checks, and put in the briefing's PDF."""
+    import zlib
+    side = int(files.MAX_IMAGE_PIXELS ** 0.5)
+    raw = (b"\0" + b"\xff\xff\xff" * side) * side
+    def chunk(kind, data):
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", side.to_bytes(4, "big") * 2 + b"\x08\x02\0\0\0")
+           + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+    (project / "at-a-glance" / "files").mkdir(parents=True, exist_ok=True)
+    (project / "at-a-glance" / "files" / "stress.png").write_bytes(png)
+    (project / SHAPE).write_text(resource("\n![A blank chart at the size limit](files/stress.png)\n"))
+
+
+def nesting_at_limit(project: Path) -> None:
+    """Inline elements nested as deep as validate lets a briefing's PDF take:
+    the paragraph and 58 more."""
+    depth = briefings.MAX_NESTING - 2
+    (project / SHAPE).write_text(resource("\n<p>" + "<b>" * depth + "x" + "</b>" * depth + "</p>\n"))
+
+
 SHAPES = [
     ("starter", "the starter library alone", None),
     ("headings", f"{validate.MAX_BLOCK_ELEMENTS['headings']} headings (`# a`, no blank lines)", body_of("# a\n", "headings")),
@@ -119,6 +150,12 @@ SHAPES = [
      "each new to the vocabulary", terms),
     ("download", f"a download of {files.MAX_FILE_BYTES // (1024 * 1024)} MB", download),
     ("PDF objects", f"a PDF of {render.MAX_PDF_OBJECTS:,} objects, its pages counted", pdf_download),
+    ("table", f"a briefing's table of {briefings.MAX_TABLE_COLUMNS} columns and {briefings.MAX_TABLE_CELLS:,} cells, "
+              "in its PDF", table_at_limit),
+    ("image", f"a briefing's image of {files.MAX_IMAGE_PIXELS // 1_000_000} megapixels, decoded by the checks and "
+              "in its PDF", image_at_limit),
+    ("nesting", f"a briefing's elements nested {briefings.MAX_NESTING - 2} deep in a paragraph, in its PDF",
+     nesting_at_limit),
 ]
 
 

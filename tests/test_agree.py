@@ -161,6 +161,23 @@ def test_a_table_at_the_grid_limit_builds_and_one_over_it_is_refused_by_validate
     assert validated.returncode == 0
 
 
+def test_a_pipe_table_is_counted_by_its_rows_not_its_delimiter_line(tmp_path):
+    """A pipe table's `|---|` line is not a row: at 100 columns, a header and
+    99 rows are the limit exactly (validate counted the delimiter as a row,
+    and refused a table the PDF takes; bench/stress.py builds this one)."""
+    from resource_library import pdf
+    columns = pdf.MAX_TABLE_COLUMNS
+
+    def table(rows: int) -> str:
+        return ("|" + "|".join(f"c{i}" for i in range(columns)) + "|\n|" + "---|" * columns + "\n"
+                + ("|" + "x|" * columns + "\n") * rows)
+
+    assert run_cli(make_project(tmp_path / "at", content={"at-a-glance/grid.md": resource(table(99))}),
+                   "validate").returncode == 0
+    over = run_cli(make_project(tmp_path / "over", content={"at-a-glance/grid.md": resource(table(100))}), "validate")
+    assert "100 columns by 101 rows (10,100 cells)" in over.stdout + over.stderr
+
+
 def test_the_attackers_spans_are_refused_before_any_pdf(tmp_path):
     row = "<table>\n<tr>\n" + '<td colspan="99" rowspan="99">x</td>\n' * 560 + "</tr>\n</table>\n"
     project, validated, built = agree(tmp_path, {"deeper-dives/wide.md": resource(row), })

@@ -270,7 +270,7 @@ def check_pdf_budgets(parsed: ParsedFile) -> None:
             _table_over(parsed, pipe_table)
         elif "-" in line and PIPE_DELIMITER_RE.match(line) and number and "|" in lines[number - 1] + line:
             columns = max(line.strip().strip("|").count("|"), lines[number - 1].strip().strip("|").count("|")) + 1
-            pipe_table = {"columns": columns, "rows": 2, "grid": 2, "line": file_line - 1, "col": 1, "said": False}
+            pipe_table = {"columns": columns, "rows": 1, "grid": 1, "line": file_line - 1, "col": 1, "said": False}
             _table_over(parsed, pipe_table)
         if "<" not in line:
             continue
