@@ -265,3 +265,56 @@ def test_one_file_asked_for_by_two_resources_is_published_once_and_refused_by_ne
     write_files(project, {"at-a-glance/files/chart.png": real_png()})
     assert run_cli(project, "validate").returncode == 0
     assert build(project).returncode == 0
+
+
+FIFTH = [
+    ("a body link with no scheme", {"at-a-glance/t.md": good(status="status: current").replace(
+        "Body text.", "Read [the report](//evil.example/share/report.pdf).")}, "at-a-glance/t.md:16:19 [broken-link]",
+     "no scheme"),
+    ("a body link with a slash and a backslash", {"at-a-glance/t.md": GOOD.replace(
+        "Body text.", "Read [the report](/\\evil.example/share/x).")}, "at-a-glance/t.md:16:19 [broken-link]",
+     "no scheme"),
+    ("a side note", {"at-a-glance/t.md": GOOD.replace("Body text.", "!!! note inline end\n    Beside.")},
+     "at-a-glance/t.md:16:5 [unsafe-html]", "`inline`"),
+    ("a note of the theme's class", {"at-a-glance/t.md": GOOD.replace("Body text.", "!!! md-consent__overlay\n    x")},
+     "at-a-glance/t.md:16:5 [unsafe-html]", "`md-consent__overlay`"),
+    ("a right-to-left override as a reference", {"at-a-glance/t.md": GOOD.replace("Body text.", "report&#x202E;fdp.exe")},
+     "at-a-glance/t.md:16:7 [control-character]", "U+202E"),
+    ("a bell as a reference", {"at-a-glance/t.md": GOOD.replace("Body text.", "Ding &#7; dong")},
+     "at-a-glance/t.md:16:6 [control-character]", "U+0007"),
+    ("an editor's page with the theme's class", {"docs/privacy.md": "---\ntitle: Privacy\n---\n\n"
+                                                  '<div class="md-consent__overlay">Sign in again</div>\n'},
+     "docs/privacy.md:5:13 [unsafe-html]", "md-consent__overlay"),
+    ("an editor's page linking with no scheme", {"docs/privacy.md": "---\ntitle: Privacy\n---\n\n[x](//evil.example/x)\n"},
+     "docs/privacy.md:5:5 [unsafe-html]", "no scheme"),
+    ("an editor's page hiding 5", {"docs/privacy.md": "---\ntitle: Privacy\nhide: 5\n---\n\nText.\n"},
+     "docs/privacy.md:3:7 [wrong-type]", "`hide` must be a list"),
+    ("an editor's page named like a file", {"docs/webinars/webinars.ics.md": "---\ntitle: Calendar\n---\n\nText.\n"},
+     "docs/webinars/webinars.ics.md:1:1 [file-name]", "has a dot in its name"),
+]
+
+
+@pytest.mark.parametrize("case, files, where, says", FIFTH, ids=[c[0] for c in FIFTH])
+def test_what_the_fifth_attacker_found_is_refused_by_validate_and_the_build_alike(tmp_path, case, files, where, says):
+    """Each of these passed validate, then stopped the build with a traceback,
+    a raw warning or a problem validate had not said, or was published."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    write_files(project, files)
+    for command in ("validate", "build"):
+        result = run_cli(project, "validate") if command == "validate" else build(project)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0 and "Traceback" not in output, (command, output[-2500:])
+        assert any(line.startswith(where) and says in line for line in output.splitlines()), (command, output[-2500:])
+        assert "WARNING" not in output, (command, output[-2500:])
+    assert not (project / "site").exists()
+
+
+def test_toc_marker_is_text_and_the_sites_own_classes_stay_on_editors_pages(tmp_path):
+    project = make_project(tmp_path / "p", content={"at-a-glance/t.md": GOOD.replace("Body text.", "[TOC]\n\nText.")})
+    write_files(project, {"docs/privacy.md": "---\ntitle: Privacy\n---\n\n"
+                                             '<p class="lib-count md-button">Kept</p>\n'})
+    assert run_cli(project, "validate").returncode == 0
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "[TOC]" in read(project / "site", "at-a-glance/t/")
+    assert 'class="lib-count md-button"' in read(project / "site", "privacy/")

@@ -87,6 +87,9 @@ ACTIVE = [
     ("svg feImage from another site", '<svg><filter><feImage xlink:href="https://evil.example/x.png"/></filter></svg>',
      "makes `<feimage>` load"),
     ("svg use from another site", '<svg><use href="https://evil.example/s.svg#i"/></svg>', "makes `<use>` load"),
+    # The fifth attacker: offline, //host is file://host, a Windows share.
+    ("a link with no scheme", '<a href="//evil.example/share/r.pdf">r</a>', "an address with no scheme"),
+    ("a link with no scheme, backslashed", '<a href="/\\evil.example/share/r.pdf">r</a>', "an address with no scheme"),
 ]
 
 

@@ -443,20 +443,12 @@ class Build:
         """The page's HTML through the allow-list; anything removed becomes a
         problem in the contributor's file (at the line where it is found),
         reported when the build ends."""
-        cleaned = sanitize.clean(html, editor)
-        found = []
-        if cleaned.changed:
-            lines = source.split("\n")
-            for what, needle in sanitize.explain(html, editor):
-                line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
-                                  if needle and needle.lower() in text.lower()), (0, 0))
-                found.append(rules.problem("unsafe-html/page", shown_path, first_line + line, col + 1,
-                                           lines[line] if line < len(lines) else "", what=what))
+        cleaned, found = sanitize.removed_problems(html, shown_path, first_line, source, editor)
         self.render_problems.extend(found)
         if found and self.serving:
             # The preview shows the page as it would be published, under the list.
-            return as_html(found) + cleaned.html
-        return cleaned.html
+            return as_html(found) + cleaned
+        return cleaned
 
     def pages_rendered(self, outputs: Iterable[str]) -> None:
         """Every page's Markdown is rendered: a worker still running would only

@@ -95,6 +95,13 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | Non
                 if refused:
                     problems.append(rules.problem("unsafe-file/docs", shown, 1, 1, shown=shown, refused=refused))
             elif name in names and path.suffix == ".md" and not rel.startswith("overrides/"):
+                if "." in rel[:-3]:
+                    # docs/webinars/webinars.ics.md is the folder webinars/webinars.ics/,
+                    # where the site writes its calendar: the build stopped with a traceback.
+                    address = rel[:-3] + "/" if not rel.endswith("index.md") else rel[:-len("index.md")]
+                    problems.append(rules.problem("file-name/docs", shown, 1, 1, shown=shown, address=address,
+                                                  suggested="docs/" + rel[:-3].replace(".", "-") + ".md"))
+                    continue
                 problems += check_page(shown, rel, path, allowed_macro_pages)
                 if not reached(rel):
                     problems.append(rules.problem("not-in-nav", shown, 1, 1, shown=shown))
@@ -105,6 +112,8 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | Non
 # What an editor's page may set in its front matter: the rest of a page's data
 # is the build's (feeds, the finder's scripts, JSON-LD, Open Graph type).
 EDITOR_FIELDS = ("title", "description", "render_macros", "hide")
+# What Material lets a page hide.
+HIDDEN_PARTS = ("navigation", "toc", "footer", "path", "tags", "feedback")
 
 
 def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) -> list[Problem]:
@@ -113,7 +122,7 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
     except OSError as error:
         return [rules.problem("unreadable/docs", shown, 1, 1, error=error.strerror)]
     if not raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-        return []  # front matter is optional on an editor's page
+        return _body_problems(shown, raw)  # front matter is optional on an editor's page
     parsed = frontmatter.read(shown, raw)
     if parsed.data is not None:
         for key in parsed.data:
@@ -123,6 +132,11 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
                 pos = parsed.key_positions.get(key) if isinstance(key, str) else None
                 parsed.found(pos.line if pos else 1, pos.col if pos else 1, "unknown-field/docs", key=key,
                              allowed=", ".join(f"`{k}`" for k in EDITOR_FIELDS))
+        hide = parsed.data.get("hide")
+        if "hide" in parsed.data and not (isinstance(hide, list) and all(h in HIDDEN_PARTS for h in hide)):
+            # The theme reads it as a list (`"toc" in page.meta.hide`): `hide: 5` stopped the build.
+            p = parsed.at(("hide",))
+            parsed.found(p.line, p.col, "wrong-type/docs-hide", allowed=", ".join(HIDDEN_PARTS))
         pos = parsed.key_positions.get("render_macros")
         if pos and parsed.data.get("render_macros") and rel not in allowed_macro_pages:
             parsed.found(pos.line, pos.col, "render-macros/docs")
@@ -137,4 +151,35 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
                 if refused:
                     line, col, key, values = refused
                     parsed.found(line, col, key, **values)
+    if not parsed.problems and not (parsed.data or {}).get("render_macros"):
+        return _body_problems(shown, raw)
     return parsed.problems
+
+
+def _body_problems(shown: str, raw: bytes) -> list[Problem]:
+    """Its body as the build renders and cleans it, so that validate says
+    what the build would refuse (a class of the theme's, a `//host` link).
+    Macro pages are maintainers', and their macros run only in the build."""
+    body, first_line = _body(raw)
+    if not ("<" in body or "](" in body or "!!!" in body or "{" in body or "&#" in body):
+        return []
+    from .sanitize import removed_problems
+    return removed_problems(_render(body), shown, first_line, body, editor=True)[1]
+
+
+def _body(raw: bytes) -> tuple[str, int]:
+    """A page's Markdown after its front matter, and the line it starts on."""
+    text = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for number, line in enumerate(lines[1:], start=1):
+            if line.strip() in ("---", "..."):
+                return "\n".join(lines[number + 1:]), number + 2
+    return text, 1
+
+
+def _render(body: str) -> str:
+    import markdown
+
+    from .headings import EXTENSIONS, slugify
+    return markdown.Markdown(extensions=list(EXTENSIONS), extension_configs={"toc": {"slugify": slugify}}).convert(body)

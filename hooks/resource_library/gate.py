@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from . import rules
+from . import links, rules
 from .claims import Claims
 from .files import FILE_TYPES, content_problem
 from .problems import Problem
@@ -286,6 +286,10 @@ class Gate:
                 if BAD_SCHEME_RE.match(plain):
                     return [Finding(f"gives `<{tag}>` a `{plain.split(':', 1)[0].lower()}:` address in `{name}`",
                                     address[:40])]
+                if name == "href" and links.is_scheme_relative(address):
+                    # The page's scheme: file:// from the offline copy, a Windows share.
+                    return [Finding(f"gives `<{tag}>` an address with no scheme (`{address[:60]}`), which the "
+                                    "offline copy opens as file://", address[:40])]
                 fetches = (name in FETCHING_ATTRIBUTES or name == "srcset"
                            or name in ("href", "xlink:href") and tag in SVG_FETCHING)
                 if fetches and self.resolve(rel, address) is None:

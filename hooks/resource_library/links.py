@@ -185,6 +185,12 @@ def is_address(target: str) -> bool:
         return False
 
 
+def is_scheme_relative(target: str) -> bool:
+    """`//host/x`, `/\\host/x`, `\\\\host\\x`: another host, with the page's
+    scheme (https online, file:// offline)."""
+    return as_browser_reads(target).startswith("//")
+
+
 def is_external(target: str) -> bool:
     """Whether a browser would go to another site for `target`, reading it
     as a browser does: `\\\\host/x.png`, `/\\host` and `///host` are all

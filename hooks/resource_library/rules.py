@@ -137,7 +137,9 @@ RULES = MappingProxyType({r.id: r for r in (
          _=M("`{name}` is not a lowercase slug",
              "Rename it {slug}.md: lowercase letters, digits and single hyphens."),
          index=M("`index.md` is the type's listing page, not a resource",
-                 "Give the resource a name of its own; to replace the listing, add docs/{folder}/index.md instead.")),
+                 "Give the resource a name of its own; to replace the listing, add docs/{folder}/index.md instead."),
+         docs=M("`{shown}` has a dot in its name, so its address ({address}) looks like a file, and may be one the "
+                "site writes", "Rename it with letters, digits and hyphens, as in {suggested}.")),
     rule("duplicate-slug", "Each resource's file name is unique across the library.", "Rename one of the files.",
          _=M("the slug `{slug}` is also used by {other}",
              "Rename one of the files so that each resource has its own slug.")),
@@ -172,7 +174,9 @@ RULES = MappingProxyType({r.id: r for r in (
                        "If it is meant as text, put it in quotes; if not, shorten it."),
          long_number_top=M("the front matter holds a number {digits:,} digits long, too long to read",
                            "If it is meant as text, put it in quotes; if not, shorten it."),
-         docs=M("`{key}` must be text", "Put it in quotes: {key}: \"...\"")),
+         docs=M("`{key}` must be text", "Put it in quotes: {key}: \"...\""),
+         docs_hide=M("`hide` must be a list of what the page hides: {allowed}",
+                     "Write it as a list, such as hide: [navigation, toc]")),
     rule("bad-value", "A value is in range and in form; a one-line field is on one line.",
          "Follow the hint, which says what the field holds.",
          _=M("{name}: {problem}", "{description}"),
@@ -278,6 +282,9 @@ RULES = MappingProxyType({r.id: r for r in (
                      "{allowed}."),
          target=M("the link has a `target` attribute, which pages cannot use",
                   "Remove target; the site opens links in the same tab, and readers choose where a link opens."),
+         admonition=M("the note's type or class `{kind}` is not one pages can show",
+                      "Use one of {allowed}, as in `!!! note \"Title\"`; side notes (`inline`, `inline end`) are "
+                      "not used here."),
          css_class=M("the <{tag}> tag has the class `{value}`; pages may not use it",
                       "Remove it: pages take their look from the site. For a note, write `!!! note` on a line of its "
                   "own."),
@@ -339,7 +346,10 @@ RULES = MappingProxyType({r.id: r for r in (
          unbuilt=M("`{target}` links to {page}, which is not built until a published resource uses it",
                    "Link to a resource instead, or remove the link for now."),
          page_address=M("`{target}` is a page's address, not its file",
-                        "Link to the file the page is made from: `{written}`")),
+                        "Link to the file the page is made from: `{written}`"),
+         scheme_relative=M("`{target}` names another site with no scheme, so the offline copy opens it as "
+                           "file://, a Windows share that is sent the reader's login",
+                           "Start the address with https://")),
     rule("broken-anchor", "A link to a heading (`#part`) names a heading the page has.",
          "Use one of the headings the hint lists.",
          _=M("`{target}`: there is no heading `#{anchor}` in {page}", "{hint}")),

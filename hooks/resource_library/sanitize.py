@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import nh3
 
-from . import links
+from . import links, rules
 from .headings import ID_RE, RESERVED_ID_RE  # noqa: F401 (the ids content may have; headings makes them)
 
 TAGS = {
@@ -61,23 +61,37 @@ def _attribute_filter(tag: str, attribute: str, value: str):
     # An image from another site is a third-party request from every reader.
     if tag == "img" and attribute == "src" and links.is_external(value):
         return None
+    # `//host/x` and `/\host/x` take the page's scheme: from the offline copy,
+    # file://host/x, a Windows share that hands over the reader's login.
+    if attribute == "href" and links.is_scheme_relative(value):
+        return None
     return value
 
 
-# Editors' pages in docs/ (reviewed by maintainers) may also use any class:
-# the home page's macros emit the site's own card markup.
-EDITOR_ATTRIBUTES = {**ATTRIBUTES, "*": ATTRIBUTES["*"] | {"class"}}
+# Editors' pages in docs/ (reviewed by maintainers) may also use the site's
+# own classes on any element: the home page's macros emit the site's card
+# markup (`lib-card`), and a page may show a button. Not the theme's others:
+# `md-consent__overlay` covered a page with a panel linking away. (nh3 takes
+# classes as `allowed_classes` by element, never as an attribute too.)
+EDITOR_CLASS_RE = re.compile(r"lib-[a-z0-9_-]+|md-button(?:--primary)?")
+_CLASS_VALUE_RE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
 
-def _classes(html: str) -> dict[str, set[str]]:
+def _classes(html: str, editor: bool = False) -> dict[str, set[str]]:
     # The substring test first: the regex alone costs as much as nh3's pass.
-    return {**CLASSES, "code": set(LANGUAGE_CLASS_RE.findall(html)) if "language-" in html else set()}
+    classes = {**CLASSES, "code": set(LANGUAGE_CLASS_RE.findall(html)) if "language-" in html else set()}
+    if editor and "class" in html:
+        own = {c for m in _CLASS_VALUE_RE.finditer(html) for c in "".join(m.groups("")).split()
+               if EDITOR_CLASS_RE.fullmatch(c)}
+        if own:
+            classes = {tag: classes.get(tag, set()) | own for tag in TAGS}
+    return classes
 
 
 def _strict(html: str, editor: bool = False, classes: dict[str, set[str]] | None = None) -> str:
-    return nh3.clean(html, tags=TAGS, attributes=EDITOR_ATTRIBUTES if editor else ATTRIBUTES,
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES,
                      attribute_filter=_attribute_filter, url_schemes=URL_SCHEMES,
-                     allowed_classes=None if editor else classes or _classes(html),
+                     allowed_classes=classes or _classes(html, editor),
                      filter_style_properties=STYLE_PROPERTIES, strip_comments=True, link_rel=None)
 
 
@@ -216,7 +230,7 @@ def _unchanged(html: str, editor: bool, classes: dict[str, set[str]]) -> bool:
             if attribute in any_value:
                 continue
             if attribute == "class":
-                if editor or _classes_kept(name, value, classes):
+                if _classes_kept(name, value, classes):
                     continue
                 return False
             if not _value_kept(name, attribute, value):
@@ -236,7 +250,7 @@ def _unchanged(html: str, editor: bool, classes: dict[str, set[str]]) -> bool:
 
 
 def clean(html: str, editor: bool = False) -> Cleaned:
-    classes = _classes(html)
+    classes = _classes(html, editor)
     safe = _strict(html, editor, classes)
     if _unchanged(html, editor, classes):
         return Cleaned(safe, False)
@@ -256,10 +270,9 @@ class _Explainer(HTMLParser):
         allowed = ATTRIBUTES["*"] | ATTRIBUTES.get(tag, set())
         for name, value in attrs:
             value = value or ""
-            if name == "class" and self.editor:
-                continue
             if name == "class":
-                extra = {c for c in value.split() if not (tag == "code" and LANGUAGE_CLASS_RE.fullmatch(c))}
+                extra = {c for c in value.split() if not (tag == "code" and LANGUAGE_CLASS_RE.fullmatch(c))
+                         and not (self.editor and EDITOR_CLASS_RE.fullmatch(c))}
                 extra -= CLASSES.get(tag, set())
                 if extra:
                     self.removed.append((f"has the class `{' '.join(sorted(extra))}` on <{tag}>", sorted(extra)[0]))
@@ -269,6 +282,8 @@ class _Explainer(HTMLParser):
                 self.removed.append((f"has a `{urlsplit(value.strip()).scheme}:` link on <{tag}>", value[:20]))
             elif _attribute_filter(tag, name, value) is None:
                 why = ("loads an image from another website (a request readers did not agree to)" if name == "src"
+                       else "links to an address with no scheme (`//host`), which the offline copy opens as a "
+                            "Windows share" if name == "href"
                        else f"uses the id `{value}`, which the site keeps for its own use")
                 self.removed.append((why, value[:40]))
 
@@ -310,3 +325,20 @@ def plain_toc(items, texts: dict[str, str], escape) -> None:
     for item in items:
         item.title = escape(texts.get(item.id, item.title))
         plain_toc(item.children, texts, escape)
+
+
+def removed_problems(html: str, shown_path: str, first_line: int, source: str, editor: bool = False) -> tuple[str, list]:
+    """The page's HTML through the allow-list, and a problem for each thing
+    removed, in the source file at the line where it is found: the build's
+    and validate's one reading of a page (validate renders editors' pages
+    to read them as the build does)."""
+    cleaned = clean(html, editor)
+    found = []
+    if cleaned.changed:
+        lines = source.split("\n")
+        for what, needle in explain(html, editor):
+            line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
+                              if needle and needle.lower() in text.lower()), (0, 0))
+            found.append(rules.problem("unsafe-html/page", shown_path, first_line + line, col + 1,
+                                       lines[line] if line < len(lines) else "", what=what))
+    return cleaned.html, found

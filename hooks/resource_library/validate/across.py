@@ -194,6 +194,9 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                    "unsafe-html/javascript-hidden" if scheme == "javascript" else
                    "unsafe-html/scheme-encoded" if encoded else "unsafe-html/scheme", scheme=scheme)
             continue
+        if not image and links.is_scheme_relative(address):
+            report("broken-link/scheme-relative")
+            continue
         if links.is_external(address):
             if image:
                 report("unsafe-html/remote-image", type=resource.type)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from .. import links, rules
+from .. import characters, links, rules
 from ..frontmatter import ParsedFile
 from ..pdf import MAX_NESTING, MAX_START_DIGITS, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, TYPES as PDF_TYPES
-from ..sanitize import ATTRIBUTES, CLASSES, ID_RE, RESERVED_ID_RE, STYLE_PROPERTIES, TAGS as ALLOWED_TAGS
+from ..sanitize import ADMONITIONS, ATTRIBUTES, CLASSES, ID_RE, RESERVED_ID_RE, STYLE_PROPERTIES, TAGS as ALLOWED_TAGS
 from .patterns import ELEMENT_RE, HANDLER_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, _may_hold_js_url
 
 # Python-Markdown takes quadratic time on some inputs: `[` within one
@@ -36,6 +36,8 @@ ATX_HEADING_RE = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 SETEXT_OR_BREAK_RE = re.compile(r" {0,3}(?:(=+|-+)[ \t]*|([-*_])[ \t]*(?:\2[ \t]*){2,})$")
 REFERENCE_DEFINITION_RE = re.compile(r" {0,3}\[[^\]]+\]:")
 ADMONITION_RE = re.compile(r" {0,3}(?:!!!|\?\?\?)")
+# Its classes as the admonition extension reads them (its RE): `!!! note "Title"`.
+ADMONITION_CLASSES_RE = re.compile(r" {0,3}(?:!!!|\?\?\?\+?) ?([\w\-]+(?: +[\w\-]+)*)")
 BLOCK_STARTS = frozenset(" #=-*_[!?")  # the first character of every line those match
 # White space of more than MAX_INDENT / 4 characters at the start of a line
 # (after a newline, or at the start of the body): only such a line can be
@@ -137,13 +139,23 @@ def check_block_elements(parsed: ParsedFile) -> bool:
     """Refuse a body with more of any kind of element than Python-Markdown
     parses in reasonable time (MAX_BLOCK_ELEMENTS), at the first one over
     the limit. True when the body is within every limit."""
-    for kind, numbers in count_block_elements(parsed.body_lines).items():
+    counted = count_block_elements(parsed.body_lines)
+    for kind, numbers in counted.items():
         limit = MAX_BLOCK_ELEMENTS[kind]
         if len(numbers) > limit:
             line = numbers[limit]
             parsed.found(parsed.body_line + line, 1, BLOCK_ELEMENT_KEYS[kind], count=len(numbers), kind=kind,
                          limit=limit, number=limit + 1)
             return False
+    for number in counted["admonitions"]:
+        # `!!! note inline end` gives the note the classes `inline` and `end`
+        # (Material's side notes), which the allow-list removes, as it does a
+        # type it does not know: said here, so that validate agrees.
+        match = ADMONITION_CLASSES_RE.match(parsed.body_lines[number])
+        extra = [c for c in (match.group(1).lower().split() if match else []) if c not in ADMONITIONS]
+        if extra:
+            parsed.found(parsed.body_line + number, match.start(1) + 1, "unsafe-html/admonition", kind=extra[0],
+                         allowed=", ".join(sorted(ADMONITIONS - {"admonition"})))
     return True
 
 
@@ -325,6 +337,21 @@ def _table_over(parsed: ParsedFile, table: dict) -> None:
                  cells=table["columns"] * grid, max_columns=MAX_TABLE_COLUMNS, max_cells=MAX_TABLE_CELLS)
 
 
+CHARACTER_REFERENCE_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _referenced(match: re.Match) -> str | None:
+    """The character a numeric reference stands for, as an HTML parser
+    reads it (C1 references are Windows-1252's, and so harmless)."""
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if 0x80 <= code <= 0x9F:
+        return None  # `&#150;` is an en dash to a browser
+    try:
+        return chr(code)
+    except (ValueError, OverflowError):
+        return "\ufffd"
+
+
 def check_body(parsed: ParsedFile) -> None:
     if not check_complexity(parsed):
         parsed.body_lines = []
@@ -349,10 +376,20 @@ def check_body(parsed: ParsedFile) -> None:
     no_alt = ("![" in text or "<img" in text.lower()) and NO_ALT_RE.search(text)
     attr_lists = "{" in text and ATTR_LIST_RE.search(text) is not None
     raw_tags = "<" in text and "=" in text
-    if not unsafe and not refused and not no_alt and not attr_lists and not raw_tags and PLACEHOLDER + ":" not in text:
+    references = "&#" in text
+    if (not unsafe and not refused and not no_alt and not attr_lists and not raw_tags and not references
+            and PLACEHOLDER + ":" not in text):
         return
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
+        for match in CHARACTER_REFERENCE_RE.finditer(line) if references and "&#" in line else ():
+            # `&#x202E;` is the right-to-left override itself once the page
+            # is read (`report&#x202E;fdp.exe` shows "reportexe.pdf"): the same
+            # characters as typed ones are refused, written as references.
+            char = _referenced(match)
+            if char is not None and characters.FORBIDDEN_RE.match(char):
+                parsed.found(file_line, match.start() + 1, "control-character", what=characters.what(char),
+                             code=ord(char), written=match.group(0))
         for regex, key in unsafe:
             match = regex.search(line)
             if match:
