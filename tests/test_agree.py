@@ -289,6 +289,11 @@ FIFTH = [
      "docs/privacy.md:5:5 [unsafe-html]", "no scheme"),
     ("an editor's page hiding 5", {"docs/privacy.md": "---\ntitle: Privacy\nhide: 5\n---\n\nText.\n"},
      "docs/privacy.md:3:7 [wrong-type]", "`hide` must be a list"),
+    # The reader and contributor review of this session.
+    ("a web address with no https", {"at-a-glance/t.md": GOOD.replace("Body text.", "See [the guidance](www.gov.scot).")},
+     "at-a-glance/t.md:16:20 [broken-link]", "looks like a web address"),
+    ("an id that starts with a digit", {"at-a-glance/t.md": GOOD.replace("Body text.", "## Plans {#2026-plans}")},
+     "at-a-glance/t.md:16:10 [unsafe-html]", "an id starts with a letter"),
     ("an editor's page named like a file", {"docs/webinars/webinars.ics.md": "---\ntitle: Calendar\n---\n\nText.\n"},
      "docs/webinars/webinars.ics.md:1:1 [file-name]", "has a dot in its name"),
 ]

@@ -74,8 +74,9 @@ def test_each_briefing_has_its_pdf_offered_with_its_size_and_pages(pdf_site):
         pages = len(PdfReader(io.BytesIO(content)).pages)
         html = read(site, f"at-a-glance/{slug}/")
         size = f"{max(1, round(len(content) / 1000))} KB"
-        assert re.search(rf'<a class="md-button" href="{slug}.pdf" download>Download this briefing</a> '
-                         rf'<span class="lib-file-info">\(PDF, {size}, {pages} pages?\)</span>', html), html[:3000]
+        # The size is inside the link, so a screen reader says it with the link.
+        assert re.search(rf'<a class="md-button" href="{slug}.pdf" download>Download this briefing '
+                         rf'<span class="lib-file-info">\(PDF, {size}, {pages} pages?\)</span></a>', html), html[:3000]
     # The size went in when the page was written, in place of its mark (the
     # PDF is made on its own thread): no mark is left anywhere.
     assert not [p for p in site.rglob("*") if p.is_file() and b"lib-pdf-" in p.read_bytes()]
@@ -98,7 +99,7 @@ def test_the_pdf_is_pdf_ua_and_says_what_the_page_says(pdf_site):
     assert root["/Lang"] == "en-GB" and root["/ViewerPreferences"]["/DisplayDocTitle"]
     assert reader.metadata.title == "Planning with a chart"
     bookmarks = [item.title for item in _flat(reader.outline)]
-    assert bookmarks == ["Planning with a chart", "Method", "Why it matters", "About this briefing",
+    assert bookmarks == ["Planning with a chart", "Method", "Why it matters", "About this PDF",
                          "Links in this briefing"], bookmarks
     text = text_of(content)
     for expected in ("AT A GLANCE", "Published: 10 January 2026", "Topics: Housing", "Before you start",
@@ -195,6 +196,12 @@ def test_the_offline_copy_holds_every_pdf_linked_from_file(tmp_path):
     page = (folder / "at-a-glance" / "alpha-briefing.html").read_text()
     href = re.search(r'href="([^"]+\.pdf)" download>Download this briefing', page).group(1)
     assert (folder / "at-a-glance" / href).is_file()
+    # Its links are the live site's, folders as the hosted site has them: the
+    # offline copy's pages are `x.html`, and its PDFs linked to addresses that 404.
+    text = text_of((folder / "at-a-glance" / href).read_bytes())
+    assert "/at-a-glance/alpha-briefing/" in text and ".html" not in text, text
+    assert build(project).returncode == 0  # the hosted site: the same PDF, from the cache
+    assert pdf_of(project, "alpha-briefing") == (folder / "at-a-glance" / href).read_bytes()
 
 
 def test_the_atom_entry_links_the_pdf(pdf_site):

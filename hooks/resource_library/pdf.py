@@ -79,8 +79,9 @@ class Converter:
     become absolute addresses of the live site (a PDF is read from an email
     attachment), numbered as notes for paper."""
 
-    def __init__(self, page_url: str, image_file):
-        self.page_url = page_url
+    def __init__(self, page_url: str, image_file, hosted=lambda address: address):
+        self.page_url = page_url  # as this build writes it: relative links resolve against it
+        self.hosted = hosted      # an address of this build -> the live site's
         self.image_file = image_file  # address in the page -> (source Path) or None
         self.notes: list[str] = []
         self.images: list[tuple[str, Path]] = []  # (name in the Typst root, source file)
@@ -262,7 +263,7 @@ class Converter:
         content = self._inlines(node)
         if not href:
             return content
-        address = urljoin(self.page_url, href)
+        address = self.hosted(urljoin(self.page_url, href))
         if href.startswith("#"):
             return content  # within the page: the PDF has the same headings
         if address not in self.notes:
@@ -423,9 +424,30 @@ class Briefings:
         return self.made[path]
 
     def page_url(self, resource) -> str:
+        """The live page's address: a folder (`…/slug/`), as the hosted site
+        has it, whatever this build writes. The offline copy's pages are
+        `slug.html`, and a PDF mailed from it linked to addresses that 404."""
         base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
-        tail = f"{resource.slug}/" if self.use_directory_urls else f"{resource.slug}.html"
-        return urljoin(base, f"{resource.type}/{path_href(tail)}")
+        return urljoin(base, f"{resource.type}/{path_href(resource.slug + '/')}")
+
+    def _built_url(self, resource) -> str:
+        """The page's address as this build writes it: what its relative links are relative to."""
+        if self.use_directory_urls:
+            return self.page_url(resource)
+        base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+        return urljoin(base, f"{resource.type}/{path_href(resource.slug + '.html')}")
+
+    def _hosted(self, address: str) -> str:
+        """A link within the site as the hosted site has it: `x.html` is `x/`."""
+        base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
+        if self.use_directory_urls or not address.startswith(base):
+            return address
+        path, _, fragment = address.partition("#")
+        if path.endswith("/index.html"):
+            path = path[:-len("index.html")]
+        elif path.endswith(".html"):
+            path = path[:-len(".html")] + "/"
+        return path + ("#" + fragment if fragment else "")
 
     def file_url(self, resource, file: str) -> str:
         """A download's address: an https link as given, a file of the site made absolute."""
@@ -457,7 +479,7 @@ class Briefings:
         if cached is not None:
             self.made[path] = cached
             return path
-        converter = Converter(self.page_url(resource), image_file)
+        converter = Converter(self._built_url(resource), image_file, self._hosted)
         try:
             body = converter.blocks(cleaned_html)
         except RecursionError:

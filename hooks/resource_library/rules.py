@@ -347,6 +347,8 @@ RULES = MappingProxyType({r.id: r for r in (
                    "Link to a resource instead, or remove the link for now."),
          page_address=M("`{target}` is a page's address, not its file",
                         "Link to the file the page is made from: `{written}`"),
+         web_address=M("`{target}` looks like a web address without its https://, so it is read as a file here",
+                       "Write it as https://{target}"),
          scheme_relative=M("`{target}` names another site with no scheme, so the offline copy opens it as "
                            "file://, a Windows share that is sent the reader's login",
                            "Start the address with https://")),

@@ -139,6 +139,9 @@ def _key_position(resource: Resource, key: str) -> tuple[int, int, str]:
     return 1, 1, ""
 
 
+# `www.gov.scot`, `gov.scot/publications/x`: a site's name with no scheme.
+WEB_ADDRESS_RE = re.compile(r"(?:www\.[\w-]+|[\w-]+(?:\.[\w-]+)*\.(?:scot|uk|com|org|net|gov|nhs|info|io|eu))"
+                            r"(?:[/?#]|$)", re.I)
 # `C:\\Users\\...`, `\\\\server\\share\\...`: files readers cannot reach.
 WINDOWS_PATH_RE = re.compile(r"[A-Za-z]:[\\/]|\\\\")
 # What comes before an image's address: `![alt](` or `src="`.
@@ -208,6 +211,10 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
             report("broken-link/backslashes", address=address.replace("\\", "/"))
             continue
 
+        if WEB_ADDRESS_RE.match(link.target) and link.target not in content_files:
+            # `[the guidance](www.gov.scot)`: a reader's browser would look for a file here.
+            report("broken-link/web-address")
+            continue
         if link.target.startswith("/"):
             path = link.target.lstrip("/")
             # `/` and `/#part` are the home page.
