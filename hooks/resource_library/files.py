@@ -12,6 +12,8 @@ import posixpath
 import re
 from urllib.parse import quote
 
+from .characters import FORBIDDEN
+
 # The largest file a resource may publish. Readers on a phone wait minutes
 # for more, git keeps every version of it, and counting a PDF's pages reads
 # it whole. Larger files belong elsewhere, linked over https.
@@ -286,12 +288,68 @@ def _odf_problem(root) -> str | None:
 
 def text_problem(data: bytes, ext: str) -> str | None:
     """Text is text: UTF-8 (or plain ASCII), no NUL bytes, and not a web
-    page that a browser could be persuaded to run."""
+    page that a browser could be persuaded to run; a CSV holds no formula."""
     if b"\0" in data:
         return f"is not {FILE_TYPES[ext]}: it holds binary data"
     if HTML_START_RE.match(data.lstrip(b"\xef\xbb\xbf")):
         return f"is not {FILE_TYPES[ext]}: it is a web page (HTML or SVG)"
+    if ext == "csv":
+        return csv_formula_problem(data)
     return None
+
+
+# A CSV cell that a spreadsheet runs as a formula when the file is opened
+# (CSV injection): `=cmd|' /C calc'!A0` starts a program, `=WEBSERVICE(...)`
+# and `=HYPERLINK("\\host\share")` reach another computer. A cell starts
+# where `make report`'s own CSV says it does (editorial.spreadsheet_safe):
+# after white space and control characters, so "\t=1" is a formula too.
+# `+` and `-` start numbers and phone numbers as often as formulas: followed
+# only by digits, spaces and `.,()%` (-5, +44 131 623 4300, -(1,200.50),
+# -12%) they can call nothing, and are data.
+CELL_LEADING_RE = re.compile(f"[\\s{FORBIDDEN}]*")
+SIGNED_NUMBER_RE = re.compile(r"[+-][\d\s.,()%]*")
+# A file is read with each delimiter a spreadsheet may take for it: which
+# one it takes depends on the reader's locale (`;` where `,` is the
+# decimal comma) or on what they choose.
+CSV_DELIMITERS = (",", ";", "\t")
+CSV_FORMULA = "has a cell that a spreadsheet would run as a formula when the file is opened"
+
+
+def csv_formula_problem(data: bytes) -> str | None:
+    """Why a CSV file would run something when a spreadsheet opens it, or None."""
+    import csv
+    import io
+    if not re.search(rb"[=+@-]", data):
+        return None  # no cell can start a formula (and no need to read it)
+    text = data.decode("utf-8-sig", errors="replace")
+    for delimiter in CSV_DELIMITERS:
+        if delimiter not in text and delimiter != ",":
+            continue
+        try:
+            for row, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+                for column, cell in enumerate(cells, start=1):
+                    start = cell[CELL_LEADING_RE.match(cell).end():]
+                    if start[:1] in ("=", "@") or start[:1] in ("+", "-") and not SIGNED_NUMBER_RE.fullmatch(start):
+                        return f"{CSV_FORMULA} (row {row}, column {_column_name(column)}: `{_shown(start)}`)"
+        except csv.Error as error:
+            return (f"cannot be read as CSV ({_shown(str(error))}), so whether a spreadsheet would run a cell "
+                    "as a formula cannot be checked")
+    return None
+
+
+def _column_name(number: int) -> str:
+    """A spreadsheet's name for a column: 1 is A, 27 is AA."""
+    name = ""
+    while number:
+        number, left = divmod(number - 1, 26)
+        name = chr(ord("A") + left) + name
+    return name
+
+
+def refused_for_formula(refused: str) -> bool:
+    """Whether `refused` (from content_problem) names a formula in a CSV,
+    whose fix the catalogue gives apart (rules `unsafe-file/formula`)."""
+    return refused.startswith(CSV_FORMULA)
 
 
 def pdf_problem(data: bytes) -> str | None:

@@ -47,6 +47,8 @@ MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the reposito
                  "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
 FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
                    "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
+FORMULA_HINT = ("A spreadsheet runs a cell that starts with =, @, or + or - followed by more than a number, and "
+                "it could start a program or reach another computer: put a ' before it, or remove the formula.")
 SYNONYM_FORM = "Each group is `slug:` followed by a list of `- word or phrase` lines."
 CHARACTER = "{name} holds {what} (U+{code:04X}, written `{written}`){more}"
 ONE_LINE = "{name} runs over more than one line"
@@ -358,10 +360,13 @@ RULES = MappingProxyType({r.id: r for r in (
          "action, launch or attached file; no macros, or template, object or picture fetched from outside an "
          "office document), links only to web, email and phone addresses, declares no image too big to open "
          "(over 12,000 pixels a side or 50 megapixels) and opens as the image it says, and is what its name says "
-         "(a text file is not a web page).", "Export it again without them, or link to it on another website.",
+         "(a text file is not a web page); a CSV has no cell a spreadsheet would run as a formula.",
+         "Export it again without them, or link to it on another website; in a CSV, put a ' before a formula.",
          _=M("{name}: `{value}` {refused}", FILE_CHECK_HINT),
          link=M("`{target}` {refused}", FILE_CHECK_HINT),
-         docs=M("{shown} {refused}", FILE_CHECK_HINT)),
+         docs=M("{shown} {refused}", FILE_CHECK_HINT),
+         formula=M("{name}: `{value}` {refused}", FORMULA_HINT),
+         formula_link=M("`{target}` {refused}", FORMULA_HINT)),
     rule("active-file", "A file in `docs/` outside `docs/assets/` is a Markdown page or of a reader format.",
          "Site code is added by maintainers, in `docs/assets/`.",
          _=M("{shown} is a `{kind}` file, which the site does not publish from docs/",

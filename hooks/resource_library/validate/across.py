@@ -239,7 +239,8 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
             elif too_large:
                 report("file-too-large/link", refused=too_large)
             elif unsafe := files.content_problem(_root_of(content_files) / target):
-                report("unsafe-file/link", refused=unsafe)
+                report("unsafe-file/formula-link" if files.refused_for_formula(unsafe) else "unsafe-file/link",
+                       refused=unsafe)
             elif target not in resource.files:
                 resource.files.append(target)
         elif target in docs_files:
