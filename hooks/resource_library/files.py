@@ -196,14 +196,21 @@ def office_problem(data: bytes, ext: str) -> str | None:
             macros = next((name for name in names if MACRO_PARTS_RE.search(name)), None)
             if macros:
                 return f"holds macros (`{_shown(macros)}`), which run when it is opened"
-            wanted = [info for info in infos if info.filename.endswith(".rels" if ooxml else ".xml")]
+            # OOXML: the relationships, and every XML part, where Word's
+            # fields and Excel's links and formulas are (whatever reaches them).
+            wanted = [info for info in infos if info.filename.lower().endswith((".rels", ".xml") if ooxml else ".xml")]
             if sum(info.file_size for info in wanted) > MAX_OFFICE_XML_BYTES:
                 return f"has parts too large to check (over {MAX_OFFICE_XML_BYTES // (1024 * 1024)} MB unzipped)"
             for info in wanted:
                 root = _xml_part(archive.read(info))
                 if isinstance(root, str):
                     return f"has a part ({_shown(info.filename)}) that {root}"
-                refused = _relationships_problem(root) if ooxml else _odf_problem(root)
+                if not ooxml:
+                    refused = _odf_problem(root)
+                elif info.filename.lower().endswith(".rels"):
+                    refused = _relationships_problem(root)
+                else:
+                    refused = _ooxml_part_problem(root, info.filename)
                 if refused:
                     return refused
     except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError):
@@ -251,6 +258,155 @@ def _relationships_problem(root) -> str | None:
         if not _safe_link(target):
             return (f"has a link to `{_shown(target)}`; a document may link only to web (https), "
                     "email (mailto) and phone (tel) addresses")
+    return None
+
+
+# What an OOXML part may hold that fetches or runs something with no
+# relationship to show for it, in the transitional and the strict namespaces.
+_OOXML = {"w": ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                "http://purl.oclc.org/ooxml/wordprocessingml/main"),
+          "x": ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                "http://purl.oclc.org/ooxml/spreadsheetml/main"),
+          "a": ("http://schemas.openxmlformats.org/drawingml/2006/main",
+                "http://purl.oclc.org/ooxml/drawingml/main")}
+
+
+def _ooxml_tags(prefix: str, *names: str) -> list[str]:
+    return [f"{{{namespace}}}{name}" for namespace in _OOXML[prefix] for name in names]
+
+
+# Word fields (`{ INCLUDEPICTURE "\\\\host\\share\\x.png" }`), by their
+# first word: each is updated, and so fetches or runs, as the document opens
+# or when a reader updates fields (printing does).
+WORD_FIELDS = {
+    "INCLUDEPICTURE": "fetches a file when the document opens",
+    "INCLUDETEXT": "fetches a file when the document opens",
+    "INCLUDE": "fetches a file when the document opens",
+    "IMPORT": "fetches a file when the document opens",
+    "LINK": "opens another program's file when the document opens",
+    "DDE": "starts another program and reads from it (DDE) when the document opens",
+    "DDEAUTO": "starts another program and reads from it (DDE) when the document opens",
+}
+FIELD_NAME_RE = re.compile(r"\s*([A-Za-z]+)")
+FIELD_ARGUMENT_RE = re.compile(r'"[^"]*"?|\S+')
+# Excel: links to other programs' data, and functions that reach another
+# computer, call a library or start a program when the workbook calculates.
+EXCEL_LINKS = {"ddeLink": "a DDE link, which starts another program when the workbook opens",
+               "oleLink": "an OLE link, which opens another program's file when the workbook opens",
+               "externalLink": "a link to another workbook, which is read when the workbook opens",
+               "connection": "a data connection, which fetches data when the workbook opens"}
+EXCEL_FUNCTIONS = {"WEBSERVICE": "reaches another computer", "FILTERXML": "reads what WEBSERVICE fetches",
+                   "IMAGE": "fetches a picture from another computer", "RTD": "starts a real-time data server",
+                   "CALL": "calls a program library", "REGISTER": "calls a program library",
+                   "REGISTER.ID": "calls a program library", "EXEC": "starts a program"}
+EXCEL_FUNCTION_RE = re.compile(r"(?<![\w.])(?:_xl\w+\.)*(" + "|".join(
+    sorted((re.escape(name) for name in EXCEL_FUNCTIONS), key=len, reverse=True)) + r")\s*\(", re.I)
+EXCEL_STRING_RE = re.compile(r'"(?:[^"]|"")*"?')
+EXCEL_HYPERLINK_RE = re.compile(r"(?<![\w.])HYPERLINK\s*\(\s*", re.I)
+# PowerPoint actions on a click or a hover that run rather than link.
+RUNNING_ACTIONS = ("ppaction://program", "ppaction://macro", "ppaction://ole")
+LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (tel) addresses"
+
+
+def _ooxml_part_problem(root, part: str) -> str | None:
+    """OOXML: Word field codes, Excel's DDE, OLE and workbook links and
+    formulas, and PowerPoint's program actions, none of which needs a
+    relationship to fetch or run something. Found by lxml in C, by
+    namespace; only the elements found are looked at in Python."""
+    from lxml import etree
+    where = f"`{_shown(part)}`"
+    # Complex fields: instruction text between a begin and a separate (or
+    # end) mark, in as many runs as the writer liked, fields within fields.
+    field_char, instruction = _ooxml_tags("w", "fldChar"), _ooxml_tags("w", "instrText")
+    open_fields: list[list[str]] = []
+    for element in root.iter(*field_char, *instruction, *_ooxml_tags("w", "fldSimple")):
+        name = etree.QName(element).localname
+        if name == "fldSimple":
+            refused = _field_problem(element.get(f"{{{etree.QName(element).namespace}}}instr") or "", where)
+        elif name == "instrText":
+            if not open_fields:
+                open_fields.append([])
+            open_fields[-1].append(element.text or "")
+            continue
+        else:
+            kind = element.get(f"{{{etree.QName(element).namespace}}}fldCharType")
+            if kind == "begin":
+                open_fields.append([])
+                continue
+            if not open_fields:
+                continue
+            refused = _field_problem("".join(open_fields[-1]), where)
+            if kind == "end":
+                open_fields.pop()
+            else:
+                open_fields[-1] = []  # separate: what follows is the field's result, not its instruction
+        if refused:
+            return refused
+    for text in open_fields:
+        if refused := _field_problem("".join(text), where):
+            return refused
+    for element in root.iter(*_ooxml_tags("x", *EXCEL_LINKS)):
+        return f"has {EXCEL_LINKS[etree.QName(element).localname]} (`{etree.QName(element).localname}` in {where})"
+    for element in root.iter(*_ooxml_tags("x", "f", "definedName", "formula", "formula1", "formula2")):
+        if element.text and (refused := _formula_problem(element.text)):
+            cell = element.getparent().get("r") if element.getparent() is not None else None
+            place = f"cell {_shown(cell)} of {where}" if cell else where
+            return f"has a formula that {refused} ({place}: `{_shown(element.text)}`)"
+    for element in root.iter(*_ooxml_tags("a", "hlinkClick", "hlinkHover", "hlinkMouseOver")):
+        action = (element.get("action") or "").strip().lower()
+        if action.startswith(RUNNING_ACTIONS):
+            return f"has an action `{_shown(action)}` that runs a program or a macro when clicked (in {where})"
+    return None
+
+
+def _field_problem(instruction: str, where: str) -> str | None:
+    """Why a Word field instruction (`INCLUDEPICTURE "x" \\d`) is refused, or None."""
+    name = FIELD_NAME_RE.match(instruction)
+    if not name:
+        return None
+    keyword = name.group(1).upper()
+    if keyword in WORD_FIELDS:
+        return f"has a field code {keyword} that {WORD_FIELDS[keyword]} (in {where})"
+    if keyword != "HYPERLINK":
+        return None
+    # HYPERLINK "target" \o "tip"; `\l "bookmark"` is a place in the document.
+    arguments = FIELD_ARGUMENT_RE.findall(instruction[name.end():])
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+            continue
+        if argument.startswith("\\"):
+            if argument.lower() == "\\l":
+                return None
+            skip = argument.lower() in ("\\o", "\\t")
+            continue
+        target = argument.strip('"').replace("\\\\", "\\")
+        if not _safe_link(target):
+            return f"has a field code HYPERLINK to `{_shown(target)}` (in {where}); {LINK_ONLY}"
+        return None
+    return None
+
+
+def _formula_problem(formula: str) -> str | None:
+    """What an Excel formula does that a workbook may not, or None: a
+    function that fetches or runs, a DDE reference (`cmd|' /C calc'!A0`:
+    `|` means nothing else outside a string), or a HYPERLINK to anything but
+    a web, email or phone address."""
+    for link in EXCEL_HYPERLINK_RE.finditer(formula):
+        literal = EXCEL_STRING_RE.match(formula, link.end())
+        if literal is None:
+            return "links to an address worked out when it is opened (HYPERLINK); write the address in quotes"
+        target = literal.group(0)[1:].removesuffix('"').replace('""', '"')
+        if not _safe_link(target):
+            return f"links to `{_shown(target)}` (HYPERLINK); {LINK_ONLY}"
+    code = EXCEL_STRING_RE.sub('""', formula)
+    if "|" in code:
+        return "starts another program and reads from it (a DDE reference, `program|topic!item`)"
+    function = EXCEL_FUNCTION_RE.search(code)
+    if function:
+        name = function.group(1).upper()
+        return f"uses {name}, which {EXCEL_FUNCTIONS[name]}"
     return None
 
 
