@@ -444,3 +444,64 @@ def test_office_fields_links_and_formulas_that_fetch_or_run_are_refused(tmp_path
         assert len(refused) == len(OFFICE_ACTIVE), refused
         assert out.count("hint: Export the file again") == len(OFFICE_ACTIVE)
     assert tree_digest(project / "site") == before
+
+
+# --- The pixels of a briefing's images, added up (attack5/FINDINGS.md 4) -----------
+
+# The budget is lowered in the project's copy of the code, so that small
+# images stand for large ones: four distinct images of 800 pixels are at it.
+BUDGET = 3_200
+SHAPES = [(40, 20), (20, 40), (80, 10), (10, 80)]
+
+
+def lowered_budget(project) -> None:
+    source = project / "hooks" / "resource_library" / "pdf.py"
+    text = source.read_text()
+    assert "MAX_IMAGE_PIXELS_IN_ALL = 50_000_000\n" in text
+    source.write_text(text.replace("MAX_IMAGE_PIXELS_IN_ALL = 50_000_000\n", f"MAX_IMAGE_PIXELS_IN_ALL = {BUDGET}\n"))
+
+
+def test_a_briefings_images_are_refused_past_a_budget_of_pixels_in_all(tmp_path):
+    """Twenty distinct 7,000 x 7,000 PNGs, each within the limit for one
+    image, took 3 GB to make one PDF. At the budget (the same image shown
+    twice counted once) the briefing builds; one more image is refused at
+    its line by validate and the build, and the site stays as it was."""
+    from conftest import real_png
+    images = {f"at-a-glance/files/chart-{n}.png": real_png(*shape) for n, shape in enumerate(SHAPES)}
+    at_budget = "".join(f"![Chart {n}](files/chart-{n}.png)\n\n" for n in range(len(SHAPES))) + \
+        "![Chart 0 again](files/chart-0.png)\n"
+    project = make_project(tmp_path / "p", content={A: GOOD + "\n" + at_budget, **images})
+    lowered_budget(project)
+    assert run_cli(project, "validate").returncode == 0
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (project / "site" / "at-a-glance" / "case" / "case.pdf").exists()
+    before = tree_digest(project / "site")
+    # Two more images: the first goes over.
+    write_files(project, {A: GOOD + "\n" + at_budget + "\n![One more](files/more.png)\n\n![Last](files/last.png)\n",
+                          "at-a-glance/files/more.png": real_png(5, 20), "at-a-glance/files/last.png": real_png(9, 9)})
+    over_line = GOOD.count("\n") + 1 + at_budget.count("\n") + 2
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        found = problem_lines(out, "too-complex-for-pdf")
+        assert found == [f"{A}:{over_line}:13 [too-complex-for-pdf] with this image, the 5 images the briefing shows "
+                         f"have 3,300 pixels between them; the limit is {BUDGET:,}"], (command, out[-3000:])
+        assert "  hint: Its PDF holds every image decoded at once. Save images at the size they are shown" in out
+        assert "[pdf]" not in out
+    assert tree_digest(project / "site") == before
+
+
+def test_the_converter_refuses_images_past_the_budget(monkeypatch, tmp_path):
+    """Validate refuses first; the PDF step checks again, counting each file once."""
+    from conftest import real_png
+    from resource_library import pdf
+    monkeypatch.setattr(pdf, "MAX_IMAGE_PIXELS_IN_ALL", 1_600)
+    for n in range(3):
+        (tmp_path / f"{n}.png").write_bytes(real_png())
+    converter = pdf.Converter("https://example.org/x/", lambda src: tmp_path / src)
+    html = '<p><img src="0.png" alt="a"></p><p><img src="1.png" alt="b"></p><p><img src="0.png" alt="c"></p>'
+    assert [block["t"] for block in converter.blocks(html)] == ["img", "img", "img"]
+    with pytest.raises(pdf.PdfError, match="more than 1,600 pixels between them"):
+        pdf.Converter("https://example.org/x/", lambda src: tmp_path / src).blocks(html + '<p><img src="2.png" alt="d"></p>')

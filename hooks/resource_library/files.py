@@ -646,6 +646,30 @@ def decode_problem(data: bytes, ext: str) -> str | None:
     return None
 
 
+def declared_pixels(path) -> int:
+    """Width x height as an image file declares them, from its header (0 for
+    a file that is not an image of its type): what decoding it costs. Read
+    once per version of the file."""
+    from pathlib import Path
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return 0
+    return _declared_pixels(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _declared_pixels(path: str, size: int, mtime: int) -> int:
+    ext = extension(path)
+    if ext not in PILLOW_FORMATS or size > MAX_FILE_BYTES:
+        return 0
+    with open(path, "rb") as handle:
+        data = handle.read()  # a JPEG's frame header may come after any amount of metadata
+    declared = image_size(data, ext)
+    return declared[0] * declared[1] if declared else 0
+
+
 def image_size(data: bytes, ext: str) -> tuple[int, int] | None:
     """(width, height) as the file declares them, from its header; None if
     it does not start as an image of its type."""

@@ -401,8 +401,9 @@ RULES = MappingProxyType({r.id: r for r in (
          open_tags=M("the body has {count:,} HTML tags that are never closed with `>`",
                      "Close each tag with `>`, or write `<` as &lt; when you mean 'less than'.")),
     rule("too-complex-for-pdf", "An At a Glance or Deeper Dive, which has a PDF, holds tables of at most 100 "
-         "columns and 10,000 cells in their grid (spans counted), elements nested at most 60 deep, and list numbers "
-         "of at most 9 digits.", "Split the table or the list, or nest less: the hint says which.",
+         "columns and 10,000 cells in their grid (spans counted), elements nested at most 60 deep, list numbers "
+         "of at most 9 digits, and images of at most 50 megapixels between them.",
+         "Split the table or the list, nest less, or show fewer or smaller images: the hint says which.",
          table=M("this table's grid is {columns:,} columns by {rows:,} rows ({cells:,} cells); the limit is "
                  "{max_columns} columns and {max_cells:,} cells",
                  "Its PDF could not be made in reasonable memory. Split it into smaller tables, use smaller "
@@ -411,7 +412,11 @@ RULES = MappingProxyType({r.id: r for r in (
                    "A briefing's PDF holds a few levels at most: close the tags you open, and nest lists, quotes "
                    "and HTML less deeply."),
          list_start=M("this list starts at {start}, a number too long for the PDF",
-                      "Number lists with at most {digits} digits.")),
+                      "Number lists with at most {digits} digits."),
+         images=M("with this image, the {count:,} images the briefing shows have {total:,} pixels between them; "
+                  "the limit is {limit:,}",
+                  "Its PDF holds every image decoded at once. Save images at the size they are shown (a chart "
+                  "1,600 x 1,000 pixels is 1.6 million), show fewer, or put the rest in a download.")),
     rule("too-many-elements", "At most 500 headings, 500 thematic breaks (`***`, `---`), 500 link reference "
          "definitions (`[name]: address`) and 500 notes (`!!!`) in a body.", "Split the resource.",
          headings=M(BLOCK_ELEMENTS, "A resource with this many sections is several resources: split it, or make the "
