@@ -237,6 +237,13 @@ SHARED = [
                                            "  - file: files/cafe\u0301.pdf\n    label: Two"),
         "at-a-glance/files/caf\u00e9.pdf": "PDF", "at-a-glance/files/cafe\u0301.pdf": "PDF"},
      "at-a-glance/case.md", "differ only in letter case or accents"),
+    # The fifth attacker: `ΐ` (U+0390) and `Ϊ́` (U+03AA U+0301) are one file on
+    # macOS, but NFC then casefold kept them apart.
+    ("downloads one file only under canonical caseless matching", {
+        "at-a-glance/case.md": good(status="status: current\ndownloads:\n  - file: files/\u0390.pdf\n    label: One\n"
+                                           "  - file: files/\u03aa\u0301.pdf\n    label: Two"),
+        "at-a-glance/files/\u0390.pdf": "PDF", "at-a-glance/files/\u03aa\u0301.pdf": "PDF"},
+     "at-a-glance/case.md", "differ only in letter case or accents"),
 ]
 
 

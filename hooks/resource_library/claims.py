@@ -52,8 +52,13 @@ class Claimed(dict):
 
 def same_address(path: str) -> str:
     """Two paths that differ only in letter case or Unicode normalisation
-    are one file once the offline zip is unzipped on Windows or macOS."""
-    return unicodedata.normalize("NFC", path).casefold()
+    are one file once the offline zip is unzipped on Windows or macOS.
+
+    Unicode's canonical caseless match (D145): NFD, casefold, NFD again.
+    Casefolding can undo a normalisation (`ΐ`, U+0390, folds to three code
+    points that NFC does not recompose), so NFC then casefold left `ΐ.pdf`
+    and `Ϊ́.pdf` apart, which macOS's file systems hold as one file."""
+    return unicodedata.normalize("NFD", unicodedata.normalize("NFD", path).casefold())
 
 
 class Claims:

@@ -3,12 +3,12 @@ CSV; it never fails the build."""
 from __future__ import annotations
 
 import csv
-import re
 import sys
 from collections import Counter
 from pathlib import Path
 
-from .characters import FORBIDDEN, escaped
+from .characters import escaped
+from .files import CELL_LEADING_RE
 from .validate import REVIEW_DUE_DAYS
 
 
@@ -43,8 +43,9 @@ def rows(library) -> list[tuple[str, str, str, str]]:
 
 
 # What a spreadsheet may skip before a cell's first character: white space
-# and control characters. `\x00+SUM(1)` is still a formula to some.
-LEADING_RE = re.compile(f"[\\s{FORBIDDEN}]*")
+# and control characters. `\x00+SUM(1)` is still a formula to some. The same
+# start as the check of contributors' CSV downloads (files.csv_formula_problem).
+LEADING_RE = CELL_LEADING_RE
 
 
 def spreadsheet_safe(value: str) -> str:

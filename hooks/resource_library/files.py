@@ -12,6 +12,8 @@ import posixpath
 import re
 from urllib.parse import quote
 
+from .characters import FORBIDDEN
+
 # The largest file a resource may publish. Readers on a phone wait minutes
 # for more, git keeps every version of it, and counting a PDF's pages reads
 # it whole. Larger files belong elsewhere, linked over https.
@@ -194,14 +196,21 @@ def office_problem(data: bytes, ext: str) -> str | None:
             macros = next((name for name in names if MACRO_PARTS_RE.search(name)), None)
             if macros:
                 return f"holds macros (`{_shown(macros)}`), which run when it is opened"
-            wanted = [info for info in infos if info.filename.endswith(".rels" if ooxml else ".xml")]
+            # OOXML: the relationships, and every XML part, where Word's
+            # fields and Excel's links and formulas are (whatever reaches them).
+            wanted = [info for info in infos if info.filename.lower().endswith((".rels", ".xml") if ooxml else ".xml")]
             if sum(info.file_size for info in wanted) > MAX_OFFICE_XML_BYTES:
                 return f"has parts too large to check (over {MAX_OFFICE_XML_BYTES // (1024 * 1024)} MB unzipped)"
             for info in wanted:
                 root = _xml_part(archive.read(info))
                 if isinstance(root, str):
                     return f"has a part ({_shown(info.filename)}) that {root}"
-                refused = _relationships_problem(root) if ooxml else _odf_problem(root)
+                if not ooxml:
+                    refused = _odf_problem(root)
+                elif info.filename.lower().endswith(".rels"):
+                    refused = _relationships_problem(root)
+                else:
+                    refused = _ooxml_part_problem(root, info.filename)
                 if refused:
                     return refused
     except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError):
@@ -252,6 +261,155 @@ def _relationships_problem(root) -> str | None:
     return None
 
 
+# What an OOXML part may hold that fetches or runs something with no
+# relationship to show for it, in the transitional and the strict namespaces.
+_OOXML = {"w": ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                "http://purl.oclc.org/ooxml/wordprocessingml/main"),
+          "x": ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                "http://purl.oclc.org/ooxml/spreadsheetml/main"),
+          "a": ("http://schemas.openxmlformats.org/drawingml/2006/main",
+                "http://purl.oclc.org/ooxml/drawingml/main")}
+
+
+def _ooxml_tags(prefix: str, *names: str) -> list[str]:
+    return [f"{{{namespace}}}{name}" for namespace in _OOXML[prefix] for name in names]
+
+
+# Word fields (`{ INCLUDEPICTURE "\\\\host\\share\\x.png" }`), by their
+# first word: each is updated, and so fetches or runs, as the document opens
+# or when a reader updates fields (printing does).
+WORD_FIELDS = {
+    "INCLUDEPICTURE": "fetches a file when the document opens",
+    "INCLUDETEXT": "fetches a file when the document opens",
+    "INCLUDE": "fetches a file when the document opens",
+    "IMPORT": "fetches a file when the document opens",
+    "LINK": "opens another program's file when the document opens",
+    "DDE": "starts another program and reads from it (DDE) when the document opens",
+    "DDEAUTO": "starts another program and reads from it (DDE) when the document opens",
+}
+FIELD_NAME_RE = re.compile(r"\s*([A-Za-z]+)")
+FIELD_ARGUMENT_RE = re.compile(r'"[^"]*"?|\S+')
+# Excel: links to other programs' data, and functions that reach another
+# computer, call a library or start a program when the workbook calculates.
+EXCEL_LINKS = {"ddeLink": "a DDE link, which starts another program when the workbook opens",
+               "oleLink": "an OLE link, which opens another program's file when the workbook opens",
+               "externalLink": "a link to another workbook, which is read when the workbook opens",
+               "connection": "a data connection, which fetches data when the workbook opens"}
+EXCEL_FUNCTIONS = {"WEBSERVICE": "reaches another computer", "FILTERXML": "reads what WEBSERVICE fetches",
+                   "IMAGE": "fetches a picture from another computer", "RTD": "starts a real-time data server",
+                   "CALL": "calls a program library", "REGISTER": "calls a program library",
+                   "REGISTER.ID": "calls a program library", "EXEC": "starts a program"}
+EXCEL_FUNCTION_RE = re.compile(r"(?<![\w.])(?:_xl\w+\.)*(" + "|".join(
+    sorted((re.escape(name) for name in EXCEL_FUNCTIONS), key=len, reverse=True)) + r")\s*\(", re.I)
+EXCEL_STRING_RE = re.compile(r'"(?:[^"]|"")*"?')
+EXCEL_HYPERLINK_RE = re.compile(r"(?<![\w.])HYPERLINK\s*\(\s*", re.I)
+# PowerPoint actions on a click or a hover that run rather than link.
+RUNNING_ACTIONS = ("ppaction://program", "ppaction://macro", "ppaction://ole")
+LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (tel) addresses"
+
+
+def _ooxml_part_problem(root, part: str) -> str | None:
+    """OOXML: Word field codes, Excel's DDE, OLE and workbook links and
+    formulas, and PowerPoint's program actions, none of which needs a
+    relationship to fetch or run something. Found by lxml in C, by
+    namespace; only the elements found are looked at in Python."""
+    from lxml import etree
+    where = f"`{_shown(part)}`"
+    # Complex fields: instruction text between a begin and a separate (or
+    # end) mark, in as many runs as the writer liked, fields within fields.
+    field_char, instruction = _ooxml_tags("w", "fldChar"), _ooxml_tags("w", "instrText")
+    open_fields: list[list[str]] = []
+    for element in root.iter(*field_char, *instruction, *_ooxml_tags("w", "fldSimple")):
+        name = etree.QName(element).localname
+        if name == "fldSimple":
+            refused = _field_problem(element.get(f"{{{etree.QName(element).namespace}}}instr") or "", where)
+        elif name == "instrText":
+            if not open_fields:
+                open_fields.append([])
+            open_fields[-1].append(element.text or "")
+            continue
+        else:
+            kind = element.get(f"{{{etree.QName(element).namespace}}}fldCharType")
+            if kind == "begin":
+                open_fields.append([])
+                continue
+            if not open_fields:
+                continue
+            refused = _field_problem("".join(open_fields[-1]), where)
+            if kind == "end":
+                open_fields.pop()
+            else:
+                open_fields[-1] = []  # separate: what follows is the field's result, not its instruction
+        if refused:
+            return refused
+    for text in open_fields:
+        if refused := _field_problem("".join(text), where):
+            return refused
+    for element in root.iter(*_ooxml_tags("x", *EXCEL_LINKS)):
+        return f"has {EXCEL_LINKS[etree.QName(element).localname]} (`{etree.QName(element).localname}` in {where})"
+    for element in root.iter(*_ooxml_tags("x", "f", "definedName", "formula", "formula1", "formula2")):
+        if element.text and (refused := _formula_problem(element.text)):
+            cell = element.getparent().get("r") if element.getparent() is not None else None
+            place = f"cell {_shown(cell)} of {where}" if cell else where
+            return f"has a formula that {refused} ({place}: `{_shown(element.text)}`)"
+    for element in root.iter(*_ooxml_tags("a", "hlinkClick", "hlinkHover", "hlinkMouseOver")):
+        action = (element.get("action") or "").strip().lower()
+        if action.startswith(RUNNING_ACTIONS):
+            return f"has an action `{_shown(action)}` that runs a program or a macro when clicked (in {where})"
+    return None
+
+
+def _field_problem(instruction: str, where: str) -> str | None:
+    """Why a Word field instruction (`INCLUDEPICTURE "x" \\d`) is refused, or None."""
+    name = FIELD_NAME_RE.match(instruction)
+    if not name:
+        return None
+    keyword = name.group(1).upper()
+    if keyword in WORD_FIELDS:
+        return f"has a field code {keyword} that {WORD_FIELDS[keyword]} (in {where})"
+    if keyword != "HYPERLINK":
+        return None
+    # HYPERLINK "target" \o "tip"; `\l "bookmark"` is a place in the document.
+    arguments = FIELD_ARGUMENT_RE.findall(instruction[name.end():])
+    skip = False
+    for argument in arguments:
+        if skip:
+            skip = False
+            continue
+        if argument.startswith("\\"):
+            if argument.lower() == "\\l":
+                return None
+            skip = argument.lower() in ("\\o", "\\t")
+            continue
+        target = argument.strip('"').replace("\\\\", "\\")
+        if not _safe_link(target):
+            return f"has a field code HYPERLINK to `{_shown(target)}` (in {where}); {LINK_ONLY}"
+        return None
+    return None
+
+
+def _formula_problem(formula: str) -> str | None:
+    """What an Excel formula does that a workbook may not, or None: a
+    function that fetches or runs, a DDE reference (`cmd|' /C calc'!A0`:
+    `|` means nothing else outside a string), or a HYPERLINK to anything but
+    a web, email or phone address."""
+    for link in EXCEL_HYPERLINK_RE.finditer(formula):
+        literal = EXCEL_STRING_RE.match(formula, link.end())
+        if literal is None:
+            return "links to an address worked out when it is opened (HYPERLINK); write the address in quotes"
+        target = literal.group(0)[1:].removesuffix('"').replace('""', '"')
+        if not _safe_link(target):
+            return f"links to `{_shown(target)}` (HYPERLINK); {LINK_ONLY}"
+    code = EXCEL_STRING_RE.sub('""', formula)
+    if "|" in code:
+        return "starts another program and reads from it (a DDE reference, `program|topic!item`)"
+    function = EXCEL_FUNCTION_RE.search(code)
+    if function:
+        name = function.group(1).upper()
+        return f"uses {name}, which {EXCEL_FUNCTIONS[name]}"
+    return None
+
+
 def _odf_problem(root) -> str | None:
     """OpenDocument: no script bound to an event and no DDE link; every
     xlink:href (by namespace, whatever its prefix) a part of the document
@@ -286,12 +444,68 @@ def _odf_problem(root) -> str | None:
 
 def text_problem(data: bytes, ext: str) -> str | None:
     """Text is text: UTF-8 (or plain ASCII), no NUL bytes, and not a web
-    page that a browser could be persuaded to run."""
+    page that a browser could be persuaded to run; a CSV holds no formula."""
     if b"\0" in data:
         return f"is not {FILE_TYPES[ext]}: it holds binary data"
     if HTML_START_RE.match(data.lstrip(b"\xef\xbb\xbf")):
         return f"is not {FILE_TYPES[ext]}: it is a web page (HTML or SVG)"
+    if ext == "csv":
+        return csv_formula_problem(data)
     return None
+
+
+# A CSV cell that a spreadsheet runs as a formula when the file is opened
+# (CSV injection): `=cmd|' /C calc'!A0` starts a program, `=WEBSERVICE(...)`
+# and `=HYPERLINK("\\host\share")` reach another computer. A cell starts
+# where `make report`'s own CSV says it does (editorial.spreadsheet_safe):
+# after white space and control characters, so "\t=1" is a formula too.
+# `+` and `-` start numbers and phone numbers as often as formulas: followed
+# only by digits, spaces and `.,()%` (-5, +44 131 623 4300, -(1,200.50),
+# -12%) they can call nothing, and are data.
+CELL_LEADING_RE = re.compile(f"[\\s{FORBIDDEN}]*")
+SIGNED_NUMBER_RE = re.compile(r"[+-][\d\s.,()%]*")
+# A file is read with each delimiter a spreadsheet may take for it: which
+# one it takes depends on the reader's locale (`;` where `,` is the
+# decimal comma) or on what they choose.
+CSV_DELIMITERS = (",", ";", "\t")
+CSV_FORMULA = "has a cell that a spreadsheet would run as a formula when the file is opened"
+
+
+def csv_formula_problem(data: bytes) -> str | None:
+    """Why a CSV file would run something when a spreadsheet opens it, or None."""
+    import csv
+    import io
+    if not re.search(rb"[=+@-]", data):
+        return None  # no cell can start a formula (and no need to read it)
+    text = data.decode("utf-8-sig", errors="replace")
+    for delimiter in CSV_DELIMITERS:
+        if delimiter not in text and delimiter != ",":
+            continue
+        try:
+            for row, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+                for column, cell in enumerate(cells, start=1):
+                    start = cell[CELL_LEADING_RE.match(cell).end():]
+                    if start[:1] in ("=", "@") or start[:1] in ("+", "-") and not SIGNED_NUMBER_RE.fullmatch(start):
+                        return f"{CSV_FORMULA} (row {row}, column {_column_name(column)}: `{_shown(start)}`)"
+        except csv.Error as error:
+            return (f"cannot be read as CSV ({_shown(str(error))}), so whether a spreadsheet would run a cell "
+                    "as a formula cannot be checked")
+    return None
+
+
+def _column_name(number: int) -> str:
+    """A spreadsheet's name for a column: 1 is A, 27 is AA."""
+    name = ""
+    while number:
+        number, left = divmod(number - 1, 26)
+        name = chr(ord("A") + left) + name
+    return name
+
+
+def refused_for_formula(refused: str) -> bool:
+    """Whether `refused` (from content_problem) names a formula in a CSV,
+    whose fix the catalogue gives apart (rules `unsafe-file/formula`)."""
+    return refused.startswith(CSV_FORMULA)
 
 
 def pdf_problem(data: bytes) -> str | None:
@@ -430,6 +644,30 @@ def decode_problem(data: bytes, ext: str) -> str | None:
         return (f"cannot be shown: it is damaged or not a {FILE_TYPES.get(ext, ext)} "
                 f"({_shown(str(error)[:60])})")
     return None
+
+
+def declared_pixels(path) -> int:
+    """Width x height as an image file declares them, from its header (0 for
+    a file that is not an image of its type): what decoding it costs. Read
+    once per version of the file."""
+    from pathlib import Path
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return 0
+    return _declared_pixels(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _declared_pixels(path: str, size: int, mtime: int) -> int:
+    ext = extension(path)
+    if ext not in PILLOW_FORMATS or size > MAX_FILE_BYTES:
+        return 0
+    with open(path, "rb") as handle:
+        data = handle.read()  # a JPEG's frame header may come after any amount of metadata
+    declared = image_size(data, ext)
+    return declared[0] * declared[1] if declared else 0
 
 
 def image_size(data: bytes, ext: str) -> tuple[int, int] | None:

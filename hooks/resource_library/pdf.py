@@ -85,6 +85,7 @@ class Converter:
         self.image_file = image_file  # address in the page -> (source Path) or None
         self.notes: list[str] = []
         self.images: list[tuple[str, Path]] = []  # (name in the Typst root, source file)
+        self.pixels = 0  # of the distinct images, as their files declare them
 
     def blocks(self, html: str) -> list[dict]:
         from selectolax.lexbor import LexborHTMLParser
@@ -217,6 +218,12 @@ class Converter:
             # checks before this): the PDF says what it showed.
             placeholder = [{"t": "text", "v": f"[Image: {alt}]"}]
             return {"t": "p", "c": [{"t": "emph", "c": placeholder}]}
+        if Path(source) not in {path for _, path in self.images}:
+            from .files import declared_pixels
+            self.pixels += declared_pixels(source)
+            if self.pixels > MAX_IMAGE_PIXELS_IN_ALL:
+                raise PdfError(f"its images have more than {MAX_IMAGE_PIXELS_IN_ALL:,} pixels between them, more "
+                               "than a PDF is made with: show fewer, or save them smaller")
         name = f"image-{len(self.images) + 1}{Path(source).suffix.lower()}"
         self.images.append((name, Path(source)))
         return {"t": "img", "src": name, "alt": alt}
@@ -309,6 +316,17 @@ def _depth(root) -> int:
             child = child.next
     return deepest
 
+
+# The pixels of the distinct images one briefing shows, added up. Typst
+# decodes every image of a PDF and holds them all until it is written
+# (about 3 bytes a pixel: 20 distinct 49-megapixel PNGs took 3 GB), so a
+# budget for each image is not a budget for the PDF. The total is the
+# per-image limit: the PDF of a briefing costs at most what one image at
+# the limit already did (bench/stress.py), and 50 megapixels is still 30
+# charts or photographs saved at 1,600 x 1,000, sharper than a page shows.
+# Validate refuses the image that goes over, at its line
+# (validate/across.py); the converter checks again.
+MAX_IMAGE_PIXELS_IN_ALL = 50_000_000
 
 # A table's grid (columns by rows, spans counted): what Typst allocates.
 MAX_TABLE_COLUMNS = 100

@@ -47,6 +47,8 @@ MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the reposito
                  "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
 FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
                    "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
+FORMULA_HINT = ("A spreadsheet runs a cell that starts with =, @, or + or - followed by more than a number, and "
+                "it could start a program or reach another computer: put a ' before it, or remove the formula.")
 SYNONYM_FORM = "Each group is `slug:` followed by a list of `- word or phrase` lines."
 CHARACTER = "{name} holds {what} (U+{code:04X}, written `{written}`){more}"
 ONE_LINE = "{name} runs over more than one line"
@@ -368,12 +370,17 @@ RULES = MappingProxyType({r.id: r for r in (
          link=M("`{target}` {refused}", MAX_FILE_HINT)),
     rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
          "action, launch or attached file; no macros, or template, object or picture fetched from outside an "
-         "office document), links only to web, email and phone addresses, declares no image too big to open "
+         "office document, no Word field that includes a file or runs a program, no Excel DDE, OLE, workbook or "
+         "data link or formula that fetches or runs (WEBSERVICE, IMAGE, RTD, CALL...), no PowerPoint program "
+         "action), links only to web, email and phone addresses, declares no image too big to open "
          "(over 12,000 pixels a side or 50 megapixels) and opens as the image it says, and is what its name says "
-         "(a text file is not a web page).", "Export it again without them, or link to it on another website.",
+         "(a text file is not a web page); a CSV has no cell a spreadsheet would run as a formula.",
+         "Export it again without them, or link to it on another website; in a CSV, put a ' before a formula.",
          _=M("{name}: `{value}` {refused}", FILE_CHECK_HINT),
          link=M("`{target}` {refused}", FILE_CHECK_HINT),
-         docs=M("{shown} {refused}", FILE_CHECK_HINT)),
+         docs=M("{shown} {refused}", FILE_CHECK_HINT),
+         formula=M("{name}: `{value}` {refused}", FORMULA_HINT),
+         formula_link=M("`{target}` {refused}", FORMULA_HINT)),
     rule("active-file", "A file in `docs/` outside `docs/assets/` is a Markdown page or of a reader format.",
          "Site code is added by maintainers, in `docs/assets/`.",
          _=M("{shown} is a `{kind}` file, which the site does not publish from docs/",
@@ -406,8 +413,9 @@ RULES = MappingProxyType({r.id: r for r in (
          open_tags=M("the body has {count:,} HTML tags that are never closed with `>`",
                      "Close each tag with `>`, or write `<` as &lt; when you mean 'less than'.")),
     rule("too-complex-for-pdf", "An At a Glance or Deeper Dive, which has a PDF, holds tables of at most 100 "
-         "columns and 10,000 cells in their grid (spans counted), elements nested at most 60 deep, and list numbers "
-         "of at most 9 digits.", "Split the table or the list, or nest less: the hint says which.",
+         "columns and 10,000 cells in their grid (spans counted), elements nested at most 60 deep, list numbers "
+         "of at most 9 digits, and images of at most 50 megapixels between them.",
+         "Split the table or the list, nest less, or show fewer or smaller images: the hint says which.",
          table=M("this table's grid is {columns:,} columns by {rows:,} rows ({cells:,} cells); the limit is "
                  "{max_columns} columns and {max_cells:,} cells",
                  "Its PDF could not be made in reasonable memory. Split it into smaller tables, use smaller "
@@ -416,7 +424,11 @@ RULES = MappingProxyType({r.id: r for r in (
                    "A briefing's PDF holds a few levels at most: close the tags you open, and nest lists, quotes "
                    "and HTML less deeply."),
          list_start=M("this list starts at {start}, a number too long for the PDF",
-                      "Number lists with at most {digits} digits.")),
+                      "Number lists with at most {digits} digits."),
+         images=M("with this image, the {count:,} images the briefing shows have {total:,} pixels between them; "
+                  "the limit is {limit:,}",
+                  "Its PDF holds every image decoded at once. Save images at the size they are shown (a chart "
+                  "1,600 x 1,000 pixels is 1.6 million), show fewer, or put the rest in a download.")),
     rule("too-many-elements", "At most 500 headings, 500 thematic breaks (`***`, `---`), 500 link reference "
          "definitions (`[name]: address`) and 500 notes (`!!!`) in a body.", "Split the resource.",
          headings=M(BLOCK_ELEMENTS, "A resource with this many sections is several resources: split it, or make the "

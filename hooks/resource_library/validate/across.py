@@ -160,6 +160,10 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                      invalid: set[str] = frozenset()) -> list[Problem]:
     problems = []
     lines = resource.body.split("\n")
+    # A briefing's PDF decodes every distinct image it shows at once: their
+    # pixels are counted, and the image that goes over the budget refused.
+    from ..pdf import MAX_IMAGE_PIXELS_IN_ALL, TYPES as PDF_TYPES
+    image_pixels: dict[str, int] | None = {} if resource.type in PDF_TYPES else None
     image_labels = ({_label(m.group(2) or m.group(1)) for m in IMAGE_REFERENCE_RE.finditer(resource.body)}
                     if "![" in resource.body else set())
     for link in resource.links if resource.links is not None else links.links_in(resource.body):
@@ -249,9 +253,17 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
             elif too_large:
                 report("file-too-large/link", refused=too_large)
             elif unsafe := files.content_problem(_root_of(content_files) / target):
-                report("unsafe-file/link", refused=unsafe)
-            elif target not in resource.files:
-                resource.files.append(target)
+                report("unsafe-file/formula-link" if files.refused_for_formula(unsafe) else "unsafe-file/link",
+                       refused=unsafe)
+            else:
+                if image and image_pixels is not None and target not in image_pixels:
+                    image_pixels[target] = files.declared_pixels(_root_of(content_files) / target)
+                    if sum(image_pixels.values()) > MAX_IMAGE_PIXELS_IN_ALL:
+                        report("too-complex-for-pdf/images", count=len(image_pixels),
+                               total=sum(image_pixels.values()), limit=MAX_IMAGE_PIXELS_IN_ALL)
+                        image_pixels = None  # said once, at the image that went over
+                if target not in resource.files:
+                    resource.files.append(target)
         elif target in docs_files:
             continue
         elif target in getattr(content_files, "refused", ()):

@@ -139,6 +139,7 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
         return
     unsafe = files.content_problem(_root_of(content_files) / target)
     if unsafe:
-        parsed.found(pos.line, pos.col, "unsafe-file", name=name, value=value, refused=unsafe)
+        parsed.found(pos.line, pos.col, "unsafe-file/formula" if files.refused_for_formula(unsafe) else "unsafe-file",
+                     name=name, value=value, refused=unsafe)
         return
     parsed.files.append(target)
