@@ -382,7 +382,9 @@ def _office(parts: dict[str, str]) -> bytes:
     return out.getvalue()
 
 
-WORD = {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>",
+# Every part is read as XML, with its namespaces (tests/test_files.py has the attackers' variants).
+WORD = {"[Content_Types].xml": "<Types/>",
+        "word/document.xml": '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>',
         "word/_rels/document.xml.rels": '<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
         'officeDocument/2006/relationships/hyperlink" Target="https://www.gov.scot/" TargetMode="External"/>'
         "</Relationships>"}

@@ -284,7 +284,8 @@ class _Explainer(HTMLParser):
                 why = ("loads an image from another website (a request readers did not agree to)" if name == "src"
                        else "links to an address with no scheme (`//host`), which the offline copy opens as a "
                             "Windows share" if name == "href"
-                       else f"uses the id `{value}`, which the site keeps for its own use" if ID_RE.match(value)
+                       else f"uses the id `{value}`, which the site keeps for its own use"
+                       if RESERVED_ID_RE.search(value) or ID_RE.match(value)
                        else f"uses the id `{value}`, which is not one a page can have (an id starts with a letter)")
                 self.removed.append((why, value[:40]))
 

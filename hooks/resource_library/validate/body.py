@@ -181,11 +181,11 @@ def _refused_attribute(tokens: str) -> str:
         name, _, value = token.partition("=")
         if token.startswith("#") or name == "id":
             ident = token[1:] if token.startswith("#") else value.strip("\"'")
+            if RESERVED_ID_RE.search(ident):
+                return f"the id `{ident}`, which the site keeps for its own use"
             if not ID_RE.match(ident):
                 return (f"the id `{ident}`, which is not one a page can have (an id starts with a letter, as in "
                         f"`h-{ident}`, and holds at most 81 letters, digits, `-` and `_`)")
-            if RESERVED_ID_RE.search(ident):
-                return f"the id `{ident}`, which the site keeps for its own use"
         elif token.startswith("."):
             return f"the class `{token[1:]}`, which pages cannot use"
         elif name.lower() not in PAGE_ATTRIBUTES:
