@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from urllib.parse import urljoin
 
 import mkdocs.contrib.search
 from markupsafe import Markup
@@ -22,6 +23,7 @@ from mkdocs.utils import get_relative_url
 import engine
 import markdown_worker
 from resource_library import csp, dates, headings
+from resource_library.urls import hosted
 from resource_library.build import Build, BuildError, PreviewSession, Site
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -204,6 +206,15 @@ def _nav_once(logo: str):
         return rendered[key]
 
     return nav_once
+
+
+def on_page_context(context, page, config, nav):
+    """The offline copy's pages name their live page (canonical, og:url, the
+    report-a-problem email) as the hosted site has it, a folder: `x.html`
+    would be an address that 404s."""
+    if not config.use_directory_urls and page.canonical_url:
+        page.canonical_url = urljoin(config.site_url, hosted(page.url))
+    return context
 
 
 def on_post_page(output: str, page, config) -> str:

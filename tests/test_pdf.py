@@ -200,6 +200,9 @@ def test_the_offline_copy_holds_every_pdf_linked_from_file(tmp_path):
     # offline copy's pages are `x.html`, and its PDFs linked to addresses that 404.
     text = text_of((folder / "at-a-glance" / href).read_bytes())
     assert "/at-a-glance/alpha-briefing/" in text and ".html" not in text, text
+    # The page itself names its live page the same way (canonical, og:url, the report email).
+    assert re.search(r'<link rel="canonical" href="https://[^"]+/at-a-glance/alpha-briefing/">', page), page[:2000]
+    assert "alpha-briefing.html" not in re.search(r'<meta property="og:url" content="([^"]+)"', page).group(1)
     assert build(project).returncode == 0  # the hosted site: the same PDF, from the cache
     assert pdf_of(project, "alpha-briefing") == (folder / "at-a-glance" / href).read_bytes()
 

@@ -34,6 +34,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from .dates import long_date
 from .files import href as path_href
+from .urls import hosted
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "briefing.typ"
 TYPES = ("at-a-glance", "deeper-dives")  # what a planner attaches to a board paper
@@ -460,12 +461,7 @@ class Briefings:
         base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
         if self.use_directory_urls or not address.startswith(base):
             return address
-        path, _, fragment = address.partition("#")
-        if path.endswith("/index.html"):
-            path = path[:-len("index.html")]
-        elif path.endswith(".html"):
-            path = path[:-len(".html")] + "/"
-        return path + ("#" + fragment if fragment else "")
+        return base + hosted(address[len(base):])
 
     def file_url(self, resource, file: str) -> str:
         """A download's address: an https link as given, a file of the site made absolute."""

@@ -21,6 +21,17 @@ def page_url(src_uri: str, use_directory_urls: bool) -> str:
     return stem + ".html"
 
 
+def hosted(url: str) -> str:
+    """A page's address in a build without directory URLs (the offline
+    copy) as the hosted site has it: `a/b.html` -> `a/b/`, `a/index.html` -> `a/`."""
+    path, hash_, fragment = url.partition("#")
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path[:-len("index.html")]
+    elif path.endswith(".html"):
+        path = path[:-len(".html")] + "/"
+    return path + hash_ + fragment
+
+
 def _relpath(path: str, start: str) -> str:
     """posixpath.relpath for site-relative paths, without its abspath calls
     (most of a resource page's header and footer time went there)."""
