@@ -330,3 +330,34 @@ def test_toc_marker_is_text_and_the_sites_own_classes_stay_on_editors_pages(tmp_
     assert result.returncode == 0, result.stderr[-2000:]
     assert "[TOC]" in read(project / "site", "at-a-glance/t/")
     assert 'class="lib-count md-button"' in read(project / "site", "privacy/")
+
+
+def test_what_the_sixth_attacker_found_is_a_problem_at_a_line(tmp_path):
+    """A PDF download whose /OpenAction opens a web address as it opens (https
+    links were allowed anywhere); vocabulary/synonyms.yml with bytes that are
+    not UTF-8, or nested 3,000 deep, stopped validate with a traceback."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject("/URI"), NameObject("/URI"): TextStringObject("https://attacker.example/opened")})
+    opened = io.BytesIO()
+    writer.write(opened)
+    cases = {
+        "open action": ({"at-a-glance/t.md": good(status="status: current\ndownloads:\n  - file: files/o.pdf\n    label: O"),
+                         "at-a-glance/files/o.pdf": opened.getvalue()}, "at-a-glance/t.md:13:", "[unsafe-file]"),
+        "synonyms not UTF-8": ({"vocabulary/synonyms.yml": b"ijb: [\xff\xfe integration joint board]\n"},
+                               "vocabulary/synonyms.yml:1:1", "[encoding]"),
+        "synonyms nested deep": ({"vocabulary/synonyms.yml": "a: " + "[" * 3000 + "x" + "]" * 3000 + "\n"},
+                                 "vocabulary/synonyms.yml:1:1", "[synonyms]"),
+    }
+    for case, (files, where, rule) in cases.items():
+        project = make_project(tmp_path / case.replace(" ", "-"), content={"deeper-dives/valid.md": GOOD})
+        write_files(project, files)
+        for result in (run_cli(project, "validate"), build(project)):
+            output = result.stdout + result.stderr
+            assert result.returncode != 0 and "Traceback" not in output, (case, output[-2000:])
+            assert any(line.startswith(where) and rule in line for line in output.splitlines()), (case, output[-2000:])

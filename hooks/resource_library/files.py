@@ -80,7 +80,9 @@ def href(path: str) -> str:
 # /OpenAction script ran, over http and from file://); an image that declares
 # 100,000 x 100,000 pixels exhausts memory wherever it is decoded.
 
-ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/AA",
+# /OpenAction: whatever it does (a script, opening a web address, printing)
+# happens as the file opens, before the reader chooses anything.
+ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/AA", "/OpenAction",
                               "/SubmitForm", "/ImportData", "/RichMedia", "/XFA", "/GoToR", "/GoToE", "/Movie",
                               "/Sound", "/Rendition"})
 MAX_PDF_OBJECTS = 200_000

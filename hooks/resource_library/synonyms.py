@@ -40,24 +40,39 @@ class Group:
         return "~" + self.slug
 
 
+MAX_BYTES = 256 * 1024  # a list of words: far more than a library needs
+
+
 def load_synonyms(path: Path, rel: str = "vocabulary/synonyms.yml") -> tuple[list[Group], list[Problem]]:
     """The groups in the file, and every problem found (a missing file is no
     problem: the finder then has no synonyms)."""
     if not path.is_file():
         return [], []
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    try:
+        # Read as the other vocabulary files are: bad bytes, a file too large
+        # to be a list of words, or nesting deep enough to exhaust the parser
+        # are problems at a line, not tracebacks (sixth fresh-clone attacker).
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return [], [rules.problem("encoding/yaml", rel, 1, 1, "")]
     lines = text.splitlines()
 
     def problem(line: int, col: int, key: str, /, **values) -> Problem:
         source = lines[line - 1] if 0 < line <= len(lines) else ""
         return rules.problem(key, rel, line, col, source, **values)
 
+    if len(raw) > MAX_BYTES:
+        return [], [problem(1, 1, "synonyms/yaml", error=f"the file is over {MAX_BYTES // 1024} KB")]
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return [], [problem(line, col, "synonyms/yaml", error=getattr(error, 'problem', error))]
+    except RecursionError:
+        line = next((n for n, text_line in enumerate(lines, start=1) if "[[[" in text_line or "{{{" in text_line), 1)
+        return [], [problem(line, 1, "synonyms/yaml", error="lists or mappings nested too deep")]
     if root is None:
         return [], []
     if not isinstance(root, yaml.MappingNode):
