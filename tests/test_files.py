@@ -133,22 +133,34 @@ def problem_lines(out: str, rule: str) -> list[str]:
     return [line for line in out.splitlines() if f"[{rule}]" in line]
 
 
-def test_office_documents_are_read_as_their_programs_read_them(tmp_path):
-    """Each variant is refused at its download's line, by validate and by the
-    build, which leaves the site as it was; the good documents are not named,
-    and publish once the bad ones are gone."""
-    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(list(GOOD_OFFICE), "Fine"),
-                                                    **{f"deeper-dives/files/{n}": c for n, c in GOOD_OFFICE.items()}})
-    assert build(project).returncode == 0
+def refused_downloads(tmp_path, good: dict, bad: list) -> tuple:
+    """A project whose good documents (in deeper-dives/) build, then the bad
+    ones listed as downloads of one At a Glance, validated and built: (the
+    project, its site's digest before, the line of the first download, and
+    for each of validate and build: (command, output, its unsafe-file lines))."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(list(good), "Fine"),
+                                                    **{f"deeper-dives/files/{n}": c for n, c in good.items()}})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-3000:]
     before = tree_digest(project / "site")
-    write_files(project, {A: with_downloads([name for name, _, _ in OFFICE]),
-                          **{f"at-a-glance/files/{name}": content for name, content, _ in OFFICE}})
+    write_files(project, {A: with_downloads([name for name, _, _ in bad]),
+                          **{f"at-a-glance/files/{name}": content for name, content, _ in bad}})
     first = GOOD.split("\n").index("status: current") + 3
+    runs = []
     for command in (("validate",), ("build", "--site-dir", "site")):
         result = run_cli(project, *command)
         out = result.stdout + result.stderr
         assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
-        refused = problem_lines(out, "unsafe-file")
+        runs.append((command, out, problem_lines(out, "unsafe-file")))
+    return project, before, first, runs
+
+
+def test_office_documents_are_read_as_their_programs_read_them(tmp_path):
+    """Each variant is refused at its download's line, by validate and by the
+    build, which leaves the site as it was; the good documents are not named,
+    and publish once the bad ones are gone."""
+    project, before, first, runs = refused_downloads(tmp_path, GOOD_OFFICE, OFFICE)
+    for command, out, refused in runs:
         for number, (name, _, says) in enumerate(OFFICE):
             line = first + 2 * number
             assert any(l.startswith(f"{A}:{line}:") and f"`files/{name}`" in l and says in l for l in refused), \
@@ -424,19 +436,8 @@ def test_office_fields_links_and_formulas_that_fetch_or_run_are_refused(tmp_path
     formulas, and PowerPoint's program actions need no relationship to fetch
     or run: each is refused at its download's line by validate and the
     build, naming what was found, and the site stays as it was."""
-    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(list(GOOD_ACTIVE), "Fine"),
-                                                    **{f"deeper-dives/files/{n}": c for n, c in GOOD_ACTIVE.items()}})
-    result = build(project)
-    assert result.returncode == 0, result.stderr[-3000:]
-    before = tree_digest(project / "site")
-    write_files(project, {A: with_downloads([name for name, _, _ in OFFICE_ACTIVE]),
-                          **{f"at-a-glance/files/{name}": content for name, content, _ in OFFICE_ACTIVE}})
-    first = GOOD.split("\n").index("status: current") + 3
-    for command in (("validate",), ("build", "--site-dir", "site")):
-        result = run_cli(project, *command)
-        out = result.stdout + result.stderr
-        assert result.returncode == 1 and "Traceback" not in out, (command, out[-3000:])
-        refused = problem_lines(out, "unsafe-file")
+    project, before, first, runs = refused_downloads(tmp_path, GOOD_ACTIVE, OFFICE_ACTIVE)
+    for command, out, refused in runs:
         for number, (name, _, says) in enumerate(OFFICE_ACTIVE):
             line = first + 2 * number
             assert any(l.startswith(f"{A}:{line}:11 [unsafe-file] downloads, item {number + 1}: file: `files/{name}` ")
