@@ -22,7 +22,8 @@ sys.path.insert(0, str(REPO / "hooks"))
 sys.path.insert(0, str(REPO / "tests"))
 from conftest import CONTENT_FOLDERS, make_project  # noqa: E402
 from resource_library import files, pdf as briefings, render, validate  # noqa: E402
-from resource_library.validate.body import MAX_NESTED_ON_A_LINE  # noqa: E402
+from resource_library.frontmatter import MAX_FILE_BYTES as MAX_RESOURCE_BYTES  # noqa: E402
+from resource_library.validate.body import MAX_BACKTICK_LENGTHS, MAX_LINE_CHARS, MAX_NESTED_ON_A_LINE  # noqa: E402
 
 SHAPE = "at-a-glance/stress-shape.md"
 FRONT_MATTER = """---
@@ -134,6 +135,16 @@ def nesting_at_limit(project: Path) -> None:
     (project / SHAPE).write_text(resource("\n<p>" + "<b>" * depth + "x" + "</b>" * depth + "</p>\n"))
 
 
+def backticks_at_limit(project: Path) -> None:
+    """One paragraph as long as a resource may be, its first lines opening
+    code with runs of as many lengths as a paragraph may have and never
+    closing it: the converter reads to the paragraph's end once a length."""
+    opened = "".join("`" * length + " x\n" for length in range(1, MAX_BACKTICK_LENGTHS + 1))
+    line = ("word " * (MAX_LINE_CHARS // 5 - 1)).rstrip() + "\n"
+    room = MAX_RESOURCE_BYTES - len(resource(opened)) - 1024
+    (project / SHAPE).write_text(resource(opened + line * (room // len(line))))
+
+
 SHAPES = [
     ("starter", "the starter library alone", None),
     ("headings", f"{validate.MAX_BLOCK_ELEMENTS['headings']} headings (`# a`, no blank lines)", body_of("# a\n", "headings")),
@@ -154,6 +165,8 @@ SHAPES = [
               "in its PDF", table_at_limit),
     ("image", f"a briefing's image of {files.MAX_IMAGE_PIXELS // 1_000_000} megapixels, decoded by the checks and "
               "in its PDF", image_at_limit),
+    ("backticks", f"one paragraph of {MAX_RESOURCE_BYTES // 1024} KB opening code with backtick runs of "
+                  f"{MAX_BACKTICK_LENGTHS} lengths, none closed", backticks_at_limit),
     ("nesting", f"a briefing's elements nested {briefings.MAX_NESTING - 2} deep in a paragraph, in its PDF",
      nesting_at_limit),
 ]

@@ -57,10 +57,31 @@ def test_one_over_a_block_element_budget_is_refused_where_it_goes_over(tmp_path,
     assert validate.BLOCK_ELEMENT_HINTS[limit_name] in result.stderr
 
 
+def backtick_runs(lengths: int) -> str:
+    """One paragraph opening code with runs of 1 to `lengths` backticks, none closed."""
+    return "".join("`" * length + " x\n" for length in range(1, lengths + 1))
+
+
+def test_a_paragraph_with_backtick_runs_of_one_length_too_many_is_refused_at_its_start(tmp_path):
+    """Runs of 1 to 1,010 backticks in one paragraph took the build 62 s
+    (sixth attacker): the converter reads to the paragraph's end once for
+    each length that never closes. A fenced block's runs are code, not counted."""
+    limit = validate.MAX_BACKTICK_LENGTHS
+    fenced = "```\n" + backtick_runs(limit + 5) + "```\n\n"
+    text = PREFIX + fenced + "Text.\n\n" + backtick_runs(limit + 1)
+    project = make_project(tmp_path / "p", content={A: text})
+    result = build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = BODY_LINE + fenced.count("\n") + 2
+    assert (f"{A}:{line}:1 [too-complex] this paragraph has runs of backticks of {limit + 1} different lengths "
+            f"(1, 2, 3, 4, 5, ...); the limit is {limit}") in result.stderr, result.stderr
+    assert "put code in a fenced block" in result.stderr
+
+
 def test_every_block_element_budget_builds_at_its_limit(tmp_path):
     """One resource per kind, each at its limit: built (Python-Markdown
-    takes well under a second for each)."""
-    content = {}
+    takes well under a second for each). Backtick runs too."""
+    content = {"deeper-dives/backticks.md": PREFIX + "Text.\n" + backtick_runs(validate.MAX_BACKTICK_LENGTHS)}
     for n, (kind, limit_name, unit, _) in enumerate(ELEMENTS):
         content[f"deeper-dives/case-{n}.md"] = repeated(unit, validate.MAX_BLOCK_ELEMENTS[limit_name])[0]
     project = make_project(tmp_path / "p", content=content)

@@ -31,18 +31,23 @@ def reference_blank_code(body: str) -> list[str]:
     """Body lines with code blocks (fenced or indented) and code spans
     blanked out, so that what a reader sees as code is never taken for a
     link, a tag or a heading."""
-    lines, fence = [], ""
+    lines, fence_end = [], -1
     # Indented code: four spaces (or a tab) after a blank line, unless the
     # text above is a list item, whose paragraphs are indented too. Blank
     # lines do not end it; the next line that is not indented does.
     in_indented, after_blank, in_list = False, True, False
-    for line in body.split("\n"):
-        match = links.FENCE_RE.match(line)
-        if fence:
-            if match and match.group(1) == fence:
-                fence = ""
+    written = body.split("\n")
+    for number, line in enumerate(written):
+        if number <= fence_end:
             lines.append("")
             continue
+        # A fence opens only where a line holding just the same fence closes it.
+        match = links.FENCE_OPEN_RE.match(line.expandtabs(4))
+        if match:
+            closing = re.compile(re.escape(match.group(1)) + " *")
+            ends = [n for n in range(number + 1, len(written)) if closing.fullmatch(written[n].expandtabs(4))]
+            match = match if ends else None
+            fence_end = ends[0] if ends else fence_end
         if not line.strip():
             lines.append(line)
             after_blank = True
@@ -54,7 +59,6 @@ def reference_blank_code(body: str) -> list[str]:
             continue
         in_indented, after_blank = False, False
         if match:
-            fence = match.group(1)
             lines.append("")
             continue
         if not indented:
@@ -191,7 +195,9 @@ def random_body(rng: random.Random) -> str:
 
 EDGES = [" " * 48 + "x", " " * 49 + "x", "\t" * 12 + "x", "\t" * 13 + "x", " \t" * 7 + "x", "\t" * 11 + "   x",
          "\u00a0" * 49 + "x", "\r" + "\t" * 13 + "x", " " * 13 + "x", " " * 200, "x" * 20_000, "x" * 20_001,
-         "<a " * 101, "<a " * 100, "[" * 500, "[" * 501, "```", "    code", "\tcode", "`span`", "~~~"]
+         "<a " * 101, "<a " * 100, "[" * 500, "[" * 501, "```", "    code", "\tcode", "`span`", "~~~",
+         "```\n<b>in</b>\n```", "``` x y\n<b>in</b>\n```", "````\n```\n````", "  ```\n<b>in</b>\n  ```",
+         "~~~{.x}\n<b>in</b>\n~~~  ", "```\t\n<b>in</b>\n```", "`" * 9 + "\n" + "`" * 8]
 
 
 def bodies() -> list[str]:
@@ -210,6 +216,23 @@ def bodies() -> list[str]:
 @pytest.fixture(scope="module")
 def corpus() -> list[str]:
     return bodies()
+
+
+FENCES = ["``` x\ntext\n\n{}\n", "```\n{}\n```\nafter", "```python\n{}\n```   \nz", "~~~{{.x}}\n{}\n~~~\n",
+          "````\n{}\n```\nstill code\n````\n", "```\n```\n{}", "````\n```\n```\n{}", "~~~\n{}\n```\n",
+          "```\t\n{}\n```", "> ```\n> {}\n> ```", "```\n```\n```\n{}\n```"]
+
+
+@pytest.mark.parametrize("form", FENCES)
+def test_a_line_blank_code_takes_for_a_fence_is_code_to_the_converter(form):
+    """An opening fence with no closing one is text to Python-Markdown: a
+    `<script>` after one was passed by validate and refused by the build."""
+    text = form.format("<b>mark</b>")
+    number = text.split("\n").index("<b>mark</b>") if "<b>mark</b>" in text.split("\n") else None
+    blanked = links.blank_code(text)
+    rendered = markdown.markdown(text, extensions=list(headings.EXTENSIONS))
+    code = number is not None and blanked[number] == ""
+    assert ("<b>mark</b>" not in rendered) == (code or number is None), (blanked, rendered)
 
 
 def test_blank_code_links_and_anchors_are_as_before(corpus):

@@ -6,6 +6,7 @@ before anything is written.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import posixpath
@@ -14,7 +15,12 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 
-FENCE_RE = re.compile(r"^\s*(```|~~~)")
+# A fenced code block as Python-Markdown's fenced_code finds one: an opening
+# line at the margin, with at most a language or `{attributes}` after it,
+# and a later line holding exactly the same fence. An opening never closed
+# is text, and so is the rest of the body after it.
+FENCE_OPEN_RE = re.compile(r"(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(\"|').*?\2[ ]*)?)$")
+FENCE_CLOSE_RE = re.compile(r"(`{3,}|~{3,})[ ]*$")
 # Neither link text nor target may hold `[`: each attempt then stops at the
 # next `[`, so a line of 40,000 `[` is scanned in linear time (nested brackets in link
 # text are rare, and MkDocs' own link validation still sees those links).
@@ -46,19 +52,27 @@ def blank_code(body: str) -> list[str]:
     if "`" not in body and "~~~" not in body and "\n    " not in body and "\n\t" not in body \
             and not body.startswith(("    ", "\t")):
         return body.split("\n")  # no fence, code span or indented line: nothing to blank
-    lines, fence = [], ""
+    lines, fence_end = [], -1
+    source = body.expandtabs(4).split("\n") if "\t" in body else body.split("\n")  # as the converter sees it
+    closings: dict[str, list[int]] = {}
+    for number, line in enumerate(source):
+        if line.startswith(("```", "~~~")) and (closing := FENCE_CLOSE_RE.match(line)):
+            closings.setdefault(closing.group(1), []).append(number)
     # Indented code: four spaces (or a tab) after a blank line, unless the
     # text above is a list item, whose paragraphs are indented too. Blank
     # lines do not end it; the next line that is not indented does.
     in_indented, after_blank, in_list = False, True, False
-    for line in body.split("\n"):
-        # The substring tests spare most lines a regex (none can match without them).
-        match = FENCE_RE.match(line) if "```" in line or "~~~" in line else None
-        if fence:
-            if match and match.group(1) == fence:
-                fence = ""
+    for number, line in enumerate(body.split("\n")):
+        if number <= fence_end:
             lines.append("")
             continue
+        # The prefix test spares most lines a regex (none can match without it).
+        match = FENCE_OPEN_RE.match(source[number]) if line.startswith(("```", "~~~")) else None
+        if match:
+            later = closings.get(match.group(1), ())
+            at = bisect.bisect_right(later, number)
+            match = match if at < len(later) else None
+            fence_end = later[at] if match else fence_end
         if not line.strip():
             lines.append(line)
             after_blank = True
@@ -70,7 +84,6 @@ def blank_code(body: str) -> list[str]:
             continue
         in_indented, after_blank = False, False
         if match:
-            fence = match.group(1)
             lines.append("")
             continue
         if not indented:

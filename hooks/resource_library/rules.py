@@ -398,7 +398,8 @@ RULES = MappingProxyType({r.id: r for r in (
     # The body's size
     rule("too-complex", "A body the Markdown converter can read in good time: no line over 20,000 characters, at "
          "most 500 `[` in one paragraph and 3,000 in all, tags closed with `>`, lines indented at most 48 spaces, "
-         "at most 12 lists or quotes opened at the start of one line.",
+         "at most 12 lists or quotes opened at the start of one line, "
+         "and runs of backticks of at most 8 lengths in one paragraph.",
          "Break the text into paragraphs and short lists.",
          line=M("this line is {length:,} characters long; the limit is {limit:,}",
                 "Break the text into paragraphs, with a blank line between them."),
@@ -408,6 +409,10 @@ RULES = MappingProxyType({r.id: r for r in (
                    "Lists nest at most a few levels deep: start each item on a line of its own."),
          paragraph=M("this paragraph has {count:,} `[` characters; the limit is {limit}",
                      "Split it into shorter paragraphs or lists, with blank lines between them."),
+         backticks=M("this paragraph has runs of backticks of {count} different lengths ({lengths}); the limit is "
+                     "{limit}",
+                     "A code span opens and closes with the same number of backticks (`like this` or ``like "
+                     "`this` ``): close each one, or put code in a fenced block (```) on lines of its own."),
          brackets=M("the body has {count:,} `[` characters; the limit is {limit:,}",
                     "A resource this full of links is better split into several resources."),
          open_tags=M("the body has {count:,} HTML tags that are never closed with `>`",
