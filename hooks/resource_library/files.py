@@ -178,6 +178,20 @@ ODF_ACTIVE_ELEMENTS = (
     f"{{{_ODF.format('text')}}}dde-connection-decl", f"{{{_ODF.format('text')}}}dde-connection",
     f"{{{_ODF.format('table')}}}dde-links", f"{{{_ODF.format('table')}}}dde-link",
 )
+# Elements whose xlink:href a reader follows by choice: links, and areas of an image map.
+ODF_LINKS = frozenset(f"{{{_ODF.format(space)}}}{name}" for space, name in (
+    ("text", "a"), ("drawing", "a"), ("drawing", "area-rectangle"), ("drawing", "area-circle"),
+    ("drawing", "area-polygon")))
+# Attributes that hold a formula: a cell's, a validity's or a condition's,
+# a named expression's, a text field's, in whatever namespace.
+ODF_FORMULAS = "//@*[local-name()='formula' or local-name()='condition' or local-name()='expression']"
+ODF_SYNTAX_RE = re.compile(r"[A-Za-z][\w.-]*:(?!//)")
+
+
+def _odf_name(element) -> str:
+    return f"{element.prefix}:{element.tag.rsplit('}', 1)[-1]}" if element.prefix else str(element.tag)
+
+
 HTML_START_RE = re.compile(rb"\s*<(?:!doctype|html|head|body|script|svg|iframe|meta|\?xml)\b", re.I)
 
 
@@ -300,11 +314,19 @@ EXCEL_LINKS = {"ddeLink": "a DDE link, which starts another program when the wor
 EXCEL_FUNCTIONS = {"WEBSERVICE": "reaches another computer", "FILTERXML": "reads what WEBSERVICE fetches",
                    "IMAGE": "fetches a picture from another computer", "RTD": "starts a real-time data server",
                    "CALL": "calls a program library", "REGISTER": "calls a program library",
-                   "REGISTER.ID": "calls a program library", "EXEC": "starts a program"}
-EXCEL_FUNCTION_RE = re.compile(r"(?<![\w.])(?:_xl\w+\.)*(" + "|".join(
+                   "REGISTER.ID": "calls a program library", "EXEC": "starts a program",
+                   "DDE": "starts another program and reads from it (DDE)"}
+# A function's name may carry a namespace: `_xlfn.` in Excel's files,
+# `COM.MICROSOFT.` or `ORG.OPENOFFICE.` in OpenDocument's.
+EXCEL_FUNCTION_RE = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*(" + "|".join(
     sorted((re.escape(name) for name in EXCEL_FUNCTIONS), key=len, reverse=True)) + r")\s*\(", re.I)
 EXCEL_STRING_RE = re.compile(r'"(?:[^"]|"")*"?')
-EXCEL_HYPERLINK_RE = re.compile(r"(?<![\w.])HYPERLINK\s*\(\s*", re.I)
+EXCEL_HYPERLINK_RE = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*HYPERLINK\s*\(\s*", re.I)
+# A reference to a cell of another file: OpenDocument's `'file:///x.ods'#$Sheet1.A1`,
+# or a quoted name holding a path (`'C:\x\[book.xlsx]Sheet1'!A1`): no sheet's
+# name may hold `/`, `\`, `[` or `]`.
+QUOTED_NAME_RE = re.compile(r"'((?:[^']|'')*)'\s*(#?)")
+PATH_CHARACTERS = frozenset("/\\[]")
 # PowerPoint actions on a click or a hover that run rather than link.
 RUNNING_ACTIONS = ("ppaction://program", "ppaction://macro", "ppaction://ole")
 LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (tel) addresses"
@@ -393,8 +415,9 @@ def _field_problem(instruction: str, where: str) -> str | None:
 def _formula_problem(formula: str) -> str | None:
     """What an Excel formula does that a workbook may not, or None: a
     function that fetches or runs, a DDE reference (`cmd|' /C calc'!A0`:
-    `|` means nothing else outside a string), or a HYPERLINK to anything but
-    a web, email or phone address."""
+    `|` means nothing else outside a string), a cell of another file, or a
+    HYPERLINK to anything but a web, email or phone address. OpenDocument's
+    formulas (`of:=...`) are read the same way."""
     for link in EXCEL_HYPERLINK_RE.finditer(formula):
         literal = EXCEL_STRING_RE.match(formula, link.end())
         if literal is None:
@@ -405,6 +428,9 @@ def _formula_problem(formula: str) -> str | None:
     code = EXCEL_STRING_RE.sub('""', formula)
     if "|" in code:
         return "starts another program and reads from it (a DDE reference, `program|topic!item`)"
+    if "'" in code and any(hashed or not PATH_CHARACTERS.isdisjoint(name)
+                           for name, hashed in QUOTED_NAME_RE.findall(code)):
+        return "reads a cell of another file when it is opened (an external reference)"
     function = EXCEL_FUNCTION_RE.search(code)
     if function:
         name = function.group(1).upper()
@@ -415,14 +441,18 @@ def _formula_problem(formula: str) -> str | None:
 def _odf_problem(root) -> str | None:
     """OpenDocument: no script bound to an event and no DDE link; every
     xlink:href (by namespace, whatever its prefix) a part of the document
-    (a relative path inside it) or a web, email or phone address. The
-    elements and attributes are found by lxml in C: a 3 MB content.xml
-    takes 20 ms, and each link about 12 microseconds more."""
+    (a relative path inside it), or on a link a web, email or phone
+    address; formulas as Excel's are. The elements and attributes are
+    found by lxml in C: a 3 MB content.xml takes 20 ms, and each link
+    about 12 microseconds more."""
     from urllib.parse import urlsplit
     from .links import as_browser_reads
     for element in root.iter(*ODF_ACTIVE_ELEMENTS):
-        shown = f"{element.prefix}:{element.tag.rsplit('}', 1)[-1]}" if element.prefix else element.tag
-        return f"holds macros (`{_shown(shown)}`), which run when it is opened"
+        return f"holds macros (`{_shown(_odf_name(element))}`), which run when it is opened"
+    for formula in root.xpath(ODF_FORMULAS):
+        # `of:=WEBSERVICE(...)`: the namespace before the `=` is the formula language's.
+        if refused := _formula_problem(formula.split(":", 1)[1] if ODF_SYNTAX_RE.match(formula) else formula):
+            return f"has a formula that {refused} (in `{_shown(_odf_name(formula.getparent()))}`: `{_shown(formula)}`)"
     for href in root.xpath("//@x:href", namespaces={"x": XLINK}):
         try:
             seen = urlsplit(as_browser_reads(href))
@@ -434,10 +464,12 @@ def _odf_problem(root) -> str | None:
             continue  # a picture or object in the document's own zip, or a place in it (#part)
         if seen.scheme.lower().startswith(("vnd.sun.star.script", "macro")):
             return f"holds macros (`{_shown(href)}`), which run when it is opened"
-        element = href.getparent()
-        if element.get(f"{{{XLINK}}}show") == "embed" or element.get(f"{{{XLINK}}}actuate") == "onLoad":
+        # Only a link's address is left for a reader to follow: a picture,
+        # section, sheet, sound or template with one outside the document
+        # is fetched as it opens, whatever its xlink:show says.
+        if href.getparent().tag not in ODF_LINKS:
             return (f"loads `{_shown(href)}` from outside the document when it is opened (a template, "
-                    "frame, object or picture); only links to web pages are allowed")
+                    "section, sheet, object or picture); only links to web pages are allowed")
         if not _safe_link(href):
             return (f"has a link to `{_shown(href)}`; a document may link only to web (https), "
                     "email (mailto) and phone (tel) addresses")
