@@ -7,14 +7,17 @@ where it is installed. Hostile bodies reach Typst only as strings.
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import struct
+import time
 
 import pytest
 from pypdf import PdfReader
 
 from conftest import REPO, build, make_project, read, real_pdf, real_png, run_cli, write_files
+from resource_library import pdf as pdf_module
 from resource_library.pdf import check
 from test_validate import GOOD
 
@@ -158,7 +161,7 @@ def test_two_builds_make_the_same_bytes_whatever_the_clock(pdf_site, tmp_path):
     assert pdf_of(pdf_site, "chart-briefing", "again") == first
 
 
-def test_an_unchanged_briefing_is_not_made_again_and_an_edit_remakes_one(pdf_site):
+def test_an_unchanged_briefing_is_not_made_again_and_an_edit_remakes_one_and_old_ones_go(pdf_site):
     cache = pdf_site / ".cache" / "pdf"
     assert build(pdf_site, site_dir="warm").returncode == 0
     before = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.pdf")}
@@ -170,6 +173,22 @@ def test_an_unchanged_briefing_is_not_made_again_and_an_edit_remakes_one(pdf_sit
     after = {p.name for p in cache.glob("*.pdf")}
     assert len(after - set(before)) == 1  # one PDF made again
     assert "First, edited" in text_of(pdf_of(pdf_site, "chart-briefing", "warm"))
+    # The edit left the old PDF in the cache: once no build has used it for
+    # CACHE_KEEP_DAYS it goes, with what a killed build half-wrote; a PDF
+    # this build used stays, however old.
+    (new_pdf,) = after - set(before)
+    long_ago = time.time() - (pdf_module.CACHE_KEEP_DAYS + 1) * 86_400
+    for name in after:
+        os.utime(cache / name.replace(".pdf", ".pages"), (long_ago, long_ago))
+    partial = cache / f".{'0' * 64}.4242.pdf.partial"
+    partial.write_bytes(b"%PDF-")
+    os.utime(partial, (time.time() - 7200,) * 2)
+    assert build(pdf_site, site_dir="warm").returncode == 0
+    kept = {p.name for p in cache.iterdir()}
+    gone = after - kept
+    assert len(gone) == 1 and gone.pop().replace(".pdf", ".pages") not in kept and partial.name not in kept
+    assert len(kept) == 2 * (len(after) - 1)
+    assert new_pdf in kept and time.time() - (cache / new_pdf.replace(".pdf", ".pages")).stat().st_mtime < 600
 
 
 def test_an_image_without_alt_text_is_refused_with_its_line(tmp_path):

@@ -595,6 +595,8 @@ class Build:
                         seen[rel] = stamp
         problems = gate.check(site_dir, only)
         if not problems:
+            if self.briefings is not None and not self.serving:
+                self.briefings.prune()
             return
         print(report(problems), file=sys.stderr, flush=True)
         if not self.serving:

@@ -379,6 +379,10 @@ class Made:
         target.write_bytes(self.content)
 
 
+# A PDF in the cache that no build has used for this long is removed.
+CACHE_KEEP_DAYS = 14
+
+
 class Briefings:
     """Makes the PDFs of one build. `cache_dir` (outside the site) keeps
     each PDF by a key of everything it shows, so a rebuild makes again only
@@ -405,6 +409,7 @@ class Briefings:
         self._thread: ThreadPoolExecutor | None = None
         self._pending: dict[str, Future] = {}
         self._pending_source: dict[str, str] = {}
+        self._used: set[str] = set()  # the cache keys of this build's PDFs
 
     def close(self) -> None:
         """Wait for every PDF started (see `finished`), then let the compiler go."""
@@ -489,6 +494,7 @@ class Briefings:
                              + json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
                              + b"\0" + cleaned_html.encode("utf-8")).hexdigest()
         path = pdf_path(resource)
+        self._used.add(key)
         cached = self._cached(key, path, resource.src_uri)
         if cached is not None:
             self.made[path] = cached
@@ -596,10 +602,41 @@ class Briefings:
             return None
         kept = self.cache_dir / f"{key}.pdf"
         try:
-            pages = int((self.cache_dir / f"{key}.pages").read_text())
+            count = self.cache_dir / f"{key}.pages"
+            pages = int(count.read_text())
+            os.utime(count)  # when it was last used (not the PDF's own time: the site links to that file)
             return Made(path, None, pages, source, kept=kept, length=kept.stat().st_size)
         except (OSError, ValueError):
             return None
+
+    def prune(self, now: float | None = None) -> int:
+        """After a build that published: remove the PDFs in the cache that
+        no build has used for CACHE_KEEP_DAYS (every edit of a briefing
+        leaves one behind), and what a killed build half-wrote. How many
+        files went."""
+        if self.cache_dir is None:
+            return 0
+        now, removed = datetime.now(timezone.utc).timestamp() if now is None else now, 0
+        try:
+            entries = list(os.scandir(self.cache_dir))
+        except OSError:
+            return 0
+        last_used = {entry.name.removesuffix(".pages"): entry.stat().st_mtime
+                     for entry in entries if entry.name.endswith(".pages")}
+        for entry in entries:
+            key = entry.name.split(".")[1] if entry.name.startswith(".") else entry.name.split(".")[0]
+            if entry.name.endswith(".partial"):
+                stamp, keep = entry.stat().st_mtime, 3_600  # another build may be writing it now
+            else:
+                stamp, keep = last_used.get(key, 0), CACHE_KEEP_DAYS * 86_400
+            if key in self._used or now - stamp < keep:
+                continue
+            try:
+                os.remove(entry.path)
+                removed += 1
+            except OSError:
+                pass
+        return removed
 
     def _keep(self, key: str, content: bytes, pages: int) -> Path | None:
         """Into the cache, whole or not at all; where it is, or None."""
