@@ -23,7 +23,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from conftest import CONTENT_FOLDERS, make_project  # noqa: E402
 from resource_library import files, pdf as briefings, render, validate  # noqa: E402
 from resource_library.frontmatter import MAX_FILE_BYTES as MAX_RESOURCE_BYTES  # noqa: E402
-from resource_library.validate.body import MAX_BACKTICK_LENGTHS, MAX_LINE_CHARS, MAX_NESTED_ON_A_LINE  # noqa: E402
+from resource_library.validate.body import (MAX_BACKTICK_LENGTHS, MAX_LINE_CHARS, MAX_NESTED_ON_A_LINE,  # noqa: E402
+                                            MAX_PIPES)
 
 SHAPE = "at-a-glance/stress-shape.md"
 FRONT_MATTER = """---
@@ -145,6 +146,15 @@ def backticks_at_limit(project: Path) -> None:
     (project / SHAPE).write_text(resource(opened + line * (room // len(line))))
 
 
+def pipes_at_limit(project: Path) -> None:
+    """A past webinar (no PDF, so no PDF budget) whose body is one pipe
+    table of as many cells as a body may have `|`."""
+    rows = ["| h " * 19 + "|", "|---" * 19 + "|"] + ["| b " * 19 + "|"] * (MAX_PIPES // 20 - 2)
+    text = resource("\n".join(rows) + "\n").replace("status: current", 'status: current\nstarts: "2026-03-01T13:00"\n'
+                                                     "duration_minutes: 60\nspeakers:\n  - name: A Speaker", 1)
+    (project / "webinars" / "stress-table.md").write_text(text)
+
+
 SHAPES = [
     ("starter", "the starter library alone", None),
     ("headings", f"{validate.MAX_BLOCK_ELEMENTS['headings']} headings (`# a`, no blank lines)", body_of("# a\n", "headings")),
@@ -167,6 +177,7 @@ SHAPES = [
               "in its PDF", image_at_limit),
     ("backticks", f"one paragraph of {MAX_RESOURCE_BYTES // 1024} KB opening code with backtick runs of "
                   f"{MAX_BACKTICK_LENGTHS} lengths, none closed", backticks_at_limit),
+    ("pipes", f"a webinar's table of {MAX_PIPES:,} `|` (19 columns, {MAX_PIPES // 20 - 1} rows)", pipes_at_limit),
     ("nesting", f"a briefing's elements nested {briefings.MAX_NESTING - 2} deep in a paragraph, in its PDF",
      nesting_at_limit),
 ]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, build, make_project, read, run_cli
-from test_validate import GOOD, good
+from test_validate import GOOD, WEBINAR, good
 
 from resource_library import files, render, validate
 
@@ -62,26 +62,42 @@ def backtick_runs(lengths: int) -> str:
     return "".join("`" * length + " x\n" for length in range(1, lengths + 1))
 
 
-def test_a_paragraph_with_backtick_runs_of_one_length_too_many_is_refused_at_its_start(tmp_path):
+def table_of_pipes(pipes: int) -> str:
+    """A pipe table of 19 columns holding `pipes` `|` in all (20 a row)."""
+    rows = ["| h " * 19 + "|", "|---" * 19 + "|"] + ["| b " * 19 + "|"] * (pipes // 20 - 2)
+    return "\n".join(rows) + "\n" + "|" * (pipes % 20) + "\n"
+
+
+PIPE_WEBINAR = WEBINAR.replace("registration_url: {url}\n", "").replace("2026-09-01", "2026-03-01")
+
+
+def test_backtick_runs_and_table_pipes_over_their_limits_are_refused_where_they_go_over(tmp_path):
     """Runs of 1 to 1,010 backticks in one paragraph took the build 62 s
     (sixth attacker): the converter reads to the paragraph's end once for
-    each length that never closes. A fenced block's runs are code, not counted."""
+    each length that never closes; a fenced block's runs are code, not
+    counted. A webinar's 512 KB of table cells, which no PDF budget bounds,
+    took 9 s to convert."""
     limit = validate.MAX_BACKTICK_LENGTHS
     fenced = "```\n" + backtick_runs(limit + 5) + "```\n\n"
     text = PREFIX + fenced + "Text.\n\n" + backtick_runs(limit + 1)
-    project = make_project(tmp_path / "p", content={A: text})
+    pipes = PIPE_WEBINAR.replace("Body.\n", table_of_pipes(validate.MAX_PIPES + 1))
+    project = make_project(tmp_path / "p", content={A: text, "webinars/table.md": pipes})
     result = build(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     line = BODY_LINE + fenced.count("\n") + 2
     assert (f"{A}:{line}:1 [too-complex] this paragraph has runs of backticks of {limit + 1} different lengths "
             f"(1, 2, 3, 4, 5, ...); the limit is {limit}") in result.stderr, result.stderr
     assert "put code in a fenced block" in result.stderr
+    last = pipes.rstrip("\n").count("\n") + 1
+    assert (f"webinars/table.md:{last}:1 [too-complex] the body has {validate.MAX_PIPES + 1:,} `|` characters, which "
+            f"make table cells; the limit is {validate.MAX_PIPES:,}") in result.stderr, result.stderr
 
 
 def test_every_block_element_budget_builds_at_its_limit(tmp_path):
     """One resource per kind, each at its limit: built (Python-Markdown
     takes well under a second for each). Backtick runs too."""
-    content = {"deeper-dives/backticks.md": PREFIX + "Text.\n" + backtick_runs(validate.MAX_BACKTICK_LENGTHS)}
+    content = {"deeper-dives/backticks.md": PREFIX + "Text.\n" + backtick_runs(validate.MAX_BACKTICK_LENGTHS),
+               "webinars/table.md": PIPE_WEBINAR.replace("Body.\n", table_of_pipes(validate.MAX_PIPES))}
     for n, (kind, limit_name, unit, _) in enumerate(ELEMENTS):
         content[f"deeper-dives/case-{n}.md"] = repeated(unit, validate.MAX_BLOCK_ELEMENTS[limit_name])[0]
     project = make_project(tmp_path / "p", content=content)
@@ -89,6 +105,7 @@ def test_every_block_element_budget_builds_at_its_limit(tmp_path):
     assert result.returncode == 0, result.stderr
     page = read(project / "site", "deeper-dives/case-0/")
     assert page.count("<h1 id=") == validate.MAX_BLOCK_ELEMENTS["headings"]
+    assert read(project / "site", "webinars/table/").count("<tr>") == validate.MAX_PIPES // 20 - 1
 
 
 def test_heading_ids_are_worked_out_in_linear_time():

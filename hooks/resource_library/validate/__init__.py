@@ -18,7 +18,7 @@ from ..synonyms import load_synonyms
 from ..vocabulary import Vocabulary, check_vocabulary_files
 # The rules, by what they check; their names are importable from here too.
 from .across import check_across, check_body_links  # noqa: F401
-from .body import (BLOCK_ELEMENT_HINTS, MAX_BACKTICK_LENGTHS, MAX_BLOCK_ELEMENTS, MAX_BRACKETS,  # noqa: F401
+from .body import (BLOCK_ELEMENT_HINTS, MAX_BACKTICK_LENGTHS, MAX_BLOCK_ELEMENTS, MAX_BRACKETS, MAX_PIPES,  # noqa: F401
                    MAX_BRACKETS_PER_BLOCK, MAX_INDENT, MAX_LINE_CHARS, MAX_OPEN_TAGS, NO_ALT_RE, OPEN_TAG_RE, check_block_elements, check_body,
                    check_complexity, count_block_elements)
 from .dated import MAX_REVIEW_YEARS, REVIEW_DUE_DAYS, check_changes, check_dates  # noqa: F401

@@ -19,6 +19,11 @@ MAX_INDENT = 48  # columns; Python-Markdown recurses once per level of nested li
 MAX_BRACKETS_PER_BLOCK = 500
 MAX_BRACKETS = 3_000
 MAX_OPEN_TAGS = 100
+# Python-Markdown's tables take about 40 microseconds a cell: a 512 KB
+# body of `|b` cells, 250,000 of them, took 9 s to convert. 20,000 `|`
+# make tables of some 20,000 cells, under a second; a table that size is
+# data, better a spreadsheet in files/.
+MAX_PIPES = 20_000
 OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
 # Python-Markdown parses a block (the lines between two blank lines) by
 # taking one element off its front and putting the rest back, so elements
@@ -107,6 +112,14 @@ def check_complexity(parsed: ParsedFile) -> bool:
     if brackets > MAX_BRACKETS:
         parsed.found(parsed.body_line, 1, "too-complex/brackets", count=brackets, limit=MAX_BRACKETS)
         return False
+    if parsed.body.count("|") > MAX_PIPES:
+        seen = 0
+        for number, line in enumerate(lines):
+            seen += line.count("|")
+            if seen > MAX_PIPES:
+                parsed.found(parsed.body_line + number, 1, "too-complex/pipes", count=parsed.body.count("|"),
+                             limit=MAX_PIPES)
+                return False
     # Each unclosed tag starts at a `<` of its own.
     open_tags = [m for m in OPEN_TAG_RE.finditer(parsed.body)] if parsed.body.count("<") > MAX_OPEN_TAGS else []
     if len(open_tags) > MAX_OPEN_TAGS:
