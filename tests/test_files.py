@@ -199,6 +199,23 @@ def gif(frame_width: int, frame_height: int) -> bytes:
             + struct.pack("<HHHHB", 0, 0, frame_width, frame_height, 0) + b"\x08\x02\x4c\x01\x00;")
 
 
+def progressive(scans: int) -> bytes:
+    """A progressive JPEG of `scans` scans: one of its AC scans repeated, as
+    the seventh attacker's scan bomb does (a 2 MB one took 83 s to decode)."""
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("L", (64, 64), 128).save(out, "JPEG", progressive=True, quality=50)
+    data = out.getvalue()
+    for start in (m.start() for m in re.finditer(rb"\xff\xda", data)):
+        header = int.from_bytes(data[start + 2:start + 4], "big")
+        components = data[start + 4]
+        first, approximation = data[start + 5 + 2 * components], data[start + 7 + 2 * components] >> 4
+        if first > 0 and approximation == 0:  # an AC scan's first pass: repeating it only adds work
+            end = re.compile(rb"\xff(?!\x00|[\xd0-\xd7])").search(data, start + 2 + header).start()
+            return data[:end] + data[start:end] * (scans - data.count(b"\xff\xda")) + data[end:]
+    raise AssertionError("no AC scan")
+
+
 IMAGES = [
     ("fill-60000.jpg", fill_byte(jpeg(), 60000, 60000), "declares 60,000 x 60,000 pixels"),
     ("fill-16000.jpg", fill_byte(jpeg(), 16000, 16000), "declares 16,000 x 16,000 pixels"),
@@ -206,6 +223,7 @@ IMAGES = [
     ("truncated.gif", gif(100, 100), "cannot be shown: it is damaged or not a GIF image"),
     ("bomb.gif", gif(8000, 8000), "more pixels than the limit of 50 megapixels"),
     ("png-named.jpg", __import__("conftest").real_png(), "is not a JPEG image"),
+    ("scans.jpg", progressive(101), "is a JPEG of 101 scans; the limit is 100"),
 ]
 
 
@@ -229,10 +247,13 @@ def test_images_are_decoded_within_the_pixel_budget(tmp_path):
                        for l in refused), (command, name, refused)
         assert "[pdf]" not in out
         assert not (project / "site").exists()
-    write_files(project, {A: GOOD + "\n![A chart](files/fine.jpg)\n", "at-a-glance/files/fine.jpg":
-                          fill_byte(jpeg(), 64, 64)})
+    # At the limit of scans, the page and the PDF (whose decoder stops at 100) take it.
+    write_files(project, {A: GOOD + "\n![A chart](files/fine.jpg)\n\n![A grey square](files/scans.jpg)\n",
+                          "at-a-glance/files/fine.jpg": fill_byte(jpeg(), 64, 64),
+                          "at-a-glance/files/scans.jpg": progressive(100)})
     result = build(project)
     assert result.returncode == 0, result.stderr[-2000:]
+    assert (project / "site" / "at-a-glance" / "case" / "case.pdf").exists()
 
 
 # --- Editors' files in docs/ -----------------------------------------------------

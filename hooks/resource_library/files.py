@@ -93,6 +93,11 @@ ACTIVE_PDF_KINDS = frozenset({"/FileAttachment", "/3D", "/Screen", "/Filespec", 
 MAX_PDF_OBJECTS = 200_000
 MAX_IMAGE_SIDE = 12_000          # pixels: far above any chart or photograph on a page
 MAX_IMAGE_PIXELS = 50_000_000    # 50 megapixels: 200 MB once decoded
+# A progressive JPEG is drawn in scans, each read over the whole picture: a
+# 2 MB one of 64,000 tiny scans took 83 s to decode. Typst stops at 100;
+# a photograph has about 10. Counted as start-of-scan markers, which
+# entropy-coded data cannot hold (an FF byte there is followed by 00).
+MAX_JPEG_SCANS = 100
 
 
 def content_problem(path) -> str | None:
@@ -708,6 +713,9 @@ def image_problem(data: bytes, ext: str) -> str | None:
         return "declares no size (no frame header was found), so what it would show cannot be checked"
     if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
         return _too_big(width, height)
+    if ext in ("jpg", "jpeg") and (scans := data.count(b"\xff\xda")) > MAX_JPEG_SCANS:
+        return (f"is a JPEG of {scans:,} scans; the limit is {MAX_JPEG_SCANS} (each is decoded over the whole "
+                "picture, and the PDF's decoder stops at 100)")
     return decode_problem(data, ext)
 
 
