@@ -635,3 +635,33 @@ def test_a_pdf_is_read_whole_not_only_from_its_trailer(data, says):
 def test_a_plain_pdf_built_the_same_way_passes():
     from resource_library.files import pdf_problem
     assert pdf_problem(raw_pdf(PAGES, b"<< /Size 4 /Root 1 0 R >>")) is None
+
+
+# --- Names the offline copy can be unzipped with on Windows (seventh attacker) ----
+
+def test_names_windows_cannot_save_are_refused_at_their_source(tmp_path):
+    """`aux.md`, a download `con.csv`, `checklist:v2.csv`, a file name of 223
+    characters and a topic `nul`: validate and the build refuse each where
+    it is written (the gate's own test is in test_gate.py)."""
+    long_name = "readiness-checklist-" * 11 + "q.csv"
+    text = with_downloads(["con.csv", "checklist:v2.csv", long_name])
+    project = make_project(tmp_path / "p", content={
+        "at-a-glance/aux.md": text, **{f"at-a-glance/files/{n}": b"a,b\n" for n in ("con.csv", "checklist:v2.csv", long_name)}})
+    first = GOOD.split("\n").index("status: current") + 3
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "Traceback" not in out, out[-2000:]
+        for where, says in [("at-a-glance/aux.md:1:1 [file-name]", "`aux.md` is a name Windows keeps for a device"),
+                            (f"at-a-glance/aux.md:{first}:11 [file-path]", "uses `con.csv`, a name Windows keeps"),
+                            (f"at-a-glance/aux.md:{first + 2}:11 [file-path]", "has `:` in its name"),
+                            (f"at-a-glance/aux.md:{first + 4}:11 [file-path]", "has a name of 225 characters")]:
+            assert any(line.startswith(where) and says in line for line in out.splitlines()), (command, where, out[-3000:])
+        assert not (project / "site").exists()
+    # The vocabulary is checked first: its problems are the ones said then.
+    topics = project / "vocabulary" / "topics.yml"
+    topics.write_text(topics.read_text() + "nul:\n  name: Nothing\n  description: A topic named as a device.\n")
+    line = topics.read_text().split("\n").index("nul:") + 1
+    result = run_cli(project, "validate")
+    assert result.returncode == 1 and f"vocabulary/topics.yml:{line}:1 [vocabulary] `nul` is a name Windows keeps" \
+        in result.stdout + result.stderr

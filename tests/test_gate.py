@@ -467,3 +467,29 @@ def test_an_editors_file_at_a_resource_files_address_is_a_collision_not_dropped(
     assert result.returncode != 0
     problem = next((line for line in result.stderr.splitlines() if "[duplicate-output]" in line), "")
     assert problem.startswith("at-a-glance/files/data.csv:") and "an editor's file" in problem, result.stderr[-2000:]
+
+
+UNPORTABLE = [("at-a-glance/aux/index.html", "a name Windows keeps for a device"),
+              ("webinars/files/Con.CSV", "a name Windows keeps for a device"),
+              ("webinars/files/lpt1.tar.csv", "a name Windows keeps for a device"),
+              ("webinars/files/plan:v2.csv", "has `:` in its name"),
+              ("webinars/files/plan.csv.", "ending in a dot or a space"),
+              ("webinars/files/" + "a" * 101 + ".csv", "the limit is 100"),
+              ("deeper-dives/" + "b" * 95 + "/" + "b" * 95 + ".csv", "the limit is 200")]
+
+
+def test_the_gate_refuses_a_path_the_offline_copy_could_not_unzip_on_windows(tmp_path):
+    """The seventh attacker's offline zip held aux/, aux.html, con.csv,
+    checklist:v2.csv and a path of 277 characters: Windows' Extract All
+    stops at each. Whoever wrote such a path, the gate refuses it, naming
+    its source; `plan.v2.csv` and a path of 200 characters are fine."""
+    fine = ["webinars/files/plan.v2.csv", "deeper-dives/" + "c" * 90 + "/" + "c" * 92 + ".csv"]
+    claims = []
+    for path in [p for p, _ in UNPORTABLE] + fine:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("a,b\n" if path.endswith(".csv") else "<!doctype html><title>x</title>")
+        claims.append((path, Claim("a resource's file", path)))
+    problems = gate_for(claims).check(tmp_path)
+    for path, says in UNPORTABLE:
+        assert any(p.path == path and says in p.message for p in problems), (path, [str(p) for p in problems])
+    assert not any(p.path in fine for p in problems), [str(p) for p in problems]

@@ -53,10 +53,42 @@ def path_problem(value: str) -> str | None:
     return type_problem(value)
 
 
+# Names every system the offline copy is unzipped on can save. Windows
+# keeps these for devices, with any extension (`con.csv`, `aux/`), refuses
+# these characters, drops a trailing dot or space, and stops at 260
+# characters a path, the folder it is unzipped into included.
+WINDOWS_DEVICES = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$"}
+                            | {f"{port}{n}" for port in ("com", "lpt") for n in "0123456789\u00b9\u00b2\u00b3"})
+WINDOWS_FORBIDDEN_RE = re.compile(r'[<>:"|?*\x00-\x1f]')
+MAX_FILE_NAME = 100   # characters in a file's name
+MAX_OUTPUT_PATH = 200  # characters in a published path: 60 left for the folder it is unzipped into
+
+
+def portable_problem(path: str) -> str | None:
+    """Why a published path could not be saved on Windows, or None."""
+    for segment in path.split("/"):
+        if segment.split(".")[0].rstrip(" ").lower() in WINDOWS_DEVICES:
+            return (f"uses `{_shown(segment)}`, a name Windows keeps for a device, so the offline copy could not "
+                    "be unzipped there; rename it")
+        if forbidden := WINDOWS_FORBIDDEN_RE.search(segment):
+            return (f"has `{_shown(forbidden.group(0))}` in its name, which Windows does not allow; rename it "
+                    "with letters, digits and hyphens")
+        if segment.endswith((".", " ")):
+            return "has a name ending in a dot or a space, which Windows drops; rename it"
+        if len(segment) > MAX_FILE_NAME:
+            return f"has a name of {len(segment)} characters; the limit is {MAX_FILE_NAME}: shorten it"
+    if len(path) > MAX_OUTPUT_PATH:
+        return (f"is a path of {len(path)} characters; the limit is {MAX_OUTPUT_PATH}, so that the offline copy "
+                "unzips on Windows: shorten it")
+    return None
+
+
 def type_problem(path: str) -> str | None:
     """Why a file may not be published whatever links to it, or None."""
     if any(part.startswith(".") for part in path.split("/") if part):
         return "names a hidden file or folder"
+    if refused := portable_problem(path):
+        return refused
     if extension(path) not in FILE_TYPES:
         return (f"is a `.{extension(path) or '?'}` file, which is not published; allowed: "
                 + ", ".join(sorted(FILE_TYPES)))

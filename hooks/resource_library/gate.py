@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from . import links, rules
 from .claims import Claims
-from .files import FILE_TYPES, content_problem
+from .files import FILE_TYPES, content_problem, portable_problem
 from .problems import Problem
 from .sanitize import TAGS
 
@@ -142,6 +142,8 @@ class Gate:
         ext = posixpath.splitext(rel)[1].lstrip(".").lower()
         if claim is None:
             return [rules.problem("unclaimed-output", f"site/{rel}", 1, 1, output=rel)]
+        if unportable := portable_problem(rel):
+            return [self._problem(rel, Finding(unportable, ""))]
         if (ext not in OUTPUT_TYPES and not (ext == "zip" and claim.producer == "the offline copy")) or (
                 ext in SITE_CODE_TYPES and claim.producer in CONTENT_PRODUCERS):
             return [self._problem(rel, Finding(f"is a `.{ext or '?'}` file, which the site does not publish "

@@ -140,6 +140,9 @@ RULES = MappingProxyType({r.id: r for r in (
              "Rename it {slug}.md: lowercase letters, digits and single hyphens."),
          index=M("`index.md` is the type's listing page, not a resource",
                  "Give the resource a name of its own; to replace the listing, add docs/{folder}/index.md instead."),
+         portable=M("`{name}` is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), or longer "
+                    "than {limit} characters, so the offline copy could not be unzipped there",
+                    "Rename it with a few words of its title, in lowercase letters, digits and single hyphens."),
          docs=M("`{shown}` has a dot in its name, so its address ({address}) looks like a file, and may be one the "
                 "site writes", "Rename it with letters, digits and hyphens, as in {suggested}.")),
     rule("duplicate-slug", "Each resource's file name is unique across the library.", "Rename one of the files.",
@@ -457,6 +460,9 @@ RULES = MappingProxyType({r.id: r for r in (
          type_missing=M("the type `{slug}` is missing: every resource in {slug}/ needs its name and description here",
                         "Put its entry back (see git history), or ask a maintainer to retire the type."),
          reserved=M("`{slug}` is the address of the page that lists every one of the {kind}",
+                    "Choose another slug, made from a word or two of its name."),
+         portable=M("`{slug}` is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), or longer "
+                    "than {limit} characters, so the offline copy could not be unzipped there",
                     "Choose another slug, made from a word or two of its name."),
          entry=M("`{slug}` needs a name and a description, both text", "Add name: and description: lines under it."),
          unknown=M("`{slug}` has unknown fields: {fields}", "Each entry has name, description and, for types, plural."),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import characters, rules
+from .files import WINDOWS_DEVICES
 from .frontmatter import read_yaml
 from .problems import Problem, field_label, report
 
@@ -19,6 +20,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A term's page is <kind>/<slug>.md and the page listing every term of a
 # kind is <kind>/index.md (indexes.generate): a slug `index` would take its place.
 RESERVED_SLUGS = frozenset({"index"})
+MAX_VOCABULARY_SLUG = 60  # a folder and a feed's file name in the site
 # The content folders the build knows, each with its templates and its
 # fields in the schema: types.yml names exactly these (a type added there
 # alone was half applied: in the menus, with no folder built).
@@ -83,6 +85,9 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
                 continue
             if slug in RESERVED_SLUGS:
                 problem("vocabulary/reserved", slug=slug, kind=kind)
+                continue
+            if slug in WINDOWS_DEVICES or len(slug) > MAX_VOCABULARY_SLUG:
+                problem("vocabulary/portable", slug=slug, limit=MAX_VOCABULARY_SLUG)
                 continue
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) \
                     or not isinstance(entry.get("description"), str):

@@ -15,8 +15,14 @@ from ..problems import field_label
 from ..vocabulary import Vocabulary, closest
 from .dated import check_changes, check_dates
 from .patterns import PLACEHOLDER
+from ..files import WINDOWS_DEVICES
 from .schema import Schema
 from .strings import check_strings
+
+
+# A slug is a folder and a file name in the site: `slug/slug.pdf` stays
+# within the offline copy's budget for a path (files.MAX_OUTPUT_PATH).
+MAX_SLUG = 80
 
 
 def check_path(parsed: ParsedFile, rel: Path) -> None:
@@ -26,6 +32,8 @@ def check_path(parsed: ParsedFile, rel: Path) -> None:
         parsed.found(1, 1, "file-name", name=rel.name, slug=suggest_slug(rel.stem))
     elif rel.stem == "index":
         parsed.found(1, 1, "file-name/index", folder=rel.parts[0])
+    elif rel.stem in WINDOWS_DEVICES or len(rel.stem) > MAX_SLUG:
+        parsed.found(1, 1, "file-name/portable", name=rel.name, limit=MAX_SLUG)
 
 
 def describe(value: Any) -> str:
