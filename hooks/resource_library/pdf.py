@@ -379,6 +379,7 @@ class Made:
         target.write_bytes(self.content)
 
 
+WORKSPACE_PREFIX = "library-pdf-"
 # A PDF in the cache that no build has used for this long is removed.
 CACHE_KEEP_DAYS = 14
 
@@ -588,13 +589,30 @@ class Briefings:
         adds its data and images for its own compile and takes them away."""
         if self._workspace is None:
             import typst
-            self._workspace = tempfile.TemporaryDirectory(prefix="library-pdf-")
+            self._workspace = tempfile.TemporaryDirectory(prefix=WORKSPACE_PREFIX, dir=self._workspace_parent())
             root = Path(self._workspace.name)
             (root / "briefing.typ").write_bytes(self.template)
             if self.logo:
                 shutil.copyfile(self.logo, root / "logo.svg")
             self._compiler = typst.Compiler(str(root / "briefing.typ"), root=str(root), ignore_system_fonts=True)
         return Path(self._workspace.name)
+
+    def _workspace_parent(self) -> str | None:
+        """Beside the cache, where a killed build's workspace (a contributor's
+        images, a briefing's data) is found and removed by the next build
+        once it is an hour old; without a cache, the system's temporary folder."""
+        if self.cache_dir is None:
+            return None
+        parent = self.cache_dir.parent / "pdf-work"
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            now = datetime.now(timezone.utc).timestamp()
+            for entry in os.scandir(parent):
+                if entry.name.startswith(WORKSPACE_PREFIX) and now - entry.stat().st_mtime > 3_600:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            return None
+        return str(parent)
 
     def _cached(self, key: str, path: str, source: str) -> Made | None:
         """A checked PDF kept by an earlier build."""
