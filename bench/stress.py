@@ -155,6 +155,17 @@ def pipes_at_limit(project: Path) -> None:
     (project / "webinars" / "stress-table.md").write_text(text)
 
 
+def long_lines(prefix: str):
+    """Paragraphs of one line each, as long as a line may be: `prefix` and
+    then tabs, spaces or letters to the end, none closed (the seventh attacker's
+    shapes: each took one of our patterns about 10 s a line)."""
+    def write(project: Path) -> None:
+        filler = {"{": "\t", "<": "a"}.get(prefix[0], " ")
+        line = prefix + filler * (MAX_LINE_CHARS - len(prefix) - 1) + "x\n\n"
+        (project / SHAPE).write_text(resource(line * ((MAX_RESOURCE_BYTES - 2048) // len(line))))
+    return write
+
+
 SHAPES = [
     ("starter", "the starter library alone", None),
     ("headings", f"{validate.MAX_BLOCK_ELEMENTS['headings']} headings (`# a`, no blank lines)", body_of("# a\n", "headings")),
@@ -178,6 +189,9 @@ SHAPES = [
     ("backticks", f"one paragraph of {MAX_RESOURCE_BYTES // 1024} KB opening code with backtick runs of "
                   f"{MAX_BACKTICK_LENGTHS} lengths, none closed", backticks_at_limit),
     ("pipes", f"a webinar's table of {MAX_PIPES:,} `|` (19 columns, {MAX_PIPES // 20 - 1} rows)", pipes_at_limit),
+    ("link spaces", f"lines of `[a](` and {MAX_LINE_CHARS:,} spaces, no `)`", long_lines("[a](")),
+    ("attribute tabs", f"lines of `{{: ` and {MAX_LINE_CHARS:,} tabs, no `}}`", long_lines("{: ")),
+    ("tag letters", f"lines of `<b ` and {MAX_LINE_CHARS:,} letters, no `>`, in a briefing", long_lines("<b ")),
     ("nesting", f"a briefing's elements nested {briefings.MAX_NESTING - 2} deep in a paragraph, in its PDF",
      nesting_at_limit),
 ]

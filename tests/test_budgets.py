@@ -283,3 +283,21 @@ def test_line_based_budgets_hold_for_bare_cr_line_ends_and_indentation_inside_qu
             out = result.stdout + result.stderr
             assert result.returncode == 1 and "Traceback" not in out, (name, command, out[-2000:])
             assert f"{A}:{line}:1 {expected}" in out, (name, command, out[-2000:])
+
+
+def test_budgets_hold_for_a_body_whose_front_matter_is_broken_and_for_editors_pages(tmp_path):
+    """Seventh attacker: with `title: "Stall` (an unclosed quote) only the
+    YAML was reported, and the pull request's preview then rendered 20,000
+    unclosed `<a ` (101 s); an editor's page had no budget at all (108 s).
+    Both are refused at the body's line now, and so is a page over 512 KB."""
+    broken = GOOD.replace("title: A good briefing", 'title: "Stall') .replace("## Method", "<a " * 101 + "\n\n## Method")
+    project = make_project(tmp_path / "p", content={A: broken})
+    (project / "docs" / "notes.md").write_text("# Notes\n\n" + "<a " * 101 + "\n")
+    (project / "docs" / "big.md").write_text("# Big\n\n" + ("Words. " * 100 + "\n\n") * 800)
+    result = run_cli(project, "validate")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in out
+    assert re.search(rf"^{A}:\d+:\d+ \[yaml-syntax\]", out, re.M), out
+    assert f"{A}:{BODY_LINE}:1 [too-complex] the body has 101 HTML tags that are never closed" in out, out
+    assert "docs/notes.md:3:1 [too-complex] the body has 101 HTML tags that are never closed" in out, out
+    assert "docs/big.md:1:1 [too-large]" in out, out

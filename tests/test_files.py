@@ -665,3 +665,50 @@ def test_names_windows_cannot_save_are_refused_at_their_source(tmp_path):
     result = run_cli(project, "validate")
     assert result.returncode == 1 and f"vocabulary/topics.yml:{line}:1 [vocabulary] `nul` is a name Windows keeps" \
         in result.stdout + result.stderr
+
+
+# --- Images the checks pass are images the PDF can show (seventh attacker) ------
+
+def png_of(*chunks: tuple) -> bytes:
+    """A PNG of (type, data[, checksum]) chunks."""
+    import zlib
+    out = b"\x89PNG\r\n\x1a\n"
+    for kind, data, *crc in chunks:
+        out += struct.pack(">I", len(data)) + kind + data + struct.pack(">I", (crc or [zlib.crc32(kind + data)])[0])
+    return out
+
+
+def image_variants() -> dict[str, bytes]:
+    import zlib
+    header = (b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+    palette_header = (b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 3, 0, 0, 0))
+    data = (b"IDAT", zlib.compress(b"".join(b"\x00" + b"\x80\x40\x20" * 4 for _ in range(4))))
+    indexed = (b"IDAT", zlib.compress(b"\x00\x00\x00\x00\x00" * 4))
+    end = (b"IEND", b"")
+    return {"ok.png": png_of(header, data, end), "no-end.png": png_of(header, data),
+            "data-checksum.png": png_of(header, (*data, 5), end), "two-headers.png": png_of(header, header, data, end),
+            "no-palette.png": png_of(palette_header, indexed, end),
+            "palette.png": png_of(palette_header, (b"PLTE", b"\x00\x00\x00"), indexed, end),
+            "gamma.png": png_of(header, (b"gAMA", struct.pack(">I", 0)), data, end),
+            "text-checksum.png": png_of(header, data, (b"tEXt", b"a\x00b", 1), end),
+            "jpeg.jpg": jpeg(), "progressive.jpg": progressive(100), "cut.jpg": jpeg()[:-20]}
+
+
+@pytest.mark.parametrize("name", list(image_variants()))
+def test_an_image_the_checks_pass_is_one_typst_can_show(tmp_path, name):
+    """A PNG with no IEND, a wrong IDAT checksum, two IHDRs or a palette
+    image with no palette passed Pillow and failed the PDF (Typst's png
+    crate): validate said nothing and the build stopped."""
+    import typst
+    from resource_library.files import image_problem
+    data = image_variants()[name]
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "main.typ").write_text(f'#image("{name}", alt: "x")\n')
+    try:
+        typst.compile(str(tmp_path / "main.typ"), root=str(tmp_path))
+        shown = True
+    except Exception:
+        shown = False
+    refused = image_problem(data, name.rsplit(".", 1)[1])
+    assert shown or refused, f"{name}: passed by the checks, refused by Typst"
+    assert name not in ("ok.png", "palette.png", "gamma.png", "jpeg.jpg", "progressive.jpg") or not refused, refused

@@ -121,6 +121,8 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
         raw = path.read_bytes()
     except OSError as error:
         return [rules.problem("unreadable/docs", shown, 1, 1, error=error.strerror)]
+    if over := _budget_problems(shown, raw):
+        return over
     if not raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
         return _body_problems(shown, raw)  # front matter is optional on an editor's page
     parsed = frontmatter.read(shown, raw)
@@ -154,6 +156,22 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
     if not parsed.problems and not (parsed.data or {}).get("render_macros"):
         return _body_problems(shown, raw)
     return parsed.problems
+
+
+def _budget_problems(shown: str, raw: bytes) -> list[Problem]:
+    """A resource's budgets, for an editor's page: its size, and a body the
+    converter reads in good time (20,000 unclosed `<a ` took 108 s)."""
+    from .frontmatter import MAX_FILE_BYTES, ParsedFile
+    from .links import blank_code
+    from .validate.body import check_block_elements, check_complexity
+    if len(raw) > MAX_FILE_BYTES:
+        return [rules.problem("too-large", shown, 1, 1, size=len(raw) / 1024, limit=MAX_FILE_BYTES // 1024)]
+    body, first_line = _body(raw)
+    budget = ParsedFile(shown, body=body, body_line=first_line)
+    if check_complexity(budget):
+        budget.body_lines = blank_code(body)
+        check_block_elements(budget)
+    return [problem for problem in budget.problems if problem.is_error]
 
 
 def _body_problems(shown: str, raw: bytes) -> list[Problem]:

@@ -745,10 +745,42 @@ def image_problem(data: bytes, ext: str) -> str | None:
         return "declares no size (no frame header was found), so what it would show cannot be checked"
     if width > MAX_IMAGE_SIDE or height > MAX_IMAGE_SIDE or width * height > MAX_IMAGE_PIXELS:
         return _too_big(width, height)
+    if ext == "png" and (damaged := png_structure_problem(data)):
+        return damaged
     if ext in ("jpg", "jpeg") and (scans := data.count(b"\xff\xda")) > MAX_JPEG_SCANS:
         return (f"is a JPEG of {scans:,} scans; the limit is {MAX_JPEG_SCANS} (each is decoded over the whole "
                 "picture, and the PDF's decoder stops at 100)")
     return decode_problem(data, ext)
+
+
+def png_structure_problem(data: bytes) -> str | None:
+    """A PNG's chunks as the PDF's decoder (Rust's png crate) reads them,
+    which is stricter than Pillow: every chunk's checksum right, one IHDR
+    and first, a palette before the data of a palette image, and an IEND.
+    Pillow passed each of these four and Typst then refused the image."""
+    import zlib
+    at, seen, colour = 8, [], None
+    while at + 12 <= len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind = data[at + 4:at + 8]
+        end = at + 12 + length
+        if end > len(data):
+            break
+        if zlib.crc32(data[at + 4:end - 4]) != int.from_bytes(data[end - 4:end], "big"):
+            return f"cannot be shown: it is damaged (the checksum of its {_shown(kind.decode('latin-1'))} chunk is wrong)"
+        if kind == b"IHDR":
+            if seen:
+                return "cannot be shown: it is damaged (its header chunk, IHDR, is not first, or comes twice)"
+            colour = data[at + 17] if length >= 13 else None
+        elif not seen:
+            return "cannot be shown: it is damaged (its header chunk, IHDR, is not first, or comes twice)"
+        if kind == b"IDAT" and colour == 3 and b"PLTE" not in seen:
+            return "cannot be shown: it is damaged (a palette image with no palette before its data)"
+        seen.append(kind)
+        if kind == b"IEND":
+            return None
+        at = end
+    return "cannot be shown: it is damaged or cut short (it has no end chunk, IEND)"
 
 
 def _too_big(width: int, height: int) -> str:

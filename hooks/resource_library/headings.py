@@ -58,7 +58,7 @@ MARKUP = frozenset("<&`*_[]\\{}!")
 # An id in an attribute list on a line of its own, which gives it to the
 # block above (`{: #part }`): toc counts every id the page holds before it
 # numbers repeated headings.
-ATTR_ID_RE = re.compile(r"^[ \t]*\{:?[ \t]*(?:[^}\n]*?[ \t])?#([\w-]+)[^}\n]*\}[ \t]*$")
+ATTR_ID_RE = re.compile(r"^[ \t]*+\{:?[ \t]*+(?:[^}\n]*?[ \t])?#([\w-]++)[^}\n]*+\}[ \t]*+$")
 RENDERED_RE = re.compile(r"<h[1-6](?: id=\"([^\"]*)\")?[^>]*>(.*)</h[1-6]>", re.S)
 
 

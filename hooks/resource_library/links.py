@@ -24,7 +24,7 @@ FENCE_CLOSE_RE = re.compile(r"(`{3,}|~{3,})[ ]*$")
 # Neither link text nor target may hold `[`: each attempt then stops at the
 # next `[`, so a line of 40,000 `[` is scanned in linear time (nested brackets in link
 # text are rare, and MkDocs' own link validation still sees those links).
-INLINE_LINK_RE = re.compile(r"!?\[(?:[^\[\]\\]|\\.)*\]\(\s*<?([^)\s>\[]*+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+INLINE_LINK_RE = re.compile(r"!?\[(?:[^\[\]\\]|\\.)*+\]\(\s*+<?([^)\s>\[]*+)>?(?:\s++[\"'][^\"']*+[\"'])?+\s*+\)")
 # The regex above stops a target at `[`, which keeps it linear on hostile
 # text. A `[` right after `//` is an IPv6 host, or a typo that stops MkDocs
 # with a traceback (`http://[evil/x`): those targets are found here.

@@ -149,7 +149,7 @@ class Cleaned:
 _TAG_RE = re.compile(r'<(/[a-z][a-z0-9]*+[ \t\n\f]*+'
                      r'|[a-z][a-z0-9]*+(?:[ \t\n\f]++[a-z]++="[^"<>]*+")*+[ \t\n\f]*+/?)>')
 _NAME_RE = re.compile(r"/?[a-z][a-z0-9]*")
-_ATTRIBUTE_RE = re.compile(r'[ \t\n\f]+([a-z]+)="([^"]*)"')
+_ATTRIBUTE_RE = re.compile(r'(?<![ \t\n\f])[ \t\n\f]++([a-z]++)="([^"]*+)"')
 # A URL with no character reference, white space, control character or
 # backslash: what html5ever hands the URL parser is then the text itself.
 _PLAIN_URL_RE = re.compile(r"[^\x00-\x20\x7f&\\]*")

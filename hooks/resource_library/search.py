@@ -34,12 +34,12 @@ FIELDS = [("title", 10), ("summary", 5), ("topics", 4), ("programmes", 4), ("hea
 BODY_BOOST = 1
 SHARD_BYTES = 96_000
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)[ \t]*(?:\{[^}]*\})?[ \t#]*$")
+HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]++(.*?)[ \t]*+(?:\{[^{}]*+\})?[ \t#]*+$")
 LINE_STARTS = frozenset(" `~#")
 CODE_RE = re.compile(r"```.*?```", re.S)
 # A link, `[text](address)`, or an image when a `!` comes before it.
-LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-TAG_RE = re.compile(r"<[^>]+>")
+LINK_RE = re.compile(r"\[([^\[\]]*+)\]\([^()]*+\)")
+TAG_RE = re.compile(r"<[^<>]++>")
 MARKUP = "#*_`|>-"
 
 

@@ -240,8 +240,8 @@ def _refused_attribute(tokens: str) -> str:
 # A raw tag's attributes, as the HTML parser reads them: the sanitiser's
 # allow-list (sanitize.ATTRIBUTES, CLASSES) removes the rest in the build,
 # which then refuses the page; said here, at the attribute.
-RAW_TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s\"'>/=]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'=<>`]+))?)*)\s*/?>")
-RAW_ATTRIBUTE_RE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+RAW_TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*+)((?:\s++[^\s\"'>/=]++(?:\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s\"'=<>`]++))?+)*+)\s*+/?>")
+RAW_ATTRIBUTE_RE = re.compile(r"""(?<!\s)\s++([^\s"'>/=]++)(?:\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s"'=<>`]++)))?+""")
 
 
 def refused_attributes(line: str):
@@ -280,12 +280,12 @@ def refused_attributes(line: str):
 
 # What a briefing's PDF can hold (pdf.Converter refuses the rest): checked
 # here for the types that get one, on the body with code blanked.
-TAG_TOKEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:[^<>\"']|\"[^\"]*\"|'[^']*')*)>")
+TAG_TOKEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*+)((?:[^<>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")
 SPAN_RE = re.compile(r"""\b(colspan|rowspan)\s*=\s*["']?\s*(\d+)""", re.I)
 START_RE = re.compile(r"""\bstart\s*=\s*["']?\s*(\d+)""", re.I)
 MARKDOWN_START_RE = re.compile(r"[ ]{0,3}(\d+)\.[ ]+")
 MARKDOWN_LONG_START_RE = re.compile(r"(?m)^[ ]{0,3}\d{10,}\.[ ]")
-PIPE_DELIMITER_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+PIPE_DELIMITER_RE = re.compile(r"^[ \t]*+\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?[ \t]*+$")
 VOID = {"br", "hr", "img", "col", "wbr", "input", "area", "base", "embed", "link", "meta", "source", "track"}
 # An element the HTML parser closes when the next of these opens (`<li>a<li>b`).
 CLOSED_BY = {"li": {"li"}, "p": {"p", "div", "ul", "ol", "table", "blockquote", "pre", "dl", "h1", "h2", "h3",
