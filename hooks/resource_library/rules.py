@@ -372,12 +372,14 @@ RULES = MappingProxyType({r.id: r for r in (
          _=M("{name}: `{value}` {refused}", MAX_FILE_HINT),
          link=M("`{target}` {refused}", MAX_FILE_HINT)),
     rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
-         "action, launch or attached file; no macros, or template, object or picture fetched from outside an "
-         "office document, no Word field that includes a file or runs a program, no Excel DDE, OLE, workbook or "
-         "data link or formula that fetches or runs (WEBSERVICE, IMAGE, RTD, CALL...), no PowerPoint program "
-         "action), links only to web, email and phone addresses, declares no image too big to open "
-         "(over 12,000 pixels a side or 50 megapixels) and opens as the image it says, and is what its name says "
-         "(a text file is not a web page); a CSV has no cell a spreadsheet would run as a formula.",
+         "action, launch or attached file, in any of its objects; no macros, embedded (OLE) objects or imported "
+         "chunks, or template, section, object or picture fetched from outside an office document, in any of its "
+         "parts or the documents inside it; no Word field that includes a file or runs a program, no Excel or "
+         "OpenDocument DDE, OLE, workbook or data link or formula that fetches or runs (WEBSERVICE, IMAGE, RTD, "
+         "CALL, DDE...), no PowerPoint program action), links only to web, email and phone addresses, declares no "
+         "image too big to open (over 12,000 pixels a side or 50 megapixels, or a JPEG of over 100 scans) and "
+         "opens as the image it says, whole, and is what its name says (a text file is not a web page); a CSV has "
+         "no cell a spreadsheet would run as a formula.",
          "Export it again without them, or link to it on another website; in a CSV, put a ' before a formula.",
          _=M("{name}: `{value}` {refused}", FILE_CHECK_HINT),
          link=M("`{target}` {refused}", FILE_CHECK_HINT),
