@@ -482,6 +482,9 @@ OFFICE_ACTIVE = [
     ("inner.docx", with_part(word("word/document.xml", field(" PAGE ")), "word/embeddings/Book1.xlsx",
                              sheet('WEBSERVICE("https://attacker.example/c")')),
      "holds a document (`word/embeddings/Book1.xlsx`) that has a formula that uses WEBSERVICE"),
+    ("padded.docx", with_part(word("word/document.xml", field(" PAGE ")), "word/glossary/x.dat", b" " * 70_000 + (
+        f'<w:document {W_NS}><w:body>' + field(' INCLUDEPICTURE "https://attacker.example/a.png" ')
+        + "</w:body></w:document>").encode()), f"has a field code INCLUDEPICTURE {FETCHES} (in `word/glossary/x.dat`)"),
     ("ole.odt", odt('<office:body><office:text><text:p><draw:frame><draw:object-ole xlink:href="./Object 1"/>'
                     "</draw:frame></text:p></office:text></office:body>"), "holds an embedded object (`draw:object-ole`)"),
     # OpenDocument's formulas, linked pictures and sections (sixth attacker).

@@ -263,6 +263,19 @@ OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 XML_START_RE = re.compile(rb"(?:\xef\xbb\xbf)?\s*<|\xff\xfe|\xfe\xff")
 
 
+def _head(archive, info) -> bytes:
+    """A part's first bytes, past any white space before them: XML may
+    start with as much as it likes, and a reader still parses it."""
+    with archive.open(info) as part:
+        head = part.read(16)
+        while head and not head.lstrip(b" \t\r\n\xef\xbb\xbf"):
+            more = part.read(65_536)
+            if not more:
+                break
+            head = more
+    return head.lstrip(b" \t\r\n") if head.lstrip(b" \t\r\n\xef\xbb\xbf") else head
+
+
 def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) -> str | None:
     """What an OOXML (`ooxml`) or OpenDocument zip holds that fetches or
     runs, or None. Every part is read by what it holds, not by its name:
@@ -283,8 +296,7 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
         if macros:
             return f"holds macros (`{_shown(macros)}`), which run when it is opened"
         for info in infos:
-            with archive.open(info) as part:
-                head = part.read(16)
+            head = _head(archive, info)
             is_xml, is_zip = bool(XML_START_RE.match(head)), head.startswith(b"PK\x03\x04")
             if head.startswith(OLE_SIGNATURE):
                 return (f"holds an embedded object (`{_shown(info.filename)}`, OLE), which can run another "
