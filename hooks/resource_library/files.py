@@ -297,12 +297,12 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
             return f"holds macros (`{_shown(macros)}`), which run when it is opened"
         for info in infos:
             head = _head(archive, info)
-            is_xml, is_zip = bool(XML_START_RE.match(head)), head.startswith(b"PK\x03\x04")
+            is_zip = head.startswith(b"PK\x03\x04")
             if head.startswith(OLE_SIGNATURE):
                 return (f"holds an embedded object (`{_shown(info.filename)}`, OLE), which can run another "
                         "program when it is opened")
-            if not is_xml and not is_zip:
-                continue  # a picture, a font, printer settings
+            if head.startswith(MEDIA_SIGNATURES):
+                continue  # a picture or a font, by its own signature
             read[0] += info.file_size
             if read[0] > MAX_OFFICE_XML_BYTES:
                 return f"has parts too large to check (over {MAX_OFFICE_XML_BYTES // (1024 * 1024)} MB unzipped)"
@@ -318,8 +318,12 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
                 if inner:
                     return f"holds a document (`{_shown(info.filename)}`) that {inner}"
                 continue
+            # Anything else is read as XML if it is any: a part is what it
+            # holds, in whatever encoding, whatever its name says.
             root = _xml_part(content)
             if isinstance(root, str):
+                if not _looks_like_xml(content):
+                    continue  # printer settings, an obfuscated font: not XML to any reader
                 return f"has a part ({_shown(info.filename)}) that {root}"
             if not ooxml:
                 refused = _odf_problem(root)
@@ -330,6 +334,23 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
             if refused:
                 return refused
     return None
+
+
+# Pictures and fonts, by the bytes they start with: PNG, JPEG, GIF, BMP,
+# TIFF, RIFF (WebP), EMF and WMF, JPEG XR, TrueType, OpenType and WOFF.
+MEDIA_SIGNATURES = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*", b"RIFF",
+                    b"\x01\x00\x00\x00", b"\xd7\xcd\xc6\x9a", b"\x01\x00\x09\x00", b"\x02\x00\x09\x00",
+                    b"II\xbc", b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2")
+
+
+def _looks_like_xml(content: bytes) -> bool:
+    """Whether a part that lxml could not parse starts as XML in any
+    encoding a reader might guess (UTF-8, UTF-16 or UTF-32, either way)."""
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"):
+        text = content[:4 * 65_536].decode(encoding, errors="ignore").lstrip(" \t\r\n\ufeff\x00")
+        if text.startswith("<"):
+            return True
+    return False
 
 
 def _xml_part(part: bytes):
@@ -411,6 +432,7 @@ WORD_FIELDS = {
     "PRINT": "sends commands to the printer",
 }
 FIELD_NAME_RE = re.compile(r"\s*([A-Za-z]+)")
+NAMED_FIELD_RE = re.compile(r"\s*[A-Za-z]+\s")  # the name, and the space that ends it
 FIELD_ARGUMENT_RE = re.compile(r'"[^"]*"?|\S+')
 # Excel: links to other programs' data, and functions that reach another
 # computer, call a library or start a program when the workbook calculates.
@@ -450,6 +472,7 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     # end) mark, in as many runs as the writer liked, fields within fields.
     field_char, instruction = _ooxml_tags("w", "fldChar"), _ooxml_tags("w", "instrText")
     open_fields: list[list[str]] = []
+    in_result: list[bool] = []  # for each open field: past its separate mark
     for element in root.iter(*field_char, *instruction, *_ooxml_tags("w", "fldSimple")):
         name = etree.QName(element).localname
         if name == "fldSimple":
@@ -457,20 +480,29 @@ def _ooxml_part_problem(root, part: str) -> str | None:
         elif name == "instrText":
             if not open_fields:
                 open_fields.append([])
+                in_result.append(False)
             open_fields[-1].append(element.text or "")
             continue
         else:
             kind = element.get(f"{{{etree.QName(element).namespace}}}fldCharType")
             if kind == "begin":
+                # `{ {QUOTE 68 68 69} c:\\cmd.exe }`: a field inside another
+                # before its name is written makes the name: DDE, unseen.
+                if open_fields and not in_result[-1] and not NAMED_FIELD_RE.match("".join(open_fields[-1])):
+                    return (f"has a field whose name is made by another field inside it (in {where}), a way "
+                            "to hide one that fetches or runs something")
                 open_fields.append([])
+                in_result.append(False)
                 continue
             if not open_fields:
                 continue
             refused = _field_problem("".join(open_fields[-1]), where)
             if kind == "end":
                 open_fields.pop()
+                in_result.pop()
             else:
                 open_fields[-1] = []  # separate: what follows is the field's result, not its instruction
+                in_result[-1] = True
         if refused:
             return refused
     for text in open_fields:
@@ -478,7 +510,8 @@ def _ooxml_part_problem(root, part: str) -> str | None:
             return refused
     for element in root.iter(*_ooxml_tags("x", *EXCEL_LINKS)):
         return f"has {EXCEL_LINKS[etree.QName(element).localname]} (`{etree.QName(element).localname}` in {where})"
-    for element in root.iter(*_ooxml_tags("x", "f", "definedName", "formula", "formula1", "formula2")):
+    # By local name in any namespace: Excel 2010's extensions write `xm:f`.
+    for element in root.iter(*(f"{{*}}{name}" for name in ("f", "definedName", "formula", "formula1", "formula2"))):
         if element.text and (refused := _formula_problem(element.text)):
             cell = element.getparent().get("r") if element.getparent() is not None else None
             place = f"cell {_shown(cell)} of {where}" if cell else where
@@ -612,6 +645,7 @@ SIGNED_NUMBER_RE = re.compile(r"[+-][\d\s.,()%]*")
 # one it takes depends on the reader's locale (`;` where `,` is the
 # decimal comma) or on what they choose.
 CSV_DELIMITERS = (",", ";", "\t")
+CSV_SEPARATOR_RE = re.compile(r"[ \t]*sep[ \t]*=[ \t]*([^\r\n])", re.I)
 CSV_FORMULA = "has a cell that a spreadsheet would run as a formula when the file is opened"
 
 
@@ -622,7 +656,9 @@ def csv_formula_problem(data: bytes) -> str | None:
     if not re.search(rb"[=+@-]", data):
         return None  # no cell can start a formula (and no need to read it)
     text = data.decode("utf-8-sig", errors="replace")
-    for delimiter in CSV_DELIMITERS:
+    # Excel takes a first line `sep=|` as the delimiter, whatever it is.
+    declared = CSV_SEPARATOR_RE.match(text)
+    for delimiter in CSV_DELIMITERS + ((declared.group(1),) if declared else ()):
         if delimiter not in text and delimiter != ",":
             continue
         try:
@@ -759,6 +795,8 @@ def image_problem(data: bytes, ext: str) -> str | None:
         return _too_big(width, height)
     if ext == "png" and (damaged := png_structure_problem(data)):
         return damaged
+    if ext == "gif" and (damaged := gif_structure_problem(data)):
+        return damaged
     if ext in ("jpg", "jpeg") and (scans := data.count(b"\xff\xda")) > MAX_JPEG_SCANS:
         return (f"is a JPEG of {scans:,} scans; the limit is {MAX_JPEG_SCANS} (each is decoded over the whole "
                 "picture, and the PDF's decoder stops at 100)")
@@ -793,6 +831,35 @@ def png_structure_problem(data: bytes) -> str | None:
             return None
         at = end
     return "cannot be shown: it is damaged or cut short (it has no end chunk, IEND)"
+
+
+def gif_structure_problem(data: bytes) -> str | None:
+    """A GIF's frames as Typst's decoder reads them: each needs a colour
+    table, its own or the file's (Pillow makes one up, and passed a GIF
+    that then stopped the build)."""
+    if len(data) < 13:
+        return None  # too short to be read: the decoder says so
+    global_table = data[10] & 0x80
+    at = 13 + (3 << ((data[10] & 7) + 1) if global_table else 0)
+    while at < len(data):
+        block = data[at]
+        if block == 0x3B:
+            return None
+        if block == 0x21:  # an extension: its label, then sub-blocks to an empty one
+            at += 2
+        elif block == 0x2C:  # a frame: its descriptor, its own table, the LZW code size, sub-blocks
+            if at + 10 > len(data):
+                return None
+            packed = data[at + 9]
+            if not packed & 0x80 and not global_table:
+                return "cannot be shown: it is damaged (a frame has no colour table, its own or the file's)"
+            at += 10 + ((3 << ((packed & 7) + 1)) if packed & 0x80 else 0) + 1
+        else:
+            return None  # not a block the format has: the decoder says what is wrong
+        while at < len(data) and data[at]:
+            at += data[at] + 1
+        at += 1
+    return None
 
 
 def _too_big(width: int, height: int) -> str:
