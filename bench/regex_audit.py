@@ -27,6 +27,9 @@ PREFIXES = ["", "[a](", "![a](", "[a]: ", "{: ", "{:", "{", "<", "<a ", "<a href
             "1. ", "> ", "!!! ", "    ", "\t", "{{", "{%", "<!--", "<?", "<!", "\\", "@", "mailto:", "a=", "#a "]
 FILLERS = [" ", "\t", "\u00a0", "a", "1", "-", "#", ":", "\"", "'", "(", ")", "\\", "/", ".", "=", "<", ">", "{", "}",
            "[", "]", "|", "`", "*", "_", "!", "&", ";", "@", "%", "a ", " a", "# ", "\\\\", "<a", "a>", "[a]", "(a)"]
+# What ends the line: nothing, or a character that makes the match fail
+# at its last step (`## a` and 20,000 `#` and an `x`: eighth attacker).
+SUFFIXES = ["", "x", "\\", "}", ")"]
 SHORT, LONG = 2_000, 4_000
 
 
@@ -56,14 +59,14 @@ def audit(name: str, function) -> list[str]:
     slow = []
     for prefix in PREFIXES:
         for filler in FILLERS:
-            short = prefix + filler * (SHORT // len(filler))
-            first = timed(function, short)
-            if first < 0.0005:
-                continue  # under half a millisecond at 2,000: not worth the longer line
-            second = timed(function, prefix + filler * (LONG // len(filler)))
-            if second > 0.005 and second > 3 * first:
-                return [f"{name}: {prefix!r} + {filler!r} x n: {first * 1000:.1f} ms at {SHORT:,}, "
-                        f"{second * 1000:.1f} ms at {LONG:,}"]  # one line is enough to look at it
+            for suffix in SUFFIXES:
+                first = timed(function, prefix + filler * (SHORT // len(filler)) + suffix)
+                if first < 0.0005:
+                    continue  # under half a millisecond at 2,000: not worth the longer line
+                second = timed(function, prefix + filler * (LONG // len(filler)) + suffix)
+                if second > 0.005 and second > 3 * first:
+                    return [f"{name}: {prefix!r} + {filler!r} x n + {suffix!r}: {first * 1000:.1f} ms at "
+                            f"{SHORT:,}, {second * 1000:.1f} ms at {LONG:,}"]  # one line is enough to look at it
     return slow
 
 

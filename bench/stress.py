@@ -23,8 +23,8 @@ sys.path.insert(0, str(REPO / "tests"))
 from conftest import CONTENT_FOLDERS, make_project  # noqa: E402
 from resource_library import files, pdf as briefings, render, validate  # noqa: E402
 from resource_library.frontmatter import MAX_FILE_BYTES as MAX_RESOURCE_BYTES  # noqa: E402
-from resource_library.validate.body import (MAX_BACKTICK_LENGTHS, MAX_LINE_CHARS, MAX_NESTED_ON_A_LINE,  # noqa: E402
-                                            MAX_PIPES)
+from resource_library.validate.body import (MAX_BACKTICK_LENGTHS, MAX_FENCE_LINE, MAX_LINE_CHARS,  # noqa: E402
+                                            MAX_NESTED_ON_A_LINE, MAX_PIPES)
 
 SHAPE = "at-a-glance/stress-shape.md"
 FRONT_MATTER = """---
@@ -160,10 +160,25 @@ def long_lines(prefix: str):
     then tabs, spaces or letters to the end, none closed (the seventh attacker's
     shapes: each took one of our patterns about 10 s a line)."""
     def write(project: Path) -> None:
-        filler = {"{": "\t", "<": "a"}.get(prefix[0], " ")
+        filler = {"{": "\t", "<": "a", "#": "#"}.get(prefix[0], " ")
         line = prefix + filler * (MAX_LINE_CHARS - len(prefix) - 1) + "x\n\n"
         (project / SHAPE).write_text(resource(line * ((MAX_RESOURCE_BYTES - 2048) // len(line))))
     return write
+
+
+def long_words(project: Path) -> None:
+    """Words that lunr.py's Porter stemmer took 0.13 s each over (eighth
+    attacker): now indexed unstemmed, being over 40 letters."""
+    consonants = "bcdfghjklmnpqrstvwxz"
+    words = [consonants[n % 20] + consonants[n // 20 % 20] + "y" * 930 + "e" for n in range(400)]
+    (project / SHAPE).write_text(resource("\n\n".join(" ".join(words[i:i + 20]) for i in range(0, 400, 20)) + "\n"))
+
+
+def fence_lines(project: Path) -> None:
+    """Lines as long as a fence's first line may be, which Python-Markdown
+    reads once for each space on them, as many as the file holds."""
+    line = "```" + " " * (MAX_FENCE_LINE - 4) + "\\\n\n"
+    (project / SHAPE).write_text(resource(line * ((MAX_RESOURCE_BYTES - 2048) // len(line))))
 
 
 SHAPES = [
@@ -192,6 +207,9 @@ SHAPES = [
     ("link spaces", f"lines of `[a](` and {MAX_LINE_CHARS:,} spaces, no `)`", long_lines("[a](")),
     ("attribute tabs", f"lines of `{{: ` and {MAX_LINE_CHARS:,} tabs, no `}}`", long_lines("{: ")),
     ("tag letters", f"lines of `<b ` and {MAX_LINE_CHARS:,} letters, no `>`, in a briefing", long_lines("<b ")),
+    ("heading hashes", f"lines of `## a`, {MAX_LINE_CHARS:,} `#` and an `x`", long_lines("## a")),
+    ("long words", "400 words of 930 letters (`y`s and an `e`), each new", long_words),
+    ("fence lines", f"lines of ``` and spaces, {MAX_FENCE_LINE} characters, none closed", fence_lines),
     ("nesting", f"a briefing's elements nested {briefings.MAX_NESTING - 2} deep in a paragraph, in its PDF",
      nesting_at_limit),
 ]

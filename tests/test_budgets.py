@@ -301,3 +301,19 @@ def test_budgets_hold_for_a_body_whose_front_matter_is_broken_and_for_editors_pa
     assert f"{A}:{BODY_LINE}:1 [too-complex] the body has 101 HTML tags that are never closed" in out, out
     assert "docs/notes.md:3:1 [too-complex] the body has 101 HTML tags that are never closed" in out, out
     assert "docs/big.md:1:1 [too-large]" in out, out
+
+
+def test_a_fence_line_over_its_limit_is_refused_and_one_at_it_passes(tmp_path):
+    """Python-Markdown's fenced_code reads a line that starts as a fence once
+    for each space on it (eighth attacker: five lines of ``` and 10,000
+    spaces took 12 s). A first line at the limit passes."""
+    limit = validate.MAX_FENCE_LINE
+    at = "```" + " " * (limit - 4) + "\\"
+    over = "~~~" + " " * (limit - 3) + "\\"
+    project = make_project(tmp_path / "p", content={A: PREFIX + at + "\n\n" + over + "\n"})
+    result = run_cli(project, "validate")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in out
+    assert (f"{A}:{BODY_LINE + 2}:1 [too-complex] this line starts as a code fence and is {limit + 1} characters "
+            f"long; the limit is {limit}") in out, out
+    assert f"{A}:{BODY_LINE}:" not in out

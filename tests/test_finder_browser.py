@@ -554,7 +554,10 @@ def test_hostile_text_is_shown_as_text(browser, tmp_path):
                 "summary: 'A summary with a backslash \\ , an ampersand &amp; and a less-than 3 < 4, quokkas too.'\n"
                 "functions: [curate]\ntopics: [housing]\npublished: 2026-01-05\nowner: Test\nstatus: current\n---\n\n"
                 "## Heading with <em>markup</em> and 'quotes'\n\n`<img src=x onerror=\"window.__hit=1\">`\n\n"
-                "Body with `code`, \"quotes\", </script> and quokkaology, in a caf\u00e9 (na\u00efvet\u00e9 aside), e.g.\n")
+                "Body with `code`, \"quotes\", </script> and quokkaology, in a caf\u00e9 (na\u00efvet\u00e9 aside), e.g.\n\n"
+                # Eighth attacker: lunr.py's stemmer recursed once a `y` (RecursionError);
+                # a word over 40 letters is indexed unstemmed, and found as typed.
+                + "y" * 2000 + "e supercalifragilisticexpialidociousplannings\n")
     project = make_project(tmp_path / "p", content={"at-a-glance/hostile.md": resource})
     result = build(project)
     assert result.returncode == 0, result.stderr
@@ -565,7 +568,7 @@ def test_hostile_text_is_shown_as_text(browser, tmp_path):
     assert page.locator("#finder-results .lib-card__title").text_content() == title
     assert "&amp; and a less-than 3 < 4" in page.locator("#finder-results .lib-card__summary").text_content()
     # Words beyond ASCII are cut into terms in the browser as at build time.
-    for word in ("caf\u00e9", "na\u00efvet\u00e9", "e.g."):
+    for word in ("caf\u00e9", "na\u00efvet\u00e9", "e.g.", "supercalifragilisticexpialidociousplannings"):
         clear_box(page)
         type_query(page, word)
         assert everything(page) == [title], word

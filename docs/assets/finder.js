@@ -167,6 +167,8 @@
     function termOf(word) {
       var token = new lunr.Token(trimmed(word));
       if (!token.toString() || lunr.stopWordFilter(token) === undefined) return "";
+      /* Longer words are indexed as typed (analysis.MAX_STEMMED_WORD). */
+      if (word.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, "_").length > 40) return token.toString();
       return String(lunr.stemmer(token));
     }
 

@@ -19,12 +19,20 @@ from lunr.trimmer import trimmer
 SEPARATORS = re.compile(r"[ \t\n\r\f\v\xa0\-]+")
 
 
+# Longer words are indexed as they are, not stemmed: lunr.py's Porter
+# stemmer recurses once per `y` in a row and reads the word again for each
+# (2,000 `y` and an `e` ended the build in a RecursionError; 400 words of 930
+# took it 55 s). No English word is this long; finder.js has the same rule.
+MAX_STEMMED_WORD = 40
+
+
 @lru_cache(maxsize=None)
 def term(word: str) -> str:
     """The index term for one lowercased word; "" for a stop word or for
     punctuation alone."""
     token: object = Token(word)
-    for step in (trimmer, stop_word_filter, stemmer):
+    steps = (trimmer, stop_word_filter, stemmer) if len(word) <= MAX_STEMMED_WORD else (trimmer, stop_word_filter)
+    for step in steps:
         token = step(token, 0, [token]) if token else token
     return str(token) if token else ""
 

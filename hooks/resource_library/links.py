@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 # line at the margin, with at most a language or `{attributes}` after it,
 # and a later line holding exactly the same fence. An opening never closed
 # is text, and so is the rest of the body after it.
-FENCE_OPEN_RE = re.compile(r"(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(\"|').*?\2[ ]*)?)$")
+FENCE_OPEN_RE = re.compile(r"(`{3,}|~{3,})[ ]*+(?:\{[^\n]*\}|\.?[\w#.+-]*+[ ]*+(?:hl_lines=(\"|').*?\2[ ]*+)?)$")
 FENCE_CLOSE_RE = re.compile(r"(`{3,}|~{3,})[ ]*$")
 # Neither link text nor target may hold `[`: each attempt then stops at the
 # next `[`, so a line of 40,000 `[` is scanned in linear time (nested brackets in link

@@ -404,7 +404,8 @@ RULES = MappingProxyType({r.id: r for r in (
     rule("too-complex", "A body the Markdown converter can read in good time: no line over 20,000 characters, at "
          "most 500 `[` in one paragraph and 3,000 in all, tags closed with `>`, lines indented at most 48 spaces, "
          "at most 12 lists or quotes opened at the start of one line, "
-         "runs of backticks of at most 8 lengths in one paragraph, and at most 20,000 `|`.",
+         "runs of backticks of at most 8 lengths in one paragraph, at most 20,000 `|`, and a code fence's first line of "
+         "at most 60 characters.",
          "Break the text into paragraphs and short lists.",
          line=M("this line is {length:,} characters long; the limit is {limit:,}",
                 "Break the text into paragraphs, with a blank line between them."),
@@ -418,6 +419,8 @@ RULES = MappingProxyType({r.id: r for r in (
                      "{limit}",
                      "A code span opens and closes with the same number of backticks (`like this` or ``like "
                      "`this` ``): close each one, or put code in a fenced block (```) on lines of its own."),
+         fence=M("this line starts as a code fence and is {length:,} characters long; the limit is {limit}",
+                 "A fence's first line holds ``` and a language name at most: put the rest on the lines after it."),
          pipes=M("the body has {count:,} `|` characters, which make table cells; the limit is {limit:,}",
                  "A table this big is data: put it in a spreadsheet (CSV) in files/, link to it, and show a "
                  "summary here."),

@@ -34,7 +34,7 @@ FIELDS = [("title", 10), ("summary", 5), ("topics", 4), ("programmes", 4), ("hea
 BODY_BOOST = 1
 SHARD_BYTES = 96_000
 FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]++(.*?)[ \t]*+(?:\{[^{}]*+\})?[ \t#]*+$")
+HEADING_RE = re.compile(r"^ {0,3}#{1,6}[ \t]++")
 LINE_STARTS = frozenset(" `~#")
 CODE_RE = re.compile(r"```.*?```", re.S)
 # A link, `[text](address)`, or an image when a `!` comes before it.
@@ -100,8 +100,18 @@ def _headings(markdown: str, memo: dict | None) -> list[str]:
             continue
         match = HEADING_RE.match(line)
         if match:
-            found.append(plain_text(match.group(1), memo))
+            found.append(plain_text(heading_text(line[match.end():]), memo))
     return found
+
+
+def heading_text(text: str) -> str:
+    """An ATX heading's text without its closing `#`s and attribute list
+    (`Plans {#plans} ##`), by string methods: a pattern with a lazy text
+    and a trailing `[ \t#]*$` read ` # # # ... x` again from each place."""
+    text = text.rstrip(" \t#")
+    if text.endswith("}") and (opening := text.rfind("{")) >= 0 and "}" not in text[opening:-1]:
+        text = text[:opening]
+    return text.rstrip(" \t")
 
 
 def documents(library: Library, use_directory_urls: bool, memo: dict | None = None) -> list[dict]:

@@ -18,9 +18,9 @@ from ..synonyms import load_synonyms
 from ..vocabulary import Vocabulary, check_vocabulary_files
 # The rules, by what they check; their names are importable from here too.
 from .across import check_across, check_body_links  # noqa: F401
-from .body import (BLOCK_ELEMENT_HINTS, MAX_BACKTICK_LENGTHS, MAX_BLOCK_ELEMENTS, MAX_BRACKETS, MAX_PIPES,  # noqa: F401
-                   MAX_BRACKETS_PER_BLOCK, MAX_INDENT, MAX_LINE_CHARS, MAX_OPEN_TAGS, NO_ALT_RE, OPEN_TAG_RE, check_block_elements, check_body,
-                   check_complexity, count_block_elements)
+from .body import (BLOCK_ELEMENT_HINTS, MAX_BACKTICK_LENGTHS, MAX_BLOCK_ELEMENTS, MAX_BRACKETS,  # noqa: F401
+                   MAX_BRACKETS_PER_BLOCK, MAX_FENCE_LINE, MAX_INDENT, MAX_LINE_CHARS, MAX_OPEN_TAGS, MAX_PIPES,
+                   NO_ALT_RE, OPEN_TAG_RE, check_block_elements, check_body, check_complexity, count_block_elements)
 from .dated import MAX_REVIEW_YEARS, REVIEW_DUE_DAYS, check_changes, check_dates  # noqa: F401
 from .fields import MAX_TERMS, check_fields, check_path, check_vocabulary  # noqa: F401
 from .patterns import HANDLER_RE, JINJA_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, _may_hold_js_url  # noqa: F401

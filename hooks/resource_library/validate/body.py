@@ -24,6 +24,10 @@ MAX_OPEN_TAGS = 100
 # make tables of some 20,000 cells, under a second; a table that size is
 # data, better a spreadsheet in files/.
 MAX_PIPES = 20_000
+# Python-Markdown's fenced_code reads a line that starts as a fence (```,
+# ~~~) once for each space on it: five lines of ``` and 10,000 spaces took
+# 12 s; at 200 characters a 512 KB body of them took 3 s, at 60 under one.
+MAX_FENCE_LINE = 60
 OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
 # Python-Markdown parses a block (the lines between two blank lines) by
 # taking one element off its front and putting the rest back, so elements
@@ -112,6 +116,10 @@ def check_complexity(parsed: ParsedFile) -> bool:
     if brackets > MAX_BRACKETS:
         parsed.found(parsed.body_line, 1, "too-complex/brackets", count=brackets, limit=MAX_BRACKETS)
         return False
+    for number, line in enumerate(lines if "```" in parsed.body or "~~~" in parsed.body else ()):
+        if len(line) > MAX_FENCE_LINE and line.startswith(("```", "~~~")):
+            parsed.found(parsed.body_line + number, 1, "too-complex/fence", length=len(line), limit=MAX_FENCE_LINE)
+            return False
     if parsed.body.count("|") > MAX_PIPES:
         seen = 0
         for number, line in enumerate(lines):
