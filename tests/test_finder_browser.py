@@ -574,6 +574,19 @@ def test_hostile_text_is_shown_as_text(browser, tmp_path):
         assert everything(page) == [title], word
     assert page.evaluate("window.__hit") is None
     assert page.locator("#finder-results img").count() == 0
+    # Ninth attacker: words and filters named like JavaScript's own object
+    # properties stopped the finder ("constructor", "__proto__") or showed
+    # "function Object()" as a filter; a contributor could link readers there.
+    for word in ("constructor", "__proto__ quokkaology", "toString hasOwnProperty"):
+        clear_box(page)
+        type_query(page, word)
+    assert everything(page) == [], everything(page)
+    page.goto(serve(project / "site") + "finder/?text=quokkaology+constructor&topics=constructor,__proto__,housing"
+              "&functions=toString&year=constructor")
+    finder_ready(page)
+    chips = page.locator("#finder-chips").inner_text()
+    assert chips.count("Housing") == 1 and "function" not in chips.lower() and "object" not in chips.lower(), chips
+    assert everything(page) == [title]
     assert page.errors == []
     context.close()
 

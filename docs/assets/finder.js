@@ -34,8 +34,8 @@
     var terms = ix.terms;
     var averages = ix.averages;
     var bodyAverage = ix.body.average;
-    var primaryCache = {};
-    var bodyCache = {};
+    var primaryCache = Object.create(null);
+    var bodyCache = Object.create(null);
     var cached = 0, MAX_CACHED = 400;  // score arrays kept for the next key
     var shards = [];        // number -> {terms, postings}, once loaded
     var shardState = [];    // number -> "loading" | "ready" | "failed"
@@ -46,7 +46,7 @@
      * words and stemmer, which lunr.js and lunr.py share. */
     var SEPARATOR = /[ \t\n\r\f\v\u00a0\-]+/;
     var TRIM = /^[^\p{L}\p{N}_]*?([\p{L}\p{N}_]+)[^\p{L}\p{N}_]*?$/u;
-    var phrases = {};       // first term -> [{terms, key}], longest first
+    var phrases = Object.create(null);       // first term -> [{terms, key}], longest first; maps have no prototype, so a word such as "constructor" or "__proto__" is only a word
     Object.keys(ix.synonyms).forEach(function (key) {
       ix.synonyms[key].forEach(function (phrase) {
         (phrases[phrase[0]] = phrases[phrase[0]] || []).push({ terms: phrase, key: key });
@@ -104,7 +104,7 @@
      * the term is absent. */
     function primary(at) {
       if (primaryCache[at]) return primaryCache[at];
-      if (++cached > MAX_CACHED) { primaryCache = {}; bodyCache = {}; cached = 0; }
+      if (++cached > MAX_CACHED) { primaryCache = Object.create(null); bodyCache = Object.create(null); cached = 0; }
       var flat = ix.postings[at], parts = fieldsOf(flat);
       var weight = idf(ix.df[at]);
       var scores = new Float64Array(N);
@@ -345,9 +345,9 @@
    * an object with named fields is made only for the cards drawn. */
   var rows = data.docs;
   var N = rows.length;
-  var C = {};
+  var C = Object.create(null);
   data.columns.forEach(function (column, i) { C[column] = i; });
-  var views = {};
+  var views = Object.create(null);
   function doc(i) {
     if (views[i]) return views[i];
     var row = rows[i], d = { id: i };
@@ -374,7 +374,7 @@
     { key: "topics", label: "Topic" },
     { key: "year", label: "Year published" }
   ];
-  var TYPE_NAMES = {};
+  var TYPE_NAMES = Object.create(null);
   data.facets.type.forEach(function (p) { TYPE_NAMES[p[0]] = p[1]; });
   /* Rows give each facet's values as positions in its list (search.py's
    * finder_data): one number for type and year, a list for the others. */
@@ -382,8 +382,8 @@
     facet.pairs = data.facets[facet.key];
     facet.column = C[facet.key];
     facet.single = facet.key === "type" || facet.key === "year";
-    facet.values = {};
-    facet.number = {};
+    facet.values = Object.create(null);
+    facet.number = Object.create(null);
     facet.pairs.forEach(function (p, n) { facet.values[p[0]] = p[1]; facet.number[p[0]] = n; });
   });
   var form = app.querySelector("form");
@@ -405,8 +405,8 @@
   var newestHeading = document.getElementById("finder-newest-heading");
   var more = document.getElementById("finder-more");
   var showResults = null;
-  var countSpans = {};
-  var boxes = {};
+  var countSpans = Object.create(null);
+  var boxes = Object.create(null);
   var shown = PAGE;
   var lastResults = [];
   var lastAnswer = null;
@@ -504,8 +504,8 @@
       var fieldset = el("fieldset", "lib-facet");
       fieldset.appendChild(el("legend", "", facet.label));
       var ul = el("ul", "lib-facet__values");
-      countSpans[facet.key] = {};
-      boxes[facet.key] = {};
+      countSpans[facet.key] = Object.create(null);
+      boxes[facet.key] = Object.create(null);
       facet.pairs.forEach(function (pair) {
         var value = pair[0];
         var li = el("li");
