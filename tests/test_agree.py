@@ -361,3 +361,36 @@ def test_what_the_sixth_attacker_found_is_a_problem_at_a_line(tmp_path):
             output = result.stdout + result.stderr
             assert result.returncode != 0 and "Traceback" not in output, (case, output[-2000:])
             assert any(line.startswith(where) and rule in line for line in output.splitlines()), (case, output[-2000:])
+
+
+def test_what_the_ninth_attacker_found_is_a_problem_at_a_line(tmp_path):
+    """Validate passed each and the build refused it, or published it broken:
+    an <img> or <a> with a relative address (MkDocs never adjusts a tag's,
+    so it 404ed on the page's own address); two files that differ only in
+    letter case, asked for only by body links; a file in a resource's folder
+    at the address of another briefing's PDF (blamed on that briefing); a
+    file name with a direction override or a zero-width space."""
+    png = __import__("conftest").real_png()
+    body = ('<img src="files/chart.png" alt="A chart">\n\n<a href="../deeper-dives/valid.md">More</a>\n\n'
+            "[One](files/ZZ.csv) and [two](files/zz.csv).\n\n[The PDF](valid/valid.pdf)\n\n"
+            "[Budget](files/budget-%E2%80%AEslx.csv) and [zero](files/zero%E2%80%8B.csv)\n")
+    content = {"at-a-glance/t.md": GOOD.replace("A good briefing", "Links") + "\n" + body,
+               "at-a-glance/files/chart.png": png, "at-a-glance/files/ZZ.csv": b"a,b\n", "at-a-glance/files/zz.csv":
+               b"a,b\n", "at-a-glance/valid/valid.pdf": __import__("conftest").real_pdf(),
+               "at-a-glance/files/budget-\u202eslx.csv": b"a,b\n", "at-a-glance/files/zero\u200b.csv": b"a,b\n",
+               "at-a-glance/valid.md": GOOD}
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    write_files(project, content)
+    first = GOOD.count("\n") + 2
+    expected = [(f"at-a-glance/t.md:{first}:11", "[broken-link]", "relative address in an HTML tag"),
+                (f"at-a-glance/t.md:{first + 2}:10", "[broken-link]", "relative address in an HTML tag"),
+                (f"at-a-glance/t.md:{first + 4}:", "[duplicate-output]", "differ"),
+                (f"at-a-glance/t.md:{first + 6}:", "[duplicate-output]", "valid/valid.pdf"),
+                (f"at-a-glance/t.md:{first + 8}:", "[file-path]", "changes the direction of the text"),
+                (f"at-a-glance/t.md:{first + 8}:", "[file-path]", "an invisible character (U+200B)")]
+    for result in (run_cli(project, "validate"), build(project)):
+        output = result.stdout + result.stderr
+        assert result.returncode != 0 and "Traceback" not in output, output[-2000:]
+        for where, rule, says in expected:
+            assert any(line.startswith(where) and rule in line and says in line for line in output.splitlines()), (
+                where, rule, says, output[-4000:])

@@ -317,3 +317,19 @@ def test_a_fence_line_over_its_limit_is_refused_and_one_at_it_passes(tmp_path):
     assert (f"{A}:{BODY_LINE + 2}:1 [too-complex] this line starts as a code fence and is {limit + 1} characters "
             f"long; the limit is {limit}") in out, out
     assert f"{A}:{BODY_LINE}:" not in out
+
+
+def test_a_letter_with_too_many_combining_marks_is_refused_and_one_at_the_limit_passes(tmp_path):
+    """Ninth attacker: 13 letters each with 19,000 accents, within every
+    other limit, took a briefing's PDF 20 s (Typst shapes a cluster in time
+    that grows faster than it). Vietnamese and Devanagari pass."""
+    limit = validate.body.MAX_COMBINING_MARKS
+    text = PREFIX + "Vi\u1ec7t Nam, \u0928\u092e\u0938\u094d\u0924\u0947, a" + "\u0301" * limit + ".\n\nThen o" \
+        + "\u0308" * (limit + 1) + ".\n"
+    project = make_project(tmp_path / "p", content={A: text})
+    result = run_cli(project, "validate")
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in out
+    assert (f"{A}:{BODY_LINE + 2}:7 [too-complex] this letter carries {limit + 1} combining marks; the limit is "
+            f"{limit}") in out, out
+    assert out.count("[too-complex]") == 1

@@ -171,12 +171,15 @@ def test_an_unchanged_briefing_is_not_made_again_and_an_edit_remakes_one_and_old
     source.write_text(source.read_text().replace("1. First", "1. First, edited"))
     # A killed build's workspace (a contributor's images, a briefing's
     # data), found by the next build that makes a PDF once an hour old.
-    killed = pdf_site / ".cache" / "pdf-work" / f"{pdf_module.WORKSPACE_PREFIX}killed"
-    killed.mkdir(parents=True)
-    (killed / "data.json").write_text("{}")
-    os.utime(killed, (time.time() - 7200,) * 2)
+    # The side process's pickles likewise (ninth attacker: left in /tmp).
+    work = pdf_site / ".cache" / "work"
+    killed = [work / f"{pdf_module.WORKSPACE_PREFIX}killed", work / "library-side-outputs-killed"]
+    for folder in killed:
+        folder.mkdir(parents=True)
+        (folder / "in.pickle").write_text("{}")
+        os.utime(folder, (time.time() - 7200,) * 2)
     assert build(pdf_site, site_dir="warm").returncode == 0
-    assert not killed.exists() and not list((pdf_site / ".cache" / "pdf-work").iterdir())
+    assert not any(folder.exists() for folder in killed) and not list(work.iterdir())
     after = {p.name for p in cache.glob("*.pdf")}
     assert len(after - set(before)) == 1  # one PDF made again
     assert "First, edited" in text_of(pdf_of(pdf_site, "chart-briefing", "warm"))

@@ -344,7 +344,8 @@ class Build:
             self.side_outputs = side_outputs.start(
                 *self._side_args, in_background=not self.serving,
                 session=self.session.side_process if self.serving else None,
-                memo=self.session.side_memo if self.serving else None)
+                memo=self.session.side_memo if self.serving else None,
+                work_dir=Path(self.site.root) / ".cache" / "work")
             self._side_args = None
 
     # --- Pages ---------------------------------------------------------------

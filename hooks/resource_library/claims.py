@@ -100,7 +100,10 @@ class Claims:
 def _conflict(path: str, first: Claim, second: Claim, other_path: str, locate=None) -> Problem:
     # Reported against a source a contributor can change: the later claim
     # is usually the newcomer (a resource or a term), the earlier the site's own.
-    blamed = second if second.path else first
+    # A contributor's own file over a generated output (a briefing's PDF at
+    # the address of a file in a resource's folder), either way round.
+    blamed = next((claim for claim in (second, first) if claim.path and claim.producer == "a resource's file"),
+                  second if second.path else first)
     line, col, text = blamed.line, 1, ""
     if blamed.path and locate is not None:
         line, col, text = locate(blamed.path, blamed.needle, blamed.line)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from urllib.parse import quote
 
-from .characters import FORBIDDEN
+from .characters import FORBIDDEN, FORBIDDEN_RE, what
 
 # The largest file a resource may publish. Readers on a phone wait minutes
 # for more, git keeps every version of it, and counting a PDF's pages reads
@@ -70,6 +71,13 @@ def portable_problem(path: str) -> str | None:
         if segment.split(".")[0].rstrip(" ").lower() in WINDOWS_DEVICES:
             return (f"uses `{_shown(segment)}`, a name Windows keeps for a device, so the offline copy could not "
                     "be unzipped there; rename it")
+        hidden = FORBIDDEN_RE.search(segment)
+        unseen = hidden.group(0) if hidden else next((c for c in segment if not c.isascii() and (
+            unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp"))), None)
+        if unseen:
+            shown = what(unseen) if hidden else "an invisible character"
+            return (f"has {shown} (U+{ord(unseen):04X}) in its name, which shows it as other than it is or cannot "
+                    "be saved; rename it with letters, digits and hyphens")
         if forbidden := WINDOWS_FORBIDDEN_RE.search(segment):
             return (f"has `{_shown(forbidden.group(0))}` in its name, which Windows does not allow; rename it "
                     "with letters, digits and hyphens")

@@ -603,16 +603,8 @@ class Briefings:
         once it is an hour old; without a cache, the system's temporary folder."""
         if self.cache_dir is None:
             return None
-        parent = self.cache_dir.parent / "pdf-work"
-        try:
-            parent.mkdir(parents=True, exist_ok=True)
-            now = datetime.now(timezone.utc).timestamp()
-            for entry in os.scandir(parent):
-                if entry.name.startswith(WORKSPACE_PREFIX) and now - entry.stat().st_mtime > 3_600:
-                    shutil.rmtree(entry.path, ignore_errors=True)
-        except OSError:
-            return None
-        return str(parent)
+        from .workspace import work_folder
+        return work_folder(self.cache_dir.parent / "work", WORKSPACE_PREFIX)
 
     def _cached(self, key: str, path: str, source: str) -> Made | None:
         """A checked PDF kept by an earlier build."""

@@ -352,6 +352,10 @@ RULES = MappingProxyType({r.id: r for r in (
                    "Link to a resource instead, or remove the link for now."),
          page_address=M("`{target}` is a page's address, not its file",
                         "Link to the file the page is made from: `{written}`"),
+         raw_html=M("`{target}` is a relative address in an HTML tag, which the build does not make right for the "
+                    "page's address, so it would not be found",
+                    "Write it in Markdown, [text]({target}) or ![alt text]({target}), which the build makes right "
+                    "on every page; or give a full https:// address."),
          web_address=M("`{target}` looks like a web address without its https://, so it is read as a file here",
                        "Write it as https://{target}"),
          scheme_relative=M("`{target}` names another site with no scheme, so the offline copy opens it as "
@@ -405,7 +409,7 @@ RULES = MappingProxyType({r.id: r for r in (
          "most 500 `[` in one paragraph and 3,000 in all, tags closed with `>`, lines indented at most 48 spaces, "
          "at most 12 lists or quotes opened at the start of one line, "
          "runs of backticks of at most 8 lengths in one paragraph, at most 20,000 `|`, and a code fence's first line of "
-         "at most 60 characters.",
+         "at most 60 characters, and at most 16 combining marks on a letter.",
          "Break the text into paragraphs and short lists.",
          line=M("this line is {length:,} characters long; the limit is {limit:,}",
                 "Break the text into paragraphs, with a blank line between them."),
@@ -419,6 +423,8 @@ RULES = MappingProxyType({r.id: r for r in (
                      "{limit}",
                      "A code span opens and closes with the same number of backticks (`like this` or ``like "
                      "`this` ``): close each one, or put code in a fenced block (```) on lines of its own."),
+         marks=M("this letter carries {count:,} combining marks; the limit is {limit}",
+                 "Remove the extra accents: a letter carries a few marks at most."),
          fence=M("this line starts as a code fence and is {length:,} characters long; the limit is {limit}",
                  "A fence's first line holds ``` and a language name at most: put the rest on the lines after it."),
          pipes=M("the body has {count:,} `|` characters, which make table cells; the limit is {limit:,}",

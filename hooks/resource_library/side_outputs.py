@@ -24,6 +24,7 @@ from .claims import Claim, Claimed
 from .feeds import build_feeds
 from .load import Library, Resource
 from .search import finder_assets
+from .workspace import work_folder
 
 HOOKS_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,7 +148,8 @@ class _Pending:
 
 
 def start(library, use_directory_urls: bool, site_url: str, site_name: str, synonyms, lunr_js: str,
-          in_background: bool, session: Session | None = None, memo: dict | None = None) -> _Pending:
+          in_background: bool, session: Session | None = None, memo: dict | None = None,
+          work_dir: Path | None = None) -> _Pending:
     """Start making the side outputs: in a `session` if given (and alive),
     else in a new process if `in_background`, else here and now (with
     `memo`, the main process's store, if given)."""
@@ -156,7 +158,8 @@ def start(library, use_directory_urls: bool, site_url: str, site_name: str, syno
         return _Pending(session=session, args=args, memo=memo)
     if not in_background:
         return _Pending(outputs=build(*args, memo=memo))
-    folder = tempfile.TemporaryDirectory(prefix="library-side-outputs-")
+    prefix = "library-side-outputs-"
+    folder = tempfile.TemporaryDirectory(prefix=prefix, dir=work_folder(work_dir, prefix) if work_dir else None)
     # Streamed to the file: no second copy of every body in memory.
     with open(Path(folder.name) / "in.pickle", "wb") as handle:
         pickle.dump(portable(args), handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -43,7 +43,6 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
             if clash in docs_pages:
                 problems.append(rules.problem("duplicate-url", resource.src_uri, 1, 1, page=clash))
 
-    problems += _shared_addresses(library)
     pages = catalogue(library, docs_pages, generated, invalid)
     drafts = {r.src_uri for r in library.resources if r.status == "draft"} | set(broken_drafts)
     docs_files = set()
@@ -68,6 +67,9 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
             line, col, text = _key_position(resource, "replaced_by")
             problems.append(rules.problem("broken-link/replaced-by", resource.src_uri, line, col, text, key=replaced_by,
                                           hint=resource_key_hint(replaced_by, library, keys)))
+    # After the bodies' links, which add the files they ask for: a file that
+    # only a body links is published too (two that differ in case passed).
+    problems += _shared_addresses(library)
     return problems
 
 
@@ -156,6 +158,9 @@ def _label(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+RAW_ATTRIBUTE_END_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']$""", re.I)
+
+
 def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
                      invalid: set[str] = frozenset()) -> list[Problem]:
     problems = []
@@ -207,6 +212,11 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         if links.is_external(address):
             if image:
                 report("unsafe-html/remote-image", type=resource.type)
+            continue
+        if not scheme and not address.startswith("#") and RAW_ATTRIBUTE_END_RE.search(source_line[:link.col - 1]):
+            # MkDocs makes a Markdown link right for the page's address
+            # (`slug/`), never a tag's: `<a href="files/x.pdf">` went to a 404.
+            report("broken-link/raw-html")
             continue
         if encoded:
             report("broken-link/references", address=address)

@@ -2,6 +2,7 @@
 fast, then script, elements pages cannot show, placeholders, alt text."""
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 
@@ -28,6 +29,10 @@ MAX_PIPES = 20_000
 # ~~~) once for each space on it: five lines of ``` and 10,000 spaces took
 # 12 s; at 200 characters a 512 KB body of them took 3 s, at 60 under one.
 MAX_FENCE_LINE = 60
+# Typst shapes a letter and its combining marks as one cluster, in time
+# that grows faster than the cluster: 13 letters each with 19,000 accents
+# took a briefing's PDF 20 s. A script's real clusters hold a few marks.
+MAX_COMBINING_MARKS = 16
 OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
 # Python-Markdown parses a block (the lines between two blank lines) by
 # taking one element off its front and putting the rest back, so elements
@@ -69,6 +74,19 @@ DEEP_QUOTED_INDENT_RE = re.compile(r"(?m)^(?:[ \t]*>)+[^\S\n]{%d}" % (MAX_INDENT
 MAX_NESTED_ON_A_LINE = 12
 CONTAINER_RE = re.compile(r"[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])")
 NESTED_START_RE = re.compile(r"(?m)^(?:[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])){%d}" % (MAX_NESTED_ON_A_LINE + 1))
+
+
+@functools.lru_cache(maxsize=1)
+def combining_run_re() -> re.Pattern:
+    """More than MAX_COMBINING_MARKS combining marks in a row, of every
+    script: the marks (Mn, Me, Mc) of the Basic Multilingual Plane and the
+    blocks of marks beyond it, found once, when a body is not ASCII."""
+    import unicodedata
+    marks = "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Me", "Mc")
+                    and not 0xD800 <= c <= 0xDFFF)
+    beyond = "\U0001D165-\U0001D169\U0001D16D-\U0001D172\U0001D17B-\U0001D182\U0001D185-\U0001D18B" \
+             "\U0001D1AA-\U0001D1AD\U000E0100-\U000E01EF"
+    return re.compile("[%s%s]{%d,}" % (re.escape(marks), beyond, MAX_COMBINING_MARKS + 1))
 
 
 def check_complexity(parsed: ParsedFile) -> bool:
@@ -115,6 +133,11 @@ def check_complexity(parsed: ParsedFile) -> bool:
         brackets += count
     if brackets > MAX_BRACKETS:
         parsed.found(parsed.body_line, 1, "too-complex/brackets", count=brackets, limit=MAX_BRACKETS)
+        return False
+    if not parsed.body.isascii() and (marks := combining_run_re().search(parsed.body)):
+        start = parsed.body.rfind("\n", 0, marks.start()) + 1
+        parsed.found(parsed.body_line + parsed.body.count("\n", 0, start), marks.start() - start + 1,
+                     "too-complex/marks", count=len(marks.group(0)), limit=MAX_COMBINING_MARKS)
         return False
     for number, line in enumerate(lines if "```" in parsed.body or "~~~" in parsed.body else ()):
         if len(line) > MAX_FENCE_LINE and line.startswith(("```", "~~~")):
