@@ -194,8 +194,9 @@ def fill_byte(data: bytes, width: int, height: int) -> bytes:
 
 
 def gif(frame_width: int, frame_height: int) -> bytes:
-    """A 10 x 10 GIF whose one frame is `frame_width` x `frame_height` with 2 bytes of LZW: truncated."""
-    return (b"GIF89a" + struct.pack("<HHBBB", 10, 10, 0, 0, 0) + b","
+    """A 10 x 10 GIF, with a colour table of two, whose one frame is `frame_width` x `frame_height`
+    with 2 bytes of LZW: truncated."""
+    return (b"GIF89a" + struct.pack("<HHBBB", 10, 10, 0x80, 0, 0) + b"\x00" * 6 + b","
             + struct.pack("<HHHHB", 0, 0, frame_width, frame_height, 0) + b"\x08\x02\x4c\x01\x00;")
 
 
