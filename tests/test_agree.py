@@ -394,3 +394,20 @@ def test_what_the_ninth_attacker_found_is_a_problem_at_a_line(tmp_path):
         for where, rule, says in expected:
             assert any(line.startswith(where) and rule in line and says in line for line in output.splitlines()), (
                 where, rule, says, output[-4000:])
+
+
+def test_a_tag_written_over_several_lines_is_checked_whole(tmp_path):
+    """Tenth attacker: `<td\\n>` 101 times, `<div\\n>` 70 deep and
+    `<span\\nclass="md-header">` passed validate, and the build refused each."""
+    cases = {"at-a-glance/td.md": "<table><tr>" + "<td\n>x</td>" * 101 + "</tr></table>\n",
+             "at-a-glance/div.md": "<div\n>" * 70 + "x" + "</div>" * 70 + "\n",
+             "deeper-dives/span.md": 'Text <span\nclass="md-header">x</span>.\n'}
+    project = make_project(tmp_path / "p", content={path: resource(body) for path, body in cases.items()})
+    result = run_cli(project, "validate")
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output
+    for path, rule, says in [("at-a-glance/td.md", "[too-complex-for-pdf]", "101 columns"),
+                             ("at-a-glance/div.md", "[too-complex-for-pdf]", "nested more than 60 deep"),
+                             ("deeper-dives/span.md", "[unsafe-html]", "the class `md-header`")]:
+        assert any(line.startswith(path + ":") and rule in line and says in line for line in output.splitlines()), (
+            path, output[-3000:])

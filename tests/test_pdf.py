@@ -247,12 +247,17 @@ def test_the_atom_entry_links_the_pdf(pdf_site):
 def test_a_character_no_font_has_is_named_in_the_pdf_not_a_failed_build(tmp_path):
     """PDF/UA-1 refuses a glyph the fonts lack (Typst stops); the web page
     shows the character and the PDF names it."""
+    # Thirty different emoji, one a paragraph (tenth attacker: past 20 the
+    # build failed, one compile a character), and one built with a joiner.
+    many = "".join(f"Item {chr(0x1F600 + n)} done.\n\n" for n in range(30)) + "Team \U0001F469\u200D\U0001F4BB here.\n"
     project = make_project(tmp_path / "p", content={
-        "at-a-glance/emoji.md": GOOD + "\nWell done 😀 to the team in 東京.\n"})
+        "at-a-glance/emoji.md": GOOD + "\nWell done 😀 to the team in 東京.\n\n" + many})
     result = build(project)
     assert result.returncode == 0, result.stderr[-2000:]
     text = text_of(pdf_of(project, "emoji")).replace("\n", " ")
     assert "Well done [grinning face] to the team in" in text
+    assert "Team [woman][personal computer] here" in text
+    assert text.count("done.") == 30
     assert "😀" in read(project / "site", "at-a-glance/emoji/")
 
 

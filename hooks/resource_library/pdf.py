@@ -44,6 +44,19 @@ CONTACT = "his.strategicplanning@nhs.scot"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 MISSING_GLYPH_RE = re.compile(r'the text `"(.*?)"` could not be displayed', re.S)
 MAX_GLYPH_RETRIES = 20
+# Emoji and pictographs (and the joiners and selectors that build them):
+# no font the PDF embeds has them, so each is named ("[grinning face]").
+PICTOGRAPH_RE = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]")
+
+
+def _named_char(char: str) -> str:
+    if char in "\uFE0F\u200D":
+        return ""  # a joiner or a variation selector: part of the emoji before it
+    return f"[{unicodedata.name(char, f'U+{ord(char):04X}').lower()}]"
+
+
+def _named(match: re.Match) -> str:
+    return _named_char(match.group(0))
 IMG_SRC_RE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"', re.I)  # in nh3's output, attributes are double-quoted
 
 
@@ -411,6 +424,7 @@ class Briefings:
         self._pending: dict[str, Future] = {}
         self._pending_source: dict[str, str] = {}
         self._used: set[str] = set()  # the cache keys of this build's PDFs
+        self._missing: set[str] = set()  # characters Typst found no font for, in this build
 
     def close(self) -> None:
         """Wait for every PDF started (see `finished`), then let the compiler go."""
@@ -558,6 +572,15 @@ class Briefings:
     def _compile(self, encoded: bytes, images, stamp: int) -> bytes:
         root = self._root()
         data = root / "data.json"
+        # Emoji and pictographs, which no font of ours has, and characters
+        # an earlier briefing found missing are named before the first
+        # compile: one compile each had cost 20 for 20 emoji, and more failed.
+        text = encoded.decode("utf-8")
+        if not text.isascii():
+            text = PICTOGRAPH_RE.sub(_named, text)
+            for char in self._missing & set(text):
+                text = text.replace(char, _named_char(char))
+            encoded = text.encode("utf-8")
         data.write_bytes(encoded)
         for name, content in images:
             (root / name).write_bytes(content)
@@ -575,7 +598,8 @@ class Briefings:
                     # names the character instead, and the web page shows it.
                     text = data.read_text(encoding="utf-8")
                     for char in {c for c in missing.group(1) if ord(c) > 0x7E}:
-                        text = text.replace(char, f"[{unicodedata.name(char, f'U+{ord(char):04X}').lower()}]")
+                        self._missing.add(char)
+                        text = text.replace(char, _named_char(char))
                     data.write_text(text, encoding="utf-8")
             raise PdfError("Typst could not make its PDF: too many characters its fonts do not have")
         finally:

@@ -430,11 +430,29 @@ def _referenced(match: re.Match) -> str | None:
         return "\ufffd"
 
 
+# A tag written over several lines (`<td\n>`, `<span\nclass="x">`) is one
+# tag to the HTML parser: each is put on its first line, so that the line
+# by line checks see it whole (tenth attacker), and what followed it on its
+# last line keeps that line.
+TAG_OVER_LINES_RE = re.compile(r"<[a-zA-Z/][^<>]*+>")
+
+
+def joined_tags(lines: list[str]) -> list[str]:
+    text = "\n".join(lines)
+    if "<" not in text:
+        return lines
+
+    def joined(match: re.Match) -> str:
+        tag = match.group(0)
+        return tag.replace("\n", " ") + "\n" * tag.count("\n") if "\n" in tag else tag
+    return TAG_OVER_LINES_RE.sub(joined, text).split("\n")
+
+
 def check_body(parsed: ParsedFile) -> None:
     if not check_complexity(parsed):
         parsed.body_lines = []
         return
-    parsed.body_lines = links.blank_code(parsed.body)
+    parsed.body_lines = joined_tags(links.blank_code(parsed.body))
     if not check_block_elements(parsed):
         parsed.body_lines = []
         return
