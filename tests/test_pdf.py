@@ -250,6 +250,8 @@ def test_a_character_no_font_has_is_named_in_the_pdf_not_a_failed_build(tmp_path
     # Thirty different emoji, one a paragraph (tenth attacker: past 20 the
     # build failed, one compile a character), and one built with a joiner.
     many = "".join(f"Item {chr(0x1F600 + n)} done.\n\n" for n in range(30)) + "Team \U0001F469\u200D\U0001F4BB here.\n"
+    # Twenty-five CJK ideographs, one a paragraph: one compile for them all.
+    many += "".join(f"Word {chr(0x4E00 + 37 * n)}.\n\n" for n in range(25))
     project = make_project(tmp_path / "p", content={
         "at-a-glance/emoji.md": GOOD + "\nWell done 😀 to the team in 東京.\n\n" + many})
     result = build(project)
@@ -257,7 +259,7 @@ def test_a_character_no_font_has_is_named_in_the_pdf_not_a_failed_build(tmp_path
     text = text_of(pdf_of(project, "emoji")).replace("\n", " ")
     assert "Well done [grinning face] to the team in" in text
     assert "Team [woman][personal computer] here" in text
-    assert text.count("done.") == 30
+    assert text.count("done.") == 30 and text.count("[cjk unified ideograph-") >= 25
     assert "😀" in read(project / "site", "at-a-glance/emoji/")
 
 

@@ -55,6 +55,12 @@ def _named_char(char: str) -> str:
     return f"[{unicodedata.name(char, f'U+{ord(char):04X}').lower()}]"
 
 
+def _script(char: str) -> str:
+    """A character's script, as the first two words of its Unicode name
+    ("CJK UNIFIED", "HANGUL SYLLABLE"); its code point if it has no name."""
+    return " ".join(unicodedata.name(char, f"U+{ord(char):04X}").split()[:2])
+
+
 def _named(match: re.Match) -> str:
     return _named_char(match.group(0))
 IMG_SRC_RE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"', re.I)  # in nh3's output, attributes are double-quoted
@@ -597,7 +603,12 @@ class Briefings:
                     # fonts lack): PDF/UA-1 refuses a missing glyph, so the PDF
                     # names the character instead, and the web page shows it.
                     text = data.read_text(encoding="utf-8")
-                    for char in {c for c in missing.group(1) if ord(c) > 0x7E}:
+                    # Typst names the first missing character only: every
+                    # character of its script goes with it (CJK ideographs,
+                    # Hangul, Ethiopic), so twenty languages are a few compiles.
+                    scripts = {_script(c) for c in missing.group(1) if ord(c) > 0x7E}
+                    for char in {c for c in text if not c.isascii() and _script(c) in scripts} | {
+                            c for c in missing.group(1) if ord(c) > 0x7E}:
                         self._missing.add(char)
                         text = text.replace(char, _named_char(char))
                     data.write_text(text, encoding="utf-8")

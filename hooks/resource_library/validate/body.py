@@ -332,7 +332,12 @@ def _markdown_depth(line: str) -> int:
     rest = line[quoted.end():] if quoted else line
     depth = (quoted.group(0).count(">") if quoted else 0) + 1
     indent = len(rest.expandtabs(4)) - len(rest.expandtabs(4).lstrip())
-    depth += 2 * (indent // 4) + (2 if LIST_MARKER_RE.match(rest) else 0) + (4 if "|" in rest else 0)
+    # Every list or quote opened at the start of the line (`- - - x`), not
+    # only the first: twelve markers passed as one list (tenth attacker).
+    at, opened = 0, 0
+    while (marker := CONTAINER_RE.match(rest, at)) is not None and marker.end() > at:
+        at, opened = marker.end(), opened + 1
+    depth += 2 * (indent // 4) + 2 * opened + (4 if "|" in rest else 0)
     return depth
 
 
