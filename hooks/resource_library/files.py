@@ -269,7 +269,6 @@ def office_problem(data: bytes, ext: str) -> str | None:
 NOT_A_PACKAGE = "is not an office document"
 MAX_OFFICE_DEPTH = 3  # a document in a document (a chart's workbook) in a document
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-XML_START_RE = re.compile(rb"(?:\xef\xbb\xbf)?\s*<|\xff\xfe|\xfe\xff")
 
 
 def _head(archive, info) -> bytes:
