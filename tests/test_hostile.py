@@ -260,6 +260,18 @@ def test_no_policy_allows_inline_or_content_scripts(shown_as_text):
     assert "Content-Security-Policy" in (shown_as_text / "404.html").read_text()
 
 
+
+def test_report_a_problem_names_the_title_as_the_reader_reads_it(shown_as_text):
+    """The mail's subject and body carried `Fish &amp; chips ... it&#39;s`:
+    the title was escaped for the page, then put into an address."""
+    from urllib.parse import parse_qs, urlsplit
+    html = (shown_as_text / "at-a-glance" / "case" / "index.html").read_text(encoding="utf-8")
+    link = re.search(r'<a href="(mailto:[^"]+)">Report a problem with this page</a>', html).group(1)
+    query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+    title = "Fish & chips \"quoted\" < /script> it's fine"
+    assert query["subject"] == [f"Problem with a page: {title}"]
+    assert query["body"][0].startswith(f"Page: {title}\n")
+
 @pytest.mark.parametrize("where", ["http", "file"])
 def test_hostile_looking_content_runs_nothing_and_requests_nothing(browser, shown_as_text, where):
     url = (serve(shown_as_text) + "at-a-glance/case/") if where == "http" else \
