@@ -238,6 +238,8 @@ def test_contributing_states_each_limit_as_the_code_sets_it():
     assert f"{validate.MAX_TERMS['topics']} topics" in lines["too-many-terms"]
     assert f"{validate.MAX_TERMS['programmes']} programmes" in lines["too-many-terms"]
     assert f"{files.MAX_FILE_BYTES // MB} MB" in lines["file-too-large"]
+    unsafe = next(line for line in rules.splitlines() if "`unsafe-file`" in line and line.startswith("|"))
+    assert f"{files.MAX_PDF_READS:,} steps" in unsafe
 
 
 @pytest.mark.parametrize("marker", ["- ", "1. ", "> - ", "* 2) "])

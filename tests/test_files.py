@@ -665,6 +665,71 @@ def test_a_plain_pdf_built_the_same_way_passes():
     assert pdf_problem(raw_pdf(PAGES, b"<< /Size 4 /Root 1 0 R >>")) is None
 
 
+
+def packed_pdf(arrays: int, zeros: int, extra: bytes = b"") -> bytes:
+    """A PDF whose objects 5 on are `arrays` arrays of `zeros` zeros, packed
+    into one compressed object stream (indexed by a cross-reference stream):
+    a few KB on disk, however much it inflates to."""
+    import zlib
+    out, offsets = bytearray(b"%PDF-1.7\n"), {}
+    for number, body in enumerate(PAGES, 1):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    array = b"[" + b"0 " * zeros + b"]\n"
+    members = [array] * arrays + ([extra] if extra else [])
+    header = b" ".join(b"%d %d" % (5 + i, sum(map(len, members[:i]))) for i in range(len(members))) + b"\n"
+    packed = zlib.compress(header + b"".join(members))
+    offsets[4] = len(out)
+    out += b"4 0 obj\n<< /Type /ObjStm /N %d /First %d /Length %d /Filter /FlateDecode >>\nstream\n" % (
+        len(members), len(header), len(packed)) + packed + b"\nendstream\nendobj\n"
+    index = 5 + len(members)
+    rows = b""
+    for number in range(index + 1):
+        if number in offsets:
+            rows += b"\x01" + offsets[number].to_bytes(4, "big") + b"\x00\x00"
+        elif 5 <= number < index:
+            rows += b"\x02" + (4).to_bytes(4, "big") + (number - 5).to_bytes(2, "big")
+        elif number == index:
+            rows += b"\x01" + len(out).to_bytes(4, "big") + b"\x00\x00"
+        else:
+            rows += b"\x00" * 5 + b"\xff\xff"
+    at = len(out)
+    out += b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % (
+        index, index + 1, len(rows)) + rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % at
+    return bytes(out)
+
+
+def test_reading_a_pdf_is_bounded_by_steps_not_by_its_size():
+    """A 10 KB PDF whose object stream inflates to 20 MB of zeros took 30 s
+    to check, and a thousand such streams fit under the size limit; 96,000
+    arrays of zeros written out took 42 s. Both are read within
+    MAX_PDF_READS steps, and refused as soon as they are spent."""
+    import time
+    from resource_library import files
+    bomb = packed_pdf(arrays=110, zeros=99_000)
+    assert len(bomb) < 50_000
+    start = time.perf_counter()
+    refused = files.pdf_problem(bomb)
+    assert refused == files.PDF_TOO_COMPLEX and "10,000,000 steps" in refused
+    assert time.perf_counter() - start < 5  # spent before the stream is parsed, not after
+    # Objects in a stream are still read: a script packed among them is found.
+    assert "holds JavaScript" in files.pdf_problem(packed_pdf(arrays=2, zeros=10, extra=SCRIPT))
+    assert files.pdf_problem(packed_pdf(arrays=2, zeros=10)) is None
+
+
+def test_a_pdf_read_in_exactly_its_budget_passes_and_one_step_less_is_refused(monkeypatch):
+    from resource_library import files
+    plain = raw_pdf(PAGES + [b"[" + b"0 " * 500 + b"]"] * 20, b"<< /Size 24 /Root 1 0 R >>")
+    budget = files._Budgeted(plain, 10**9)
+    assert files._pdf_walk_problem(budget, __import__("pypdf").PdfReader) is None
+    steps = 10**9 - budget.left
+    assert steps > 10_000  # the arrays' zeros are read one by one
+    monkeypatch.setattr(files, "MAX_PDF_READS", steps)
+    assert files.pdf_problem(plain) is None
+    monkeypatch.setattr(files, "MAX_PDF_READS", steps - 1)
+    assert files.pdf_problem(plain) == files.PDF_TOO_COMPLEX
+
+
 # --- Names the offline copy can be unzipped with on Windows (seventh attacker) ----
 
 def test_names_windows_cannot_save_are_refused_at_their_source(tmp_path):

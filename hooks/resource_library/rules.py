@@ -376,7 +376,7 @@ RULES = MappingProxyType({r.id: r for r in (
          _=M("{name}: `{value}` {refused}", MAX_FILE_HINT),
          link=M("`{target}` {refused}", MAX_FILE_HINT)),
     rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
-         "action, launch or attached file, in any of its objects; no macros, embedded (OLE) objects or imported "
+         "action, launch or attached file, in any of its objects, all read in at most 10,000,000 steps; no macros, embedded (OLE) objects or imported "
          "chunks, or template, section, object or picture fetched from outside an office document, in any of its "
          "parts or the documents inside it; no Word field that includes a file or runs a program, no Excel or "
          "OpenDocument DDE, OLE, workbook or data link or formula that fetches or runs (WEBSERVICE, IMAGE, RTD, "
