@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from conftest import build, make_project, real_pdf, serve, write_files
+from conftest import build, make_project, real_pdf, run_cli, serve, write_files
 from test_validate import GOOD, WEBINAR, tree_digest
 from resource_library.claims import Claim, Claims
 from resource_library.csp import policy
@@ -279,6 +279,9 @@ def test_the_gate_alone_refuses_markup_in_an_editors_page_head(tmp_path):
 
 # --- One producer an address ----------------------------------------------------
 
+SHARED_ADDRESSES = "    problems += _shared_addresses(library, docs_files)\n"
+
+
 def webinar_named(slug: str) -> dict:
     return {f"webinars/{slug}.md": WEBINAR.format(url="https://e.example/r")}
 
@@ -317,8 +320,8 @@ def test_two_outputs_at_one_address_fail_the_build_naming_both(tmp_path, case, f
         # Validation refuses them first too (test_agree.py); switched off here, to show the gate alone.
         across = project / "hooks" / "resource_library" / "validate" / "across.py"
         text = across.read_text()
-        assert "    problems += _shared_addresses(library)\n" in text
-        across.write_text(text.replace("    problems += _shared_addresses(library)\n", ""))
+        assert SHARED_ADDRESSES in text
+        across.write_text(text.replace(SHARED_ADDRESSES, ""))
     result = build(project)
     assert result.returncode != 0, result.stdout + result.stderr[-2000:]
     assert "Traceback" not in result.stderr
@@ -460,9 +463,21 @@ def test_the_hosted_policy_runs_the_sites_scripts_and_not_a_content_file(tmp_pat
 
 def test_an_editors_file_at_a_resource_files_address_is_a_collision_not_dropped(tmp_path):
     """Found by the fresh-clone attacker: docs/at-a-glance/files/x.csv, at the
-    address of a resource's download, was silently dropped."""
+    address of a resource's download, was silently dropped. Validate now
+    says so at the download's line; the gate, with that check switched
+    off, still fails the build."""
     project = make_project(tmp_path / "p", "basic")
     write_files(project, {"docs/at-a-glance/files/data.csv": "other,data\n"})
+    line = next(n for n, text in enumerate((project / "at-a-glance/alpha-briefing.md").read_text().splitlines(), 1)
+                if "files/data.csv" in text)
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        problem = next((p for p in result.stderr.splitlines() if "[duplicate-output]" in p), "")
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-2000:])
+        assert problem.startswith(f"at-a-glance/alpha-briefing.md:{line}:"), (command, problem)
+        assert "the editor's file docs/at-a-glance/files/data.csv" in problem, problem
+    across = project / "hooks" / "resource_library" / "validate" / "across.py"
+    across.write_text(across.read_text().replace(SHARED_ADDRESSES, ""))
     result = build(project)
     assert result.returncode != 0
     problem = next((line for line in result.stderr.splitlines() if "[duplicate-output]" in line), "")

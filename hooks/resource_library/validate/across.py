@@ -69,15 +69,17 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
                                           hint=resource_key_hint(replaced_by, library, keys)))
     # After the bodies' links, which add the files they ask for: a file that
     # only a body links is published too (two that differ in case passed).
-    problems += _shared_addresses(library)
+    problems += _shared_addresses(library, docs_files)
     return problems
 
 
-def _shared_addresses(library: Library) -> list[Problem]:
+def _shared_addresses(library: Library, docs_files: set[str] = frozenset()) -> list[Problem]:
     """What the output gate would find, said first and whatever the date:
     two outputs at one address, or at two that differ only in letter case or
     accents (one file on Windows). A webinar's calendar is reserved whether
-    or not it is still to come, so a site that builds today builds tomorrow."""
+    or not it is still to come, so a site that builds today builds tomorrow.
+    An editor's file in docs/ is published at its own path, and holds it:
+    the resource that asks for the same address is the one to rename."""
     from ..claims import same_address
     from ..feeds import CALENDAR_PATH, ics_path
     from ..pdf import TYPES as PDF_TYPES, pdf_path
@@ -101,6 +103,10 @@ def _shared_addresses(library: Library) -> list[Problem]:
             problems.append(rules.problem("duplicate-output/case", resource.src_uri, line, col, text,
                                           other=first[0], **values))
 
+    for rel in sorted(docs_files):
+        if not rel.endswith(".md") and not rel.startswith("overrides/") and not any(
+                part.startswith(".") for part in rel.split("/")):
+            claimed.setdefault(same_address(rel), (rel, f"the editor's file docs/{rel}", None))
     for resource in sorted(library.resources, key=lambda r: r.src_uri):
         if resource.type == "webinars":
             claim(ics_path(resource), f"the calendar of {resource.src_uri}", resource, "")
