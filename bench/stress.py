@@ -104,6 +104,37 @@ def pdf_download(project: Path) -> None:
     (project / SHAPE).write_text(resource(downloads="downloads:\n  - file: files/stress.pdf\n    label: PDF\n"))
 
 
+
+def zeros_pdf(arrays: int) -> bytes:
+    """A PDF whose objects past its page are arrays of 90 zeros, written out."""
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+              b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 72 72] >>"] + [b"[" + b"0 " * 90 + b"]"] * arrays
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj %s endobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(offsets) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return bytes(out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(offsets) + 1, xref))
+
+
+def pdf_reads_at_limit(project: Path) -> None:
+    """A download that takes as many of the checks' steps to read as a PDF
+    may (the ninth session's 96,000 arrays of zeros took 42 s): as many
+    arrays as fit, found by reading a sample."""
+    from pypdf import PdfReader
+    sample = files._Budgeted(zeros_pdf(1000), 10**12)
+    files._pdf_walk_problem(sample, PdfReader)
+    arrays = int(files.MAX_PDF_READS * 0.98 / ((10**12 - sample.left) / 1000))
+    data = zeros_pdf(arrays)
+    assert files.pdf_problem(data) is None, "the shape is over the limit"
+    path = project / "at-a-glance" / "files" / "stress.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    (project / SHAPE).write_text(resource(downloads="downloads:\n  - file: files/stress.pdf\n    label: PDF\n"))
+
+
 # (name, what it is, how to add it to a project); the first is the starter library alone.
 def table_at_limit(project: Path) -> None:
     """A pipe table of as many columns and cells as a briefing's PDF takes."""
@@ -197,6 +228,8 @@ SHAPES = [
      "each new to the vocabulary", terms),
     ("download", f"a download of {files.MAX_FILE_BYTES // (1024 * 1024)} MB", download),
     ("PDF objects", f"a PDF of {render.MAX_PDF_OBJECTS:,} objects, its pages counted", pdf_download),
+    ("PDF reads", f"a PDF download read in just under {files.MAX_PDF_READS:,} steps (arrays of zeros)",
+     pdf_reads_at_limit),
     ("table", f"a briefing's table of {briefings.MAX_TABLE_COLUMNS} columns and {briefings.MAX_TABLE_CELLS:,} cells, "
               "in its PDF", table_at_limit),
     ("image", f"a briefing's image of {files.MAX_IMAGE_PIXELS // 1_000_000} megapixels, decoded by the checks and "

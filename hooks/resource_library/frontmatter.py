@@ -70,6 +70,17 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+def compose(text: str):
+    """A YAML document's nodes, anchors and aliases refused: an alias is its
+    anchor's whole value again wherever it is used, so 256 KB of aliases
+    made 4 GB of phrases to check. Raises YamlRefused (a rule's key, a mark
+    and the message's values) or yaml.YAMLError."""
+    return yaml.compose(text, Loader=_Loader)
+
+
+YamlRefused = _Refused
+
+
 def _construct_timestamp(loader, node):
     return YamlDate(loader.construct_scalar(node))
 

@@ -482,7 +482,8 @@ RULES = MappingProxyType({r.id: r for r in (
                   "Vocabulary is plain text, shown exactly as typed: remove the tag or braces."),
          one_line=M(ONE_LINE, "Write it on one line.")),
     rule("synonyms", "`vocabulary/synonyms.yml` is a set of `slug:` groups of two or more words, each word in one "
-         "group.", "Merge the groups, or add a word.",
+         "group; at most 300 groups of 12 words or phrases, each at most 100 characters.",
+         "Merge the groups, or add a word.",
          yaml=M("not valid YAML: {error}", SYNONYM_FORM),
          not_mapping=M("expected `slug:` entries", SYNONYM_FORM),
          slug=M("`{slug}` is not a lowercase slug",
@@ -492,6 +493,12 @@ RULES = MappingProxyType({r.id: r for r in (
          one=M("`{slug}` has only one word or phrase", "A group needs two or more ways of saying the same thing."),
          no_words=M("`{phrase}` has no words the finder searches for",
                     "Small words such as \"the\" and \"and\" are not searched: use a fuller phrase."),
+         groups=M("the file has more than {limit} groups",
+                  "Every group is looked for in every resource: keep the ones readers search with, and merge the rest."),
+         phrases=M("`{slug}` has {count} words or phrases; the limit is {limit}",
+                   "Keep the ways readers really say it, or split the group."),
+         long=M("`{slug}`, item {number}, is {count} characters long; the limit is {limit}",
+                "A synonym is a word or a name: write the shortest phrase readers search with."),
          twice=M("`{phrase}` is already in the group `{group}`",
                  "A word or phrase can be in one group only: merge the groups or remove one.")),
     # The build's own checks

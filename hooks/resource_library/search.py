@@ -192,13 +192,14 @@ def _count_phrases(counts: Counter, every: list[str], words: list[str], phrases:
     """Add each synonym phrase found (see phrase_table) to `counts`, as its
     group's key, once for each place it starts."""
     longer: dict[str, list] = {}  # first term -> its longer phrases whose terms are all here
-    for first, entries in phrases.items():
-        if first in counts:
-            for phrase, key in entries:
-                if len(phrase) == 1:
-                    counts[key] += counts[first]  # wherever the term is
-                elif all(term in counts for term in phrase[1:]):
-                    longer.setdefault(first, []).append((phrase, key))
+    # The field's terms that start a phrase, found by a set intersection
+    # (in C, over the smaller): not a loop over every phrase of the file.
+    for first in sorted(counts.keys() & phrases.keys()):
+        for phrase, key in phrases[first]:
+            if len(phrase) == 1:
+                counts[key] += counts[first]  # wherever the term is
+            elif all(term in counts for term in phrase[1:]):
+                longer.setdefault(first, []).append((phrase, key))
     if longer:
         # Where those first terms are: found in C, not by a loop over every word.
         for start in compress(range(len(every)), map(longer.__contains__, every)):

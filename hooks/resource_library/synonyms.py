@@ -16,6 +16,7 @@ import yaml
 
 from . import characters, rules
 from .analysis import terms
+from .frontmatter import YamlRefused, compose
 from .problems import Problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -41,6 +42,12 @@ class Group:
 
 
 MAX_BYTES = 256 * 1024  # a list of words: far more than a library needs
+# Every phrase is looked for in every field of every resource: the starter
+# library has 14 groups. Counted as the file is read, so the file's size,
+# not what it claims, bounds the work.
+MAX_GROUPS = 300
+MAX_PHRASES = 12
+MAX_PHRASE_CHARS = 100
 
 
 def load_synonyms(path: Path, rel: str = "vocabulary/synonyms.yml") -> tuple[list[Group], list[Problem]]:
@@ -65,7 +72,9 @@ def load_synonyms(path: Path, rel: str = "vocabulary/synonyms.yml") -> tuple[lis
     if len(raw) > MAX_BYTES:
         return [], [problem(1, 1, "synonyms/yaml", error=f"the file is over {MAX_BYTES // 1024} KB")]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose(text)
+    except YamlRefused as refused:
+        return [], [problem(refused.mark.line + 1, refused.mark.column + 1, refused.key, **refused.values)]
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -78,6 +87,9 @@ def load_synonyms(path: Path, rel: str = "vocabulary/synonyms.yml") -> tuple[lis
     if not isinstance(root, yaml.MappingNode):
         return [], [problem(root.start_mark.line + 1, root.start_mark.column + 1, "synonyms/not-mapping")]
     groups, problems, seen = [], [], {}
+    if len(root.value) > MAX_GROUPS:
+        over = root.value[MAX_GROUPS][0].start_mark
+        return [], [problem(over.line + 1, over.column + 1, "synonyms/groups", limit=MAX_GROUPS)]
     for key_node, value_node in root.value:
         line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
         slug = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
@@ -90,6 +102,15 @@ def load_synonyms(path: Path, rel: str = "vocabulary/synonyms.yml") -> tuple[lis
             problems.append(problem(line, col, "synonyms/not-list", slug=slug))
             continue
         phrases = tuple(item.value.strip() for item in value_node.value)
+        if len(phrases) > MAX_PHRASES:
+            problems.append(problem(line, col, "synonyms/phrases", slug=slug, count=len(phrases), limit=MAX_PHRASES))
+            continue
+        long = next((n for n, phrase in enumerate(phrases, 1) if len(phrase) > MAX_PHRASE_CHARS), None)
+        if long:
+            item = value_node.value[long - 1]
+            problems.append(problem(item.start_mark.line + 1, item.start_mark.column + 1, "synonyms/long", slug=slug,
+                                    number=long, count=len(phrases[long - 1]), limit=MAX_PHRASE_CHARS))
+            continue
         if len(phrases) < 2:
             problems.append(problem(line, col, "synonyms/one", slug=slug))
             continue
