@@ -224,7 +224,45 @@ def progressive(scans: int) -> bytes:
     raise AssertionError("no AC scan")
 
 
+def frames_gif(frames: int) -> bytes:
+    """A 1 x 1 GIF of `frames` frames of 16 bytes each (the eleventh attacker's
+    1.3 million took 27 s to check)."""
+    head = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
+    return head + (b"," + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00") * frames + b";"
+
+
+def frames_webp(frames: int) -> bytes:
+    """An animated 1 x 1 WebP (libwebp walks to each frame from the first:
+    80,000 took 21 s)."""
+    from PIL import Image
+    out = io.BytesIO()
+    pictures = [Image.new("RGB", (1, 1), (255 * (n % 2), 0, 0)) for n in range(frames)]
+    pictures[0].save(out, "WEBP", save_all=True, append_images=pictures[1:], lossless=True, duration=10)
+    return out.getvalue()
+
+
+def chunks_png(empty_chunks: int) -> bytes:
+    """A 1 x 1 PNG with `empty_chunks` empty text chunks after its data."""
+    import zlib
+
+    def chunk(kind, data):
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", (1).to_bytes(4, "big") * 2 + b"\x08\x02\0\0\0")
+            + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"tEXt", b"") * empty_chunks + chunk(b"IEND", b""))
+
+
+def test_animations_and_chunks_are_checked_up_to_their_limits_and_no_further():
+    from resource_library.files import MAX_FRAMES, MAX_PNG_CHUNKS, image_problem
+    assert image_problem(frames_gif(MAX_FRAMES), "gif") is None
+    assert image_problem(frames_webp(MAX_FRAMES), "webp") is None
+    assert image_problem(chunks_png(MAX_PNG_CHUNKS - 3), "png") is None  # with IHDR, IDAT and IEND
+    assert "more than 100,000 chunks" in image_problem(chunks_png(MAX_PNG_CHUNKS - 2), "png")
+
+
 IMAGES = [
+    ("frames.gif", frames_gif(1_001), "is an animation of more than 1,000 frames"),
+    ("frames.webp", frames_webp(1_001), "is an animation of more than 1,000 frames"),
+    ("chunks.png", chunks_png(100_000), "has more than 100,000 chunks"),
     ("fill-60000.jpg", fill_byte(jpeg(), 60000, 60000), "declares 60,000 x 60,000 pixels"),
     ("fill-16000.jpg", fill_byte(jpeg(), 16000, 16000), "declares 16,000 x 16,000 pixels"),
     ("no-frame.jpg", jpeg().replace(b"\xff\xc0", b"\xff\xe5"), "declares no size (no frame header was found)"),
