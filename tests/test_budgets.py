@@ -240,6 +240,7 @@ def test_contributing_states_each_limit_as_the_code_sets_it():
     assert f"{files.MAX_FILE_BYTES // MB} MB" in lines["file-too-large"]
     unsafe = next(line for line in rules.splitlines() if "`unsafe-file`" in line and line.startswith("|"))
     assert f"{files.MAX_PDF_READS:,} steps" in unsafe
+    assert f"{files.MAX_FRAMES:,} frames" in unsafe and f"{files.MAX_PNG_CHUNKS:,} chunks" in unsafe
 
 
 @pytest.mark.parametrize("marker", ["- ", "1. ", "> - ", "* 2) "])

@@ -381,7 +381,8 @@ RULES = MappingProxyType({r.id: r for r in (
          "parts or the documents inside it; no Word field that includes a file or runs a program, no Excel or "
          "OpenDocument DDE, OLE, workbook or data link or formula that fetches or runs (WEBSERVICE, IMAGE, RTD, "
          "CALL, DDE...), no PowerPoint program action), links only to web, email and phone addresses, declares no "
-         "image too big to open (over 12,000 pixels a side or 50 megapixels, or a JPEG of over 100 scans) and "
+         "image too big to open (over 12,000 pixels a side or 50 megapixels, a JPEG of over 100 scans, an animation "
+         "of over 1,000 frames or a PNG of over 100,000 chunks) and "
          "opens as the image it says, whole, and is what its name says (a text file is not a web page); a CSV has "
          "no cell a spreadsheet would run as a formula.",
          "Export it again without them, or link to it on another website; in a CSV, put a ' before a formula.",
