@@ -238,6 +238,7 @@ def test_contributing_states_each_limit_as_the_code_sets_it():
     assert f"{validate.MAX_TERMS['topics']} topics" in lines["too-many-terms"]
     assert f"{validate.MAX_TERMS['programmes']} programmes" in lines["too-many-terms"]
     assert f"{files.MAX_FILE_BYTES // MB} MB" in lines["file-too-large"]
+    assert f"{files.MAX_RESOURCE_FILES_BYTES // MB} MB in all" in lines["file-too-large"]
     unsafe = next(line for line in rules.splitlines() if "`unsafe-file`" in line and line.startswith("|"))
     assert f"{files.MAX_PDF_READS:,} steps" in unsafe
     assert f"{files.MAX_FRAMES:,} frames" in unsafe and f"{files.MAX_PNG_CHUNKS:,} chunks" in unsafe
@@ -336,3 +337,25 @@ def test_a_letter_with_too_many_combining_marks_is_refused_and_one_at_the_limit_
     assert (f"{A}:{BODY_LINE + 2}:7 [too-complex] this letter carries {limit + 1} combining marks; the limit is "
             f"{limit}") in out, out
     assert out.count("[too-complex]") == 1
+
+
+def test_the_files_one_resource_publishes_are_bounded_in_all(tmp_path, monkeypatch):
+    """Each file may be 20 MB, and each is read whole by the checks: a
+    resource's files together are at most MAX_RESOURCE_FILES_BYTES, said at
+    the file that goes over (here with the limit at 10 KB, in process)."""
+    from resource_library.validate import check_project
+    monkeypatch.setattr(files, "MAX_RESOURCE_FILES_BYTES", 10 * 1024)
+    names = ["a.csv", "b.csv", "c.csv"]
+    items = "".join(f"\n  - file: files/{name}\n    label: File {name}" for name in names)
+    text = GOOD.replace("status: current", "status: current\ndownloads:" + items)
+    project = make_project(tmp_path / "p", content={A: text, **{f"at-a-glance/files/{name}": "x,y\n" * 1024
+                                                                 for name in names[:2]}})
+    (project / "at-a-glance" / "files" / "c.csv").write_text("x,y\n" * 512)  # 4 + 4 + 2 KB: at the limit
+    assert not [p for p in check_project(project)[1] if p.rule == "file-too-large"]
+    (project / "at-a-glance" / "files" / "c.csv").write_text("x,y\n" * 513)
+    found = [p for p in check_project(project)[1] if p.rule == "file-too-large"]
+    line = text.splitlines().index("  - file: files/c.csv") + 1
+    assert [(p.path, p.line, p.col) for p in found] == [(A, line, 11)], found
+    assert found[0].message.startswith("with `at-a-glance/files/c.csv`, the files at-a-glance/case.md publishes "
+                                       "come to "), found[0].message
+    assert found[0].hint.startswith("Readers on a phone would wait minutes for it")

@@ -20,6 +20,9 @@ from .characters import FORBIDDEN, FORBIDDEN_RE, what
 # for more, git keeps every version of it, and counting a PDF's pages reads
 # it whole. Larger files belong elsewhere, linked over https.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# All the files one resource publishes: each is read whole by the checks
+# (a PDF at its step limit takes some 10 s), and a reader fetches them.
+MAX_RESOURCE_FILES_BYTES = 50 * 1024 * 1024
 
 # Extension: the format as readers are told it.
 FILE_TYPES = {

@@ -371,10 +371,13 @@ RULES = MappingProxyType({r.id: r for r in (
                                  "files/checklist.pdf, of a type readers can open."),
          link=M("`{target}` {refused}",
                 "Link only to files of a type readers can open, in a content folder's files/.")),
-    rule("file-too-large", "A download or linked file is at most 20 MB.",
+    rule("file-too-large", "A download or linked file is at most 20 MB, and the files one resource publishes are "
+         "at most 50 MB in all.",
          "Make it smaller, or link to it over https.",
          _=M("{name}: `{value}` {refused}", MAX_FILE_HINT),
-         link=M("`{target}` {refused}", MAX_FILE_HINT)),
+         link=M("`{target}` {refused}", MAX_FILE_HINT),
+         total=M("with `{file}`, the files {resource} publishes come to {size}; the limit is {limit} in all",
+                 MAX_FILE_HINT)),
     rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
          "action, launch or attached file, in any of its objects, all read in at most 10,000,000 steps; no macros, embedded (OLE) objects or imported "
          "chunks, or template, section, object or picture fetched from outside an office document, in any of its "

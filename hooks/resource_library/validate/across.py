@@ -70,6 +70,7 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
     # After the bodies' links, which add the files they ask for: a file that
     # only a body links is published too (two that differ in case passed).
     problems += _shared_addresses(library, docs_files)
+    problems += _files_in_all(library, root)
     return problems
 
 
@@ -116,6 +117,29 @@ def _shared_addresses(library: Library, docs_files: set[str] = frozenset()) -> l
         for file in resource.files:
             claim(file, f"`{file}`, which {resource.src_uri} publishes", resource,
                   posixpath.relpath(file, resource.type))
+    return problems
+
+
+MB = 1024 * 1024
+
+
+def _files_in_all(library: Library, root: Path) -> list[Problem]:
+    """Each resource's files, in the order it asks for them, within
+    MAX_RESOURCE_FILES_BYTES together: said at the file that goes over."""
+    problems = []
+    for resource in sorted(library.resources, key=lambda r: r.src_uri):
+        total = 0
+        for file in dict.fromkeys(resource.files):
+            try:
+                total += (Path(root) / file).stat().st_size
+            except OSError:
+                continue  # a missing file is its own problem
+            if total > files.MAX_RESOURCE_FILES_BYTES:
+                line, col, text = _file_position(resource, posixpath.relpath(file, resource.type))
+                problems.append(rules.problem("file-too-large/total", resource.src_uri, line, col, text, file=file,
+                                              resource=resource.src_uri, size=f"{total / MB:.1f} MB",
+                                              limit=f"{files.MAX_RESOURCE_FILES_BYTES // MB} MB"))
+                break
     return problems
 
 
