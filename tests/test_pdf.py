@@ -422,3 +422,19 @@ def test_a_pdf_made_on_its_own_thread_reports_its_failure_and_the_next_is_made(t
         assert made.pages == 1 and made.content.startswith(b"%PDF-") and check(made.content, set(), SITE_URL) == []
     finally:
         briefings.close()
+
+
+def test_characters_no_font_has_are_named_a_run_at_a_time_within_a_bound():
+    """Twelfth attacker: 255,000 Arabic letters, each named ("[arabic letter
+    beh with three dots pointing upwards below and two dots above]"), gave
+    Typst 20 MB of text (47 s, 8.4 GB). A run is named once, and past
+    MAX_NAMED_RUNS runs a run is "[?]": the text grows by a few bytes at most."""
+    from resource_library.pdf import MAX_NAMED_RUNS, name_missing
+    arabic = "\u0753"
+    assert name_missing("in 東京 now", {"東", "京"}) == "in [CJK text] now"
+    assert name_missing(arabic * 255_000, {arabic}) == "[Arabic text]"
+    assert name_missing("Team \U0001F469\u200D\U0001F4BB here", set()) == "Team [woman][personal computer] here"
+    alternating = ("a" + arabic) * 100_000
+    named = name_missing(alternating, {arabic})
+    assert named.count("[arabic letter beh") == MAX_NAMED_RUNS and named.count("[?]") == 100_000 - MAX_NAMED_RUNS
+    assert len(named.encode("utf-8")) < len(alternating.encode("utf-8")) * 1.4 + 100 * MAX_NAMED_RUNS

@@ -61,8 +61,41 @@ def _script(char: str) -> str:
     return " ".join(unicodedata.name(char, f"U+{ord(char):04X}").split()[:2])
 
 
-def _named(match: re.Match) -> str:
-    return _named_char(match.group(0))
+# This module's own text, in the cache's key: a PDF made by an older
+# converter (another way of naming characters, say) is made again.
+CONVERTER = hashlib.sha256(Path(__file__).read_bytes()).digest()
+# Runs of characters named in one briefing; later runs are "[?]". Named one
+# by one, 255,000 Arabic letters became 20 MB of text for Typst (47 s and
+# 8.4 GB of memory, a 4,133-page PDF): a run of one script is now named once,
+# and what the PDF is given stays within a few bytes of what was written.
+MAX_NAMED_RUNS = 200
+JOINERS = "\uFE0F\u200D"
+
+
+def name_missing(text: str, missing: set[str]) -> str:
+    """`text` with each run of characters the PDF's fonts lack (pictographs,
+    and `missing`) named: one character, or up to three pictographs, by
+    their Unicode names ("[grinning face]"); a longer run by its script
+    ("[Arabic text]")."""
+    escaped = "".join(re.escape(c) for c in sorted(missing))
+    runs = re.compile(f"(?:{PICTOGRAPH_RE.pattern}" + (f"|[{escaped}]" if escaped else "") + ")+")
+    count = 0
+
+    def named(match: re.Match) -> str:
+        nonlocal count
+        shown = [c for c in match.group(0) if c not in JOINERS]
+        if not shown:
+            return ""
+        count += 1
+        if count > MAX_NAMED_RUNS:
+            return "[?]"
+        if len(shown) == 1 or len(shown) <= 3 and all(PICTOGRAPH_RE.match(c) for c in shown):
+            return "".join(map(_named_char, shown))
+        if PICTOGRAPH_RE.match(shown[0]):
+            return "[symbols]"
+        word = unicodedata.name(shown[0], "").split(" ")[0]
+        return f"[{word if len(word) <= 3 else word.capitalize()} text]" if word else "[text]"
+    return runs.sub(named, text)
 IMG_SRC_RE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"', re.I)  # in nh3's output, attributes are double-quoted
 
 
@@ -511,7 +544,7 @@ class Briefings:
         # template. A rebuild that finds it made no conversion at all.
         images_named = sorted(set(IMG_SRC_RE.findall(cleaned_html)))
         image_bytes = b"".join(hashlib.sha256(_read(image_file(unescape(src)))).digest() for src in images_named)
-        key = hashlib.sha256(self.template + self._version.encode() + self._logo_bytes + image_bytes
+        key = hashlib.sha256(self.template + self._version.encode() + CONVERTER + self._logo_bytes + image_bytes
                              + json.dumps(meta, ensure_ascii=False, sort_keys=True).encode("utf-8")
                              + b"\0" + cleaned_html.encode("utf-8")).hexdigest()
         path = pdf_path(resource)
@@ -581,12 +614,9 @@ class Briefings:
         # Emoji and pictographs, which no font of ours has, and characters
         # an earlier briefing found missing are named before the first
         # compile: one compile each had cost 20 for 20 emoji, and more failed.
-        text = encoded.decode("utf-8")
-        if not text.isascii():
-            text = PICTOGRAPH_RE.sub(_named, text)
-            for char in self._missing & set(text):
-                text = text.replace(char, _named_char(char))
-            encoded = text.encode("utf-8")
+        written = encoded.decode("utf-8")
+        if not written.isascii():
+            encoded = name_missing(written, self._missing).encode("utf-8")
         data.write_bytes(encoded)
         for name, content in images:
             (root / name).write_bytes(content)
@@ -602,16 +632,13 @@ class Briefings:
                     # A character no font of ours has (an emoji, a script the
                     # fonts lack): PDF/UA-1 refuses a missing glyph, so the PDF
                     # names the character instead, and the web page shows it.
-                    text = data.read_text(encoding="utf-8")
                     # Typst names the first missing character only: every
                     # character of its script goes with it (CJK ideographs,
                     # Hangul, Ethiopic), so twenty languages are a few compiles.
                     scripts = {_script(c) for c in missing.group(1) if ord(c) > 0x7E}
-                    for char in {c for c in text if not c.isascii() and _script(c) in scripts} | {
-                            c for c in missing.group(1) if ord(c) > 0x7E}:
-                        self._missing.add(char)
-                        text = text.replace(char, _named_char(char))
-                    data.write_text(text, encoding="utf-8")
+                    self._missing |= {c for c in written if not c.isascii() and _script(c) in scripts} | {
+                        c for c in missing.group(1) if ord(c) > 0x7E}
+                    data.write_text(name_missing(written, self._missing), encoding="utf-8")
             raise PdfError("Typst could not make its PDF: too many characters its fonts do not have")
         finally:
             # The next briefing's root holds only its own images.
