@@ -438,3 +438,22 @@ def test_characters_no_font_has_are_named_a_run_at_a_time_within_a_bound():
     named = name_missing(alternating, {arabic})
     assert named.count("[arabic letter beh") == MAX_NAMED_RUNS and named.count("[?]") == 100_000 - MAX_NAMED_RUNS
     assert len(named.encode("utf-8")) < len(alternating.encode("utf-8")) * 1.4 + 100 * MAX_NAMED_RUNS
+
+
+def test_a_table_longer_than_a_page_goes_on_over_the_next_pages(tmp_path):
+    """A table sat in a figure that never breaks: its rows past the page's
+    foot were drawn over the footer and lost (found while checking the
+    twelfth attacker's table). Every row is on some page, with the header
+    repeated, and no page holds more rows than fit."""
+    rows = "".join(f"| r{n:03d} | {n} |\n" for n in range(200))
+    project = make_project(tmp_path / "p", content={
+        "at-a-glance/long-table.md": GOOD + "\n| Row | Number |\n|---|---|\n" + rows})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(pdf_of(project, "long-table"))).pages]
+    holding = [text for text in pages if re.search(r"\br\d{3}\b", text)]
+    assert len(holding) >= 3, [len(text) for text in pages]
+    assert all(text.count("Row") == 1 for text in holding)  # the header, on each page of the table
+    found = sorted(int(n) for text in holding for n in re.findall(r"\br(\d{3})\b", text))
+    assert found == list(range(200))
+    assert max(len(re.findall(r"\br\d{3}\b", text)) for text in holding) < 80  # a page holds some 50 rows
