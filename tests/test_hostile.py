@@ -499,3 +499,72 @@ def test_a_vocabulary_name_is_shown_as_written_on_the_pages_that_use_macros(tmp_
             assert urlsplit(address).hostname != "evil.example", (page, node.html)
     about = LexborHTMLParser((project / "site" / "about" / "programmes" / "index.html").read_text(encoding="utf-8"))
     assert hostile in about.body.text(), "the name is shown as written"
+
+
+# --- Links that say one address and go to another (twelfth attacker) ------------
+
+MISLEADING = [  # (line of the body, the problem's text)
+    ("Read [https://www.gov.scot/publications/carers](https://evil.example/gov-scot-login) now.",
+     "[misleading-link] the link's text shows `www.gov.scot`, but it goes to `https://evil.example/gov-scot-login`"),
+    ('Or <a href="https://evil.example/nhs" title="Sign in">https://login.nhs.scot</a> here.',
+     "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/nhs`"),
+    ('A [sign-in page](https://evil.example/t "https://login.nhs.scot") too.',
+     "[misleading-link] the link's tooltip shows `login.nhs.scot`, but it goes to `https://evil.example/t`"),
+    ("By reference [**www.nhs.scot**][nhs] too.",
+     "[misleading-link] the link's text shows `nhs.scot`, but it goes to `https://nhs.scot.evil.example/`"),
+    ("Email [his.strategicplanning@nhs.scot](mailto:evil@evil.example).",
+     "[misleading-link] the link's text shows `his.strategicplanning@nhs.scot`, but it goes to `mailto:evil@evil.example`"),
+]
+HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
+          " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
+          " <https://www.nhs.scot/>, [his.strategicplanning@nhs.scot](mailto:his.strategicplanning@nhs.scot?subject=Hi)"
+          " and [NHS inform](https://www.nhsinform.scot/ \"www.nhsinform.scot\").")
+
+
+def misleading_project(path: Path) -> tuple[Path, int]:
+    text = GOOD.replace("status: current", "status: current\ndownloads:\n  - file: files/a.csv\n    label: www.nhs.scot")
+    first = text.count("\n") + 2
+    body = "\n\n".join([line for line, _ in MISLEADING] + [HONEST, "[nhs]: https://nhs.scot.evil.example/"])
+    project = make_project(path, content={A: text + "\n" + body + "\n", "at-a-glance/files/a.csv": "a,b\n"})
+    return project, first
+
+
+def test_a_link_whose_text_reads_as_another_address_is_refused_at_its_line(tmp_path):
+    project, first = misleading_project(tmp_path / "p")
+    label_line = GOOD.split("\n").index("status: current") + 4
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        found = [line for line in result.stderr.splitlines() if "[misleading-link]" in line]
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-2000:])
+        for number, (_, says) in enumerate(MISLEADING):
+            assert any(line.startswith(f"{A}:{first + 2 * number}:") and says in line for line in found), (
+                command, says, found)
+        assert any(line.startswith(f"{A}:{label_line}:") and "download 1's label shows `nhs.scot`" in line
+                   for line in found), found
+        assert len(found) == len(MISLEADING) + 1, found  # the honest links pass
+        assert "hint: Readers trust an address they can read" in result.stderr
+
+
+VALIDATE_LINKS_OFF = ("    for resource in library.resources:\n        problems += _misleading_links(resource)\n")
+
+
+def test_the_build_reads_every_link_again_from_the_html(tmp_path):
+    """With validate's reading of links switched off, the build's own
+    reading of the page's HTML refuses the same links, and a link that
+    wears a heading's permalink class, at their lines."""
+    project, first = misleading_project(tmp_path / "p")
+    across = project / "hooks" / "resource_library" / "validate" / "across.py"
+    assert VALIDATE_LINKS_OFF in across.read_text()
+    across.write_text(across.read_text().replace(VALIDATE_LINKS_OFF, ""))
+    body = project / "hooks" / "resource_library" / "validate" / "body.py"
+    body.write_text(body.read_text().replace('WRITTEN_CLASSES = {**CLASSES, "a": set()}', "WRITTEN_CLASSES = CLASSES"))
+    page = project / A
+    page.write_text(page.read_text().replace("    label: www.nhs.scot", "    label: Data")
+                    + '\nHidden <a class="headerlink" href="https://evil.example/x">x</a> here.\n')
+    result = build(project)
+    found = [line for line in result.stderr.splitlines() if "[misleading-link]" in line]
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    for number, (_, says) in enumerate(MISLEADING):
+        assert any(line.startswith(f"{A}:{first + 2 * number}:") and says in line for line in found), (says, found)
+    assert any("a link to `https://evil.example/x` has the class `headerlink`" in line for line in found), found
+    assert not (project / "site").exists()

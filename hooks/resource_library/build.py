@@ -387,10 +387,13 @@ class Build:
             return preview.problems_above(self.preview_pages[src_uri]) + cleaned
         resource = self.resource(src_uri)
         if resource is None:
-            # An editor's page in docs/: the same allow-list, with any class
-            # (macros on the home page emit the site's own card markup).
-            # Positions are in the whole file, front matter included.
-            cleaned = self._sanitised(html, "docs/" + src_uri, 1, source(), editor=True)
+            # An editor's page in docs/: the same allow-list. The site's own
+            # classes only on the maintainers' macro pages (the home page's
+            # macros emit its card markup): on any other, a banner and button
+            # dressed as the site's sent readers to another site (twelfth
+            # attacker). Positions are in the whole file, front matter included.
+            cleaned = self._sanitised(html, "docs/" + src_uri, 1, source(),
+                                      editor=src_uri in self.site.macro_pages)
             sanitize.plain_toc(toc, sanitize.heading_texts(cleaned), Markup.escape)
             return cleaned
         body = self._sanitised(html, resource.src_uri, resource.body_line, resource.body)

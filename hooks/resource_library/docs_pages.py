@@ -176,13 +176,14 @@ def _budget_problems(shown: str, raw: bytes) -> list[Problem]:
 
 def _body_problems(shown: str, raw: bytes) -> list[Problem]:
     """Its body as the build renders and cleans it, so that validate says
-    what the build would refuse (a class of the theme's, a `//host` link).
-    Macro pages are maintainers', and their macros run only in the build."""
+    what the build would refuse (a class of the site's, a `//host` link).
+    Macro pages are maintainers', and their macros run only in the build:
+    only they may use the site's own classes."""
     body, first_line = _body(raw)
     if not ("<" in body or "](" in body or "!!!" in body or "{" in body or "&#" in body):
         return []
     from .sanitize import removed_problems
-    return removed_problems(_render(body), shown, first_line, body, editor=True)[1]
+    return removed_problems(_render(body), shown, first_line, body)[1]
 
 
 def _body(raw: bytes) -> tuple[str, int]:

@@ -224,3 +224,105 @@ def resolve(from_src: str, target: str) -> tuple[str, str]:
         return from_src, parts.fragment
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(from_src), path))
     return joined, parts.fragment
+
+
+# A link's text (or tooltip) that reads as an address promises where it goes:
+# `[https://www.gov.scot/x](https://evil.example/login)` passed every check
+# (twelfth attacker). Such text must name the host the link goes to (or a
+# domain above it). An address with a scheme or `www.`, a bare domain whose
+# last label is not a file's extension (`report.pdf` is a file's name), or an
+# email address.
+ADDRESS_TEXT_RE = re.compile(
+    r"((?:https?|ftp)://|www\.)?((?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63})\.?(?::\d{1,5})?(?:[/?#]\S*)?",
+    re.I)
+EMAIL_TEXT_RE = re.compile(r"(?:mailto:)?([\w.+'-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63})", re.I)
+NOT_DOMAINS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "csv", "txt",
+                         "rtf", "png", "jpg", "jpeg", "gif", "webp", "svg", "html", "htm", "md", "zip", "json",
+                         "xml", "ics", "vtt", "srt", "mp3", "mp4", "js", "css", "py"})
+
+
+def shown_address(text: str) -> str | None:
+    """The host (or email address) that link text reads as, or None."""
+    text = " ".join(text.split()).strip("<>\"'()[]").rstrip(".,;:!?")
+    if not text or " " in text or len(text) > 2000:
+        return None
+    if "@" in text:
+        email = EMAIL_TEXT_RE.fullmatch(text)
+        return email.group(1).lower() if email else None
+    address = ADDRESS_TEXT_RE.fullmatch(text)
+    if not address:
+        return None
+    host = address.group(2).lower()
+    if not address.group(1) and host.rsplit(".", 1)[-1] in NOT_DOMAINS:
+        return None
+    return host
+
+
+def _ascii_host(host: str) -> str:
+    host = host.lower().rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii")
+    except (UnicodeError, ValueError):
+        pass
+    return host[4:] if host.startswith("www.") else host
+
+
+def misleading(text: str, target: str) -> str | None:
+    """The address `text` shows when the link's `target` goes elsewhere, or
+    None: a host must be the target's host or a domain above it, an email
+    address the target's mailto."""
+    shown = shown_address(text)
+    if shown is None:
+        return None
+    try:
+        parts = urlsplit(as_browser_reads(html.unescape(target)))
+    except ValueError:
+        return shown
+    if "@" in shown:
+        to = unquote(parts.path).strip().lower()
+        return None if parts.scheme.lower() == "mailto" and to == shown else shown
+    host = _ascii_host(parts.hostname or "") if parts.scheme.lower() in ("http", "https", "ftp") else ""
+    want = _ascii_host(shown)
+    return None if host and (host == want or host.endswith("." + want)) else shown
+
+
+# The link text, target and tooltip of the links validate reads as text: inline
+# (`[text](target "title")`), by reference (`[text][label]`, `[label][]`), and
+# an HTML anchor on one line. The build reads every link again, from the HTML.
+TEXT_LINK_RE = re.compile(r"(?<!!)\[((?:[^\[\]\\]|\\.)*+)\]\(\s*+<?([^)\s>\[]*+)>?(?:\s++([\"'])([^\"']*+)\3)?+\s*+\)")
+REF_LINK_RE = re.compile(r"(?<!!)\[((?:[^\[\]\\]|\\.)*+)\]\[([^\[\]]*+)\]")
+REF_TARGET_RE = re.compile(r"\s{0,3}\[([^\]]+)\]:\s*+<?(\S+?)>?(?:\s++[\"'(]([^\n]*)[\"')])?\s*")
+ANCHOR_RE = re.compile(r"<a\b([^<>]*+)>([^<]*+(?:<(?!/?a\b)[^<>]*+>[^<]*+)*+)</a\s*>", re.I)
+ANCHOR_ATTRIBUTE_RE = re.compile(r"""\b(href|title)\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+INLINE_TAG_RE = re.compile(r"<[^<>]*+>")
+
+
+def text_links(lines: list[str]):
+    """(line, col, text, target, tooltip) for each link of a body whose
+    code is blanked (`blank_code`)."""
+    labels = {}
+    for line in lines:
+        if "]:" in line and (match := REF_TARGET_RE.fullmatch(line)):
+            labels.setdefault(" ".join(match.group(1).lower().split()), (match.group(2), match.group(3) or ""))
+    for number, line in enumerate(lines, start=1):
+        if "[" in line:
+            for match in TEXT_LINK_RE.finditer(line):
+                yield number, match.start() + 1, match.group(1), match.group(2), match.group(4) or ""
+            if labels and "][" in line:
+                for match in REF_LINK_RE.finditer(line):
+                    label = " ".join((match.group(2) or match.group(1)).lower().split())
+                    if label in labels:
+                        yield number, match.start() + 1, match.group(1), *labels[label]
+        if "<a" in line.lower():
+            for match in ANCHOR_RE.finditer(line):
+                attributes = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+                              for m in ANCHOR_ATTRIBUTE_RE.finditer(match.group(1))}
+                if "href" in attributes:
+                    yield (number, match.start() + 1, html.unescape(INLINE_TAG_RE.sub("", match.group(2))),
+                           attributes["href"], html.unescape(attributes.get("title", "")))
+
+
+def link_text(text: str) -> str:
+    """Markdown link text as it reads: emphasis and code marks around it,
+    and backslash escapes, dropped."""
+    return re.sub(r"\\(.)", r"\1", text).strip().strip("*_`~").strip()

@@ -42,6 +42,9 @@ def rule(rule_id: str, checks: str, fix: str, **messages: Message) -> Rule:
 SHOW_TEXT = ("Pages show text, links, images, lists and tables only; remove it. "
              "To show HTML as an example, put it in `backticks`.")
 SYMLINK = "Commit the file itself, not a link to it: links are never followed."
+MISLEADING_HINT = ("Readers trust an address they can read: text that reads as one must be where the link goes. "
+                   "Write what the link is, as in [Carers strategy (gov.scot)](https://www.gov.scot/...), or give "
+                   "the address itself as the text.")
 MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the repository keeps every version. "
                  "Make it smaller (a PDF saved for the web, images at screen size), or put it where the team keeps "
                  "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
@@ -311,6 +314,15 @@ RULES = MappingProxyType({r.id: r for r in (
                         "Every reader's browser would ask that site for it. Save the image in "
                         "{type}/files/ and link to it there, for example `files/chart.png`."),
          page=M("the page's HTML {what}: that is not allowed", SHOW_TEXT)),
+    rule("misleading-link", "A link whose text or tooltip reads as a web or email address goes to that address "
+         "(its host, or a domain above it); only a heading's own permalink has the class `headerlink`.",
+         "Write what the link is as its text, or make the text the address it goes to.",
+         _=M("the link's text shows `{shown}`, but it goes to `{target}`", MISLEADING_HINT),
+         title=M("the link's tooltip shows `{shown}`, but it goes to `{target}`", MISLEADING_HINT),
+         label=M("{name}'s label shows `{shown}`, but it is the file `{target}`",
+                 "Say what the file is, as in `label: Checklist (PDF)`."),
+         permalink=M("a link to `{target}` has the class `headerlink`, which draws it unseen",
+                     "That class is the site's, for a heading's own permalink: remove it.")),
     rule("html-in-text", "No HTML in front matter: it is shown exactly as typed.",
          "Remove the tag, or write 'less than' instead of `<`.",
          _=M("{name} contains HTML (`{tag}`)",

@@ -68,11 +68,13 @@ def _attribute_filter(tag: str, attribute: str, value: str):
     return value
 
 
-# Editors' pages in docs/ (reviewed by maintainers) may also use the site's
-# own classes on any element: the home page's macros emit the site's card
-# markup (`lib-card`), and a page may show a button. Not the theme's others:
-# `md-consent__overlay` covered a page with a panel linking away. (nh3 takes
-# classes as `allowed_classes` by element, never as an attribute too.)
+# The maintainers' macro pages in docs/ (extra.macro_pages) may also use the
+# site's own classes on any element: the home page's macros emit the site's
+# card markup (`lib-card`), and it shows a button. Not the theme's others:
+# `md-consent__overlay` covered a page with a panel linking away. Editors'
+# other pages have a resource's classes: the site's banner and button styles
+# dressed a link away as the site's own sign-in. (nh3 takes classes as
+# `allowed_classes` by element, never as an attribute too.)
 EDITOR_CLASS_RE = re.compile(r"lib-[a-z0-9_-]+|md-button(?:--primary)?")
 _CLASS_VALUE_RE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 
@@ -329,6 +331,38 @@ def plain_toc(items, texts: dict[str, str], escape) -> None:
         plain_toc(item.children, texts, escape)
 
 
+LINK_TEXT_RE = re.compile(r"<a\b", re.I)
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
+    """(rule key, the message's values, texts to find it by in the source)
+    for each link in cleaned HTML that misleads: its text or tooltip reads
+    as an address it does not go to, or it wears the class of a heading's
+    permalink (drawn unseen) away from a heading."""
+    if not LINK_TEXT_RE.search(html):
+        return []
+    from selectolax.lexbor import LexborHTMLParser  # only for pages with links
+    found = []
+    for anchor in LexborHTMLParser(html).css("a[href]"):
+        href = anchor.attributes.get("href") or ""
+        if "headerlink" in (anchor.attributes.get("class") or "").split():
+            parent = anchor.parent
+            if not href.startswith("#") or parent is None or parent.tag not in HEADING_TAGS:
+                found.append(("misleading-link/permalink", {"target": href[:80]}, (href,)))
+            continue
+        for key, text in (("misleading-link", anchor.text(deep=True)),
+                          ("misleading-link/title", anchor.attributes.get("title") or "")):
+            shown = links.misleading(text, href)
+            if shown:
+                # Found by the line that holds both the text and the target,
+                # else the text (a reference's target is on another line),
+                # else the target.
+                found.append((key, {"shown": shown, "target": href[:80]}, (" ".join(text.split()), href)))
+                break
+    return found
+
+
 def removed_problems(html: str, shown_path: str, first_line: int, source: str, editor: bool = False) -> tuple[str, list]:
     """The page's HTML through the allow-list, and a problem for each thing
     removed, in the source file at the line where it is found: the build's
@@ -343,4 +377,23 @@ def removed_problems(html: str, shown_path: str, first_line: int, source: str, e
                               if needle and needle.lower() in text.lower()), (0, 0))
             found.append(rules.problem("unsafe-html/page", shown_path, first_line + line, col + 1,
                                        lines[line] if line < len(lines) else "", what=what))
+    misleading = link_problems(cleaned.html)
+    if misleading:
+        lines = source.split("\n")
+        for key, values, needles in misleading:
+            line, col = _find(lines, needles)
+            found.append(rules.problem(key, shown_path, first_line + line, col + 1,
+                                       lines[line] if line < len(lines) else "", **values))
     return cleaned.html, found
+
+
+def _find(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
+    """The first line (0-based) holding all of `needles` (case aside), and
+    the column of the last; else the first holding the first, and so on."""
+    folded = [text.lower() for text in lines]
+    wanted = [needle.lower() for needle in needles if needle]
+    for group in ([wanted] if len(wanted) > 1 else []) + [[needle] for needle in wanted]:
+        for number, text in enumerate(folded):
+            if all(needle in text for needle in group):
+                return number, text.find(group[-1])
+    return 0, 0

@@ -71,6 +71,8 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
     # only a body links is published too (two that differ in case passed).
     problems += _shared_addresses(library, docs_files)
     problems += _files_in_all(library, root)
+    for resource in library.resources:
+        problems += _misleading_links(resource)
     return problems
 
 
@@ -140,6 +142,31 @@ def _files_in_all(library: Library, root: Path) -> list[Problem]:
                                               resource=resource.src_uri, size=f"{total / MB:.1f} MB",
                                               limit=f"{files.MAX_RESOURCE_FILES_BYTES // MB} MB"))
                 break
+    return problems
+
+
+def _misleading_links(resource: Resource) -> list[Problem]:
+    """Links whose text or tooltip reads as an address they do not go to,
+    and download labels that read as an address: said as validate reads the
+    body (the build reads the HTML again, sanitize.link_problems)."""
+    problems = []
+    lines = resource.body_lines or links.blank_code(resource.body)
+    source = resource.body.split("\n")
+    for line, col, text, target, title in links.text_links(lines):
+        for key, shown_in in (("misleading-link", links.link_text(text)), ("misleading-link/title", title)):
+            shown = links.misleading(shown_in, target)
+            if shown:
+                problems.append(rules.problem(key, resource.src_uri, resource.body_line + line - 1, col,
+                                              source[line - 1] if line <= len(source) else "",
+                                              shown=shown, target=target[:80]))
+                break
+    for number, item in enumerate(resource.meta.get("downloads") or [], start=1):
+        label = item.get("label") if isinstance(item, dict) else None
+        shown = links.shown_address(label) if isinstance(label, str) else None
+        if shown:
+            line, col, text = _file_position(resource, label)
+            problems.append(rules.problem("misleading-link/label", resource.src_uri, line, col, text,
+                                          name=f"download {number}", shown=shown, target=item.get("file", "")))
     return problems
 
 
