@@ -370,20 +370,16 @@ def removed_problems(html: str, shown_path: str, first_line: int, source: str, e
     to read them as the build does)."""
     cleaned = clean(html, editor)
     found = []
+    lines = source.split("\n")
     if cleaned.changed:
-        lines = source.split("\n")
         for what, needle in explain(html, editor):
-            line, col = next(((n, text.lower().find(needle.lower())) for n, text in enumerate(lines)
-                              if needle and needle.lower() in text.lower()), (0, 0))
+            line, col = _find(lines, (needle,))
             found.append(rules.problem("unsafe-html/page", shown_path, first_line + line, col + 1,
                                        lines[line] if line < len(lines) else "", what=what))
-    misleading = link_problems(cleaned.html)
-    if misleading:
-        lines = source.split("\n")
-        for key, values, needles in misleading:
-            line, col = _find(lines, needles)
-            found.append(rules.problem(key, shown_path, first_line + line, col + 1,
-                                       lines[line] if line < len(lines) else "", **values))
+    for key, values, needles in link_problems(cleaned.html):
+        line, col = _find(lines, needles)
+        found.append(rules.problem(key, shown_path, first_line + line, col + 1,
+                                   lines[line] if line < len(lines) else "", **values))
     return cleaned.html, found
 
 
