@@ -121,6 +121,23 @@ def pdf_reads_at_limit(project: Path) -> None:
     (project / SHAPE).write_text(resource(downloads="downloads:\n  - file: files/stress.pdf\n    label: PDF\n"))
 
 
+def shared_first_words(project: Path) -> None:
+    """The synonyms file at its limit (300 groups of 12), every new phrase
+    starting with the same word, and a resource holding each phrase's
+    second word and lines of that first word and stop words (thirteenth
+    attacker: 22 s a resource before phrases were walked as a tree)."""
+    from resource_library import synonyms
+    path = project / "vocabulary" / "synonyms.yml"
+    text = path.read_text(encoding="utf-8")
+    room = synonyms.MAX_GROUPS - sum(1 for line in text.splitlines() if line[:1].isalpha())
+    path.write_text(text + "\n" + "".join(f"zz{g}:\n" + "".join(f"  - kx qz{g:03d}{chr(97 + n)}\n"
+                                                                for n in range(synonyms.MAX_PHRASES))
+                                          for g in range(room)), encoding="utf-8")
+    words = "\n\n".join(" ".join(f"qz{g:03d}{chr(97 + n)}" for n in range(synonyms.MAX_PHRASES)) for g in range(room))
+    line = "kx " + "a " * ((MAX_LINE_CHARS - 4) // 2) + "\n\n"
+    (project / SHAPE).write_text(resource(words + "\n\n" + line * ((MAX_RESOURCE_BYTES - 60_000) // len(line))))
+
+
 # (name, what it is, how to add it to a project); the first is the starter library alone.
 def table_at_limit(project: Path) -> None:
     """A pipe table of as many columns and cells as a briefing's PDF takes."""
@@ -229,6 +246,8 @@ SHAPES = [
     ("heading hashes", f"lines of `## a`, {MAX_LINE_CHARS:,} `#` and an `x`", long_lines("## a")),
     ("long words", "400 words of 930 letters (`y`s and an `e`), each new", long_words),
     ("fence lines", f"lines of ``` and spaces, {MAX_FENCE_LINE} characters, none closed", fence_lines),
+    ("shared first words", "300 synonym groups of 12 phrases sharing a first word, and a resource of lines of "
+     "that word and stop words", shared_first_words),
     ("nesting", f"a briefing's elements nested {briefings.MAX_NESTING - 2} deep in a paragraph, in its PDF",
      nesting_at_limit),
 ]

@@ -514,6 +514,13 @@ MISLEADING = [  # (line of the body, the problem's text)
      "[misleading-link] the link's text shows `nhs.scot`, but it goes to `https://nhs.scot.evil.example/`"),
     ("Email [his.strategicplanning@nhs.scot](mailto:evil@evil.example).",
      "[misleading-link] the link's text shows `his.strategicplanning@nhs.scot`, but it goes to `mailto:evil@evil.example`"),
+    # Thirteenth attacker: what is drawn as nothing, or as a `.` or `:`, is read as the reader reads it.
+    ("Go to [https://www.nhs\u200b.scot/login](https://evil.example/z).",
+     "[misleading-link] the link's text shows `www.nhs.scot`, but it goes to `https://evil.example/z`"),
+    ('Or <a href="https://evil.example/f">https\uff1a//login.nhs\u2024scot</a> here.',
+     "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/f`"),
+    ("And [sign in at login.nhs.scot today](https://evil.example/w).",
+     "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/w`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"

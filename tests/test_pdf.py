@@ -457,3 +457,22 @@ def test_a_table_longer_than_a_page_goes_on_over_the_next_pages(tmp_path):
     found = sorted(int(n) for text in holding for n in re.findall(r"\br(\d{3})\b", text))
     assert found == list(range(200))
     assert max(len(re.findall(r"\br\d{3}\b", text)) for text in holding) < 80  # a page holds some 50 rows
+
+
+def test_a_link_to_an_address_in_another_script_is_an_ascii_uri_in_the_pdf(tmp_path):
+    """Thirteenth attacker: [Bücher](https://www.bücher.de/) passed validate
+    and stopped the build, Typst having written the URI as raw UTF-8 that
+    the check then read as Latin-1. A PDF's URI is ASCII: IDNA for the host
+    (a look-alike host shows as what it is in the notes), the rest percent-encoded."""
+    project = make_project(tmp_path / "p", content={"at-a-glance/idn.md": GOOD + (
+        "\nSee [Bücher](https://www.bücher.de/bücher?q=é), [例え](https://例え.jp/) and"
+        " [soft](https://example.org/a\u00adb).\n")})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    reader = PdfReader(io.BytesIO(pdf_of(project, "idn")))
+    uris = {str(annotation.get_object()["/A"]["/URI"]) for page in reader.pages
+            for annotation in page.get("/Annots", []) if "/URI" in annotation.get_object().get("/A", {})}
+    assert {"https://www.xn--bcher-kva.de/b%C3%BCcher?q=%C3%A9", "https://xn--r8jz45g.jp/",
+            "https://example.org/a%C2%ADb"} <= uris, uris
+    assert all(uri.isascii() for uri in uris)
+    assert 'href="https://www.bücher.de/bücher?q=é"' in read(project / "site", "at-a-glance/idn/")

@@ -242,9 +242,9 @@ NOT_DOMAINS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "od
 
 
 def shown_address(text: str) -> str | None:
-    """The host (or email address) that link text reads as, or None."""
-    text = " ".join(text.split()).strip("<>\"'()[]").rstrip(".,;:!?")
-    if not text or " " in text or len(text) > 2000:
+    """The host (or email address) one word of link text reads as, or None."""
+    text = text.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
+    if not text:
         return None
     if "@" in text:
         email = EMAIL_TEXT_RE.fullmatch(text)
@@ -258,6 +258,26 @@ def shown_address(text: str) -> str | None:
     return host
 
 
+# Full stops a reader takes for `.`, that NFKC leaves apart.
+STOPS = str.maketrans({"\u3002": ".", "\uff61": ".", "\u2024": "."})
+
+
+def as_read(text: str) -> str:
+    """Text as a reader reads it: compatibility forms folded (a fullwidth
+    `：`, a one-dot leader), and what is drawn as nothing dropped (zero-width
+    spaces and joiners, soft hyphens, direction marks): `www.nhs\u200b.scot`
+    reads as `www.nhs.scot` (thirteenth attacker)."""
+    import unicodedata
+    text = unicodedata.normalize("NFKC", text).translate(STOPS)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf") if not text.isascii() else text
+
+
+def shown_addresses(text: str) -> list[str]:
+    """Every host or email address that link text reads as, word by word:
+    `Sign in at https://login.nhs.scot` shows one."""
+    return [shown for word in as_read(text).split() if (shown := shown_address(word))]
+
+
 def _ascii_host(host: str) -> str:
     host = host.lower().rstrip(".")
     try:
@@ -268,22 +288,25 @@ def _ascii_host(host: str) -> str:
 
 
 def misleading(text: str, target: str) -> str | None:
-    """The address `text` shows when the link's `target` goes elsewhere, or
+    """An address `text` shows where the link's `target` does not go, or
     None: a host must be the target's host or a domain above it, an email
     address the target's mailto."""
-    shown = shown_address(text)
-    if shown is None:
+    shown = shown_addresses(text)
+    if not shown:
         return None
     try:
         parts = urlsplit(as_browser_reads(html.unescape(target)))
     except ValueError:
-        return shown
-    if "@" in shown:
-        to = unquote(parts.path).strip().lower()
-        return None if parts.scheme.lower() == "mailto" and to == shown else shown
-    host = _ascii_host(parts.hostname or "") if parts.scheme.lower() in ("http", "https", "ftp") else ""
-    want = _ascii_host(shown)
-    return None if host and (host == want or host.endswith("." + want)) else shown
+        return shown[0]
+    scheme = parts.scheme.lower()
+    host = _ascii_host(parts.hostname or "") if scheme in ("http", "https", "ftp") else ""
+    for address in shown:
+        if "@" in address:
+            if scheme != "mailto" or unquote(parts.path).strip().lower() != address:
+                return address
+        elif not host or not (host == (want := _ascii_host(address)) or host.endswith("." + want)):
+            return address
+    return None
 
 
 # The link text, target and tooltip of the links validate reads as text: inline
@@ -323,6 +346,7 @@ def text_links(lines: list[str]):
 
 
 def link_text(text: str) -> str:
-    """Markdown link text as it reads: emphasis and code marks around it,
-    and backslash escapes, dropped."""
-    return re.sub(r"\\(.)", r"\1", text).strip().strip("*_`~").strip()
+    """Markdown link text as it reads: backslash escapes and character
+    references undone (each word's emphasis and code marks are dropped
+    as it is read)."""
+    return html.unescape(re.sub(r"\\(.)", r"\1", text))

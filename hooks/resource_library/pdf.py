@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from pathlib import Path
 from html import unescape
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from .dates import long_date
 from .files import href as path_href
@@ -59,6 +59,29 @@ def _script(char: str) -> str:
     """A character's script, as the first two words of its Unicode name
     ("CJK UNIFIED", "HANGUL SYLLABLE"); its code point if it has no name."""
     return " ".join(unicodedata.name(char, f"U+{ord(char):04X}").split()[:2])
+
+
+def ascii_address(url: str) -> str:
+    """A link as a PDF holds it: a URI is ASCII (ISO 32000), so the host is
+    written in IDNA (`www.xn--bcher-kva.de`, which also shows a look-alike
+    host for what it is in the notes) and the rest percent-encoded. Typst
+    wrote `bücher` as raw UTF-8, which readers take as Latin-1 (twelfth
+    session's attacker: the build's own check then refused the link)."""
+    if url.isascii():
+        return url
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.hostname and not parts.hostname.isascii():
+        try:
+            host = parts.hostname.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = quote(parts.hostname, safe="")
+        userinfo, _, hostport = netloc.rpartition("@")
+        port = hostport[hostport.rfind(":"):] if ":" in hostport.lstrip("[").split("]")[-1] else ""
+        netloc = (quote(userinfo, safe=":%") + "@" if userinfo else "") + host + port
+    safe = "/:@!$&'()*+,;=%~-._?#[]"
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe=safe), quote(parts.query, safe=safe),
+                       quote(parts.fragment, safe=safe)))
 
 
 # This module's own text, in the cache's key: a PDF made by an older
@@ -323,7 +346,7 @@ class Converter:
         content = self._inlines(node)
         if not href:
             return content
-        address = self.hosted(urljoin(self.page_url, href))
+        address = ascii_address(self.hosted(urljoin(self.page_url, href)))
         if href.startswith("#"):
             return content  # within the page: the PDF has the same headings
         if address not in self.notes:
@@ -525,9 +548,9 @@ class Briefings:
     def file_url(self, resource, file: str) -> str:
         """A download's address: an https link as given, a file of the site made absolute."""
         if file.startswith("https://"):
-            return file
+            return ascii_address(file)
         base = self.site_url if self.site_url.endswith("/") else self.site_url + "/"
-        return urljoin(base, path_href(posixpath.normpath(f"{resource.type}/{file}")))
+        return ascii_address(urljoin(base, path_href(posixpath.normpath(f"{resource.type}/{file}"))))
 
     def make(self, resource, cleaned_html: str, library, image_file) -> Made:
         """The resource's PDF, now (see `start`)."""
@@ -591,7 +614,7 @@ class Briefings:
         due = resource.meta.get("next_review_due")
         return {
             "title": resource.title, "summary": resource.summary, "type": TYPE_NAMES[resource.type],
-            "team": TEAM, "contact": CONTACT, "url": self.page_url(resource),
+            "team": TEAM, "contact": CONTACT, "url": ascii_address(self.page_url(resource)),
             "published": long_date(resource.published),
             "updated": long_date(resource.changed) if resource.meta.get("updated") else "",
             "reviewed": long_date(_as_date(reviewed)) if reviewed else "",
@@ -800,7 +823,9 @@ def inspect(content: bytes, allowed_links: set[str], site_url: str) -> tuple[lis
                     continue
                 kind = str(action.get("/S", ""))
                 if kind == "/URI":
-                    uri = str(action.get("/URI", ""))
+                    # A URI is ASCII; read as UTF-8 all the same, so that one
+                    # that is not is named as written, not as Latin-1.
+                    uri = bytes(action.get("/URI", b"")).decode("utf-8", errors="replace")
                     if not (uri in allowed_links or uri.startswith(site) or uri.startswith("mailto:")):
                         problems.append(f"page {number} links to {uri}, which the resource does not give")
                     if not str(annotation.get("/Contents", "")):

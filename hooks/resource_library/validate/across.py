@@ -162,8 +162,9 @@ def _misleading_links(resource: Resource) -> list[Problem]:
                 break
     for number, item in enumerate(resource.meta.get("downloads") or [], start=1):
         label = item.get("label") if isinstance(item, dict) else None
-        shown = links.shown_address(label) if isinstance(label, str) else None
+        shown = links.shown_addresses(label) if isinstance(label, str) else None
         if shown:
+            shown = shown[0]
             line, col, text = _file_position(resource, label)
             problems.append(rules.problem("misleading-link/label", resource.src_uri, line, col, text,
                                           name=f"download {number}", shown=shown, target=item.get("file", "")))
