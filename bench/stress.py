@@ -104,21 +104,27 @@ def pdf_download(project: Path) -> None:
     (project / SHAPE).write_text(resource(downloads="downloads:\n  - file: files/stress.pdf\n    label: PDF\n"))
 
 
-def pdf_reads_at_limit(project: Path) -> None:
-    """A download that takes as many of the checks' steps to read as a PDF
-    may (96,000 arrays of zeros took 42 s before reading was bounded): as many
-    arrays as fit, found by reading a sample."""
-    from pypdf import PdfReader
-    zeros = b"[" + b"0 " * 90 + b"]"
-    sample = files._Budgeted(pdf(1004, zeros), 10**12)
-    files._pdf_walk_problem(sample, PdfReader)
-    arrays = int(files.MAX_PDF_READS * 0.98 / ((10**12 - sample.left) / 1000))
-    data = pdf(arrays + 4, zeros)
-    assert files.pdf_problem(data) is None, "the shape is over the limit"
-    path = project / "at-a-glance" / "files" / "stress.pdf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    (project / SHAPE).write_text(resource(downloads="downloads:\n  - file: files/stress.pdf\n    label: PDF\n"))
+def pdf_reads_at_limit(count: int):
+    """Downloads that each take as many of the checks' steps to read as a
+    PDF may (96,000 arrays of zeros took 42 s before reading was bounded):
+    as many arrays as fit, found by reading a sample; `count` of them, each
+    its own, as many as a resource's checking allows."""
+    def write(project: Path) -> None:
+        from pypdf import PdfReader
+        zeros = b"[" + b"0 " * 90 + b"]"
+        sample = files._Budgeted(pdf(1004, zeros), 10**12)
+        files._pdf_walk_problem(sample, PdfReader)
+        arrays = int(files.MAX_PDF_READS * 0.98 / ((10**12 - sample.left) / 1000))
+        folder = project / "at-a-glance" / "files"
+        folder.mkdir(parents=True, exist_ok=True)
+        items = ""
+        for n in range(count):
+            data = pdf(arrays + 4 - n, zeros)
+            assert files.pdf_problem(data) is None, "the shape is over the limit"
+            (folder / f"stress-{n}.pdf").write_bytes(data)
+            items += f"  - file: files/stress-{n}.pdf\n    label: PDF {n}\n"
+        (project / SHAPE).write_text(resource(downloads="downloads:\n" + items))
+    return write
 
 
 def shared_first_words(project: Path) -> None:
@@ -232,7 +238,9 @@ SHAPES = [
     ("download", f"a download of {files.MAX_FILE_BYTES // (1024 * 1024)} MB", download),
     ("PDF objects", f"a PDF of {render.MAX_PDF_OBJECTS:,} objects, its pages counted", pdf_download),
     ("PDF reads", f"a PDF download read in just under {files.MAX_PDF_READS:,} steps (arrays of zeros)",
-     pdf_reads_at_limit),
+     pdf_reads_at_limit(1)),
+    ("checking", f"{files.MAX_RESOURCE_CHECK_WORK:g} such PDFs, as much checking as one resource's files may take",
+     pdf_reads_at_limit(int(files.MAX_RESOURCE_CHECK_WORK))),
     ("table", f"a briefing's table of {briefings.MAX_TABLE_COLUMNS} columns and {briefings.MAX_TABLE_CELLS:,} cells, "
               "in its PDF", table_at_limit),
     ("image", f"a briefing's image of {files.MAX_IMAGE_PIXELS // 1_000_000} megapixels, decoded by the checks and "

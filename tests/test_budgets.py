@@ -359,3 +359,58 @@ def test_the_files_one_resource_publishes_are_bounded_in_all(tmp_path, monkeypat
     assert found[0].message.startswith("with `at-a-glance/files/c.csv`, the files at-a-glance/case.md publishes "
                                        "come to "), found[0].message
     assert found[0].hint.startswith("Readers on a phone would wait minutes for it")
+
+
+def tagged_docx(tags: int, salt: int) -> bytes:
+    """A Word file of a few KB whose document part holds `tags` tags."""
+    import zipfile
+    types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             b'<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+             b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    rels = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            b'officeDocument" Target="word/document.xml"/></Relationships>')
+    document = (b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+                b'main"><w:body><w:p>' + b"<w:r/>" * (tags - 4) + b"</w:p><!-- %d --></w:body></w:document>" % salt)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in (("[Content_Types].xml", types), ("_rels/.rels", rels), ("word/document.xml", document)):
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def test_the_checking_one_resources_files_take_is_bounded(tmp_path):
+    """An 18 KB Word file at the tag limit takes 0.4 s to check, and 2,700
+    fit in 50 MB: a resource's files may take as much checking as
+    MAX_RESOURCE_CHECK_WORK files at their limits. The file that goes over
+    is refused at its line; the files after it are not read."""
+    tags = files.MAX_OFFICE_ELEMENTS * 99 // 100
+    names = [f"d{n}.docx" for n in range(5)]
+    items = "".join(f"\n  - file: files/{name}\n    label: Document {n}" for n, name in enumerate(names))
+    text = GOOD.replace("status: current", "status: current\ndownloads:" + items)
+    project = make_project(tmp_path / "p", content={A: text, **{f"at-a-glance/files/{name}": tagged_docx(tags, n)
+                                                                 for n, name in enumerate(names)}})
+    line = text.splitlines().index("  - file: files/d3.docx") + 1
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        found = [p for p in result.stderr.splitlines() if "[file-too-large]" in p]
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-2000:])
+        assert found == [f"{A}:{line}:11 [file-too-large] downloads, item 4: file: `files/d3.docx` would make this "
+                         "resource's files take more checking than 3 files at their limits"], (command, found)
+        assert "hint: Each file is read whole before it is published" in result.stderr
+    # Three at their limits are checked and published.
+    (project / A).write_text(text.split("\n  - file: files/d3.docx")[0] + text.split("label: Document 4")[1])
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (project / "site" / "at-a-glance" / "files" / "d2.docx").is_file()
+
+
+def test_files_a_body_links_to_count_toward_the_same_checking(tmp_path, monkeypatch):
+    from resource_library.validate import check_project
+    monkeypatch.setattr(files, "MAX_RESOURCE_CHECK_WORK", 0.00002)  # about 400 bytes of a file at its size limit
+    text = GOOD + "\n[One](files/one.csv) and [two](files/two.csv) and [one again](files/one.csv).\n"
+    project = make_project(tmp_path / "p", content={A: text, "at-a-glance/files/one.csv": "a,b\n" * 80,
+                                                    "at-a-glance/files/two.csv": "c,d\n" * 80})
+    found = [p for p in check_project(project)[1] if p.rule == "file-too-large"]
+    assert [(p.line, p.message) for p in found] == [(text.count("\n"), "`files/two.csv` would make this resource's "
+                                                     "files take more checking than 2e-05 files at their limits")]

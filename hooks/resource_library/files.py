@@ -21,8 +21,14 @@ from .characters import FORBIDDEN, FORBIDDEN_RE, what
 # it whole. Larger files belong elsewhere, linked over https.
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # All the files one resource publishes: each is read whole by the checks
-# (a PDF at its step limit takes some 10 s), and a reader fetches them.
+# (a PDF at its step limit takes some 5 s), and a reader fetches them.
 MAX_RESOURCE_FILES_BYTES = 50 * 1024 * 1024
+# The work of checking a resource's files, counted in files at their limits:
+# each file's share is the largest of its size, and, by its kind, a PDF's
+# steps, an office document's XML and tags, an image's pixels and frames,
+# each over its limit. Bytes alone bounded nothing: an 18 KB Word file at
+# the tag limit takes 0.4 s to check, and 2,700 fit in 50 MB.
+MAX_RESOURCE_CHECK_WORK = 3.0
 
 # Extension: the format as readers are told it.
 FILE_TYPES = {
@@ -140,8 +146,9 @@ MAX_PDF_OBJECTS = 200_000
 # of 90 zeros took 38 million (42 s), and a 20 KB PDF whose object stream
 # inflates to 18 MB of zeros took 29 s, with room for a thousand such
 # streams under the size limit. So the reading is bounded: reads of the
-# file and bytes inflated from object streams, together.
-MAX_PDF_READS = 10_000_000
+# file and bytes inflated from object streams, together (at the limit,
+# some 5 s; a resource's files together, MAX_RESOURCE_CHECK_WORK).
+MAX_PDF_READS = 5_000_000
 MAX_IMAGE_SIDE = 12_000          # pixels: far above any chart or photograph on a page
 MAX_IMAGE_PIXELS = 50_000_000    # 50 megapixels: 200 MB once decoded
 # A progressive JPEG is drawn in scans, each read over the whole picture: a
@@ -166,39 +173,70 @@ def content_problem(path) -> str | None:
 
 from functools import lru_cache  # noqa: E402
 
+def content_work(path) -> float:
+    """The work of checking a file (see MAX_RESOURCE_CHECK_WORK), once
+    content_problem has read it; remembered with its verdict."""
+    from pathlib import Path
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return 0.0
+    return _checked(str(path), stat.st_size, stat.st_mtime_ns)[1]
+
+
+class Work:
+    """A check's share of the most one file may take: its kind's own
+    measure, each over its limit, the largest kept."""
+
+    def __init__(self):
+        self.share = 0.0
+
+    def spent(self, used: float, limit: float) -> None:
+        self.share = max(self.share, used / limit)
+
+
 # Verdicts by content: the gate reads the staged copy of a file that the
 # checks before it read at its source, and a copy has another path and time.
-_VERDICTS: dict[tuple[str, bytes], str | None] = {}
+_VERDICTS: dict[tuple[str, bytes], tuple[str | None, float]] = {}
+
+
+def _content_problem(path: str, size: int, mtime: int) -> str | None:
+    return _checked(path, size, mtime)[0]
 
 
 @lru_cache(maxsize=4096)
-def _content_problem(path: str, size: int, mtime: int) -> str | None:
+def _checked(path: str, size: int, mtime: int) -> tuple[str | None, float]:
     import hashlib
     ext = extension(path)
     if ext not in FILE_TYPES:
-        return None
+        return None, 0.0
     if size > MAX_FILE_BYTES:
-        return size_problem(size)
+        return size_problem(size), 0.0
     with open(path, "rb") as handle:
         data = handle.read()
     key = (ext, hashlib.blake2b(data, digest_size=20).digest())
     if key not in _VERDICTS:
         if len(_VERDICTS) > 16_384:
             _VERDICTS.clear()
-        _VERDICTS[key] = data_problem(data, ext)
+        work = Work()
+        work.spent(len(data), MAX_FILE_BYTES)
+        _VERDICTS[key] = data_problem(data, ext, work), work.share
     return _VERDICTS[key]
 
 
-def data_problem(data: bytes, ext: str) -> str | None:
-    """Why the content of a file of type `ext` may not be published, or None."""
+def data_problem(data: bytes, ext: str, work: Work | None = None) -> str | None:
+    """Why the content of a file of type `ext` may not be published, or None.
+    `work`, if given, is told what the check took."""
+    work = work or Work()
     if ext == "pdf":
-        return pdf_problem(data)
+        return pdf_problem(data, work)
     if ext in OFFICE_TYPES:
-        return office_problem(data, ext)
+        return office_problem(data, ext, work)
     if ext in ("txt", "csv"):
         return text_problem(data, ext)
     if ext in PILLOW_FORMATS:
-        return image_problem(data, ext)
+        return image_problem(data, ext, work)
     return None  # a type with no check of its content (none today)
 
 
@@ -264,14 +302,19 @@ def _odf_name(element) -> str:
 HTML_START_RE = re.compile(rb"\s*<(?:!doctype|html|head|body|script|svg|iframe|meta|\?xml)\b", re.I)
 
 
-def office_problem(data: bytes, ext: str) -> str | None:
+def office_problem(data: bytes, ext: str, work: Work | None = None) -> str | None:
     import zipfile
     if not data.startswith(b"PK\x03\x04"):
         return f"is not a {FILE_TYPES[ext]} file: it does not start as one"
+    read = [0, 0]  # bytes unzipped, tags
     try:
-        refused = _package_problem(data, ext in ("docx", "xlsx", "pptx"), [0, 0])
+        refused = _package_problem(data, ext in ("docx", "xlsx", "pptx"), read)
     except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError):
         return f"cannot be read as a {FILE_TYPES[ext]} file, so what it would do when opened cannot be checked"
+    finally:
+        if work is not None:
+            work.spent(read[0], MAX_OFFICE_XML_BYTES)
+            work.spent(read[1], MAX_OFFICE_ELEMENTS)
     if refused == NOT_A_PACKAGE:
         return f"is not a {FILE_TYPES[ext]} file: it does not hold one's parts"
     return refused
@@ -757,7 +800,7 @@ def refused_for_formula(refused: str) -> bool:
     return refused.startswith(CSV_FORMULA)
 
 
-def pdf_problem(data: bytes) -> str | None:
+def pdf_problem(data: bytes, work: Work | None = None) -> str | None:
     # At byte 0, as every PDF we were given starts: readers allow 1 KB
     # before it, where an HTML page with a script fits.
     if not data.startswith(b"%PDF-"):
@@ -775,6 +818,8 @@ def pdf_problem(data: bytes) -> str | None:
         refused = _pdf_walk_problem(stream, PdfReader)
     finally:
         log.setLevel(level)
+        if work is not None:
+            work.spent(MAX_PDF_READS - max(stream.left, 0), MAX_PDF_READS)
     # pypdf recovers from some errors by reading on: a walk that ran out of
     # reads may have seen only part of the file, whatever it returned.
     return PDF_TOO_COMPLEX if stream.left < 0 else refused
@@ -903,7 +948,7 @@ MAX_FRAMES = 1_000
 MAX_PNG_CHUNKS = 100_000
 
 
-def image_problem(data: bytes, ext: str) -> str | None:
+def image_problem(data: bytes, ext: str, work: Work | None = None) -> str | None:
     size = image_size(data, ext)
     if size is None:
         return f"is not a {FILE_TYPES.get(ext, ext)}: it does not start as one"
@@ -919,7 +964,7 @@ def image_problem(data: bytes, ext: str) -> str | None:
     if ext in ("jpg", "jpeg") and (scans := data.count(b"\xff\xda")) > MAX_JPEG_SCANS:
         return (f"is a JPEG of {scans:,} scans; the limit is {MAX_JPEG_SCANS} (each is decoded over the whole "
                 "picture, and the PDF's decoder stops at 100)")
-    return decode_problem(data, ext)
+    return decode_problem(data, ext, work)
 
 
 def png_structure_problem(data: bytes) -> str | None:
@@ -989,7 +1034,7 @@ def _too_big(width: int, height: int) -> str:
             f"{MAX_IMAGE_PIXELS // 1_000_000} megapixels")
 
 
-def decode_problem(data: bytes, ext: str) -> str | None:
+def decode_problem(data: bytes, ext: str, work: Work | None = None) -> str | None:
     """Why an image whose header is in budget cannot be shown: it is decoded
     whole (every frame of an animation), as a browser and the PDF do, so a
     damaged image behind a valid header (a truncated GIF frame) is refused
@@ -1003,7 +1048,7 @@ def decode_problem(data: bytes, ext: str) -> str | None:
     # twice it) an error: the sizes are checked before anything is decoded.
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     warnings.filterwarnings("error", category=Image.DecompressionBombWarning)
-    decoded = 0
+    decoded, frames = 0, 0
     try:
         with Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[ext]]) as image:
             for frame in range(MAX_FRAMES + 1):
@@ -1024,11 +1069,16 @@ def decode_problem(data: bytes, ext: str) -> str | None:
                 if image.format == "JPEG":
                     image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
                 image.load()
+                frames += 1
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         return "declares more pixels than the limit of {:,} megapixels".format(MAX_IMAGE_PIXELS // 1_000_000)
     except Exception as error:  # Pillow raises what its decoders raise: OSError, SyntaxError, ValueError...
         return (f"cannot be shown: it is damaged or not a {FILE_TYPES.get(ext, ext)} "
                 f"({_shown(str(error)[:60])})")
+    finally:
+        if work is not None:
+            work.spent(decoded, MAX_DECODED_PIXELS)
+            work.spent(frames, MAX_FRAMES)
     return None
 
 

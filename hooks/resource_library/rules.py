@@ -42,6 +42,8 @@ def rule(rule_id: str, checks: str, fix: str, **messages: Message) -> Rule:
 SHOW_TEXT = ("Pages show text, links, images, lists and tables only; remove it. "
              "To show HTML as an example, put it in `backticks`.")
 SYMLINK = "Commit the file itself, not a link to it: links are never followed."
+WORK_HINT = ("Each file is read whole before it is published, and these take long to read: publish fewer of "
+             "them with this resource, save them again more simply, or link to some over https.")
 MISLEADING_HINT = ("Readers trust an address they can read: text that reads as one must be where the link goes. "
                    "Write what the link is, as in [Carers strategy (gov.scot)](https://www.gov.scot/...), or give "
                    "the address itself as the text.")
@@ -384,14 +386,20 @@ RULES = MappingProxyType({r.id: r for r in (
          link=M("`{target}` {refused}",
                 "Link only to files of a type readers can open, in a content folder's files/.")),
     rule("file-too-large", "A download or linked file is at most 20 MB, and the files one resource publishes are "
-         "at most 50 MB in all.",
+         "at most 50 MB in all and take no more checking than 3 files at their limits (a file's share is the "
+         "largest of its size, a PDF's steps, an office document's unzipped XML and tags, an image's pixels and "
+         "frames, each over its limit).",
          "Make it smaller, or link to it over https.",
          _=M("{name}: `{value}` {refused}", MAX_FILE_HINT),
          link=M("`{target}` {refused}", MAX_FILE_HINT),
          total=M("with `{file}`, the files {resource} publishes come to {size}; the limit is {limit} in all",
-                 MAX_FILE_HINT)),
+                 MAX_FILE_HINT),
+         work=M("{name}: `{value}` would make this resource's files take more checking than {limit} files at "
+                "their limits", WORK_HINT),
+         work_link=M("`{target}` would make this resource's files take more checking than {limit} files at their "
+                     "limits", WORK_HINT)),
     rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
-         "action, launch or attached file, in any of its objects, all read in at most 10,000,000 steps; no macros, embedded (OLE) objects or imported "
+         "action, launch or attached file, in any of its objects, all read in at most 5,000,000 steps; no macros, embedded (OLE) objects or imported "
          "chunks, or template, section, object or picture fetched from outside an office document, in any of its "
          "parts or the documents inside it; no Word field that includes a file or runs a program, no Excel or "
          "OpenDocument DDE, OLE, workbook or data link or formula that fetches or runs (WEBSERVICE, IMAGE, RTD, "

@@ -320,7 +320,10 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                 report("file-path/link", refused=refused)
             elif too_large:
                 report("file-too-large/link", refused=too_large)
-            elif unsafe := files.content_problem(_root_of(content_files) / target):
+            elif (checked := content_files.checked(resource.src_uri, target) if hasattr(content_files, "checked")
+                  else (files.content_problem(_root_of(content_files) / target), False))[1]:
+                report("file-too-large/work-link", limit=f"{files.MAX_RESOURCE_CHECK_WORK:g}")
+            elif unsafe := checked[0]:
                 report("unsafe-file/formula-link" if files.refused_for_formula(unsafe) else "unsafe-file/link",
                        refused=unsafe)
             else:

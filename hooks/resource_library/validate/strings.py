@@ -35,6 +35,23 @@ class ContentFiles(set):
         self.refused = set(refused)
         self.sizes = sizes or {}  # bytes, by path
         self.root = root  # the project folder, where their content is read (files.content_problem)
+        self.work: dict[str, dict[str, float]] = {}  # resource -> {file: its checks' share}
+
+    def checked(self, resource: str, target: str) -> tuple[str | None, bool]:
+        """(why `target` may not be published, whether checking it took the
+        files of `resource` past MAX_RESOURCE_CHECK_WORK). Once past it, a
+        file the resource has not asked for yet is not read at all (None,
+        False): the resource is refused already."""
+        spent = self.work.setdefault(resource, {})
+        path = _root_of(self) / target
+        if target in spent:
+            return files.content_problem(path), False
+        before = sum(spent.values())
+        if before > files.MAX_RESOURCE_CHECK_WORK:
+            return None, False
+        refused = files.content_problem(path)
+        spent[target] = files.content_work(path)
+        return refused, before + spent[target] > files.MAX_RESOURCE_CHECK_WORK
 
 
 def _root_of(content_files) -> Path:
@@ -137,7 +154,14 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
     if too_large:
         parsed.found(pos.line, pos.col, "file-too-large", name=name, value=value, refused=too_large)
         return
-    unsafe = files.content_problem(_root_of(content_files) / target)
+    if hasattr(content_files, "checked"):
+        unsafe, over = content_files.checked(parsed.path, target)
+    else:
+        unsafe, over = files.content_problem(_root_of(content_files) / target), False
+    if over:
+        parsed.found(pos.line, pos.col, "file-too-large/work", name=name, value=value,
+                     limit=f"{files.MAX_RESOURCE_CHECK_WORK:g}")
+        return
     if unsafe:
         parsed.found(pos.line, pos.col, "unsafe-file/formula" if files.refused_for_formula(unsafe) else "unsafe-file",
                      name=name, value=value, refused=unsafe)
