@@ -140,6 +140,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     build = _session.build
     resource = build.resource(page.file.src_uri)
     if resource is None:
+        page.meta = build.editor_meta(page.file.src_uri, page.meta, page.file.abs_src_path)
         escape_title(page)
         return markdown
     page.meta = build.resource_meta(resource)

@@ -419,3 +419,32 @@ def test_a_tag_written_over_several_lines_is_checked_whole(tmp_path):
                              ("deeper-dives/span.md", "[unsafe-html]", "the class `md-header`")]:
         assert any(line.startswith(path + ":") and rule in line and says in line for line in output.splitlines()), (
             path, output[-3000:])
+
+
+MULTIMARKDOWN = ('feed: https://evil.example/feed.xml?`">x\ntemplate: nope.html\n    more\njson_ld: {}\n\n'
+                 "# Privacy\n\nText.\n")
+
+
+def test_page_data_written_without_front_matter_lines_is_refused(tmp_path):
+    """Fourteenth attacker: MkDocs reads `key: value` lines at the top of a
+    page with no `---` as its data, which validate never read: `feed:`
+    reached the page's head unescaped, `template: nope.html` stopped the
+    build with a traceback, `json_ld:` spoofed the page's structured data.
+    Validate and the build refuse each line; with validate's reading
+    switched off, the build's own check of what the engine read still does."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    write_files(project, {"docs/privacy.md": MULTIMARKDOWN})
+    expected = [f"docs/privacy.md:{n}:1 [unknown-field] `{key}:` at the top of the page is read by MkDocs as page data"
+                for n, key in ((1, "feed"), (2, "template"), (4, "json_ld"))]
+    for command in ("validate", "build", "build alone"):
+        if command == "build alone":
+            pages = project / "hooks" / "resource_library" / "docs_pages.py"
+            text = pages.read_text()
+            assert "        if lines:\n            return [rules.problem(" in text
+            pages.write_text(text.replace("        if lines:\n            return [rules.problem(",
+                                          "        if False:\n            return [rules.problem("))
+        result = run_cli(project, "validate") if command == "validate" else build(project)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-2000:])
+        for line in expected:
+            assert line in result.stderr, (command, line, result.stderr[-2000:])
+        assert not (project / "site").exists()

@@ -68,6 +68,10 @@ ACTIVE = [
     ("image srcset from another site", '<img src="x.png" srcset="https://tracker.example/p.png 2x" alt="">',
      "from another site"),
     ("protocol-relative image", '<img src="//tracker.example/p.png" alt="">', "from another site"),
+    # Fourteenth attacker: a preload's image set fetched from another site as the page loaded.
+    ("preload image set from another site",
+     '<link rel="preload" as="image" href="../favicon.png" imagesrcset="https://tracker.example/t.png 1x">',
+     "from another site"),
     ("ping", '<a href="../" ping="https://tracker.example/">x</a>', "`ping`"),
     # Fourth fresh-clone attacker: an editor's page head let these through a deny-list.
     ("svg panel linking elsewhere", '<svg width="100%" height="2000" viewBox="0 0 100 100" preserveAspectRatio="none">'

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from markupsafe import Markup
 
-from . import bundle, csp, indexes, pdf, preview, rules, sanitize, side_outputs, signatures
+from . import bundle, csp, docs_pages, indexes, pdf, preview, rules, sanitize, side_outputs, signatures
 from .claims import Claim, Claims
 from .feeds import json_ld
 from .gate import SCRIPT_FOLDERS, Gate
@@ -354,6 +354,34 @@ class Build:
         """The resource a page is built from, if it is one."""
         resource = self.library.by_key.get(src_uri[:-3]) if self.library else None
         return resource if resource is not None and resource.src_uri == src_uri else None
+
+    def editor_meta(self, src_uri: str, meta: dict, abs_path: str | None) -> dict:
+        """An editor's page's data as the engine read it, checked again: only
+        the fields an editor may set (docs_pages.EDITOR_FIELDS), and none
+        from `key: value` lines at the top of a page without `---` (MkDocs
+        reads those too: `feed:` reached the page's head). Anything else is
+        a problem at its line, and dropped. Generated pages are the build's."""
+        if src_uri in self.generated_html or not abs_path or not meta:
+            return meta
+        try:
+            text = Path(abs_path).read_text(encoding="utf-8", errors="replace").lstrip("\ufeff")
+        except OSError:
+            return meta
+        shown, allowed = "docs/" + src_uri, ", ".join(f"`{k}`" for k in docs_pages.EDITOR_FIELDS)
+        if not text.startswith("---"):
+            for number, key, line in docs_pages.multimarkdown_lines(text):
+                self.render_problems.append(rules.problem("unknown-field/docs-lines", shown, number, 1, line,
+                                                          key=key, allowed=allowed))
+            return {}
+        kept = {}
+        for key, value in meta.items():
+            if key in docs_pages.EDITOR_FIELDS:
+                kept[key] = value
+                continue
+            number = next((n for n, line in enumerate(text.split("\n"), start=1) if line.startswith(f"{key}:")), 1)
+            self.render_problems.append(rules.problem("unknown-field/docs", shown, number, 1, key=str(key),
+                                                      allowed=allowed))
+        return kept
 
     def resource_meta(self, resource: Resource) -> dict:
         """A resource page's metadata, from our own parse of its front matter."""

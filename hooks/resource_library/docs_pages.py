@@ -5,6 +5,7 @@ publish without a word: invalid front matter becomes body text there, and
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -124,7 +125,14 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
     if over := _budget_problems(shown, raw):
         return over
     if not raw.lstrip(b"\xef\xbb\xbf").startswith(b"---"):
-        return _body_problems(shown, raw)  # front matter is optional on an editor's page
+        # Front matter is optional on an editor's page; MkDocs then reads
+        # `key: value` lines at its top as page data, unchecked (`feed:`
+        # reached the page's head, `template:` stopped the build).
+        lines = multimarkdown_lines(raw.decode("utf-8", errors="replace").lstrip("\ufeff"))
+        if lines:
+            return [rules.problem("unknown-field/docs-lines", shown, number, 1, text, key=key,
+                                  allowed=", ".join(f"`{k}`" for k in EDITOR_FIELDS)) for number, key, text in lines]
+        return _body_problems(shown, raw)
     parsed = frontmatter.read(shown, raw)
     if parsed.data is not None:
         for key in parsed.data:
@@ -156,6 +164,28 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
     if not parsed.problems and not (parsed.data or {}).get("render_macros"):
         return _body_problems(shown, raw)
     return parsed.problems
+
+
+# MkDocs' own patterns for MultiMarkdown page data (mkdocs.utils.meta).
+META_LINE_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+META_MORE_RE = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
+
+
+def multimarkdown_lines(text: str) -> list[tuple[int, str, str]]:
+    """(line, key, the line) for each line MkDocs reads as page data at the
+    top of a page with no `---` front matter, as mkdocs.utils.meta.get_data
+    reads them: `key: value` lines, and their indented continuations, up to
+    the first blank line or other line."""
+    found, key = [], None
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        if line.strip() == "":
+            break
+        if match := META_LINE_RE.match(line):
+            key = match.group("key").lower().strip()
+            found.append((number, key, line))
+        elif not (META_MORE_RE.match(line) and key):
+            break
+    return found
 
 
 def _budget_problems(shown: str, raw: bytes) -> list[Problem]:

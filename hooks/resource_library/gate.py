@@ -105,7 +105,10 @@ SVG_FETCHING = frozenset({"image", "feimage", "use"})
 # What the gate reads on a page: elements it refuses or checks, and attributes
 # with an address or a style (and any `on...`, a handler).
 TAGS_READ = FORBIDDEN_ELEMENTS | {"script", "meta", "link", "form", "svg"}
-ATTRIBUTES_READ = URL_ATTRIBUTES | NEVER_ATTRIBUTES | {"srcset", "style", "formaction"}
+# Lists of addresses, each fetched: an image's `srcset`, and a preload's
+# `imagesrcset` (fourteenth attacker: it fetched from another site on load).
+SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
+ATTRIBUTES_READ = URL_ATTRIBUTES | NEVER_ATTRIBUTES | SRCSET_ATTRIBUTES | {"style", "formaction"}
 
 
 @dataclass(frozen=True)
@@ -279,8 +282,9 @@ class Gate:
                             value[:40] or "style")]
         if name == "formaction":
             return self._form_target(value, rel, "button")
-        if name in URL_ATTRIBUTES or name == "srcset":
-            addresses = [part.strip().split(" ")[0] for part in value.split(",")] if name == "srcset" else [value]
+        if name in URL_ATTRIBUTES or name in SRCSET_ATTRIBUTES:
+            addresses = ([part.strip().split(" ")[0] for part in value.split(",")] if name in SRCSET_ATTRIBUTES
+                         else [value])
             for address in addresses:
                 plain = URL_NOISE_RE.sub("", address).lstrip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f"
                                                                "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
@@ -292,7 +296,7 @@ class Gate:
                     # The page's scheme: file:// from the offline copy, a Windows share.
                     return [Finding(f"gives `<{tag}>` an address with no scheme (`{address[:60]}`), which the "
                                     "offline copy opens as file://", address[:40])]
-                fetches = (name in FETCHING_ATTRIBUTES or name == "srcset"
+                fetches = (name in FETCHING_ATTRIBUTES or name in SRCSET_ATTRIBUTES
                            or name in ("href", "xlink:href") and tag in SVG_FETCHING)
                 if fetches and self.resolve(rel, address) is None:
                     return [Finding(f"makes `<{tag}>` load `{address[:80]}` from another site "

@@ -171,7 +171,10 @@ RULES = MappingProxyType({r.id: r for r in (
          entry=M("{name} has an unknown field {extra}",
                  "Remove it, or correct its name; the fields here are {allowed}."),
          docs=M("an editor's page has no field `{key}`",
-                "Remove it; a page in docs/ may set {allowed}. The site writes its other page data itself.")),
+                "Remove it; a page in docs/ may set {allowed}. The site writes its other page data itself."),
+         docs_lines=M("`{key}:` at the top of the page is read by MkDocs as page data (MultiMarkdown), not shown",
+                      "Page data goes between --- lines at the top of the page ({allowed}); to show the line as "
+                      "text, start the page with a heading or a blank line.")),
     rule("wrong-type", "A field is of its kind: text, a list, a number, true or false.",
          "Quote text that YAML reads as a number or a date; write a list as a list.",
          list=M("{name} must be a list, not {found}", "Write it as a list: {key}: {example}, or one `- value` per line."),
