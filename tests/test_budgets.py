@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -414,3 +415,64 @@ def test_files_a_body_links_to_count_toward_the_same_checking(tmp_path, monkeypa
     found = [p for p in check_project(project)[1] if p.rule == "file-too-large"]
     assert [(p.line, p.message) for p in found] == [(text.count("\n"), "`files/two.csv` would make this resource's "
                                                      "files take more checking than 2e-05 files at their limits")]
+
+
+def test_the_vocabulary_is_bounded_like_content(tmp_path):
+    """Fourteenth attacker: a topic's name with 65,534 accents on one letter
+    passed validate and made Typst panic in the build (a traceback); one of
+    4 MB made a 34 MB page and a 759-page briefing. Each is refused at its
+    line, as are a name that reads as an address to go to, and a file of
+    too many entries or bytes."""
+    from resource_library import vocabulary
+    folder = tmp_path / "vocabulary"
+    shutil.copytree(REPO / "vocabulary", folder)
+    cases = {
+        "accents": ("H" + "\u0301" * 17, "[too-complex] this letter carries 17 combining marks; the limit is 16"),
+        "long": ("Housing " * 11, "characters long; the limit is 80"),
+        "address": ("Sign in at https://login.nhs.scot", "reads as the address `login.nhs.scot`"),
+    }
+    topics = (folder / "topics.yml").read_text()
+    extra = "".join(f'{slug}:\n  name: "{name}"\n  description: A topic that should not be.\n'
+                    for slug, (name, _) in cases.items())
+    (folder / "topics.yml").write_text(topics + extra)
+    vocab, problems = vocabulary.check_vocabulary_files(folder)
+    shown = [f"{p.path}:{p.line} [{p.rule}] {p.message}" for p in problems]
+    first = topics.count("\n") + 2
+    for number, (_, says) in enumerate(cases.values()):
+        assert any(line.startswith(f"vocabulary/topics.yml:{first + 3 * number} ") and says in line
+                   for line in shown), (says, shown)
+    (folder / "topics.yml").write_text("".join(f"t{n}:\n  name: T {n}\n  description: A topic.\n"
+                                               for n in range(vocabulary.MAX_ENTRIES + 1)))
+    _, problems = vocabulary.check_vocabulary_files(folder)
+    assert [(p.line, p.message) for p in problems] == [(3 * vocabulary.MAX_ENTRIES + 1,
+                                                        "the topics hold more than 500 entries")]
+    (folder / "topics.yml").write_text("# padding\n" * 60_000)
+    _, problems = vocabulary.check_vocabulary_files(folder)
+    assert [p.rule for p in problems] == ["too-large"]
+
+
+def test_a_title_that_reads_as_an_address_is_refused(tmp_path):
+    """Fourteenth attacker: a title is the text of every link to its page
+    (lists, related, the finder, feeds): 'Sign in again at
+    https://login.nhs.scot' read as a link to go there."""
+    from resource_library.validate import check_project
+    text = GOOD.replace("title: A good briefing", "title: Sign in again at https://login.nhs.scot to keep reading")
+    project = make_project(tmp_path / "p", content={A: text})
+    found = [p for p in check_project(project)[1] if p.rule == "misleading-link"]
+    assert [(p.line, p.message) for p in found] == [(2, "`title` reads as the address `login.nhs.scot`, but it is the "
+                                                       "text of links to the site's own pages")]
+
+
+def test_the_files_in_docs_are_checked_within_a_budget_too(tmp_path, monkeypatch):
+    """Fourteenth attacker: eight PDFs near the step limit in docs/about/
+    took validate 43 s. Past DOCS_CHECK_WORK (here made small), the files
+    left are not read, and the first of them says why."""
+    from resource_library import docs_pages
+    monkeypatch.setattr(docs_pages, "DOCS_CHECK_WORK", 0.00001)  # about 210 bytes of a file at its size limit
+    folder = tmp_path / "docs" / "about"
+    folder.mkdir(parents=True)
+    for name in ("a.csv", "b.csv", "c.csv"):
+        (folder / name).write_text("x,y\n" * 40)  # 160 bytes each
+    problems = docs_pages.check_docs(tmp_path / "docs", set())
+    found = [p for p in problems if p.rule == "file-too-large"]
+    assert [(p.path, p.message.split(" and ")[0]) for p in found] == [("docs/about/c.csv", "docs/about/c.csv")], found

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from . import characters, frontmatter, rules
-from .files import FILE_TYPES, content_problem, extension
+from . import characters, frontmatter, links, rules
+from .files import FILE_TYPES, content_problem, content_work, extension
 from .problems import Problem
 
 # Outside the maintainers' folders (CODEOWNERS), editors publish pages and
@@ -71,12 +71,19 @@ def in_navigation(config: dict | None):
     return lambda rel: rel in listed or spec.match_file(rel)
 
 
+# The checking docs/'s reader files may take together, in files at their
+# limits (files.MAX_RESOURCE_CHECK_WORK is a resource's): a hundred 1 MB
+# pictures take 5.
+DOCS_CHECK_WORK = 6.0
+
+
 def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | None = None) -> list[Problem]:
     problems: list[Problem] = []
     docs_dir = Path(docs_dir)
     if not docs_dir.is_dir():
         return problems
     reached = in_navigation(config)
+    work, over = 0.0, False
     for here, dirs, names in os.walk(docs_dir, followlinks=False):
         for name in sorted(dirs + names):
             path = Path(here) / name
@@ -91,8 +98,16 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | Non
                                               types=", ".join(sorted(FILE_TYPES))))
             elif name in names and extension(name) in FILE_TYPES:
                 # What the output gate reads in the published copy, read here
-                # too, so that validate and the build agree.
+                # too, so that validate and the build agree. Within a budget,
+                # as a resource's files: eight PDFs near the step limit took 43 s.
+                if work > DOCS_CHECK_WORK:
+                    if not over:
+                        over = True
+                        problems.append(rules.problem("file-too-large/docs-work", shown, 1, 1, shown=shown,
+                                                      limit=f"{DOCS_CHECK_WORK:g}"))
+                    continue
                 refused = content_problem(path)
+                work += content_work(path)
                 if refused:
                     problems.append(rules.problem("unsafe-file/docs", shown, 1, 1, shown=shown, refused=refused))
             elif name in names and path.suffix == ".md" and not rel.startswith("overrides/"):
@@ -161,6 +176,9 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
                 if refused:
                     line, col, key, values = refused
                     parsed.found(line, col, key, **values)
+                elif key == "title" and (shown := links.strong_address(value)):
+                    p = parsed.at((key,))
+                    parsed.found(p.line, p.col, "misleading-link/name", name="`title`", shown=shown)
     if not parsed.problems and not (parsed.data or {}).get("render_macros"):
         return _body_problems(shown, raw)
     return parsed.problems

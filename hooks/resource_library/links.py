@@ -241,14 +241,25 @@ NOT_DOMAINS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "od
                          "xml", "ics", "vtt", "srt", "mp3", "mp4", "js", "css", "py"})
 
 
+SCHEME_TEXT_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
+
+
 def shown_address(text: str) -> str | None:
-    """The host (or email address) one word of link text reads as, or None."""
+    """The host (or email address) one word of link text reads as, or None.
+    A word with a scheme (`http://10.1.2.3/login`, `https://x/@name`) shows
+    the host a browser would read in it, whatever it is."""
     text = text.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
     if not text:
         return None
-    if "@" in text:
-        email = EMAIL_TEXT_RE.fullmatch(text)
-        return email.group(1).lower() if email else None
+    if SCHEME_TEXT_RE.match(text):
+        try:
+            host = urlsplit(text).hostname
+        except ValueError:
+            host = None
+        if host:
+            return host.lower().rstrip(".")
+    if "@" in text and (email := EMAIL_TEXT_RE.fullmatch(text)):
+        return email.group(1).lower()
     address = ADDRESS_TEXT_RE.fullmatch(text)
     if not address:
         return None
@@ -270,6 +281,20 @@ def as_read(text: str) -> str:
     import unicodedata
     text = unicodedata.normalize("NFKC", text).translate(STOPS)
     return "".join(c for c in text if unicodedata.category(c) != "Cf") if not text.isascii() else text
+
+
+def strong_address(text: str) -> str | None:
+    """The host of the first word of `text` that is plainly an address (a
+    scheme, or `www.`), or None: a title or a term's name is the text of
+    links to the site's own pages, and may name an organisation (gov.scot)
+    but not read as an address to go to."""
+    for word in as_read(text).split():
+        word = word.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
+        if SCHEME_TEXT_RE.match(word) or word.lower().startswith("www."):
+            shown = shown_address(word)
+            if shown:
+                return shown
+    return None
 
 
 def shown_addresses(text: str) -> list[str]:

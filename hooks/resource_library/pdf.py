@@ -647,7 +647,12 @@ class Briefings:
             for _ in range(MAX_GLYPH_RETRIES):
                 try:
                     return self._compiler.compile(pdf_standards=["ua-1"], timestamp=stamp)
-                except Exception as error:  # Typst's errors name the template's line, not the resource's
+                except BaseException as error:  # Typst's errors name the template's line, not the resource's
+                    # A panic in Typst's Rust reaches Python as pyo3's
+                    # PanicException, which is no Exception (65,534 accents
+                    # on one letter): a problem with its file, not a traceback.
+                    if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                        raise
                     message = str(getattr(error, "message", error))
                     missing = MISSING_GLYPH_RE.search(message)
                     if not missing:

@@ -327,7 +327,9 @@ RULES = MappingProxyType({r.id: r for r in (
          label=M("{name}'s label shows `{shown}`, but it is the file `{target}`",
                  "Say what the file is, as in `label: Checklist (PDF)`."),
          permalink=M("a link to `{target}` has the class `headerlink`, which draws it unseen",
-                     "That class is the site's, for a heading's own permalink: remove it.")),
+                     "That class is the site's, for a heading's own permalink: remove it."),
+         name=M("{name} reads as the address `{shown}`, but it is the text of links to the site's own pages",
+                "Name the thing itself; an organisation's domain (gov.scot) is fine, an address to go to is not.")),
     rule("html-in-text", "No HTML in front matter: it is shown exactly as typed.",
          "Remove the tag, or write 'less than' instead of `<`.",
          _=M("{name} contains HTML (`{tag}`)",
@@ -400,7 +402,11 @@ RULES = MappingProxyType({r.id: r for r in (
          work=M("{name}: `{value}` would make this resource's files take more checking than {limit} files at "
                 "their limits", WORK_HINT),
          work_link=M("`{target}` would make this resource's files take more checking than {limit} files at their "
-                     "limits", WORK_HINT)),
+                     "limits", WORK_HINT),
+         docs_work=M("{shown} and the files after it are not checked: docs/'s files already take more checking "
+                     "than {limit} files at their limits",
+                     "docs/ holds pages and a few files: put large or many files with the resources that use them, "
+                     "or link to them over https.")),
     rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
          "action, launch or attached file, in any of its objects, all read in at most 5,000,000 steps; no macros, embedded (OLE) objects or imported "
          "chunks, or template, section, object or picture fetched from outside an office document, in any of its "
@@ -488,8 +494,9 @@ RULES = MappingProxyType({r.id: r for r in (
          admonitions=M(BLOCK_ELEMENTS, "Keep notes (`!!!`) for the few points a reader must not miss, or split the "
                                        "resource.")),
     # Data files
-    rule("vocabulary", "An entry in `vocabulary/` has a lowercase slug, a plain-text name and a description, with no "
-         "HTML or template syntax.", "See the other entries for the form.",
+    rule("vocabulary", "An entry in `vocabulary/` has a lowercase slug, a plain-text name (at most 80 characters) "
+         "and a description (at most 400), with no HTML or template syntax; a file holds at most 500 entries.",
+         "See the other entries for the form.",
          not_mapping=M("expected `slug:` entries, each with a name and a description",
                        "See the other files in vocabulary/ for the form."),
          slug=M("`{slug}` is not a lowercase slug", "Use lowercase letters, digits and single hyphens."),
@@ -507,7 +514,10 @@ RULES = MappingProxyType({r.id: r for r in (
          not_text=M("{name} must be text", "Write it as plain text, in quotes if it holds a colon."),
          markup=M("{name} contains HTML or template syntax",
                   "Vocabulary is plain text, shown exactly as typed: remove the tag or braces."),
-         one_line=M(ONE_LINE, "Write it on one line.")),
+         one_line=M(ONE_LINE, "Write it on one line."),
+         too_many=M("the {kind} hold more than {limit} entries", "Merge the entries readers would not tell apart."),
+         too_long=M("{name} is {count:,} characters long; the limit is {limit}",
+                    "A name is a few words readers scan in a list; say more in the description.")),
     rule("synonyms", "`vocabulary/synonyms.yml` is a set of `slug:` groups of two or more words, each word in one "
          "group; at most 300 groups of 12 words or phrases, each at most 100 characters.",
          "Merge the groups, or add a word.",

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import characters, rules
+from . import characters, links, rules
 from .files import WINDOWS_DEVICES
-from .frontmatter import read_yaml
+from .frontmatter import MAX_FILE_BYTES, read_yaml
 from .problems import Problem, field_label, report
 
 KINDS = ("functions", "programmes", "topics", "types")
@@ -21,6 +21,12 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # kind is <kind>/index.md (indexes.generate): a slug `index` would take its place.
 RESERVED_SLUGS = frozenset({"index"})
 MAX_VOCABULARY_SLUG = 60  # a folder and a feed's file name in the site
+# A term is a name a reader scans in a list, and each has a page and a feed:
+# a 4 MB topic name made a 34 MB page and a 759-page briefing PDF
+# (fourteenth attacker). The file is at most a resource's size.
+MAX_ENTRIES = 500           # terms in one file
+MAX_NAME_CHARS = 80         # a name or a plural
+MAX_DESCRIPTION_CHARS = 400  # a description, as a resource's summary
 # The content folders the build knows, each with its templates and its
 # fields in the schema: types.yml names exactly these (a type added there
 # alone was half applied: in the menus, with no folder built).
@@ -61,7 +67,12 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
         path = folder / f"{kind}.yml"
         shown = f"{folder.name}/{kind}.yml"
         try:
-            parsed = read_yaml(shown, path.read_bytes())
+            raw = path.read_bytes()
+            if len(raw) > MAX_FILE_BYTES:
+                problems.append(rules.problem("too-large", shown, 1, 1, size=len(raw) / 1024,
+                                              limit=MAX_FILE_BYTES // 1024))
+                continue
+            parsed = read_yaml(shown, raw)
         except OSError as error:
             problems.append(rules.problem("unreadable/vocabulary", shown, 1, 1, kind=kind, error=error.strerror,
                                           shown=shown))
@@ -73,12 +84,16 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
             problems.append(rules.problem("vocabulary/not-mapping", shown, 1, 1))
             continue
         terms = {}
-        for slug, entry in parsed.data.items():
+        for number, (slug, entry) in enumerate(parsed.data.items(), start=1):
             pos = parsed.at((slug,))
             key_pos = parsed.key_positions.get(slug, pos)
 
             def problem(key, where=key_pos, /, **values):
                 problems.append(rules.problem(key, shown, where.line, where.col, parsed.line(where.line), **values))
+
+            if number > MAX_ENTRIES:
+                problem("vocabulary/too-many", kind=kind, limit=MAX_ENTRIES)
+                break
 
             if not isinstance(slug, str) or not SLUG_RE.match(slug):
                 problem("vocabulary/slug", slug=slug)
@@ -112,6 +127,14 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
                     bad = True
                 elif UNSAFE_RE.search(value):
                     problem("vocabulary/markup", where, name=field_label((slug, field)))
+                    bad = True
+                elif len(value.strip()) > (limit := MAX_DESCRIPTION_CHARS if field == "description"
+                                           else MAX_NAME_CHARS):
+                    problem("vocabulary/too-long", where, name=field_label((slug, field)), count=len(value.strip()),
+                            limit=limit)
+                    bad = True
+                elif field != "description" and (shown_address := links.strong_address(value)):
+                    problem("misleading-link/name", where, name=field_label((slug, field)), shown=shown_address)
                     bad = True
                 elif field != "description" and "\n" in value.strip():
                     problem("vocabulary/one-line", where, name=field_label((slug, field)))

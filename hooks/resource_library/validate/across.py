@@ -160,6 +160,11 @@ def _misleading_links(resource: Resource) -> list[Problem]:
                                               source[line - 1] if line <= len(source) else "",
                                               shown=shown, target=target[:80]))
                 break
+    title = resource.meta.get("title")
+    if isinstance(title, str) and (shown := links.strong_address(title)):
+        line, col, text = _key_position(resource, "title")
+        problems.append(rules.problem("misleading-link/name", resource.src_uri, line, col, text, name="`title`",
+                                      shown=shown))
     for number, item in enumerate(resource.meta.get("downloads") or [], start=1):
         label = item.get("label") if isinstance(item, dict) else None
         shown = links.shown_addresses(label) if isinstance(label, str) else None

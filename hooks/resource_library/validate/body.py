@@ -2,13 +2,13 @@
 fast, then script, elements pages cannot show, placeholders, alt text."""
 from __future__ import annotations
 
-import functools
 import re
 from html import unescape
 
 from .. import characters, links, rules
 from ..frontmatter import ParsedFile
 from ..pdf import MAX_NESTING, MAX_START_DIGITS, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, TYPES as PDF_TYPES
+from ..characters import MAX_COMBINING_MARKS, combining_run_re  # noqa: F401 (validate's names for them)
 from ..sanitize import ADMONITIONS, ATTRIBUTES, CLASSES, ID_RE, RESERVED_ID_RE, STYLE_PROPERTIES, TAGS as ALLOWED_TAGS
 from .patterns import ELEMENT_RE, HANDLER_RE, JS_URL_RE, PLACEHOLDER, SCRIPT_RE, _may_hold_js_url
 
@@ -29,10 +29,6 @@ MAX_PIPES = 20_000
 # ~~~) once for each space on it: five lines of ``` and 10,000 spaces took
 # 12 s; at 200 characters a 512 KB body of them took 3 s, at 60 under one.
 MAX_FENCE_LINE = 60
-# Typst shapes a letter and its combining marks as one cluster, in time
-# that grows faster than the cluster: 13 letters each with 19,000 accents
-# took a briefing's PDF 20 s. A script's real clusters hold a few marks.
-MAX_COMBINING_MARKS = 16
 OPEN_TAG_RE = re.compile(r"<[a-zA-Z][^<>]*(?=<|$)")
 # Python-Markdown parses a block (the lines between two blank lines) by
 # taking one element off its front and putting the rest back, so elements
@@ -74,19 +70,6 @@ DEEP_QUOTED_INDENT_RE = re.compile(r"(?m)^(?:[ \t]*>)+[^\S\n]{%d}" % (MAX_INDENT
 MAX_NESTED_ON_A_LINE = 12
 CONTAINER_RE = re.compile(r"[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])")
 NESTED_START_RE = re.compile(r"(?m)^(?:[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])){%d}" % (MAX_NESTED_ON_A_LINE + 1))
-
-
-@functools.lru_cache(maxsize=1)
-def combining_run_re() -> re.Pattern:
-    """More than MAX_COMBINING_MARKS combining marks in a row, of every
-    script: the marks (Mn, Me, Mc) of the Basic Multilingual Plane and the
-    blocks of marks beyond it, found once, when a body is not ASCII."""
-    import unicodedata
-    marks = "".join(chr(c) for c in range(0x300, 0x10000) if unicodedata.category(chr(c)) in ("Mn", "Me", "Mc")
-                    and not 0xD800 <= c <= 0xDFFF)
-    beyond = "\U0001D165-\U0001D169\U0001D16D-\U0001D172\U0001D17B-\U0001D182\U0001D185-\U0001D18B" \
-             "\U0001D1AA-\U0001D1AD\U000E0100-\U000E01EF"
-    return re.compile("[%s%s]{%d,}" % (re.escape(marks), beyond, MAX_COMBINING_MARKS + 1))
 
 
 def check_complexity(parsed: ParsedFile) -> bool:
