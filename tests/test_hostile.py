@@ -482,7 +482,7 @@ def test_a_vocabulary_name_is_shown_as_written_on_the_pages_that_use_macros(tmp_
     from selectolax.lexbor import LexborHTMLParser
     project = tmp_path / "p"
     shutil.copytree(built_project, project, symlinks=True)
-    hostile = "Unpaid Carers [sign in again](https://evil.example/login) **now** ![x](https://evil.example/x.png) `c` _e_"
+    hostile = "Carers [in](https://evil.example/l) **now** ![x](https://evil.example/i) `c` _e_"  # 80 characters
     programmes = project / "vocabulary" / "programmes.yml"
     text = programmes.read_text(encoding="utf-8")
     programmes.write_text(text.replace("name: Unpaid Carers Improvement Programme", f"name: '{hostile}'"), encoding="utf-8")

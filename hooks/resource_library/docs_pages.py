@@ -176,9 +176,9 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
                 if refused:
                     line, col, key, values = refused
                     parsed.found(line, col, key, **values)
-                elif key == "title" and (shown := links.strong_address(value)):
+                elif key == "title" and (address := links.strong_address(value)):
                     p = parsed.at((key,))
-                    parsed.found(p.line, p.col, "misleading-link/name", name="`title`", shown=shown)
+                    parsed.found(p.line, p.col, "misleading-link/name", name="`title`", shown=address)
     if not parsed.problems and not (parsed.data or {}).get("render_macros"):
         return _body_problems(shown, raw)
     return parsed.problems
