@@ -476,3 +476,27 @@ def test_a_link_to_an_address_in_another_script_is_an_ascii_uri_in_the_pdf(tmp_p
             "https://example.org/a%C2%ADb"} <= uris, uris
     assert all(uri.isascii() for uri in uris)
     assert 'href="https://www.bücher.de/bücher?q=é"' in read(project / "site", "at-a-glance/idn/")
+
+
+def test_a_panic_in_typst_is_a_problem_not_a_traceback(tmp_path):
+    """Fourteenth attacker: 65,534 accents on a topic's name made Typst's
+    Rust panic, which reaches Python as pyo3's PanicException, no Exception:
+    the build stopped with a traceback. Validate refuses that name now; a
+    panic from anything else is the briefing's problem all the same."""
+    from resource_library import pdf
+
+    class PanicException(BaseException):  # what pyo3 raises, by its place in the hierarchy
+        pass
+
+    class Panicking:
+        def compile(self, **options):
+            raise PanicException("assertion failed: j < i")
+
+    briefings = pdf.Briefings(tmp_path, "https://example.org/", True, cache_dir=None)
+    briefings._root()
+    briefings._compiler = Panicking()
+    with pytest.raises(pdf.PdfError, match="assertion failed: j < i"):
+        briefings._compile(b'{"meta": {}}', [], 0)
+    with pytest.raises(KeyboardInterrupt):
+        briefings._compiler = type("Stopped", (), {"compile": lambda self, **o: (_ for _ in ()).throw(KeyboardInterrupt())})()
+        briefings._compile(b'{"meta": {}}', [], 0)
