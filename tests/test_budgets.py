@@ -461,6 +461,10 @@ def test_a_title_that_reads_as_an_address_is_refused(tmp_path):
     found = [p for p in check_project(project)[1] if p.rule == "misleading-link"]
     assert [(p.line, p.message) for p in found] == [(2, "`title` reads as the address `login.nhs.scot`, but it is the "
                                                        "text of links to the site's own pages")]
+    # Fifteenth attacker: a host with a path, behind a character drawn as nothing; an organisation's name is fine.
+    for title, refused in (("\u034flogin.nhs.scot/sign-in", True), ("What gov.scot says about carers", False)):
+        (project / A).write_text(GOOD.replace("title: A good briefing", f'title: "{title}"'))
+        assert bool([p for p in check_project(project)[1] if p.rule == "misleading-link"]) is refused, title
 
 
 def test_the_files_in_docs_are_checked_within_a_budget_too(tmp_path, monkeypatch):

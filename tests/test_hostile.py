@@ -521,6 +521,9 @@ MISLEADING = [  # (line of the body, the problem's text)
      "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/f`"),
     ("And [sign in at login.nhs.scot today](https://evil.example/w).",
      "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/w`"),
+    # Fifteenth attacker: a combining grapheme joiner, drawn as nothing, before the scheme.
+    ("Then [\u034fhttps://www.nhs.scot/sign-in](https://evil.example/v) and [b\u00fccher.de](https://b\u00fccher.de/).",
+     "[misleading-link] the link's text shows `www.nhs.scot`, but it goes to `https://evil.example/v`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"

@@ -273,34 +273,61 @@ def shown_address(text: str) -> str | None:
 STOPS = str.maketrans({"\u3002": ".", "\uff61": ".", "\u2024": "."})
 
 
-def as_read(text: str) -> str:
-    """Text as a reader reads it: compatibility forms folded (a fullwidth
-    `：`, a one-dot leader), and what is drawn as nothing dropped (zero-width
-    spaces and joiners, soft hyphens, direction marks): `www.nhs\u200b.scot`
-    reads as `www.nhs.scot` (thirteenth attacker)."""
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt), drawn
+# as nothing where a font has no glyph for them: with the format characters
+# (Cf) and combining marks (Mn, Me), what a reader does not see in an
+# address. U+034F before `https://` hid an address from the check
+# (fifteenth attacker), as did Hangul fillers and variation selectors.
+IGNORABLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                          "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+                          "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
+
+
+def read_words(text: str) -> list[tuple[str, str]]:
+    """Each word of `text` as a reader reads it, twice: with its letters'
+    accents, and without any mark drawn over a letter. Both readings fold
+    compatibility forms (a fullwidth `：`, a one-dot leader) and drop what
+    is drawn as nothing (zero-width spaces and joiners, soft hyphens,
+    direction marks, fillers): `www.nhs\u200b.scot` reads `www.nhs.scot`
+    (thirteenth attacker). `bücher.de` keeps its accent in the first;
+    `w\u0332ww.nhs.scot`, underlined, reads as an address in the second."""
     import unicodedata
-    text = unicodedata.normalize("NFKC", text).translate(STOPS)
-    return "".join(c for c in text if unicodedata.category(c) != "Cf") if not text.isascii() else text
+    if text.isascii():
+        return [(word, word) for word in text.split()]
+    text = IGNORABLE_RE.sub("", unicodedata.normalize("NFKC", text).translate(STOPS))
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return [(word, "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) not in ("Mn", "Me")))
+            for word in text.split()]
+
+
+def _address_word(word: str) -> str:
+    return word.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
 
 
 def strong_address(text: str) -> str | None:
     """The host of the first word of `text` that is plainly an address (a
-    scheme, or `www.`), or None: a title or a term's name is the text of
-    links to the site's own pages, and may name an organisation (gov.scot)
-    but not read as an address to go to."""
-    for word in as_read(text).split():
-        word = word.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
-        if SCHEME_TEXT_RE.match(word) or word.lower().startswith("www."):
+    scheme, `www.`, a path, an email address), in either reading, or None:
+    a title or a term's name is the text of links to the site's own pages,
+    and may name an organisation (gov.scot) but not read as an address to
+    go to."""
+    for readings in read_words(text):
+        for word in map(_address_word, readings):
             shown = shown_address(word)
-            if shown:
+            if shown and (SCHEME_TEXT_RE.match(word) or word.lower().startswith("www.") or "@" in shown
+                          or "/" in word.split("//", 1)[-1]):
                 return shown
     return None
 
 
 def shown_addresses(text: str) -> list[str]:
-    """Every host or email address that link text reads as, word by word:
-    `Sign in at https://login.nhs.scot` shows one."""
-    return [shown for word in as_read(text).split() if (shown := shown_address(word))]
+    """Every host or email address that link text reads as, word by word,
+    in either reading: `Sign in at https://login.nhs.scot` shows one."""
+    found = []
+    for readings in read_words(text):
+        for shown in dict.fromkeys(shown_address(word) for word in readings):
+            if shown:
+                found.append(shown)
+    return found
 
 
 def _ascii_host(host: str) -> str:
@@ -316,21 +343,30 @@ def misleading(text: str, target: str) -> str | None:
     """An address `text` shows where the link's `target` does not go, or
     None: a host must be the target's host or a domain above it, an email
     address the target's mailto."""
-    shown = shown_addresses(text)
-    if not shown:
+    words = [tuple(dict.fromkeys(shown_address(word) for word in readings)) for readings in read_words(text)]
+    words = [[shown for shown in readings if shown] for readings in words]
+    if not any(words):
         return None
     try:
         parts = urlsplit(as_browser_reads(html.unescape(target)))
     except ValueError:
-        return shown[0]
+        return next(shown for readings in words for shown in readings)
     scheme = parts.scheme.lower()
     host = _ascii_host(parts.hostname or "") if scheme in ("http", "https", "ftp") else ""
-    for address in shown:
+
+    def goes_to(address: str) -> bool:
         if "@" in address:
-            if scheme != "mailto" or unquote(parts.path).strip().lower() != address:
+            return scheme == "mailto" and unquote(parts.path).strip().lower() == address
+        return bool(host) and (host == (want := _ascii_host(address)) or host.endswith("." + want))
+
+    for readings in words:
+        # A word whose first reading goes there is honest (`bücher.de`,
+        # accents and all); otherwise any reading that shows elsewhere misleads.
+        if readings and goes_to(readings[0]):
+            continue
+        for address in readings:
+            if not goes_to(address):
                 return address
-        elif not host or not (host == (want := _ascii_host(address)) or host.endswith("." + want)):
-            return address
     return None
 
 
