@@ -58,7 +58,13 @@ def define_env(env):
         """A link to a term's page, or its name alone while it has no
         resources (its page is not built until then)."""
         renderer = build().renderer
-        name = text or renderer.vocabulary.terms(kind)[slug].name
+        term = renderer.vocabulary.terms(kind).get(slug)
+        if term is None:
+            # Validate says so first, at the page's line; should the build
+            # get here all the same, the page says so rather than a KeyError.
+            build().unknown_term(here(), kind, slug)
+            return markdown_text(text or slug)
+        name = text or term.name
         if not build().library.with_term(kind, slug):
             return f"{markdown_text(name)} (no resources yet)"
         href = relative(renderer.url(term_src(kind, slug)), renderer.url(here()))

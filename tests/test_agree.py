@@ -448,3 +448,30 @@ def test_page_data_written_without_front_matter_lines_is_refused(tmp_path):
         for line in expected:
             assert line in result.stderr, (command, line, result.stderr[-2000:])
         assert not (project / "site").exists()
+
+
+def test_a_term_a_maintainers_page_links_to_cannot_go_quietly(tmp_path):
+    """Fifteenth attacker: an editor removed a programme from the vocabulary
+    (and from the resources that used it); validate passed and the build
+    stopped with a KeyError from the maintainers' page that links to it.
+    Both now name the page's line; the build's macro says so by itself too."""
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    programmes = project / "vocabulary" / "programmes.yml"
+    text = programmes.read_text(encoding="utf-8")
+    start = text.index("unpaid-carers:")
+    end = text.find("\n", text.find("description:", start))
+    programmes.write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    for folder in ("at-a-glance", "deeper-dives", "webinars"):
+        for page in (project / folder).glob("*.md"):
+            page.write_text(re.sub(r"\bunpaid-carers\b,? ?", "", page.read_text(encoding="utf-8")), encoding="utf-8")
+    line = next(n for n, l in enumerate((project / "docs/about/programmes.md").read_text().splitlines(), 1)
+                if '"unpaid-carers"' in l)
+    where = f"docs/about/programmes.md:{line}:"
+    for command in ("validate", "build", "build alone"):
+        if command == "build alone":
+            init = project / "hooks" / "resource_library" / "validate" / "__init__.py"
+            init.write_text(init.read_text().replace("problems += term_problems(", "problems += [] if True else term_problems("))
+        result = run_cli(project, "validate") if command == "validate" else build(project)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-2000:])
+        assert any(l.startswith(where) and "[vocabulary] this page links to `unpaid-carers`" in l
+                   for l in result.stderr.splitlines()), (command, result.stderr[-2000:])

@@ -500,3 +500,20 @@ def test_a_panic_in_typst_is_a_problem_not_a_traceback(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         briefings._compiler = type("Stopped", (), {"compile": lambda self, **o: (_ for _ in ()).throw(KeyboardInterrupt())})()
         briefings._compile(b'{"meta": {}}', [], 0)
+
+
+def test_a_table_in_a_cell_is_that_cells_text_once(tmp_path):
+    """Fifteenth attacker: the outermost table took every row of the tables
+    inside it, and each cell its nested tables' text, so 14 tables deep one
+    text came out 14 times (32 s, 3.5 GB, 1,413 pages). Now each table has
+    its own rows; and a 100 x 100 table in a 1 x 1 one, which validate
+    passes, builds (the outer table no longer counted its rows)."""
+    inner = "<table><tr><td>Deepest words here</td></tr></table>"
+    for _ in range(13):
+        inner = f"<table><tr><td>{inner}</td></tr></table>"
+    grid = "<table>\n" + "".join("<tr>" + "<td>x</td>" * 100 + "</tr>\n" for _ in range(100)) + "</table>"
+    project = make_project(tmp_path / "p", content={
+        "at-a-glance/nested.md": GOOD + "\n" + inner + "\n\n<table><tr><td>" + grid + "</td></tr></table>\n"})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert text_of(pdf_of(project, "nested")).count("Deepest words here") == 1

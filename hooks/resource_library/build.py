@@ -355,6 +355,18 @@ class Build:
         resource = self.library.by_key.get(src_uri[:-3]) if self.library else None
         return resource if resource is not None and resource.src_uri == src_uri else None
 
+    def unknown_term(self, src_uri: str, kind: str, slug: str) -> None:
+        """A maintainer's page links to a term the vocabulary no longer has:
+        a problem at the page's line (docs_pages.term_problems says it first)."""
+        path = Path(self.site.docs_dir) / src_uri
+        try:
+            lines = path.read_text(encoding="utf-8", errors="replace").split("\n")
+        except OSError:
+            lines = []
+        number = next((n for n, line in enumerate(lines, start=1) if slug in line), 1)
+        self.render_problems.append(rules.problem("vocabulary/term-gone", "docs/" + src_uri, number, 1,
+                                                  lines[number - 1] if lines else "", kind=kind, slug=slug))
+
     def editor_meta(self, src_uri: str, meta: dict, abs_path: str | None) -> dict:
         """An editor's page's data as the engine read it, checked again: only
         the fields an editor may set (docs_pages.EDITOR_FIELDS), and none

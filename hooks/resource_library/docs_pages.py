@@ -77,6 +77,27 @@ def in_navigation(config: dict | None):
 DOCS_CHECK_WORK = 6.0
 
 
+TERM_LINK_RE = re.compile(r"""term_link\(\s*["'](\w+)["']\s*,\s*["']([^"']*)["']""")
+
+
+def term_problems(docs_dir: Path, macro_pages: set[str], vocabulary) -> list[Problem]:
+    """The maintainers' macro pages link to terms by slug: an editor who
+    removes or renames a term in the vocabulary is told here, at the page's
+    line (the build stopped with a KeyError; fifteenth attacker)."""
+    problems = []
+    for rel in sorted(macro_pages):
+        try:
+            lines = (Path(docs_dir) / rel).read_text(encoding="utf-8", errors="replace").split("\n")
+        except OSError:
+            continue
+        for number, line in enumerate(lines, start=1):
+            for kind, slug in TERM_LINK_RE.findall(line) if "term_link" in line else ():
+                if kind in ("topics", "programmes", "functions", "types") and slug not in vocabulary.terms(kind):
+                    problems.append(rules.problem("vocabulary/term-gone", f"docs/{rel}", number, line.find(slug) + 1,
+                                                  line, kind=kind, slug=slug))
+    return problems
+
+
 def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | None = None) -> list[Problem]:
     problems: list[Problem] = []
     docs_dir = Path(docs_dir)

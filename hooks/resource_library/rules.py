@@ -516,6 +516,9 @@ RULES = MappingProxyType({r.id: r for r in (
                   "Vocabulary is plain text, shown exactly as typed: remove the tag or braces."),
          one_line=M(ONE_LINE, "Write it on one line."),
          too_many=M("the {kind} hold more than {limit} entries", "Merge the entries readers would not tell apart."),
+         term_gone=M("this page links to `{slug}`, which vocabulary/{kind}.yml does not have",
+                     "Put the entry back in vocabulary/{kind}.yml (the page is a maintainer's), or ask a maintainer "
+                     "to take the link off the page."),
          too_long=M("{name} is {count:,} characters long; the limit is {limit}",
                     "A name is a few words readers scan in a list; say more in the description.")),
     rule("synonyms", "`vocabulary/synonyms.yml` is a set of `slug:` groups of two or more words, each word in one "

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import dates, files, indexes
-from ..docs_pages import check_docs, macro_pages, read_config
+from ..docs_pages import check_docs, macro_pages, read_config, term_problems
 from ..load import TYPES, Library, Resource, discover, make_resource, read_resource
 from ..problems import Problem
 from ..synonyms import load_synonyms
@@ -116,6 +116,8 @@ def check_project(root: str | Path, docs_dir: str | Path | None = None, include_
     vocabulary, problems = check_vocabulary_files(root / "vocabulary")
     config = read_config(root / "mkdocs.yml")
     problems += check_docs(Path(docs_dir), macro_pages(config), config)
+    if vocabulary is not None:
+        problems += term_problems(Path(docs_dir), macro_pages(config), vocabulary)
     if vocabulary is None:
         # Resources are checked against the vocabulary: fix it first.
         return Library([], Vocabulary({}, {}, {}, {}), dates.build_time(), include_drafts), problems
