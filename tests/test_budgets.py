@@ -480,3 +480,17 @@ def test_the_files_in_docs_are_checked_within_a_budget_too(tmp_path, monkeypatch
     problems = docs_pages.check_docs(tmp_path / "docs", set())
     found = [p for p in problems if p.rule == "file-too-large"]
     assert [(p.path, p.message.split(" and ")[0]) for p in found] == [("docs/about/c.csv", "docs/about/c.csv")], found
+
+
+def test_nesting_counts_the_rows_and_bodies_the_html_parser_adds(tmp_path):
+    """Fifteenth attacker: `<table><tr><td>` 16 deep passed validate, which
+    counted three elements a table, and the PDF refused it, the parser having
+    put a <tbody> in each. Validate counts what the parser adds."""
+    from resource_library.validate import check_project
+    for depth, refused in ((14, False), (16, True)):
+        inner = "Deep"
+        for _ in range(depth):
+            inner = f"<table><tr><td>{inner}</td></tr></table>"
+        project = make_project(tmp_path / f"p{depth}", content={A: GOOD + "\n" + inner + "\n"})
+        found = [p.rule for p in check_project(project)[1] if p.is_error]
+        assert (found == ["too-complex-for-pdf"]) is refused and (found == []) is not refused, (depth, found)
