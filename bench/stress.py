@@ -118,10 +118,8 @@ def pdf_reads_at_limit(count: int):
         folder = project / "at-a-glance" / "files"
         folder.mkdir(parents=True, exist_ok=True)
         items = ""
-        for n in range(count):
-            data = pdf(arrays + 4 - n, zeros)
-            assert files.pdf_problem(data) is None, "the shape is over the limit"
-            (folder / f"stress-{n}.pdf").write_bytes(data)
+        for n in range(count):  # each its own; validate says if one is over (test_bench_harness.py)
+            (folder / f"stress-{n}.pdf").write_bytes(pdf(arrays + 4 - n, zeros))
             items += f"  - file: files/stress-{n}.pdf\n    label: PDF {n}\n"
         (project / SHAPE).write_text(resource(downloads="downloads:\n" + items))
     return write
@@ -237,9 +235,8 @@ SHAPES = [
      "each new to the vocabulary", terms),
     ("download", f"a download of {files.MAX_FILE_BYTES // (1024 * 1024)} MB", download),
     ("PDF objects", f"a PDF of {render.MAX_PDF_OBJECTS:,} objects, its pages counted", pdf_download),
-    ("PDF reads", f"a PDF download read in just under {files.MAX_PDF_READS:,} steps (arrays of zeros)",
-     pdf_reads_at_limit(1)),
-    ("checking", f"{files.MAX_RESOURCE_CHECK_WORK:g} such PDFs, as much checking as one resource's files may take",
+    ("PDF reads", f"{files.MAX_RESOURCE_CHECK_WORK:g} PDF downloads, each read in just under "
+     f"{files.MAX_PDF_READS:,} steps (arrays of zeros): as much checking as one resource's files may take",
      pdf_reads_at_limit(int(files.MAX_RESOURCE_CHECK_WORK))),
     ("table", f"a briefing's table of {briefings.MAX_TABLE_COLUMNS} columns and {briefings.MAX_TABLE_CELLS:,} cells, "
               "in its PDF", table_at_limit),

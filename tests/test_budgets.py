@@ -386,7 +386,7 @@ def test_the_checking_one_resources_files_take_is_bounded(tmp_path):
     MAX_RESOURCE_CHECK_WORK files at their limits. The file that goes over
     is refused at its line; the files after it are not read."""
     tags = files.MAX_OFFICE_ELEMENTS * 99 // 100
-    names = [f"d{n}.docx" for n in range(5)]
+    names = [f"d{n}.docx" for n in range(5)]  # the fifth is never read
     items = "".join(f"\n  - file: files/{name}\n    label: Document {n}" for n, name in enumerate(names))
     text = GOOD.replace("status: current", "status: current\ndownloads:" + items)
     project = make_project(tmp_path / "p", content={A: text, **{f"at-a-glance/files/{name}": tagged_docx(tags, n)
