@@ -283,7 +283,7 @@ def test_the_gate_alone_refuses_markup_in_an_editors_page_head(tmp_path):
 
 # --- One producer an address ----------------------------------------------------
 
-SHARED_ADDRESSES = "    problems += _shared_addresses(library, docs_files)\n"
+SHARED_ADDRESSES = "    problems += _shared_addresses(library, docs_files, generated)\n"
 
 
 def webinar_named(slug: str) -> dict:
@@ -512,3 +512,29 @@ def test_the_gate_refuses_a_path_the_offline_copy_could_not_unzip_on_windows(tmp
     for path, says in UNPORTABLE:
         assert any(p.path == path and says in p.message for p in problems), (path, [str(p) for p in problems])
     assert not any(p.path in fine for p in problems), [str(p) for p in problems]
+
+
+FOLDER_CLASHES = ["case/index.html/c.csv", "case/case.pdf/d.csv", "case.html/e.csv", "Case/Index.html/f.csv"]
+
+
+def test_a_file_whose_path_makes_a_folder_of_an_output_is_refused(tmp_path):
+    """Sixteenth attacker: a download `slug/index.html/c.csv` made the page's
+    address a folder, and the build stopped with IsADirectoryError after
+    validate passed; so did one at the briefing's PDF, at the offline copy's
+    `slug.html`, and (one file on Windows) in other letter case. Each is
+    refused at its line by validate and by the build, and no site is written."""
+    items = "".join(f"\n  - file: {name}\n    label: File {n}" for n, name in enumerate(FOLDER_CLASHES))
+    text = GOOD.replace("status: current", "status: current\ndownloads:" + items)
+    project = make_project(tmp_path / "p", content={"at-a-glance/case.md": text,
+                                                    **{f"at-a-glance/{name}": "a,b\n" for name in FOLDER_CLASHES}})
+    lines = text.splitlines()
+    for command in (("validate",), ("build", "--site-dir", "site")):
+        result = run_cli(project, *command)
+        found = [line for line in result.stderr.splitlines() if "[duplicate-output]" in line]
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-2000:])
+        for name, folder in zip(FOLDER_CLASHES, ["at-a-glance/case/index.html", "at-a-glance/case/case.pdf",
+                                                 "at-a-glance/case.html", "at-a-glance/case/index.html"]):
+            line = lines.index(f"  - file: {name}") + 1
+            assert any(p.startswith(f"at-a-glance/case.md:{line}:") and f"a folder, where" in p and folder in p
+                       for p in found), (command, name, found)
+        assert not (project / "site").exists()

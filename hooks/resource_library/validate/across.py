@@ -69,14 +69,15 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
                                           hint=resource_key_hint(replaced_by, library, keys)))
     # After the bodies' links, which add the files they ask for: a file that
     # only a body links is published too (two that differ in case passed).
-    problems += _shared_addresses(library, docs_files)
+    problems += _shared_addresses(library, docs_files, generated)
     problems += _files_in_all(library, root)
     for resource in library.resources:
         problems += _misleading_links(resource)
     return problems
 
 
-def _shared_addresses(library: Library, docs_files: set[str] = frozenset()) -> list[Problem]:
+def _shared_addresses(library: Library, docs_files: set[str] = frozenset(),
+                      generated: set[str] = frozenset()) -> list[Problem]:
     """What the output gate would find, said first and whatever the date:
     two outputs at one address, or at two that differ only in letter case or
     accents (one file on Windows). A webinar's calendar is reserved whether
@@ -119,6 +120,50 @@ def _shared_addresses(library: Library, docs_files: set[str] = frozenset()) -> l
         for file in resource.files:
             claim(file, f"`{file}`, which {resource.src_uri} publishes", resource,
                   posixpath.relpath(file, resource.type))
+    problems += _folders_over_files(library, docs_files, generated, claimed)
+    return problems
+
+
+def _page_outputs(src: str) -> tuple[str, ...]:
+    """Where a page's HTML is written: with directory addresses (the site)
+    and without (the offline copy and the preview)."""
+    stem = src[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return (stem + ".html",)
+    return (stem + "/index.html", stem + ".html")
+
+
+def _folders_over_files(library: Library, docs_files: set[str], generated: set[str], claimed: dict) -> list[Problem]:
+    """A file whose path makes a folder of something the site writes as a
+    file: a download `slug/index.html/c.csv` made the page's address a
+    folder, and the build stopped with IsADirectoryError (sixteenth
+    attacker); so did `webinars.ics/t.txt`, `slug/slug.pdf/c.csv`, and
+    `slug.html/c.csv` in the offline copy. Compared as one file on Windows."""
+    from ..claims import same_address
+    files_at = {address: first[:2] for address, first in claimed.items()}
+    pages = [r.src_uri for r in library.resources] + sorted(generated) + [
+        rel for rel in docs_files if rel.endswith(".md") and not rel.startswith("overrides/")]
+    for src in pages:
+        for output in _page_outputs(src):
+            files_at.setdefault(same_address(output), (output, f"the page of {src}"))
+    problems = []
+
+    def folders(path: str):
+        parts = path.split("/")
+        return ("/".join(parts[:n]) for n in range(1, len(parts)))
+
+    for resource in sorted(library.resources, key=lambda r: r.src_uri):
+        for file in dict.fromkeys(resource.files):
+            clash = next((files_at[same_address(f)] for f in folders(file) if same_address(f) in files_at), None)
+            if clash:
+                line, col, text = _file_position(resource, posixpath.relpath(file, resource.type))
+                problems.append(rules.problem("duplicate-output/folder", resource.src_uri, line, col, text,
+                                              output=file, folder=clash[0], first=clash[1]))
+    for rel in sorted(docs_files):
+        clash = next((files_at[same_address(f)] for f in folders(rel) if same_address(f) in files_at), None)
+        if clash and not rel.startswith("overrides/"):
+            problems.append(rules.problem("duplicate-output/folder", f"docs/{rel}", 1, 1, output=rel,
+                                          folder=clash[0], first=clash[1]))
     return problems
 
 
