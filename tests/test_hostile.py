@@ -524,6 +524,11 @@ MISLEADING = [  # (line of the body, the problem's text)
     # Fifteenth attacker: a combining grapheme joiner, drawn as nothing, before the scheme.
     ("Then [\u034fhttps://www.nhs.scot/sign-in](https://evil.example/v) and [b\u00fccher.de](https://b\u00fccher.de/).",
      "[misleading-link] the link's text shows `www.nhs.scot`, but it goes to `https://evil.example/v`"),
+    # Sixteenth attacker: a picture's alt text is the link's name; a tooltip on what is in a link shows over it.
+    ("A picture [![https://login.nhs.scot/sign-in](files/pic.png)](https://evil.example/p) here.",
+     "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/p`"),
+    ('And [<span title="https://login.nhs.scot/sign-in">your account</span>](https://evil.example/s) too.',
+     "[misleading-link] a tooltip shows `login.nhs.scot`: only a link's own tooltip may show an address"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
@@ -535,7 +540,8 @@ def misleading_project(path: Path) -> tuple[Path, int]:
     text = GOOD.replace("status: current", "status: current\ndownloads:\n  - file: files/a.csv\n    label: www.nhs.scot")
     first = text.count("\n") + 2
     body = "\n\n".join([line for line, _ in MISLEADING] + [HONEST, "[nhs]: https://nhs.scot.evil.example/"])
-    project = make_project(path, content={A: text + "\n" + body + "\n", "at-a-glance/files/a.csv": "a,b\n"})
+    project = make_project(path, content={A: text + "\n" + body + "\n", "at-a-glance/files/a.csv": "a,b\n",
+                                          "at-a-glance/files/pic.png": real_png()})
     return project, first
 
 
@@ -570,11 +576,25 @@ def test_the_build_reads_every_link_again_from_the_html(tmp_path):
     body.write_text(body.read_text().replace('WRITTEN_CLASSES = {**CLASSES, "a": set()}', "WRITTEN_CLASSES = CLASSES"))
     page = project / A
     page.write_text(page.read_text().replace("    label: www.nhs.scot", "    label: Data")
-                    + '\nHidden <a class="headerlink" href="https://evil.example/x">x</a> here.\n')
+                    + '\nHidden <a class="headerlink" href="https://evil.example/x">x</a> here.\n'
+                    + '\nA paragraph round [a link](https://evil.example/q)\n{: title="https://login.nhs.scot/p" }\n')
     result = build(project)
     found = [line for line in result.stderr.splitlines() if "[misleading-link]" in line]
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
     for number, (_, says) in enumerate(MISLEADING):
         assert any(line.startswith(f"{A}:{first + 2 * number}:") and says in line for line in found), (says, found)
     assert any("a link to `https://evil.example/x` has the class `headerlink`" in line for line in found), found
+    last = len(page.read_text().splitlines())
+    assert any(line.startswith(f"{A}:{last}:") and "a tooltip shows `login.nhs.scot`" in line for line in found), found
     assert not (project / "site").exists()
+
+
+def test_hosts_are_compared_as_a_browser_looks_them_up():
+    """Sixteenth attacker: Python's IDNA 2003 codec makes `straße.de` and
+    `strasse.de` one host; Chromium (UTS #46, not transitional) keeps them
+    apart, as `xn--strae-oqa.de` and `strasse.de`."""
+    from resource_library import links
+    assert links.misleading("https://straße.de/login", "https://strasse.de/login") == "straße.de"
+    assert links.misleading("σοφος.gr", "https://σοφοσ.gr/") == "σοφος.gr"
+    assert links.misleading("straße.de", "https://straße.de/") is None
+    assert links.misleading("https://bücher.de", "https://xn--bcher-kva.de/") is None

@@ -331,11 +331,18 @@ def shown_addresses(text: str) -> list[str]:
 
 
 def _ascii_host(host: str) -> str:
+    """A host as a browser looks it up: UTS #46 without transitional
+    mapping, as Chromium does (Python's own codec, IDNA 2003, made
+    `straße.de` and `strasse.de` one host; sixteenth attacker)."""
+    import idna
     host = host.lower().rstrip(".")
     try:
-        host = host.encode("idna").decode("ascii")
-    except (UnicodeError, ValueError):
-        pass
+        host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError, ValueError):
+        try:
+            host = host.encode("idna").decode("ascii")
+        except (UnicodeError, ValueError):
+            pass
     return host[4:] if host.startswith("www.") else host
 
 
@@ -381,6 +388,30 @@ ANCHOR_ATTRIBUTE_RE = re.compile(r"""\b(href|title)\s*=\s*(?:"([^"]*)"|'([^']*)'
 INLINE_TAG_RE = re.compile(r"<[^<>]*+>")
 
 
+# A picture as a link's text: `[![alt](src "title")](target)`. Its alt text is
+# the link's name to a screen reader, and what the PDF prints.
+IMAGE_LINK_RE = re.compile(r"\[!\[((?:[^\[\]\\]|\\.)*+)\]\(\s*+<?[^)\s>\[]*+>?(?:\s++([\"'])([^\"']*+)\2)?+\s*+\)\]"
+                           r"\(\s*+<?([^)\s>\[]*+)")
+# Tooltips on anything but a link: a tag's title, an image's Markdown title,
+# an attribute list's title (`{: title="..." }` gives it to the paragraph
+# round every link in it).
+OTHER_TITLE_RES = (
+    re.compile(r"""<(?![aA][\s>/])[a-zA-Z][^<>]*?\btitle\s*=\s*(?:"([^"]*)"|'([^']*)')"""),
+    re.compile(r"""!\[[^\[\]]*\]\(\s*<?[^)\s>]*>?\s+(?:"([^"]*)"|'([^']*)')\s*\)"""),
+    re.compile(r"""\{:?[^{}]*?\btitle\s*=\s*(?:"([^"]*)"|'([^']*)')"""),
+)
+
+
+def other_tooltips(lines: list[str]):
+    """(line, col, tooltip) for each tooltip on something that is not a link
+    itself, in a body whose code is blanked."""
+    for number, line in enumerate(lines, start=1):
+        if "title" in line or "![" in line:
+            for regex in OTHER_TITLE_RES:
+                for match in regex.finditer(line):
+                    yield number, match.start() + 1, html.unescape(match.group(1) or match.group(2) or "")
+
+
 def text_links(lines: list[str]):
     """(line, col, text, target, tooltip) for each link of a body whose
     code is blanked (`blank_code`)."""
@@ -392,6 +423,9 @@ def text_links(lines: list[str]):
         if "[" in line:
             for match in TEXT_LINK_RE.finditer(line):
                 yield number, match.start() + 1, match.group(1), match.group(2), match.group(4) or ""
+            if "[![" in line:
+                for match in IMAGE_LINK_RE.finditer(line):
+                    yield number, match.start() + 1, match.group(1), match.group(4), match.group(3) or ""
             if labels and "][" in line:
                 for match in REF_LINK_RE.finditer(line):
                     label = " ".join((match.group(2) or match.group(1)).lower().split())

@@ -340,18 +340,29 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
     for each link in cleaned HTML that misleads: its text or tooltip reads
     as an address it does not go to, or it wears the class of a heading's
     permalink (drawn unseen) away from a heading."""
-    if not LINK_TEXT_RE.search(html):
+    if not LINK_TEXT_RE.search(html) and "title=" not in html:
         return []
     from selectolax.lexbor import LexborHTMLParser  # only for pages with links
     found = []
-    for anchor in LexborHTMLParser(html).css("a[href]"):
+    tree = LexborHTMLParser(html)
+    # A tooltip on anything but a link itself (a <span> or a picture in a
+    # link, a paragraph round one) is shown over the link: it may not read
+    # as an address (sixteenth attacker).
+    for element in tree.css("[title]"):
+        if element.tag != "a" and (shown := links.shown_addresses(element.attributes.get("title") or "")):
+            title = element.attributes.get("title") or ""
+            found.append(("misleading-link/tooltip", {"shown": shown[0]}, (f'title="{title}', f"title='{title}", title)))
+    for anchor in tree.css("a[href]"):
         href = anchor.attributes.get("href") or ""
         if "headerlink" in (anchor.attributes.get("class") or "").split():
             parent = anchor.parent
             if not href.startswith("#") or parent is None or parent.tag not in HEADING_TAGS:
                 found.append(("misleading-link/permalink", {"target": href[:80]}, (href,)))
             continue
-        for key, text in (("misleading-link", anchor.text(deep=True)),
+        # Its name, as a screen reader and the PDF give it: its text and the
+        # alt text of any picture in it.
+        name = " ".join([anchor.text(deep=True)] + [img.attributes.get("alt") or "" for img in anchor.css("img")])
+        for key, text in (("misleading-link", name),
                           ("misleading-link/title", anchor.attributes.get("title") or "")):
             shown = links.misleading(text, href)
             if shown:

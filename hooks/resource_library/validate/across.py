@@ -205,6 +205,11 @@ def _misleading_links(resource: Resource) -> list[Problem]:
                                               source[line - 1] if line <= len(source) else "",
                                               shown=shown, target=target[:80]))
                 break
+    for line, col, tooltip in links.other_tooltips(lines):
+        shown = links.shown_addresses(tooltip)
+        if shown:
+            problems.append(rules.problem("misleading-link/tooltip", resource.src_uri, resource.body_line + line - 1,
+                                          col, source[line - 1] if line <= len(source) else "", shown=shown[0]))
     title = resource.meta.get("title")
     if isinstance(title, str) and (shown := links.strong_address(title)):
         line, col, text = _key_position(resource, "title")
