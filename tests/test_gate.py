@@ -538,3 +538,15 @@ def test_a_file_whose_path_makes_a_folder_of_an_output_is_refused(tmp_path):
             assert any(p.startswith(f"at-a-glance/case.md:{line}:") and f"a folder, where" in p and folder in p
                        for p in found), (command, name, found)
         assert not (project / "site").exists()
+
+
+def test_a_folder_named_like_a_file_the_site_writes_is_refused(tmp_path):
+    """Seventeenth attacker: docs/feed.xml/a.csv (or 404.html/, sitemap.xml.gz/,
+    finder/lunr.js/) made a folder where the feed, the theme or the finder
+    writes a file, and the build stopped with IsADirectoryError."""
+    from resource_library.validate import check_project
+    project = make_project(tmp_path / "p", content={"deeper-dives/valid.md": GOOD})
+    names = ["feed.xml/a.csv", "404.html/b.csv", "sitemap.xml.gz/c.csv", "finder/lunr.js/d.csv"]
+    write_files(project, {f"docs/{name}": "a,b\n" for name in names})
+    found = sorted(p.path for p in check_project(project)[1] if p.rule == "duplicate-output")
+    assert found == sorted(f"docs/{name}" for name in names), found

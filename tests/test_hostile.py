@@ -529,6 +529,12 @@ MISLEADING = [  # (line of the body, the problem's text)
      "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/p`"),
     ('And [<span title="https://login.nhs.scot/sign-in">your account</span>](https://evil.example/s) too.',
      "[misleading-link] a tooltip shows `login.nhs.scot`: only a link's own tooltip may show an address"),
+    # Seventeenth attacker: a name before `@` that the browser skips; a copy sent unseen.
+    ("Go [https://login.nhs.scot@evil.example/](https://evil.example/u) now.",
+     "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/u`"),
+    ("Mail [his.strategicplanning@nhs.scot](mailto:his.strategicplanning@nhs.scot?bcc=c@evil.example) now.",
+     "[misleading-link] the link's text shows `his.strategicplanning@nhs.scot`, but it goes to "
+     "`mailto:his.strategicplanning@nhs.scot?bcc=c@evil.example`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
@@ -598,3 +604,15 @@ def test_hosts_are_compared_as_a_browser_looks_them_up():
     assert links.misleading("σοφος.gr", "https://σοφοσ.gr/") == "σοφος.gr"
     assert links.misleading("straße.de", "https://straße.de/") is None
     assert links.misleading("https://bücher.de", "https://xn--bcher-kva.de/") is None
+
+
+def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):
+    """Seventeenth attacker: 'Webinar hosted at events.nhs.scot' named the
+    Register button ("Register for ..."), which went to another site."""
+    from resource_library.validate import check_project
+    for url, refused in (("https://evil.example/register", True), ("https://events.nhs.scot/register", False)):
+        text = WEBINAR.format(url=url).replace("title: A webinar", "title: Webinar hosted at events.nhs.scot")
+        project = make_project(tmp_path / f"p{refused}", content={"webinars/hosted.md": text})
+        found = [(p.line, p.message) for p in check_project(project)[1] if p.rule == "misleading-link"]
+        assert found == ([(2, "the title shows `events.nhs.scot`, and names the button to "
+                              "`https://evil.example/register` (registration_url)")] if refused else []), found

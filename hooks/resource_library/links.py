@@ -12,7 +12,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 
 # A fenced code block as Python-Markdown's fenced_code finds one: an opening
@@ -253,9 +253,16 @@ def shown_address(text: str) -> str | None:
         return None
     if SCHEME_TEXT_RE.match(text):
         try:
-            host = urlsplit(text).hostname
+            parts = urlsplit(text)
+            host = parts.hostname
         except ValueError:
-            host = None
+            parts, host = None, None
+        # `https://login.nhs.scot@evil.example/`: a browser goes to the host
+        # after the `@`, a reader sees the name before it (seventeenth
+        # attacker). Whatever before it reads as a host is what it shows.
+        user = (parts.netloc.rpartition("@")[0] if parts is not None and "@" in parts.netloc else "")
+        if user and ADDRESS_TEXT_RE.fullmatch(user.split(":")[0]):
+            return ADDRESS_TEXT_RE.fullmatch(user.split(":")[0]).group(2).lower()
         if host:
             return host.lower().rstrip(".")
     if "@" in text and (email := EMAIL_TEXT_RE.fullmatch(text)):
@@ -363,7 +370,10 @@ def misleading(text: str, target: str) -> str | None:
 
     def goes_to(address: str) -> bool:
         if "@" in address:
-            return scheme == "mailto" and unquote(parts.path).strip().lower() == address
+            # Only there: `?bcc=` (or `to`, `cc`) sends a copy elsewhere,
+            # unseen (seventeenth attacker).
+            return scheme == "mailto" and unquote(parts.path).strip().lower() == address and not any(
+                name.strip().lower() in ("to", "cc", "bcc") for name, _ in parse_qsl(parts.query, keep_blank_values=True))
         return bool(host) and (host == (want := _ascii_host(address)) or host.endswith("." + want))
 
     for readings in words:

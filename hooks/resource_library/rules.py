@@ -328,6 +328,9 @@ RULES = MappingProxyType({r.id: r for r in (
                  "Say what the file is, as in `label: Checklist (PDF)`."),
          permalink=M("a link to `{target}` has the class `headerlink`, which draws it unseen",
                      "That class is the site's, for a heading's own permalink: remove it."),
+         button=M("the title shows `{shown}`, and names the button to `{target}` ({key})",
+                  "The Register and recording buttons are named with the title: name the site in the title only if "
+                  "the button goes there."),
          tooltip=M("a tooltip shows `{shown}`: only a link's own tooltip may show an address, its own",
                    "Say in the tooltip what the thing is, or put the address in a link to it."),
          name=M("{name} reads as the address `{shown}`, but it is the text of links to the site's own pages",

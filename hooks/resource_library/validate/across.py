@@ -140,6 +140,7 @@ def _folders_over_files(library: Library, docs_files: set[str], generated: set[s
     attacker); so did `webinars.ics/t.txt`, `slug/slug.pdf/c.csv`, and
     `slug.html/c.csv` in the offline copy. Compared as one file on Windows."""
     from ..claims import same_address
+    from ..gate import OUTPUT_TYPES
     files_at = {address: first[:2] for address, first in claimed.items()}
     pages = [r.src_uri for r in library.resources] + sorted(generated) + [
         rel for rel in docs_files if rel.endswith(".md") and not rel.startswith("overrides/")]
@@ -152,16 +153,28 @@ def _folders_over_files(library: Library, docs_files: set[str], generated: set[s
         parts = path.split("/")
         return ("/".join(parts[:n]) for n in range(1, len(parts)))
 
+    def clash_of(path: str):
+        """The output a folder of `path` is, or a folder named like a file of
+        a kind the site writes (`feed.xml/`, `404.html/`, `lunr.js/`: the
+        feeds, the theme's and the finder's files, which this check does
+        not list; seventeenth attacker)."""
+        for folder in folders(path):
+            if same_address(folder) in files_at:
+                return files_at[same_address(folder)]
+            if "." in (name := folder.rsplit("/", 1)[-1]) and name.rsplit(".", 1)[-1].lower() in OUTPUT_TYPES:
+                return folder, "the site may (it writes files of that kind)"
+        return None
+
     for resource in sorted(library.resources, key=lambda r: r.src_uri):
         for file in dict.fromkeys(resource.files):
-            clash = next((files_at[same_address(f)] for f in folders(file) if same_address(f) in files_at), None)
+            clash = clash_of(file)
             if clash:
                 line, col, text = _file_position(resource, posixpath.relpath(file, resource.type))
                 problems.append(rules.problem("duplicate-output/folder", resource.src_uri, line, col, text,
                                               output=file, folder=clash[0], first=clash[1]))
     for rel in sorted(docs_files):
-        clash = next((files_at[same_address(f)] for f in folders(rel) if same_address(f) in files_at), None)
-        if clash and not rel.startswith("overrides/"):
+        clash = clash_of(rel) if not rel.startswith("overrides/") else None
+        if clash:
             problems.append(rules.problem("duplicate-output/folder", f"docs/{rel}", 1, 1, output=rel,
                                           folder=clash[0], first=clash[1]))
     return problems
@@ -215,6 +228,17 @@ def _misleading_links(resource: Resource) -> list[Problem]:
         line, col, text = _key_position(resource, "title")
         problems.append(rules.problem("misleading-link/name", resource.src_uri, line, col, text, name="`title`",
                                       shown=shown))
+    elif isinstance(title, str):
+        # A webinar's Register and recording buttons are named with its
+        # title ("Register for ..."), and go off the site: a title naming a
+        # site must name theirs (seventeenth attacker).
+        for key in ("registration_url", "recording_url"):
+            target = resource.meta.get(key)
+            if isinstance(target, str) and (shown := links.misleading(title, target)):
+                line, col, text = _key_position(resource, "title")
+                problems.append(rules.problem("misleading-link/button", resource.src_uri, line, col, text,
+                                              shown=shown, key=key, target=target[:80]))
+                break
     for number, item in enumerate(resource.meta.get("downloads") or [], start=1):
         label = item.get("label") if isinstance(item, dict) else None
         shown = links.shown_addresses(label) if isinstance(label, str) else None
