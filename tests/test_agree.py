@@ -475,3 +475,14 @@ def test_a_term_a_maintainers_page_links_to_cannot_go_quietly(tmp_path):
         assert result.returncode == 1 and "Traceback" not in result.stderr, (command, result.stderr[-2000:])
         assert any(l.startswith(where) and "[vocabulary] this page links to `unpaid-carers`" in l
                    for l in result.stderr.splitlines()), (command, result.stderr[-2000:])
+
+
+def test_attribute_lists_are_read_as_attr_list_reads_them(tmp_path):
+    """Eighteenth attacker: `{: x:y=1 }` and `{: tabindex=1"2 }` fell outside
+    validate's pattern for an attribute list, passed it, and the build then
+    refused the attributes; validate now reads them with attr_list's scanner."""
+    from resource_library.validate import check_project
+    text = GOOD.replace("Body text.", 'Body text.\n{: x:y=1 }\n\nMore text.\n{: tabindex=1"2 }\n\n*x*{: x:y=1}')
+    project = make_project(tmp_path / "p", content={"at-a-glance/a.md": text})
+    found = [p.message for p in check_project(project)[1] if p.rule == "unsafe-html"]
+    assert len(found) == 3 and any("`x:y` attribute" in m for m in found) and any("`tabindex`" in m for m in found), found

@@ -535,6 +535,9 @@ MISLEADING = [  # (line of the body, the problem's text)
     ("Mail [his.strategicplanning@nhs.scot](mailto:his.strategicplanning@nhs.scot?bcc=c@evil.example) now.",
      "[misleading-link] the link's text shows `his.strategicplanning@nhs.scot`, but it goes to "
      "`mailto:his.strategicplanning@nhs.scot?bcc=c@evil.example`"),
+    # Eighteenth attacker: hair spaces, drawn as next to nothing, split the address into words.
+    ("Sign in [https:\u200a//login\u200a.nhs\u200a.scot/sign-in](https://evil.example/h) here.",
+     "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/h`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"

@@ -517,3 +517,14 @@ def test_a_table_in_a_cell_is_that_cells_text_once(tmp_path):
     result = build(project)
     assert result.returncode == 0, result.stderr[-2000:]
     assert text_of(pdf_of(project, "nested")).count("Deepest words here") == 1
+
+
+def test_emphasis_nested_past_its_meaning_is_its_text_in_the_pdf(tmp_path):
+    """Eighteenth attacker: `*a _a *a ... x ... b* b_ b*`, 70 deep, is
+    Markdown's own nesting, which validate does not count; the PDF refused
+    it and the build failed. Styles past MAX_INLINE_NESTING are their text."""
+    line = "".join("*_"[i % 2] + "a " for i in range(70)) + "deepest" + "".join(" b" + "*_"[i % 2] for i in reversed(range(70)))
+    project = make_project(tmp_path / "p", content={"at-a-glance/em.md": GOOD + "\n" + line + "\n"})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "deepest" in text_of(pdf_of(project, "em"))

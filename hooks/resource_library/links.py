@@ -290,6 +290,9 @@ IGNORABLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u1
                           "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]")
 
 
+NARROW_SPACE_RE = re.compile("[\u2006\u2008\u2009\u200a\u202f\u205f]")
+
+
 def read_words(text: str) -> list[tuple[str, str]]:
     """Each word of `text` as a reader reads it, twice: with its letters'
     accents, and without any mark drawn over a letter. Both readings fold
@@ -301,10 +304,18 @@ def read_words(text: str) -> list[tuple[str, str]]:
     import unicodedata
     if text.isascii():
         return [(word, word) for word in text.split()]
-    text = IGNORABLE_RE.sub("", unicodedata.normalize("NFKC", text).translate(STOPS))
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    # Narrow spaces are drawn as next to nothing (a hair space, U+200A,
+    # split `https:\u200a//login\u200a.nhs\u200a.scot` into words that read
+    # as nothing; eighteenth attacker): the text is read again without them.
+    folded = unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text)).translate(STOPS)
+    folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    words = folded.split()
+    if NARROW_SPACE_RE.search(text):
+        joined = unicodedata.normalize("NFKC", NARROW_SPACE_RE.sub("", IGNORABLE_RE.sub("", text))).translate(STOPS)
+        words += [word for word in "".join(c for c in joined if unicodedata.category(c) != "Cf").split()
+                  if word not in words]
     return [(word, "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) not in ("Mn", "Me")))
-            for word in text.split()]
+            for word in words]
 
 
 def _address_word(word: str) -> str:

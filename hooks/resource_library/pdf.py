@@ -166,6 +166,8 @@ class Converter:
     def blocks(self, html: str) -> list[dict]:
         from selectolax.lexbor import LexborHTMLParser
         body = LexborHTMLParser(f"<body>{html}</body>").body
+        if body is not None:
+            _flatten_inline(body)
         if body is not None and _depth(body) > MAX_NESTING:
             raise PdfError(f"the body nests elements more than {MAX_NESTING} deep (lists in lists, or HTML "
                            "blocks in blocks); a briefing needs a few levels at most")
@@ -379,6 +381,32 @@ def _is_svg(path: Path) -> bool:
 
 
 MAX_NESTING = 60  # elements within elements: the converter and Typst recurse once a level
+
+
+# Styles within styles, past this many, are their text: `*a _a *a ...*`
+# 70 deep is Markdown's own nesting, which validate cannot count without
+# converting, and the PDF refused it (eighteenth attacker). Emphasis in
+# emphasis means nothing past a level or two.
+MAX_INLINE_NESTING = 8
+
+
+def _flatten_inline(root) -> None:
+    """Unwrap every inline style or span inside MAX_INLINE_NESTING others,
+    keeping its text, without recursion."""
+    deep, stack = [], [(root, 0)]
+    while stack:
+        node, inline = stack.pop()
+        child = node.child
+        while child is not None:
+            tag = child.tag or ""
+            if not tag.startswith("-"):
+                styled = tag in INLINE_STYLES or tag in TRANSPARENT_INLINE
+                if styled and inline >= MAX_INLINE_NESTING:
+                    deep.append(child)
+                stack.append((child, inline + 1 if styled else inline))
+            child = child.next
+    for node in reversed(deep):  # innermost first
+        node.unwrap()
 
 
 def _depth(root) -> int:

@@ -228,17 +228,22 @@ NO_ALT_RE = re.compile(r"!\[\s*\]\(|<img\b(?![^<>]*\balt\s*=\s*(?:\"[^\"]*[^\s\"
 # sanitiser removes what it gives but an id of our own, a table cell's
 # alignment aside; said here too, at the braces, so that validate agrees.
 ATTR_TOKEN = r"""(?:[#.][\w-]+|[\w-]+(?:=(?:"[^"\n]*"|'[^'\n]*'|[^\s}"']+))?)"""
-ATTR_LIST_RE = re.compile(r"\{:?[ \t]*(%s(?:[ \t]+%s)*)[ \t]*\}" % (ATTR_TOKEN, ATTR_TOKEN))
+# As attr_list reads one (its BASE_RE), to the first `}`: its scanner takes
+# names and values that ATTR_TOKEN does not (`x:y=1`, `tabindex=1"2`), which
+# then passed validate and were removed in the build (eighteenth attacker).
+ATTR_LIST_RE = re.compile(r"\{:?[ ]*+([^}\n ][^}\n]*+)\}")
 ATTR_TOKEN_RE = re.compile(ATTR_TOKEN)
 PAGE_ATTRIBUTES = frozenset().union(*ATTRIBUTES.values()) - {"style"}
 
 
 def _refused_attribute(tokens: str) -> str:
-    """What in an attribute list the allow-list would remove ('' for nothing)."""
-    for token in ATTR_TOKEN_RE.findall(tokens):
-        name, _, value = token.partition("=")
-        if token.startswith("#") or name == "id":
-            ident = token[1:] if token.startswith("#") else value.strip("\"'")
+    """What in an attribute list the allow-list would remove ('' for nothing),
+    its tokens read by attr_list's own scanner."""
+    from markdown.extensions.attr_list import get_attrs_and_remainder
+    for name, value in get_attrs_and_remainder(tokens)[0]:
+        token = f".{value}" if name == "." else (f"#{value}" if name == "id" else name)
+        if name == "id":
+            ident = value or ""
             if RESERVED_ID_RE.search(ident):
                 return f"the id `{ident}`, which the site keeps for its own use"
             if not ID_RE.match(ident):
