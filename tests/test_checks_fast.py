@@ -202,7 +202,7 @@ EDGES = [" " * 48 + "x", " " * 49 + "x", "\t" * 12 + "x", "\t" * 13 + "x", " \t"
 
 def bodies() -> list[str]:
     rng = random.Random(2026)
-    made = [random_body(rng) for _ in range(3000)]
+    made = [random_body(rng) for _ in range(1500)]  # and the edges below, each in four places
     # Each edge alone, first, after a paragraph, and after a blank line.
     made += [form.format(edge) for edge in EDGES for form in ("{}", "{}\ntext", "text\n{}", "text\n\n{}\n")]
     chain = Chain(corpus_sentences())
