@@ -538,6 +538,13 @@ MISLEADING = [  # (line of the body, the problem's text)
     # Eighteenth attacker: hair spaces, drawn as next to nothing, split the address into words.
     ("Sign in [https:\u200a//login\u200a.nhs\u200a.scot/sign-in](https://evil.example/h) here.",
      "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/h`"),
+    # Nineteenth attacker: links side by side, or text running into one, read as one word.
+    ("Visit [www](https://evil.example/w1)[.nhs.scot/](https://evil.example/w2) today.",
+     "[misleading-link] the link's text shows `nhs.scot`, but it goes to `https://evil.example/w1`"),
+    ("Open https://login.nhs.scot/[sign-in](https://evil.example/e) today.",
+     "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/e`"),
+    ("Then [nhs<span>.</span>scot](https://evil.example/i) too.",
+     "[misleading-link] the link's text shows `nhs.scot`, but it goes to `https://evil.example/i`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"

@@ -463,6 +463,46 @@ def text_links(lines: list[str]):
 
 def link_text(text: str) -> str:
     """Markdown link text as it reads: backslash escapes and character
-    references undone (each word's emphasis and code marks are dropped
-    as it is read)."""
-    return html.unescape(re.sub(r"\\(.)", r"\1", text))
+    references undone, inline tags dropped (`nhs<span>.</span>scot`; each
+    word's emphasis and code marks are dropped as it is read)."""
+    return html.unescape(INLINE_TAG_RE.sub("", re.sub(r"\\(.)", r"\1", text)))
+
+
+def misleading_runs(segments: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
+    """(address shown, target) for each word of a block's visible text that
+    reads as an address and runs across links, or from text into a link,
+    that do not go there: `[www](x)[.nhs.scot/](y)` is one word to a reader,
+    `www.nhs.scot/`, however it is cut (nineteenth attacker). `segments`:
+    the block's text in order, each with the link it is in (or None). A
+    word inside one link alone is that link's own text, checked apart."""
+    text, spans, at = "", [], 0
+    for piece, target in segments:
+        spans.append((at, at + len(piece), target))
+        text += piece
+        at += len(piece)
+    found = []
+    for word in re.finditer(r"\S+", text):
+        covering = [(max(start, word.start()), min(end, word.end()), target) for start, end, target in spans
+                    if start < word.end() and end > word.start()]
+        links = {target for _, _, target in covering if target is not None}
+        plain = "".join(text[start:end] for start, end, target in covering if target is None)
+        # One link and only punctuation round it (`(gov.scot).`): its own text, checked apart.
+        if not links or (len(links) == 1 and not any(c.isalnum() for c in plain)):
+            continue
+        for target in sorted(links):
+            if (shown := misleading(word.group(), target)):
+                found.append((shown, target))
+                break
+    return found
+
+
+def line_segments(line: str) -> list[tuple[str, str | None]]:
+    """A Markdown line as a reader sees it, cut at its inline links."""
+    segments, at = [], 0
+    for match in TEXT_LINK_RE.finditer(line):
+        segments.append((line[at:match.start()], None))
+        segments.append((link_text(match.group(1)), match.group(2)))
+        at = match.end()
+    if segments:
+        segments.append((line[at:], None))
+    return segments

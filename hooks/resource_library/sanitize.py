@@ -352,6 +352,12 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
         if element.tag != "a" and (shown := links.shown_addresses(element.attributes.get("title") or "")):
             title = element.attributes.get("title") or ""
             found.append(("misleading-link/tooltip", {"shown": shown[0]}, (f'title="{title}', f"title='{title}", title)))
+    # Words that run across links, or from text into one, read as one.
+    for block in tree.css("p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, caption, figcaption, summary"):
+        if block.css_first("a[href]") is None:
+            continue
+        for shown, target in links.misleading_runs(_segments(block)):
+            found.append(("misleading-link", {"shown": shown, "target": target[:80]}, (target,)))
     for anchor in tree.css("a[href]"):
         href = anchor.attributes.get("href") or ""
         if "headerlink" in (anchor.attributes.get("class") or "").split():
@@ -372,6 +378,27 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
                 found.append((key, {"shown": shown, "target": href[:80]}, (" ".join(text.split()), href)))
                 break
     return found
+
+
+def _segments(block) -> list[tuple[str, str | None]]:
+    """A block's visible text in order, each piece with the link it is in."""
+    segments, stack = [], [(block, None)]
+    while stack:
+        node, href = stack.pop()
+        if node.tag == "-text":
+            segments.append((node.text_content or "", href))
+            continue
+        if node.tag == "img":
+            segments.append((node.attributes.get("alt") or "", href))
+            continue
+        if node.tag == "a":
+            href = node.attributes.get("href") or href
+        children, child = [], node.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack += [(child, href) for child in reversed(children)]
+    return segments
 
 
 def removed_problems(html: str, shown_path: str, first_line: int, source: str, editor: bool = False) -> tuple[str, list]:
@@ -398,9 +425,13 @@ def _find(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
     """The first line (0-based) holding all of `needles` (case aside), and
     the column of the last; else the first holding the first, and so on."""
     folded = [text.lower() for text in lines]
+    # And as read, tags dropped: `nhs<span>.</span>scot` is written, `nhs.scot` read.
+    untagged = [links.INLINE_TAG_RE.sub("", text) if "<" in text else text for text in folded]
     wanted = [needle.lower() for needle in needles if needle]
     for group in ([wanted] if len(wanted) > 1 else []) + [[needle] for needle in wanted]:
-        for number, text in enumerate(folded):
+        for number, (text, read) in enumerate(zip(folded, untagged)):
             if all(needle in text for needle in group):
                 return number, text.find(group[-1])
+            if all(needle in read for needle in group):
+                return number, 0
     return 0, 0

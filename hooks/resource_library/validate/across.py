@@ -218,6 +218,13 @@ def _misleading_links(resource: Resource) -> list[Problem]:
                                               source[line - 1] if line <= len(source) else "",
                                               shown=shown, target=target[:80]))
                 break
+    for number, line in enumerate(lines, start=1):
+        if "](" in line:
+            for shown, target in links.misleading_runs(links.line_segments(line)):
+                problems.append(rules.problem("misleading-link", resource.src_uri, resource.body_line + number - 1,
+                                              line.find(target) + 1 if target in line else 1,
+                                              source[number - 1] if number <= len(source) else "",
+                                              shown=shown, target=target[:80]))
     for line, col, tooltip in links.other_tooltips(lines):
         shown = links.shown_addresses(tooltip)
         if shown:
