@@ -307,13 +307,13 @@ def read_words(text: str) -> list[tuple[str, str]]:
     # Narrow spaces are drawn as next to nothing (a hair space, U+200A,
     # split `https:\u200a//login\u200a.nhs\u200a.scot` into words that read
     # as nothing; eighteenth attacker): the text is read again without them.
-    folded = unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text)).translate(STOPS)
-    folded = "".join(c for c in folded if unicodedata.category(c) != "Cf")
-    words = folded.split()
+    def fold(text: str) -> str:
+        text = unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text)).translate(STOPS)
+        return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+    words = fold(text).split()
     if NARROW_SPACE_RE.search(text):
-        joined = unicodedata.normalize("NFKC", NARROW_SPACE_RE.sub("", IGNORABLE_RE.sub("", text))).translate(STOPS)
-        words += [word for word in "".join(c for c in joined if unicodedata.category(c) != "Cf").split()
-                  if word not in words]
+        words += [word for word in fold(NARROW_SPACE_RE.sub("", text)).split() if word not in words]
     return [(word, "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) not in ("Mn", "Me")))
             for word in words]
 
