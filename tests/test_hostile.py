@@ -545,6 +545,9 @@ MISLEADING = [  # (line of the body, the problem's text)
      "[misleading-link] the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/e`"),
     ("Then [nhs<span>.</span>scot](https://evil.example/i) too.",
      "[misleading-link] the link's text shows `nhs.scot`, but it goes to `https://evil.example/i`"),
+    # Twentieth round: middle dots, taken for a full stop at a glance.
+    ("Or [www.nhs\u00b7scot](https://evil.example/m) here.",
+     "[misleading-link] the link's text shows `nhs.scot`, but it goes to `https://evil.example/m`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
@@ -614,6 +617,15 @@ def test_hosts_are_compared_as_a_browser_looks_them_up():
     assert links.misleading("σοφος.gr", "https://σοφοσ.gr/") == "σοφος.gr"
     assert links.misleading("straße.de", "https://straße.de/") is None
     assert links.misleading("https://bücher.de", "https://xn--bcher-kva.de/") is None
+
+
+def test_middle_dots_read_as_full_stops():
+    """Twentieth round: a middle dot between labels is taken for a full stop
+    at a glance, in every form Unicode has of it."""
+    from resource_library import links
+    for dot in "\u00b7\u0387\u2027\u2219\u22c5\u2e31\u2e33\u30fb\uff65\ua78f":
+        assert links.misleading(f"login.nhs{dot}scot", "https://evil.example/") == "login.nhs.scot", hex(ord(dot))
+        assert links.misleading(f"login.nhs{dot}scot", "https://login.nhs.scot/") is None, hex(ord(dot))
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

@@ -276,8 +276,10 @@ def shown_address(text: str) -> str | None:
     return host
 
 
-# Full stops a reader takes for `.`, that NFKC leaves apart.
-STOPS = str.maketrans({"\u3002": ".", "\uff61": ".", "\u2024": "."})
+# Full stops a reader takes for `.`, that NFKC leaves apart, and the
+# middle dots beside them (`nhs\u00b7scot`, `nhs\u2e31scot`, `nhs\u30fbscot`:
+# twentieth round), which a reader may take for one at a glance.
+STOPS = str.maketrans({c: "." for c in "\u3002\uff61\u2024\u00b7\u0387\u2027\u2219\u22c5\u2e31\u2e33\u30fb\uff65\ua78f"})
 
 
 # Unicode's default-ignorable code points (DerivedCoreProperties.txt), drawn
