@@ -94,6 +94,19 @@ ACTIVE = [
     # The fifth attacker: offline, //host is file://host, a Windows share.
     ("a link with no scheme", '<a href="//evil.example/share/r.pdf">r</a>', "an address with no scheme"),
     ("a link with no scheme, backslashed", '<a href="/\\evil.example/share/r.pdf">r</a>', "an address with no scheme"),
+    # Twentieth round: what a page says about itself, that search engines and link previews follow.
+    ("canonical address on another site", '<link rel="canonical" href="https://evil.example/library/">',
+     "not on this site"),
+    ("feed on another site", '<link rel="alternate feed" type="application/atom+xml" href="https://evil.example/f">',
+     "not on this site"),
+    ("canonical address above the site", '<link rel="canonical" href="https://his.example/library/../x/">',
+     "not on this site"),
+    ("preview picture from another site", '<meta property="og:image" content="https://evil.example/card.png">',
+     "`og:image`"),
+    ("preview address elsewhere", '<meta property="og:url" content="https://his.example.evil.example/library/">',
+     "`og:url`"),
+    ("twitter picture from another site", '<meta name="twitter:image" content="//evil.example/card.png">',
+     "`twitter:image`"),
 ]
 
 
@@ -103,7 +116,7 @@ def gate_for(extra_claims=()) -> Gate:
                         ("webinars/files/t.txt", Claim("a resource's file", "webinars/files/t.txt")),
                         *extra_claims]:
         claims.add(path, claim)
-    return Gate(REPO_ROOT, claims, {POLICY}, "/library/")
+    return Gate(REPO_ROOT, claims, {POLICY}, "/library/", "https://his.example/library/")
 
 
 from conftest import REPO as REPO_ROOT  # noqa: E402
@@ -118,6 +131,15 @@ def test_the_gate_finds_active_content_however_it_is_written(what, markup, says)
     findings = gate_for().check_html(CLEAN_PAGE.replace("{extra}", markup), "about/index.html")
     assert findings, what
     assert any(says in f.message for f in findings), [f.message for f in findings]
+
+
+def test_a_page_may_name_its_own_addresses_in_its_head():
+    head = ('<link rel="canonical" href="https://his.example/library/about/">'
+            '<link rel="alternate feed" type="application/atom+xml" href="../feed.xml">'
+            '<meta property="og:url" content="https://his.example/library/about/">'
+            '<meta property="og:image" content="https://his.example/library/assets/social-card.png">'
+            '<meta name="twitter:card" content="summary_large_image">')
+    assert gate_for().check_html(CLEAN_PAGE.replace("{extra}", head), "about/index.html") == []
 
 
 def test_the_themes_icons_pass_and_nothing_else_in_an_svg():

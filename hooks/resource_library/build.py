@@ -625,7 +625,7 @@ class Build:
             made.write(target)
             claims.add(path, Claim("the briefing's PDF", made.source))
         gate = Gate(self.site.root, claims, {csp.policy(sources=self.script_sources)},
-                    urlsplit(self.site.site_url or "/").path)
+                    urlsplit(self.site.site_url or "/").path, self.site.site_url or "")
         only = None
         if self.serving:
             seen, only = self.session.gated, set()

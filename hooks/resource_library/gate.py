@@ -63,6 +63,12 @@ URL_NOISE_RE = re.compile(r"[\t\n\r]")
 ALIGN_STYLE_RE = re.compile(r"^\s*text-align\s*:\s*(?:left|right|center|justify)\s*;?\s*$", re.I)
 SAFE_LINK_RELS = frozenset({"canonical", "alternate", "feed", "icon", "stylesheet", "preload", "author",
                             "license", "next", "prev", "search", "help", "shortcut"})
+# What a page says about itself, that search engines, feed readers and link
+# previews follow: only ever the site's own addresses, whoever wrote the head.
+SELF_LINK_RELS = frozenset({"canonical", "alternate", "feed", "next", "prev", "search"})
+SELF_META = frozenset({"og:url", "og:image", "og:image:url", "og:image:secure_url", "og:video", "og:video:url",
+                       "og:video:secure_url", "og:audio", "og:audio:url", "og:audio:secure_url", "twitter:image",
+                       "twitter:image:src", "twitter:url", "twitter:player", "twitter:player:stream"})
 
 # What the site publishes, by extension. Anything else fails the gate,
 # whichever producer wrote it (an editor's `.shtml` would run as a page).
@@ -123,8 +129,9 @@ class Gate:
     values a page may carry; `site_prefix`: the path of site_url (/library/),
     which absolute links in the 404 page start with."""
 
-    def __init__(self, root: Path, claims: Claims, policies: set[str], site_prefix: str = "/"):
+    def __init__(self, root: Path, claims: Claims, policies: set[str], site_prefix: str = "/", site_url: str = ""):
         self.root, self.claims, self.policies = Path(root), claims, policies
+        self.site_url = site_url if site_url.endswith("/") or not site_url else site_url + "/"
         self.site_prefix = "/" + site_prefix.strip("/") + "/" if site_prefix.strip("/") else "/"
 
     def check(self, site_dir: Path, only: set[str] | None = None) -> list[Problem]:
@@ -201,6 +208,11 @@ class Gate:
                 else:
                     found.append(Finding(f"holds `<meta http-equiv=\"{attrs['http-equiv']}\">`, which only the "
                                          "site's policy may use", "http-equiv"))
+            elif tag == "meta" and (attrs.get("property") or attrs.get("name", "")).strip().lower() in SELF_META:
+                name = (attrs.get("property") or attrs.get("name")).strip()
+                if not self.on_site(rel, attrs.get("content", "")):
+                    found.append(Finding(f"says the page's `{name}` is `{attrs.get('content', '')[:80]}`, which is "
+                                         "not on this site", attrs.get("content", "")[:40] or name))
             elif tag == "link":
                 found += self._link(attrs, rel)
             elif tag == "form":
@@ -251,6 +263,9 @@ class Gate:
         href = attrs.get("href", "")
         if not rels <= SAFE_LINK_RELS:
             return [Finding(f"holds `<link rel=\"{attrs.get('rel')}\">`, which the site does not use", "rel=")]
+        if rels & SELF_LINK_RELS and not self.on_site(rel, href):
+            return [Finding(f"gives `<link rel=\"{attrs.get('rel')}\">` the address `{href[:80]}`, which is not on "
+                            "this site", href[:40] or "rel=")]
         if rels & {"stylesheet", "preload", "icon"}:
             target = self.resolve(rel, href)
             claim = self.claims.get(target) if target else None
@@ -302,6 +317,14 @@ class Gate:
                     return [Finding(f"makes `<{tag}>` load `{address[:80]}` from another site "
                                     "(no page asks another site for anything)", address[:40])]
         return []
+
+    def on_site(self, page: str, address: str) -> bool:
+        """Whether `address` on `page` leads to this site: a relative
+        address inside it, or one under site_url."""
+        plain = URL_NOISE_RE.sub("", address).strip()
+        if self.site_url and plain.startswith(self.site_url):
+            return self.resolve("index.html", plain[len(self.site_url):]) is not None
+        return bool(plain) and self.resolve(page, plain) is not None
 
     def resolve(self, page: str, address: str) -> str | None:
         """The output path an address on `page` leads to; None if it leaves the site."""
