@@ -548,6 +548,9 @@ MISLEADING = [  # (line of the body, the problem's text)
     # Twentieth round: middle dots, taken for a full stop at a glance.
     ("Or [www.nhs\u00b7scot](https://evil.example/m) here.",
      "[misleading-link] the link's text shows `nhs.scot`, but it goes to `https://evil.example/m`"),
+    # Twentieth round: letters and stops of other scripts drawn like Latin ones (Lisu `ꓸ`, modifier colon `꞉`).
+    ("See [https\ua789//www\ua4f8gov\ua4f8scot/login](https://evil.example/g) now.",
+     "[misleading-link] the link's text shows `www.gov.scot`, but it goes to `https://evil.example/g`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
@@ -578,6 +581,61 @@ def test_a_link_whose_text_reads_as_another_address_is_refused_at_its_line(tmp_p
                    for line in found), found
         assert len(found) == len(MISLEADING) + 1, found  # the honest links pass
         assert "hint: Readers trust an address they can read" in result.stderr
+
+
+# Twentieth round: each (line of the body, what is said there).
+ROUND_20 = [
+    ("See [guidance](https://www.g\u043ev.scot/x) now.",
+     "[link-address] `https://www.g\u043ev.scot/x` goes to `www.g\u043ev.scot`, written with letters of another "
+     "script that read as `www.gov.scot`"),
+    ("Then [slides](https://user:pw@evil.example/s.pdf) too.",
+     "[link-address] `https://user:pw@evil.example/s.pdf` has `user:pw@` before its host"),
+    ("And [the recording](https://evil.example\\@www.youtube.com/watch) here.",
+     "[link-address] `https://evil.example\\@www.youtube.com/watch` holds a backslash"),
+    ("Or [this](https://[::1]:99999/x) there.", "[link-address] `https://[::1]:99999/x` has a port that is not"),
+    ("## www.gov.scot/login", "[misleading-link] the heading reads as the address `gov.scot`"),
+    ("![chart](files/a.csv)", "[broken-link] `files/a.csv` is shown as a picture, but it is not an image"),
+]
+ADDRESS_CHECK = "            elif bad := links.address_problem(address):\n                report(bad[0], **bad[1])\n"
+HEADING_CHECK = "        if shown := links.strong_address(text):\n            written ="
+
+
+def test_the_twentieth_rounds_links_headings_and_values_are_refused_where_they_are(tmp_path):
+    """Hosts in look-alike letters, names before `@`, backslashes and
+    impossible ports in addresses; headings that read as an address (the
+    text of a contents-list link); a picture that is a CSV; values made of
+    characters drawn as nothing; a registration link in look-alike
+    letters. Validate says each at its line; the build, with validate's
+    address and heading checks switched off, reads the links and headings
+    again from the HTML and says the same."""
+    text = GOOD + "\n" + "\n\n".join(line for line, _ in ROUND_20) + "\n"
+    first = GOOD.count("\n") + 2
+    webinar = WEBINAR.format(url='"https://www.g\\u043ev.scot/register"')
+    invisible = good(title='title: "\\u3164\\u3164\\u3164\\u3164\\u3164\\u3164"', owner='owner: "\\u00ad\\u00ad\\u00ad"')
+    project = make_project(tmp_path / "p", content={A: text, "at-a-glance/files/a.csv": "a,b\n", W: webinar,
+                                                    "deeper-dives/blank.md": invisible})
+    expected = [(f"{A}:{first + 2 * number}:", says) for number, (_, says) in enumerate(ROUND_20)] + [
+        (f"{W}:13:", "[link-address] `https://www.g\u043ev.scot/register`"),
+        ("deeper-dives/blank.md:2:", "[bad-value] `title` shows nothing"),
+        ("deeper-dives/blank.md:10:", "[bad-value] `owner` shows nothing")]
+    result = run_cli(project, "validate")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    for where, says in expected:
+        assert any(line.startswith(where) and says in line for line in result.stderr.splitlines()), (where, says,
+                                                                                                    result.stderr)
+    across = project / "hooks" / "resource_library" / "validate" / "across.py"
+    assert ADDRESS_CHECK in across.read_text() and HEADING_CHECK in across.read_text()
+    across.write_text(across.read_text().replace(ADDRESS_CHECK, "").replace(HEADING_CHECK, "        if False:\n            written ="))
+    (project / A).write_text(text.replace(ROUND_20[-1][0], ""))  # the PDF's own refusal is said at the body's top
+    (project / W).unlink()
+    (project / "deeper-dives" / "blank.md").unlink()
+    result = build(project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    # (The sanitiser drops an href no URL parser can read, port 99999: the link goes nowhere.)
+    for where, says in expected[:3] + expected[4:5]:
+        assert any(line.startswith(where) and says in line for line in result.stderr.splitlines()), (where, says,
+                                                                                                    result.stderr)
+    assert not (project / "site").exists()
 
 
 VALIDATE_LINKS_OFF = ("    for resource in library.resources:\n        problems += _misleading_links(resource)\n")
@@ -626,6 +684,20 @@ def test_middle_dots_read_as_full_stops():
     for dot in "\u00b7\u0387\u2027\u2219\u22c5\u2e31\u2e33\u30fb\uff65\ua78f":
         assert links.misleading(f"login.nhs{dot}scot", "https://evil.example/") == "login.nhs.scot", hex(ord(dot))
         assert links.misleading(f"login.nhs{dot}scot", "https://login.nhs.scot/") is None, hex(ord(dot))
+
+
+def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
+    """Twentieth round: a Cyrillic `о` in `gоv.scot`, or a label wholly of
+    letters drawn like Latin ones, is another site that reads as this one;
+    a name in its own script, or Latin with accents, is honest."""
+    from resource_library import links
+    assert links.look_alike_host("www.g\u043ev.scot") == "www.gov.scot"
+    assert links.look_alike_host("\u0430\u0440\u0440\u04cf\u0435.com") is not None  # all Cyrillic, reads as Latin
+    assert links.look_alike_host("m\u00fcnchen-\u0430.de") == "m\u00fcnchen-a.de"  # Latin and Cyrillic in one label
+    for honest in ("b\u00fccher.de", "\u03c3\u03bf\u03c6\u03bf\u03c2.gr", "\u0441\u0430\u0439\u0442.\u0440\u0444",
+                   "\u4e2d\u6587.com", "www.gov.scot", "xn--80ak6aa92e.com"):
+        assert links.look_alike_host(honest) is None, honest
+    assert links.shown_addresses("www\ua4f8gov\ua4f8scot/checklist") == ["gov.scot"]
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

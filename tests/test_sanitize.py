@@ -96,8 +96,8 @@ OTHER_TAGS = ["script", "style", "iframe", "object", "embed", "form", "input", "
               "selectedcontent", "isindex", "listing", "custom-element", "x"]
 OTHER_ATTRIBUTES = ["onclick", "onerror", "onload", "style", "class", "data-x", "href", "src", "name", "target",
                     "rel", "srcset", "action", "formaction", "xmlns", "width", "align", "background", "ping",
-                    "poster", "tabindex", "accesskey", "hidden", "contenteditable", "is", "slot", "popover", "cite"]
-GOOD_VALUES = {"id": "a-heading", "title": "A title &amp; more", "lang": "gd", "dir": "rtl", "href": "../x.md#y",
+                    "poster", "tabindex", "accesskey", "hidden", "contenteditable", "is", "slot", "popover", "cite", "dir"]
+GOOD_VALUES = {"id": "a-heading", "title": "A title &amp; more", "lang": "gd", "href": "../x.md#y",
                "src": "files/x.png", "alt": "", "width": "10", "height": "20", "colspan": "2", "rowspan": "3",
                "scope": "col", "style": "text-align: center;", "start": "3", "reversed": "reversed", "span": "2",
                "datetime": "2026-01-01", "open": "open"}

@@ -156,6 +156,14 @@ def combining_run_re() -> re.Pattern:
     return re.compile("[%s%s]{%d,}" % (re.escape(marks), beyond, MAX_COMBINING_MARKS + 1))
 
 
+def shows_something(value: str) -> bool:
+    """Whether a reader sees anything of `value`: a title of Hangul fillers
+    (U+3164) or soft hyphens is an empty-looking link in every listing
+    (twentieth round)."""
+    from .links import IGNORABLE_RE
+    return bool("".join(IGNORABLE_RE.sub("", value).replace("\u2800", "").split()))
+
+
 def check_value(parsed, path: tuple, name: str, value: str, multi_line: bool):
     """(line, col, key, values) for the first refused character in the
     value at `path` of a frontmatter.ParsedFile, or None: a control or
@@ -166,6 +174,9 @@ def check_value(parsed, path: tuple, name: str, value: str, multi_line: bool):
     if match is None:
         marks = combining_run_re().search(value) if not value.isascii() else None
         if marks is None:
+            if value.strip() and not value.isascii() and not shows_something(value):
+                pos = parsed.at(path)
+                return pos.line, pos.col, "bad-value/invisible", {"name": name}
             return None
         pos = parsed.at(path)
         source = parsed.line(pos.line)

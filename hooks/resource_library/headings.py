@@ -103,25 +103,35 @@ def _rendered(level: str, text: str) -> tuple[str | None, str]:
 
 
 def _headings(raw: list[str], lines: list[str]):
-    """(level marks, text) of each heading, in order. `lines` has code
+    """(level marks, text, line number) of each heading, in order. `lines` has code
     blanked (links.blank_code), so that a `#` in code is no heading; the
     text is read from `raw`, the same line as written (a code span in a
     heading is part of its id)."""
     previous = ""
-    for line, written in zip(lines, raw):
+    for number, (line, written) in enumerate(zip(lines, raw), start=1):
         first = line[:1]
         if first == "#" or first == ">":
             match = ATX_RE.match(written) if ATX_RE.match(line) else None
             if match:
-                yield match.group(1), match.group(2).strip()
+                yield match.group(1), match.group(2).strip(), number
                 previous = ""
                 continue
         elif (first == "=" or first == "-") and previous.strip() and SETEXT_RE.match(line) \
                 and not previous.startswith((" ", "\t", ">", "-", "*", "+", "|", "<")) and not previous[:1].isdigit():
-            yield ("#" if first == "=" else "##"), previous.strip()
+            yield ("#" if first == "=" else "##"), previous.strip(), number - 1
             previous = ""
             continue
         previous = written if line.strip() else ""
+
+
+# What a heading's text is shown as in the contents list: its markup dropped.
+SHOWN_MARKUP_RE = re.compile(r"\s*\{[^{}]*\}\s*$|<[^<>]*>|\]\([^()]*\)|[\[\]`]")
+
+
+def shown_texts(body: str, lines: list[str]):
+    """(line number, text as the contents list shows it) of each heading."""
+    for _, text, number in _headings(body.split("\n"), lines):
+        yield number, SHOWN_MARKUP_RE.sub("", text)
 
 
 def ids(body: str, lines: list[str], checked: bool = False) -> list[str]:
@@ -137,7 +147,7 @@ def ids(body: str, lines: list[str], checked: bool = False) -> list[str]:
                     or any(line[:4].lstrip(" ")[:1] == "<" and HTML_BLOCK_RE.match(line) for line in raw)):
         return _built(body)
     texts = []
-    for level, text in _headings(raw, lines):
+    for level, text, _ in _headings(raw, lines):
         if MARKUP.isdisjoint(text):
             texts.append((None, slugify(text)))
         else:

@@ -295,6 +295,27 @@ IGNORABLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u1
 NARROW_SPACE_RE = re.compile("[\u2006\u2008\u2009\u200a\u202f\u205f]")
 
 
+@functools.cache
+def lookalikes() -> dict[int, str]:
+    """Each character outside ASCII that Unicode's confusables (UTS #39, as
+    confusable-homoglyphs ships them) draw like ASCII, mapped to it: Lisu
+    `ꓸ` to `.`, `꞉` to `:`, Cyrillic `о` to `o` (twentieth round: NFKC
+    leaves them all apart, and `https꞉//wwwꓸgovꓸscot` read as nothing)."""
+    import json
+    from importlib.resources import files
+    data = json.loads((files("confusable_homoglyphs") / "confusables.json").read_text(encoding="utf-8"))
+    table = {}
+    for char, alikes in data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for alike in alikes:
+            seen = alike["c"].replace("\u200e", "")
+            if seen.isascii() and seen.isprintable() and seen.strip() == seen and seen:
+                table[ord(char)] = seen
+                break
+    return table
+
+
 def read_words(text: str) -> list[tuple[str, str]]:
     """Each word of `text` as a reader reads it, twice: with its letters'
     accents, and without any mark drawn over a letter. Both readings fold
@@ -316,8 +337,59 @@ def read_words(text: str) -> list[tuple[str, str]]:
     words = fold(text).split()
     if NARROW_SPACE_RE.search(text):
         words += [word for word in fold(NARROW_SPACE_RE.sub("", text)).split() if word not in words]
-    return [(word, "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) not in ("Mn", "Me")))
-            for word in words]
+    readings = []
+    for word in words:
+        bare = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) not in ("Mn", "Me"))
+        # A third reading, with letters from other scripts that are drawn
+        # like ASCII ones read as those (`wwwꓸgоvꓸscot` is `www.gov.scot`).
+        readings.append((word, bare, bare.translate(lookalikes())))
+    return readings
+
+
+# Scripts that may share a label with Latin letters, as Chromium lets them
+# (its IDN display policy): Japanese, Chinese and Korean names mix them.
+LATIN_COMPANIONS = frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO"})
+
+
+def look_alike_host(host: str) -> str | None:
+    """What a reader takes `host` for, where it is written with letters of
+    another script drawn like Latin ones (`www.gоv.scot` with a Cyrillic
+    `о`, a different site from www.gov.scot), or a label mixes Latin with
+    such a script; else None. `bücher.de` and `σοφος.gr` are honest."""
+    import unicodedata
+    if host.isascii():
+        return None
+    host = unicodedata.normalize("NFKC", host).lower().translate(STOPS)
+    table, taken = lookalikes(), False
+    for label in host.split("."):
+        seen = label.translate(table)
+        scripts = {unicodedata.name(c, "?").split(" ")[0] for c in label if c.isalpha()}
+        if seen != label and (seen.isascii() or "LATIN" in scripts and not scripts <= LATIN_COMPANIONS):
+            taken = True
+    return host.translate(table) if taken else None
+
+
+def address_problem(address: str) -> tuple[str, dict] | None:
+    """(rule key, values) where an address on another site is not what it
+    reads as: a name before `@` that a browser skips, a backslash it reads
+    as `/`, a port that is none, or a host in look-alike letters (twentieth
+    round: `https://evil.example\\@www.youtube.com/` goes to evil.example)."""
+    read = as_browser_reads(address)
+    try:
+        parts = urlsplit(read)
+        parts.port
+    except ValueError:
+        return "link-address/port", {}
+    if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.hostname:
+        return None
+    host = parts.hostname
+    if "\\" in address.split("?", 1)[0].split("#", 1)[0]:
+        return "link-address/backslash", {"host": host}
+    if "@" in parts.netloc:
+        return "link-address/userinfo", {"host": host, "user": parts.netloc.rpartition("@")[0][:40]}
+    if seen := look_alike_host(host):
+        return "link-address/look-alike", {"host": host, "seen": seen}
+    return None
 
 
 def _address_word(word: str) -> str:

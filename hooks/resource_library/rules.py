@@ -194,6 +194,9 @@ RULES = MappingProxyType({r.id: r for r in (
          "Follow the hint, which says what the field holds.",
          _=M("{name}: {problem}", "{description}"),
          twice=M("{name} lists the same value twice", "List each value once."),
+         invisible=M("{name} shows nothing: every character in it is drawn as nothing (a filler, a soft hyphen, a "
+                     "zero-width space)", "Type the text again: it was probably pasted with characters that are not "
+                     "letters."),
          replaced_by=M("{name}: {problem}", "Write it as type/slug: replaced_by: {key}"),
          one_line=M(ONE_LINE, "Write {key} on one line, in quotes if it holds a colon.")),
     rule("not-in-vocabulary", "A function, programme, topic or status is in the allowed list.",
@@ -333,6 +336,9 @@ RULES = MappingProxyType({r.id: r for r in (
                   "the button goes there."),
          tooltip=M("a tooltip shows `{shown}`: only a link's own tooltip may show an address, its own",
                    "Say in the tooltip what the thing is, or put the address in a link to it."),
+         heading=M("the heading reads as the address `{shown}`, and is the text of the contents list's link to it",
+                   "Name the section, as in `## Guidance from the Scottish Government`; put the address in a link "
+                   "in the text under it."),
          name=M("{name} reads as the address `{shown}`, but it is the text of links to the site's own pages",
                 "Name the thing itself; an organisation's domain (gov.scot) is fine, an address to go to is not.")),
     rule("html-in-text", "No HTML in front matter: it is shown exactly as typed.",
@@ -353,6 +359,20 @@ RULES = MappingProxyType({r.id: r for r in (
          no_scheme=M(HTTPS_OR_PATH, "Start the address with https://: {line}"),
          file=M("{name} must be a file in this folder, not an address",
                 "Put the file in files/ beside the resource and write its path, as in files/checklist.pdf.")),
+    rule("link-address", "An address on another site goes where it reads: no name before its host (`user@`), "
+         "no backslash, a port from 1 to 65535, and a host in the letters it is looked up by, not letters of "
+         "another script drawn like Latin ones (a Cyrillic `о` in `gоv.scot`).",
+         "Copy the address from the browser's address bar on the real site.",
+         look_alike=M("`{target}` goes to `{host}`, written with letters of another script that read as `{seen}`, "
+                      "which is another site",
+                      "Type the address again in plain letters, or copy it from the browser's address bar on the "
+                      "real site."),
+         userinfo=M("`{target}` has `{user}@` before its host, which a browser skips: it goes to `{host}`",
+                    "Remove everything between `//` and `@`: a link carries no name or password."),
+         backslash=M("`{target}` holds a backslash, which a browser reads as `/`: it goes to `{host}`",
+                     "Write the address with forward slashes only, as the site itself gives it."),
+         port=M("`{target}` has a port that is not a number from 1 to 65535, so no browser can open it",
+                "Remove the port (`:443`), or copy the address again from the browser's address bar.")),
     rule("missing-file", "A file front matter names exists.", "Correct the path, or add the file to `files/`.",
          _=M("{name} points to `{value}`, which does not exist", "{hint}")),
     rule("broken-link", "A link in the body, or `replaced_by`, points to a page or file that exists and is "
@@ -380,6 +400,8 @@ RULES = MappingProxyType({r.id: r for r in (
                     "page's address, so it would not be found",
                     "Write it in Markdown, [text]({target}) or ![alt text]({target}), which the build makes right "
                     "on every page; or give a full https:// address."),
+         not_image=M("`{target}` is shown as a picture, but it is not an image ({formats})",
+                     "Link to it as a file, [Checklist (CSV)]({target}), without the `!`; or show a picture of it."),
          web_address=M("`{target}` looks like a web address without its https://, so it is read as a file here",
                        "Write it as https://{target}"),
          scheme_relative=M("`{target}` names another site with no scheme, so the offline copy opens it as "

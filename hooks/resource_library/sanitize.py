@@ -29,8 +29,11 @@ TAGS = {
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
     "ul", "var",
 }
+# No `dir`: nested `dir="rtl"` and `dir="ltr"` spans draw `scot . gov . www`
+# as `www . gov . scot` (twentieth round), so what is checked is not what is
+# read. Text in Arabic or Hebrew still runs right to left without it.
 ATTRIBUTES = {
-    "*": {"id", "title", "lang", "dir"},
+    "*": {"id", "title", "lang"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "td": {"colspan", "rowspan", "style"},
@@ -352,6 +355,11 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
         if element.tag != "a" and (shown := links.shown_addresses(element.attributes.get("title") or "")):
             title = element.attributes.get("title") or ""
             found.append(("misleading-link/tooltip", {"shown": shown[0]}, (f'title="{title}', f"title='{title}", title)))
+    # A heading is the text of its link in the contents list (twentieth round).
+    for heading in tree.css("h1, h2, h3, h4, h5, h6"):
+        text = "".join(text for text, _ in _segments(heading))
+        if shown := links.strong_address(text):
+            found.append(("misleading-link/heading", {"shown": shown}, (" ".join(text.split()),)))
     # Words that run across links, or from text into one, read as one.
     for block in tree.css("p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, caption, figcaption, summary"):
         if block.css_first("a[href]") is None:
@@ -364,6 +372,9 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
             parent = anchor.parent
             if not href.startswith("#") or parent is None or parent.tag not in HEADING_TAGS:
                 found.append(("misleading-link/permalink", {"target": href[:80]}, (href,)))
+            continue
+        if bad := links.address_problem(href):
+            found.append((bad[0], {"target": href[:80], **bad[1]}, (href,)))
             continue
         # Its name, as a screen reader and the PDF give it: its text and the
         # alt text of any picture in it.
@@ -381,10 +392,13 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
 
 
 def _segments(block) -> list[tuple[str, str | None]]:
-    """A block's visible text in order, each piece with the link it is in."""
+    """A block's visible text in order, each piece with the link it is in.
+    A heading's own permalink (`¶`, shown on hover) is not part of it."""
     segments, stack = [], [(block, None)]
     while stack:
         node, href = stack.pop()
+        if node.tag == "a" and "headerlink" in (node.attributes.get("class") or "").split():
+            continue
         if node.tag == "-text":
             segments.append((node.text_content or "", href))
             continue

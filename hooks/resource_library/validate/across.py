@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .. import files, links, rules
+from .. import files, headings, links, rules
 from ..load import Library, Resource
 from ..problems import Problem
 from ..suggestions import Catalogue, address_to_file, anchor_hint, catalogue, file_hint, link_hint, relative_link, \
@@ -225,6 +225,13 @@ def _misleading_links(resource: Resource) -> list[Problem]:
                                               line.find(target) + 1 if target in line else 1,
                                               source[number - 1] if number <= len(source) else "",
                                               shown=shown, target=target[:80]))
+    # A heading is the text of its link in the contents list (twentieth
+    # round: `## www.gov.scot/login`): named like a title, not an address.
+    for number, text in headings.shown_texts(resource.body, lines):
+        if shown := links.strong_address(text):
+            written = source[number - 1] if number <= len(source) else ""
+            problems.append(rules.problem("misleading-link/heading", resource.src_uri, resource.body_line + number - 1,
+                                          len(written) - len(written.lstrip("#= ")) + 1, written, shown=shown))
     for line, col, tooltip in links.other_tooltips(lines):
         shown = links.shown_addresses(tooltip)
         if shown:
@@ -356,6 +363,8 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         if links.is_external(address):
             if image:
                 report("unsafe-html/remote-image", type=resource.type)
+            elif bad := links.address_problem(address):
+                report(bad[0], **bad[1])
             continue
         if not scheme and not address.startswith("#") and RAW_ATTRIBUTE_END_RE.search(source_line[:link.col - 1]):
             # MkDocs makes a Markdown link right for the page's address
@@ -404,6 +413,10 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
             too_large = files.size_problem(getattr(content_files, "sizes", {}).get(target, 0))
             if refused:
                 report("file-path/link", refused=refused)
+            elif image and posixpath.splitext(target)[1].lstrip(".").lower() not in files.PILLOW_FORMATS:
+                # `![chart](files/data.csv)`: a broken picture on the page,
+                # and a briefing's PDF cannot be made (twentieth round).
+                report("broken-link/not-image", formats=", ".join(sorted(files.PILLOW_FORMATS)))
             elif too_large:
                 report("file-too-large/link", refused=too_large)
             elif (checked := content_files.checked(resource.src_uri, target) if hasattr(content_files, "checked")

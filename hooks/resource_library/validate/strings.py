@@ -133,6 +133,8 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
                 parsed.found(pos.line, pos.col, "link-scheme/http", name=name, line=_with_value(parsed, pos, fixed))
             else:
                 parsed.found(pos.line, pos.col, "link-scheme", name=name)
+        elif bad := links.address_problem(value):
+            parsed.found(pos.line, pos.col, bad[0], name=name, target=value[:80], **bad[1])
         return
     if not file_only and WEB_ADDRESS_RE.match(value):
         # `www.eventbrite.co.uk/e/1`: an address without its https://.
