@@ -236,6 +236,10 @@ class Build:
             if src_uri not in present:  # a hand-written page wins
                 add(Added(src_uri, content=front_matter))
                 self.generated_html[src_uri] = html
+            else:
+                # Said, so that a maintainer sees it in the log (round 20: an
+                # editor's docs/finder/index.md replaced the site's search).
+                self.log.info(f"docs/{src_uri} replaces {self.generated.claims[src_uri].producer}")
         return added
 
     @staticmethod
