@@ -698,6 +698,9 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
                    "\u4e2d\u6587.com", "www.gov.scot", "xn--80ak6aa92e.com"):
         assert links.look_alike_host(honest) is None, honest
     assert links.shown_addresses("www\ua4f8gov\ua4f8scot/checklist") == ["gov.scot"]
+    assert links.address_problem("mailto:his@nh\u0455.scot") == ("link-address/look-alike",
+                                                                  {"host": "nh\u0455.scot", "seen": "nhs.scot"})
+    assert links.address_problem("mailto:his.strategicplanning@nhs.scot?subject=Hi") is None
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

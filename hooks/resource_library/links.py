@@ -380,6 +380,13 @@ def address_problem(address: str) -> tuple[str, dict] | None:
         parts.port
     except ValueError:
         return "link-address/port", {}
+    if parts.scheme.lower() == "mailto":
+        # `his@nhѕ.scot` (a Cyrillic `ѕ`) sends to another domain.
+        for mailbox in unquote(parts.path).split(","):
+            domain = mailbox.rpartition("@")[2].strip()
+            if seen := look_alike_host(domain):
+                return "link-address/look-alike", {"host": domain, "seen": seen}
+        return None
     if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.hostname:
         return None
     host = parts.hostname
