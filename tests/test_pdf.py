@@ -528,3 +528,17 @@ def test_emphasis_nested_past_its_meaning_is_its_text_in_the_pdf(tmp_path):
     result = build(project)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "deepest" in text_of(pdf_of(project, "em"))
+
+
+def test_a_pdf_problem_is_said_at_the_line_that_holds_its_image():
+    """Twentieth round: a picture the PDF could not hold was said at the
+    body's first line, not at the picture's."""
+    from types import SimpleNamespace
+
+    from resource_library.build import pdf_problem
+    from resource_library.pdf import PdfError
+    resource = SimpleNamespace(src_uri="at-a-glance/a.md", body_line=12,
+                               body="Intro.\n\n![big](files/data.csv)\n")
+    said = pdf_problem(resource, PdfError("the image `../files/data.csv` is not ...", "data.csv"))
+    assert (said.line, said.source_line) == (14, "![big](files/data.csv)")
+    assert pdf_problem(resource, PdfError("Typst could not make its PDF")).line == 12

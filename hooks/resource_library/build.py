@@ -119,6 +119,15 @@ class PreviewSession:
             self.side_process = None
 
 
+def pdf_problem(resource, error) -> Problem:
+    """Why a briefing's PDF cannot be made, at the line that holds what the
+    error names (an image's file), else at the body's first line."""
+    lines = resource.body.split("\n")
+    number = next((n for n, text in enumerate(lines) if error.needle and error.needle in text), 0)
+    return rules.problem("pdf", resource.src_uri, resource.body_line + number, 1,
+                         lines[number] if number < len(lines) else "", error=error)
+
+
 class Build:
     """Everything one build makes and decides, from the library it reads to
     the gate it runs over the staging folder."""
@@ -463,7 +472,7 @@ class Build:
         try:
             path = briefings.start(resource, body, library, image_file)
         except pdf.PdfError as error:
-            self.render_problems.append(rules.problem("pdf", resource.src_uri, resource.body_line, 1, error=error))
+            self.render_problems.append(pdf_problem(resource, error))
             return None
         # The PDF is made on its own thread while other pages render; its size
         # and page count go in when the page is written (`with_briefing`), in
@@ -483,7 +492,7 @@ class Build:
             made = self.briefings.result(path)
             info = f"PDF, {made.size}, {made.pages} page{'' if made.pages == 1 else 's'}"
         except pdf.PdfError as error:
-            self.render_problems.append(rules.problem("pdf", resource.src_uri, resource.body_line, 1, error=error))
+            self.render_problems.append(pdf_problem(resource, error))
             info = "PDF, not made"
         return output.replace(mark, str(Markup.escape(info)))
 

@@ -123,7 +123,12 @@ IMG_SRC_RE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"', re.I)  # in nh3's output
 
 
 class PdfError(Exception):
-    """A briefing that cannot be made into a PDF: the message names why."""
+    """A briefing that cannot be made into a PDF: the message names why, and
+    `needle` is text that finds the line in the body where it can."""
+
+    def __init__(self, message: str, needle: str = ""):
+        super().__init__(message)
+        self.needle = needle
 
 
 def wanted(resource, include_drafts: bool = False) -> bool:
@@ -288,11 +293,12 @@ class Converter:
         alt = (node.attributes.get("alt") or "").strip()
         src = node.attributes.get("src") or ""
         if not alt:
-            raise PdfError(f"the image `{src}` has no alt text; a PDF must say what each image shows")
+            raise PdfError(f"the image `{src}` has no alt text; a PDF must say what each image shows",
+                           posixpath.basename(src))
         source = self.image_file(src)
         if source is None or Path(source).suffix.lower() not in IMAGE_TYPES:
             raise PdfError(f"the image `{src}` is not a file of this site in a format a PDF can hold "
-                           f"({', '.join(sorted(IMAGE_TYPES))})")
+                           f"({', '.join(sorted(IMAGE_TYPES))})", posixpath.basename(src))
         from .files import content_problem as file_refused  # (a name the rule-id scan does not read as a problem)
         refused = not _is_svg(Path(source)) if Path(source).suffix.lower() == ".svg" else file_refused(source)
         if refused:
