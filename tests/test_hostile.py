@@ -551,6 +551,11 @@ MISLEADING = [  # (line of the body, the problem's text)
     # Twentieth round: letters and stops of other scripts drawn like Latin ones (Lisu `ꓸ`, modifier colon `꞉`).
     ("See [https\ua789//www\ua4f8gov\ua4f8scot/login](https://evil.example/g) now.",
      "[misleading-link] the link's text shows `www.gov.scot`, but it goes to `https://evil.example/g`"),
+    # Twenty-first round: a dot Unicode draws like `·` (U+1427), and a number that dials another.
+    ("Or [www\u1427gov\u1427scot](https://evil.example/d) today.",
+     "[misleading-link] the link's text shows `gov.scot`, but it goes to `https://evil.example/d`"),
+    ("Call [0131 623 4300](tel:+449098790000) for the team.",
+     "[misleading-link] the link's text shows `0131 623 4300`, but it goes to `tel:+449098790000`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
@@ -701,6 +706,10 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     assert links.address_problem("mailto:his@nh\u0455.scot") == ("link-address/look-alike",
                                                                   {"host": "nh\u0455.scot", "seen": "nhs.scot"})
     assert links.address_problem("mailto:his.strategicplanning@nhs.scot?subject=Hi") is None
+    for dot in "\u1427\u16eb\U00010101\u2022\u2e30\u0701\u0702\u0f0b\u05c5\u0323":
+        assert links.misleading(f"www{dot}gov{dot}scot", "https://evil.example/") == "gov.scot", hex(ord(dot))
+    for honest in ("0131 623 4300", "+44 (0)131 623 4300", "0044 131 623 4300", "Call us"):
+        assert links.misleading(honest, "tel:+441316234300") is None, honest
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

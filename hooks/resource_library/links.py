@@ -313,7 +313,21 @@ def lookalikes() -> dict[int, str]:
             if seen.isascii() and seen.isprintable() and seen.strip() == seen and seen:
                 table[ord(char)] = seen
                 break
+    # Whatever Unicode draws like `.` or `·`, read as a full stop (twenty-first
+    # round: `wwwᐧgovᐧscot`, U+1427, drew as `www·gov·scot`), with the dots of
+    # scripts whose fonts a reader may have (Syriac, Tibetan, a ring point).
+    for stop in (".", "\u00b7", "\u2024"):
+        for alike in data.get(stop, []):
+            seen = alike["c"].replace("\u200e", "")
+            if len(seen) == 1 and not seen.isascii():
+                table[ord(seen)] = "."
+    for dot in "\u00b7\u2022\u2e30\u2e33\u0f0b\u0f0c\u0701\u0702":
+        table[ord(dot)] = "."
     return table
+
+
+# Marks drawn as a dot on the line, under the letter before them.
+DOT_MARKS = frozenset("\u0323\u05c5")
 
 
 def read_words(text: str) -> list[tuple[str, str]]:
@@ -339,10 +353,14 @@ def read_words(text: str) -> list[tuple[str, str]]:
         words += [word for word in fold(NARROW_SPACE_RE.sub("", text)).split() if word not in words]
     readings = []
     for word in words:
-        bare = "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) not in ("Mn", "Me"))
+        marked = unicodedata.normalize("NFD", word)
+        bare = "".join(c for c in marked if unicodedata.category(c) not in ("Mn", "Me"))
         # A third reading, with letters from other scripts that are drawn
-        # like ASCII ones read as those (`wwwꓸgоvꓸscot` is `www.gov.scot`).
-        readings.append((word, bare, bare.translate(lookalikes())))
+        # like ASCII ones read as those (`wwwꓸgоvꓸscot` is `www.gov.scot`),
+        # and a dot under a letter as a full stop after it.
+        seen = "".join("." if c in DOT_MARKS else c for c in marked
+                       if c in DOT_MARKS or unicodedata.category(c) not in ("Mn", "Me")) if DOT_MARKS & set(marked) else bare
+        readings.append((word, bare, seen.translate(lookalikes())))
     return readings
 
 
@@ -445,10 +463,40 @@ def _ascii_host(host: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+# A phone number as text: seven digits or more, with spaces, dashes, dots
+# and brackets between them, perhaps after `+`.
+PHONE_TEXT_RE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{5,}\d(?!\w)")
+
+
+def phone_digits(number: str) -> str:
+    """A UK number's digits as dialled from the UK: `+44 (0)131 623 4300`,
+    `0044 131 623 4300` and `0131 623 4300` are all `01316234300`."""
+    number = number.replace("(0)", "")
+    digits = re.sub(r"\D", "", number)
+    if number.lstrip().startswith("+"):
+        digits = "+" + digits
+    elif digits.startswith("00"):
+        digits = "+" + digits[2:]
+    return "0" + digits[3:] if digits.startswith("+44") else digits
+
+
+def misleading_phone(text: str, target: str) -> str | None:
+    """A phone number `text` shows that the `tel:` link does not dial
+    (twenty-first round: [0131 623 4300](tel:+449098790000))."""
+    import unicodedata
+    dialled = phone_digits(unquote(target.strip()[4:]))
+    for number in PHONE_TEXT_RE.findall(unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text))):
+        if len(re.sub(r"\D", "", number)) >= 7 and phone_digits(number) != dialled:
+            return " ".join(number.split())
+    return None
+
+
 def misleading(text: str, target: str) -> str | None:
     """An address `text` shows where the link's `target` does not go, or
     None: a host must be the target's host or a domain above it, an email
-    address the target's mailto."""
+    address the target's mailto, a phone number the target's tel."""
+    if target.strip()[:4].lower() == "tel:" and (number := misleading_phone(text, target)):
+        return number
     words = [tuple(dict.fromkeys(shown_address(word) for word in readings)) for readings in read_words(text)]
     words = [[shown for shown in readings if shown] for readings in words]
     if not any(words):
