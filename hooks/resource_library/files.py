@@ -400,7 +400,7 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
                 refused = _relationships_problem(root)
             else:
                 refused = _ooxml_part_problem(root, info.filename) or _external_use_problem(
-                    root, info.filename, external.get(info.filename, ()))
+                    root, info.filename, external.get(_part_name(info.filename), ()))
             if refused:
                 return refused
     return None
@@ -449,13 +449,7 @@ def _relationships_problem(root) -> str | None:
         if etree.QName(element).localname != OPC_RELATIONSHIP:
             continue
         target = element.get("Target") or ""
-        mode = element.get("TargetMode")
-        try:
-            seen = urlsplit(as_browser_reads(target))
-            addressed = bool(seen.scheme or seen.netloc)
-        except ValueError:
-            addressed = True
-        if mode in (None, "Internal") and not addressed:
+        if not _is_external(element):
             kind = (element.get("Type") or "").rsplit("/", 1)[-1].lower()
             if kind in IMPORTING_RELATIONSHIPS:
                 return (f"has {IMPORTING_RELATIONSHIPS[kind]} (`{_shown(target)}`), which can fetch or run when it "
@@ -533,6 +527,30 @@ LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (
 
 RELATIONSHIP_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
                            "http://purl.oclc.org/ooxml/officeDocument/relationships")
+def _is_external(relationship) -> bool:
+    """A relationship leaves the package unless its TargetMode is exactly
+    `Internal` (or absent) and its target is a part's name, not an address:
+    one reading for both checks (`TargetMode="external"` was external to one
+    and not to the other; twenty-first round)."""
+    from urllib.parse import urlsplit
+    from .links import as_browser_reads
+    target = relationship.get("Target") or ""
+    try:
+        seen = urlsplit(as_browser_reads(target))
+        addressed = bool(seen.scheme or seen.netloc)
+    except ValueError:
+        addressed = True
+    return relationship.get("TargetMode") not in (None, "Internal") or addressed
+
+
+def _part_name(name: str) -> str:
+    """A part's name as Office matches it: without regard to letter case
+    (`word/_rels/Settings.xml.rels` belongs to `word/settings.xml`),
+    percent-escapes read, backslashes as slashes."""
+    from urllib.parse import unquote
+    return unquote(name.replace("\\", "/")).lstrip("/").casefold()
+
+
 # Elements that follow a relationship only when a reader clicks them.
 LINK_ELEMENTS = frozenset({"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"})
 
@@ -544,15 +562,17 @@ def _external_relationships(archive, infos) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for info in infos:
         name = info.filename
-        if not name.lower().endswith(".rels") or "_rels/" not in name:
+        if not name.lower().endswith(".rels") or "_rels/" not in name.replace("\\", "/").lower():
             continue
         root = _xml_part(archive.read(info))
         if isinstance(root, str):
             continue  # said when the part itself is read
-        folder, file = name.rsplit("_rels/", 1)
+        normal = name.replace("\\", "/")
+        at = normal.lower().rfind("_rels/")
+        folder, file = normal[:at], normal[at + len("_rels/"):]
         ids = {element.get("Id") for element in root.iter(etree.Element)
-               if etree.QName(element).localname == OPC_RELATIONSHIP and element.get("TargetMode") == "External"}
-        found[folder + file[:-len(".rels")]] = ids
+               if etree.QName(element).localname == OPC_RELATIONSHIP and _is_external(element)}
+        found.setdefault(_part_name(folder + file[:-len(".rels")]), set()).update(ids)
     return found
 
 
@@ -639,6 +659,12 @@ def _field_problem(instruction: str, where: str) -> str | None:
     """Why a Word field instruction (`INCLUDEPICTURE "x" \\d`) is refused, or None."""
     name = FIELD_NAME_RE.match(instruction)
     if not name:
+        # `"INCLUDEPICTURE" "https://..."`, `\\* MERGEFORMAT INCLUDEPICTURE`:
+        # no name where Word expects it; what Word makes of it is not known
+        # here, so a field name anywhere in it counts (twenty-first round).
+        for token in FIELD_ARGUMENT_RE.findall(instruction):
+            if (keyword := token.strip('"').strip().upper()) in WORD_FIELDS:
+                return f"has a field code {keyword} that {WORD_FIELDS[keyword]} (in {where})"
         return None
     keyword = name.group(1).upper()
     if keyword in WORD_FIELDS:
@@ -767,21 +793,27 @@ def csv_formula_problem(data: bytes) -> str | None:
     import io
     if not re.search(rb"[=+@-]", data):
         return None  # no cell can start a formula (and no need to read it)
-    text = data.decode("utf-8-sig", errors="replace")
-    # Excel takes a first line `sep=|` as the delimiter, whatever it is.
-    declared = CSV_SEPARATOR_RE.match(text)
-    for delimiter in CSV_DELIMITERS + ((declared.group(1),) if declared else ()):
-        if delimiter not in text and delimiter != ",":
-            continue
-        try:
-            for row, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
-                for column, cell in enumerate(cells, start=1):
-                    start = cell[CELL_LEADING_RE.match(cell).end():]
-                    if start[:1] in ("=", "@") or start[:1] in ("+", "-") and not SIGNED_NUMBER_RE.fullmatch(start):
-                        return f"{CSV_FORMULA} (row {row}, column {_column_name(column)}: `{_shown(start)}`)"
-        except csv.Error as error:
-            return (f"cannot be read as CSV ({_shown(str(error))}), so whether a spreadsheet would run a cell "
-                    "as a formula cannot be checked")
+    # As UTF-8, and as Windows' own encoding, which Excel takes a file that
+    # is not UTF-8 to be: there, byte A0 is a space before `=` (twenty-first
+    # round: `\xa0=1+1` passed, read as U+FFFD).
+    texts = [data.decode("utf-8-sig", errors="replace")]
+    if not data.isascii():
+        texts.append(data.decode("cp1252", errors="replace"))
+    for text in texts:
+        # Excel takes a first line `sep=|` as the delimiter, whatever it is.
+        declared = CSV_SEPARATOR_RE.match(text)
+        for delimiter in CSV_DELIMITERS + ((declared.group(1),) if declared else ()):
+            if delimiter not in text and delimiter != ",":
+                continue
+            try:
+                for row, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+                    for column, cell in enumerate(cells, start=1):
+                        start = cell[CELL_LEADING_RE.match(cell).end():]
+                        if start[:1] in ("=", "@") or start[:1] in ("+", "-") and not SIGNED_NUMBER_RE.fullmatch(start):
+                            return f"{CSV_FORMULA} (row {row}, column {_column_name(column)}: `{_shown(start)}`)"
+            except csv.Error as error:
+                return (f"cannot be read as CSV ({_shown(str(error))}), so whether a spreadsheet would run a cell "
+                        "as a formula cannot be checked")
     return None
 
 
@@ -822,7 +854,78 @@ def pdf_problem(data: bytes, work: Work | None = None) -> str | None:
             work.spent(MAX_PDF_READS - max(stream.left, 0), MAX_PDF_READS)
     # pypdf recovers from some errors by reading on: a walk that ran out of
     # reads may have seen only part of the file, whatever it returned.
-    return PDF_TOO_COMPLEX if stream.left < 0 else refused
+    if stream.left < 0:
+        return PDF_TOO_COMPLEX
+    return refused or _qpdf_problem(data)
+
+
+QPDF_NOT_REPAIRS_RE = re.compile(r"kid \d+ \(from \d+\) Resources is missing or invalid")
+
+
+def _qpdf_problem(data: bytes) -> str | None:
+    """The file read again, as qpdf (pikepdf) reads it, which is how most
+    readers read a damaged file. pypdf, lenient, stopped reading a
+    dictionary at a `null` where a key should be, and kept the first of a
+    key given twice, where qpdf, PDFium and pdf.js read on and keep the
+    last: `<< /Pages 2 0 R null /OpenAction << /S /JavaScript ... >> >>` ran
+    its script in Chromium's viewer, and `/S /GoTo ... /S /Launch` hid a
+    launch (twenty-first round). So anything a reader must repair is
+    refused, and what qpdf reads is checked as pypdf's reading was."""
+    import pikepdf
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            stack, seen, steps = [pdf.trailer] + list(pdf.objects), set(), 0
+            while stack:
+                item = stack.pop()
+                steps += 1
+                if steps > MAX_PDF_READS:
+                    return PDF_TOO_COMPLEX
+                if item.is_indirect:
+                    if item.objgen in seen:
+                        continue
+                    seen.add(item.objgen)
+                if isinstance(item, pikepdf.Stream):
+                    item = item.stream_dict
+                if isinstance(item, pikepdf.Dictionary):
+                    for name in item.keys():
+                        value = item.get(name)
+                        # As plain values: a pikepdf object reads any attribute as a key.
+                        plain = (bytes(value) if isinstance(value, pikepdf.String) else str(value)) if name == "/URI" \
+                            else None
+                        if refused := _active_entry(name, plain, str(value) if isinstance(value, pikepdf.Name) else None):
+                            return refused
+                        if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and not (
+                                value.is_indirect and value.objgen in seen):
+                            stack.append(value)
+                elif isinstance(item, pikepdf.Array):
+                    stack.extend(v for v in item if isinstance(v, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream))
+                                 and not (v.is_indirect and v.objgen in seen))
+            # What qpdf had to repair in reading the file; a page whose fonts
+            # and pictures are not named (no /Resources) is a drawing matter,
+            # not a reading one.
+            repaired = [said for said in pdf.get_warnings() if not QPDF_NOT_REPAIRS_RE.search(said)]
+    except Exception:
+        return "cannot be read as a PDF, so what it would do when opened cannot be checked"
+    if repaired:
+        said = repaired[0].rsplit("): ", 1)[-1].rsplit(": ", 1)[-1].split(";")[0]
+        return (f"is damaged ({_shown(said)}): readers repair it as they open it, each in its own way, so what it "
+                "would do when opened cannot be checked")
+    return None
+
+
+def _active_entry(name: str, value, name_value: str | None) -> str | None:
+    """What one entry of a PDF dictionary would do that a published file may
+    not: the same verdict whichever library read it. `name_value`: the
+    value, when it is a name."""
+    if name in ACTIVE_PDF_NAMES:
+        return f"holds {name[1:]} (a script, an action or an attached file), which runs when it is opened"
+    if name_value is not None and name in ("/S", "/Type", "/Subtype") and (
+            name_value in ACTIVE_PDF_NAMES or name_value in ACTIVE_PDF_KINDS):
+        return f"holds {name_value[1:]} (a script, an action or an attached file), which runs when it is opened"
+    if name == "/URI" and not _safe_link(value):
+        return (f"has a link to `{_shown(value)}`; a PDF may link only to web (https), "
+                "email (mailto) and phone (tel) addresses")
+    return None
 
 
 PDF_TOO_COMPLEX = (f"takes more than {MAX_PDF_READS:,} steps to read (too many objects, or objects packed "
@@ -892,14 +995,8 @@ def _pdf_walk_problem(stream, PdfReader) -> str | None:
                 return f"has more than {MAX_PDF_OBJECTS:,} objects to check"
             if isinstance(item, DictionaryObject):
                 for name, value in item.items():
-                    if name in ACTIVE_PDF_NAMES:
-                        return f"holds {name[1:]} (a script, an action or an attached file), which runs when it is opened"
-                    if isinstance(value, NameObject) and name in ("/S", "/Type", "/Subtype") and (
-                            value in ACTIVE_PDF_NAMES or value in ACTIVE_PDF_KINDS):
-                        return f"holds {value[1:]} (a script, an action or an attached file), which runs when it is opened"
-                    if name == "/URI" and not _safe_link(value):
-                        return (f"has a link to `{_shown(value)}`; a PDF may link only to web (https), "
-                                "email (mailto) and phone (tel) addresses")
+                    if refused := _active_entry(name, value, value if isinstance(value, NameObject) else None):
+                        return refused
                     if isinstance(value, (DictionaryObject, ArrayObject, IndirectObject)):
                         queue.append(value)
             elif isinstance(item, ArrayObject):

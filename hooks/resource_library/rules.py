@@ -435,7 +435,7 @@ RULES = MappingProxyType({r.id: r for r in (
                      "docs/ holds pages and a few files: put large or many files with the resources that use them, "
                      "or link to them over https.")),
     rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
-         "action, launch or attached file, in any of its objects, all read in at most 5,000,000 steps; no macros, embedded (OLE) objects or imported "
+         "action, launch or attached file, in any of its objects, all read in at most 5,000,000 steps, and read again as qpdf reads them, so a PDF that readers must repair (a key given twice, a key missing) is refused; no macros, embedded (OLE) objects or imported "
          "chunks, or template, section, object or picture fetched from outside an office document, in any of its "
          "parts or the documents inside it; no Word field that includes a file or runs a program, no Excel or "
          "OpenDocument DDE, OLE, workbook or data link or formula that fetches or runs (WEBSERVICE, IMAGE, RTD, "
