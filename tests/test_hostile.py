@@ -697,10 +697,12 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     a name in its own script, or Latin with accents, is honest."""
     from resource_library import links
     assert links.look_alike_host("www.g\u043ev.scot") == "www.gov.scot"
+    assert links.look_alike_host("www.xn--gv-fmc.scot") == "www.gov.scot"  # the same, written in punycode
+    assert links.look_alike_host("xn--80ak6aa92e.com") is not None  # all Cyrillic, in punycode
     assert links.look_alike_host("\u0430\u0440\u0440\u04cf\u0435.com") is not None  # all Cyrillic, reads as Latin
     assert links.look_alike_host("m\u00fcnchen-\u0430.de") == "m\u00fcnchen-a.de"  # Latin and Cyrillic in one label
     for honest in ("b\u00fccher.de", "\u03c3\u03bf\u03c6\u03bf\u03c2.gr", "\u0441\u0430\u0439\u0442.\u0440\u0444",
-                   "\u4e2d\u6587.com", "www.gov.scot", "xn--80ak6aa92e.com"):
+                   "\u4e2d\u6587.com", "www.gov.scot", "xn--bcher-kva.de"):
         assert links.look_alike_host(honest) is None, honest
     assert links.shown_addresses("www\ua4f8gov\ua4f8scot/checklist") == ["gov.scot"]
     assert links.address_problem("mailto:his@nh\u0455.scot") == ("link-address/look-alike",

@@ -375,9 +375,19 @@ def look_alike_host(host: str) -> str | None:
     `о`, a different site from www.gov.scot), or a label mixes Latin with
     such a script; else None. `bücher.de` and `σοφος.gr` are honest."""
     import unicodedata
-    if host.isascii():
+    if host.isascii() and "xn--" not in host.lower():
         return None
-    host = unicodedata.normalize("NFKC", host).lower().translate(STOPS)
+    # Punycode as a browser shows it: `www.xn--gv-fmc.scot` is `www.gоv.scot`.
+    labels = []
+    for label in host.lower().split("."):
+        if label.startswith("xn--"):
+            try:
+                import idna
+                label = idna.decode(label)
+            except (idna.IDNAError, UnicodeError, ValueError):
+                pass
+        labels.append(label)
+    host = unicodedata.normalize("NFKC", ".".join(labels)).lower().translate(STOPS)
     table, taken = lookalikes(), False
     for label in host.split("."):
         seen = label.translate(table)
