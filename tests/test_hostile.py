@@ -477,12 +477,11 @@ def test_a_vocabulary_name_is_shown_as_written_on_the_pages_that_use_macros(tmp_
     Markdown through `term_link`, so `[sign in](https://…)` became a link
     and `**now**` bold; with an image in it the build failed, blaming the
     page's first line."""
-    from urllib.parse import urlsplit
-
     from selectolax.lexbor import LexborHTMLParser
     project = tmp_path / "p"
     shutil.copytree(built_project, project, symlinks=True)
-    hostile = "Carers [in](https://evil.example/l) **now** ![x](https://evil.example/i) `c` _e_"  # 80 characters
+    # (Addresses to go to would be refused in a name; Markdown links to pages here are not addresses.)
+    hostile = "Carers [in](../evil/login.md) **now** ![x](../evil/pic.png) `c` _e_"
     programmes = project / "vocabulary" / "programmes.yml"
     text = programmes.read_text(encoding="utf-8")
     programmes.write_text(text.replace("name: Unpaid Carers Improvement Programme", f"name: '{hostile}'"), encoding="utf-8")
@@ -496,7 +495,7 @@ def test_a_vocabulary_name_is_shown_as_written_on_the_pages_that_use_macros(tmp_
         for node in tree.css("[href], [src]"):
             address = node.attributes.get("href") or node.attributes.get("src") or ""
             # (A report-a-problem mailto quotes the page's name, encoded: it links nowhere.)
-            assert urlsplit(address).hostname != "evil.example", (page, node.html)
+            assert "evil/" not in address or address.startswith("mailto:"), (page, node.html)
     about = LexborHTMLParser((project / "site" / "about" / "programmes" / "index.html").read_text(encoding="utf-8"))
     assert hostile in about.body.text(), "the name is shown as written"
 
@@ -556,6 +555,13 @@ MISLEADING = [  # (line of the body, the problem's text)
      "[misleading-link] the link's text shows `gov.scot`, but it goes to `https://evil.example/d`"),
     ("Call [0131 623 4300](tel:+449098790000) for the team.",
      "[misleading-link] the link's text shows `0131 623 4300`, but it goes to `tel:+449098790000`"),
+    # Twenty-second round: marks stuck to an address, any dash between digits, a short number.
+    ("See [\u00abhttps://www.gov.scot/\u00bb](https://evil.example/q1) now.",
+     "[misleading-link] the link's text shows `www.gov.scot`, but it goes to `https://evil.example/q1`"),
+    ("Ring [0131\u2013623\u20134300](tel:+449098790000) today.",
+     "[misleading-link] the link's text shows `0131-623-4300`, but it goes to `tel:+449098790000`"),
+    ("Or [NHS 24: 111](tel:+449098790000) at night.",
+     "[misleading-link] the link's text shows `111`, but it goes to `tel:+449098790000`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
@@ -584,7 +590,8 @@ def test_a_link_whose_text_reads_as_another_address_is_refused_at_its_line(tmp_p
                 command, says, found)
         assert any(line.startswith(f"{A}:{label_line}:") and "download 1's label shows `nhs.scot`" in line
                    for line in found), found
-        assert len(found) == len(MISLEADING) + 1, found  # the honest links pass
+        # The honest links pass; the label is one more, and `[.nhs.scot/]` reads as an address on its own too.
+        assert len(found) == len(MISLEADING) + 2, found
         assert "hint: Readers trust an address they can read" in result.stderr
 
 
@@ -598,6 +605,8 @@ ROUND_20 = [
     ("And [the recording](https://evil.example\\@www.youtube.com/watch) here.",
      "[link-address] `https://evil.example\\@www.youtube.com/watch` holds a backslash"),
     ("Or [this](https://[::1]:99999/x) there.", "[link-address] `https://[::1]:99999/x` has a port that is not"),
+    # Twenty-second round: an autolink, which validate did not read.
+    ("Or <https://g\u043ev.scot/login> here.", "[link-address] `https://g\u043ev.scot/login` goes to"),
     ("## www.gov.scot/login", "[misleading-link] the heading reads as the address `gov.scot`"),
     ("![chart](files/a.csv)", "[broken-link] `files/a.csv` is shown as a picture, but it is not an image"),
 ]
@@ -637,7 +646,7 @@ def test_the_twentieth_rounds_links_headings_and_values_are_refused_where_they_a
     result = build(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
     # (The sanitiser drops an href no URL parser can read, port 99999: the link goes nowhere.)
-    for where, says in expected[:3] + expected[4:5]:
+    for where, says in expected[:3] + expected[4:6]:
         assert any(line.startswith(where) and says in line for line in result.stderr.splitlines()), (where, says,
                                                                                                     result.stderr)
     assert not (project / "site").exists()
@@ -710,8 +719,11 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     assert links.address_problem("mailto:his.strategicplanning@nhs.scot?subject=Hi") is None
     for dot in "\u1427\u16eb\U00010101\u2022\u2e30\u0701\u0702\u0f0b\u05c5\u0323":
         assert links.misleading(f"www{dot}gov{dot}scot", "https://evil.example/") == "gov.scot", hex(ord(dot))
-    for honest in ("0131 623 4300", "+44 (0)131 623 4300", "0044 131 623 4300", "Call us"):
-        assert links.misleading(honest, "tel:+441316234300") is None, honest
+    for honest in ("0131 623 4300", "+44 (0)131 623 4300", "0044 131 623 4300", "Call us",
+                   "\u06f0\u06f1\u06f3\u06f1 \u06f6\u06f2\u06f3 \u06f4\u06f3\u06f0\u06f0", "0131 623 4300 ext. 2"):
+        assert links.misleading(honest, "tel:+441316234300;ext=2") is None, honest
+    assert links.misleading("NHS 24 on 111", "tel:111") is None
+    assert links.misleading("O131 623 43OO", "tel:+449098790000") == "0131 623 4300"
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

@@ -121,6 +121,11 @@ def anchors(body: str, lines: list[str] | None = None) -> set[str]:
 HTML_ID_RE = re.compile(r"""<[a-zA-Z][^<>]*?\s(?:id|name)\s*=\s*["']([^"'<>]+)["']""")
 
 
+# Python-Markdown's own patterns for `<https://...>` and `<name@host>`.
+AUTOLINK_RE = re.compile(r"<((?:[Ff]|[Hh][Tt])[Tt][Pp][Ss]?://[^<>]*)>")
+AUTOMAIL_RE = re.compile(r"<(?:[Mm][Aa][Ii][Ll][Tt][Oo]:)?([^<> !]+@[^@<> ]+)>")
+
+
 @functools.lru_cache(maxsize=8192)
 def links_in(body: str) -> tuple[Link, ...]:
     """find_links for a whole body, remembered: `make serve` checks every
@@ -134,6 +139,12 @@ def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
         # A Markdown link or reference needs `[`; an HTML href or src needs `=`.
         # Most lines have neither, and are spared the regexes.
         bracket, equals = "[" in line, "=" in line
+        if "<" in line and ("://" in line or "@" in line):
+            # `<https://...>` and `<name@host>`, Python-Markdown's autolinks
+            # (twenty-second round: validate did not read them).
+            found += [Link(match.group(1), number, match.start(1) + 1) for match in AUTOLINK_RE.finditer(line)]
+            found += [Link("mailto:" + match.group(1), number, match.start(1) + 1)
+                      for match in AUTOMAIL_RE.finditer(line)]
         if not (bracket or equals):
             continue
         regexes = ((INLINE_LINK_RE,) if bracket else ()) + ((HTML_HREF_RE,) if equals else ())
@@ -244,10 +255,43 @@ NOT_DOMAINS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "od
 SCHEME_TEXT_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
 
 
+# Where an address starts inside a word: a scheme, or `www.`.
+EMBEDDED_START_RE = re.compile(r"(?:https?|ftp)://|www\.", re.I)
+
+
+def address_in(word: str) -> str:
+    """The address a word holds, with what is stuck to either end of it
+    dropped: `«https://www.gov.scot/»`, `👉www.gov.scot/x`, `in:https://x`,
+    `—his@nhs.scot.` (twenty-second round: these read as nothing)."""
+    start = EMBEDDED_START_RE.search(word)
+    if start:
+        word = word[start.start():]
+    else:
+        first = next((at for at, char in enumerate(word) if char.isalnum()), len(word))
+        word = word[first:]
+        if "@" in word and "://" not in word:
+            at = word.rfind("@")
+            while at > 0 and (word[at - 1].isalnum() or word[at - 1] in "._+'-"):
+                at -= 1
+            word = word[at:]
+    end = len(word)
+    while end and not (word[end - 1].isalnum() or word[end - 1] == "/"):
+        end -= 1
+    return word[:end]
+
+
 def shown_address(text: str) -> str | None:
     """The host (or email address) one word of link text reads as, or None.
     A word with a scheme (`http://10.1.2.3/login`, `https://x/@name`) shows
-    the host a browser would read in it, whatever it is."""
+    the host a browser would read in it, whatever it is; so does an address
+    with marks or symbols stuck to it."""
+    shown = _shown_address(text)
+    if shown is None and not text.isalnum() and (inner := address_in(text)) and inner != text:
+        return _shown_address(inner)
+    return shown
+
+
+def _shown_address(text: str) -> str | None:
     text = text.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
     if not text:
         return None
@@ -428,7 +472,8 @@ def address_problem(address: str) -> tuple[str, dict] | None:
 
 
 def _address_word(word: str) -> str:
-    return word.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
+    stripped = word.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
+    return stripped if _shown_address(stripped) or stripped.isalnum() else (address_in(word) or stripped)
 
 
 def strong_address(text: str) -> str | None:
@@ -473,9 +518,11 @@ def _ascii_host(host: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-# A phone number as text: seven digits or more, with spaces, dashes, dots
-# and brackets between them, perhaps after `+`.
-PHONE_TEXT_RE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{5,}\d(?!\w)")
+# A number as text: digits, perhaps after `+`, with spaces, dashes, dots,
+# slashes and brackets between them.
+NUMBER_TEXT_RE = re.compile(r"\+?\d(?:[\d\s().\-/]*\d)?")
+# `O` and `l` among digits, read as `0` and `1` (`O131 623 43OO`).
+DIGIT_LOOKALIKE_RE = re.compile(r"(?<=\d)[Oo]|[Oo](?=\d)|(?<=\d)[lI]|[lI](?=\d)")
 
 
 def phone_digits(number: str) -> str:
@@ -490,14 +537,29 @@ def phone_digits(number: str) -> str:
     return "0" + digits[3:] if digits.startswith("+44") else digits
 
 
-def misleading_phone(text: str, target: str) -> str | None:
-    """A phone number `text` shows that the `tel:` link does not dial
-    (twenty-first round: [0131 623 4300](tel:+449098790000))."""
+def shown_numbers(text: str) -> list[str]:
+    """Each number of three digits or more that `text` shows, as a reader
+    reads it: any script's digits, any dash, middle dot or slash between
+    them, `O` and `l` among digits taken for `0` and `1` (twenty-second
+    round: `0131–623–4300`, `۰۱۳۱ ۶۲۳ ۴۳۰۰`, `NHS 24: 111`)."""
     import unicodedata
-    dialled = phone_digits(unquote(target.strip()[4:]))
-    for number in PHONE_TEXT_RE.findall(unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text))):
-        if len(re.sub(r"\D", "", number)) >= 7 and phone_digits(number) != dialled:
-            return " ".join(number.split())
+    text = unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text)).translate(STOPS)
+    if not text.isascii():
+        text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else "-" if unicodedata.category(c) == "Pd" else c
+                       for c in text)
+    for _ in range(4):
+        text = DIGIT_LOOKALIKE_RE.sub(lambda m: "0" if m.group() in "Oo" else "1", text)
+    return [" ".join(run.split()) for run in NUMBER_TEXT_RE.findall(text) if sum(c.isdigit() for c in run) >= 3]
+
+
+def misleading_phone(text: str, target: str) -> str | None:
+    """A number `text` shows that the `tel:` link does not dial (twenty-first
+    round: [0131 623 4300](tel:+449098790000)). An extension or a pause
+    after the number (`;ext=2`, `,2`) is not part of what is shown."""
+    dialled = phone_digits(re.split(r"[;,pw]", unquote(target.strip()[4:]), maxsplit=1)[0])
+    for number in shown_numbers(text):
+        if phone_digits(number) != dialled:
+            return number
     return None
 
 
