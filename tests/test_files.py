@@ -15,6 +15,7 @@ import io
 import re
 import struct
 import zipfile
+import zlib
 
 import pytest
 
@@ -735,6 +736,10 @@ def two_tables_pdf(first: bytes, last: bytes) -> bytes:
     return assemble(len(assemble(0)))
 
 
+# An object no table lists, packed (stored, not compressed) after the bytes `endstream`.
+PACKED = zlib.compress(b"5 0 << /Note (endstream) /S /JavaScript /JS (x) >>", 0)
+
+
 def encrypted_pdf() -> bytes:
     """Protected against editing only, as a "restrict editing" export is: every reader opens it."""
     import pikepdf
@@ -777,6 +782,9 @@ def encrypted_pdf() -> bytes:
     (two_tables_pdf(b"<< /Type /Catalog /Pages 3 0 R /Names << /JavaScript 5 0 R >> >>",
                     b"<< /Type /Catalog /Pages 3 0 R >>"), "holds JavaScript"),
     (encrypted_pdf(), "is encrypted (protected against copying, printing or editing)"),
+    # Packed data that holds the bytes `endstream` (stored, not compressed) is read to its real end.
+    (raw_pdf([*PAGES, b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(PACKED)
+              + PACKED + b"\nendstream"], b"<< /Size 5 /Root 1 0 R >>"), "holds JavaScript"),
 ])
 def test_a_pdf_is_read_whole_not_only_from_its_trailer(data, says):
     from resource_library.files import pdf_problem

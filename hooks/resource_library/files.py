@@ -903,7 +903,12 @@ def _scan_problem(data: bytes) -> str | None:
     return None
 
 
-QPDF_NOT_REPAIRS_RE = re.compile(r"kid \d+ \(from \d+\) Resources is missing or invalid")
+# What qpdf says that is not a reading readers could disagree on: a page
+# with no /Resources (a drawing matter), and a damaged index, which every
+# reader rebuilds by searching the file, as pdf_scan reads every object
+# whatever the index says (a PDF whose `startxref` is wrong is published).
+QPDF_NOT_REPAIRS_RE = re.compile(r"kid \d+ \(from \d+\) Resources is missing or invalid|: file is damaged$|xref|"
+                                 r"cross-reference table", re.I)
 
 
 def _qpdf_problem(data: bytes) -> str | None:
@@ -944,9 +949,7 @@ def _qpdf_problem(data: bytes) -> str | None:
                 elif isinstance(item, pikepdf.Array):
                     stack.extend(v for v in item if isinstance(v, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream))
                                  and not (v.is_indirect and v.objgen in seen))
-            # What qpdf had to repair in reading the file; a page whose fonts
-            # and pictures are not named (no /Resources) is a drawing matter,
-            # not a reading one.
+            # What qpdf had to repair in reading the objects.
             repaired = [said for said in pdf.get_warnings() if not QPDF_NOT_REPAIRS_RE.search(said)]
     except Exception:
         return "cannot be read as a PDF, so what it would do when opened cannot be checked"

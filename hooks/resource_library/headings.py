@@ -125,7 +125,9 @@ def _headings(raw: list[str], lines: list[str]):
 
 
 # What a heading's text is shown as in the contents list: its markup dropped.
-SHOWN_MARKUP_RE = re.compile(r"\s*\{[^{}]*\}\s*$|<[^<>]*>|\]\([^()]*\)|[\[\]`]")
+# A tag is read as a browser reads it, quoted attribute values and all
+# (`<b title="<!--" lang='-->...'>notes</b>` shows `notes`).
+SHOWN_MARKUP_RE = re.compile(r"""\s*\{[^{}]*\}\s*$|<[a-zA-Z/!?][^<>"']*(?:(?:"[^"]*"|'[^']*')[^<>"']*)*>|\]\([^()]*\)|[\[\]`]""")
 
 
 def shown_texts(body: str, lines: list[str]):

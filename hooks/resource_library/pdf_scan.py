@@ -86,11 +86,16 @@ def _decoded(data: bytes, filters: list[str], spend) -> bytes:
         if name in ("/FlateDecode", "/Fl"):
             inflater = zlib.decompressobj()
             out = bytearray()
-            chunk = inflater.decompress(data, 1 << 20)
-            while chunk:
-                spend(len(chunk))
-                out += chunk
-                chunk = inflater.decompress(inflater.unconsumed_tail, 1 << 20) if inflater.unconsumed_tail else b""
+            try:
+                chunk = inflater.decompress(data, 1 << 20)
+                while chunk:
+                    spend(len(chunk))
+                    out += chunk
+                    chunk = inflater.decompress(inflater.unconsumed_tail, 1 << 20) if inflater.unconsumed_tail else b""
+            except zlib.error:
+                raise Unreadable("an object stream whose packed data is damaged") from None
+            if not inflater.eof:
+                raise Unreadable("an object stream whose packed data is cut short")
             data = bytes(out)
         elif name in ("/ASCIIHexDecode", "/AHx"):
             data = _hex(data.split(b">")[0] + b">", 0)[0]
@@ -168,7 +173,17 @@ def entries(data: bytes, spend, depth: int = 0):
                     raise Unreadable("an object stream with decoding parameters, which this check does not follow")
                 after = dictionary[dictionary.index("/Filter") + 1:] if "/Filter" in dictionary else []
                 filters = [name for name in after if name in FILTER_NAMES]
-                yield from entries(_decoded(data[pos:end.start()], filters, spend), spend, depth + 1)
+                # Readers take a stream's length from /Length: packed data
+                # that holds the bytes `endstream` runs on to a later one.
+                while True:
+                    try:
+                        unpacked = _decoded(data[pos:end.start()], filters, spend)
+                        break
+                    except Unreadable:
+                        end = ENDSTREAM_RE.search(data, end.end())
+                        if end is None:
+                            raise
+                yield from entries(unpacked, spend, depth + 1)
             pos, dictionary = end.end(), []
 
 
