@@ -979,3 +979,25 @@ def test_an_office_document_of_millions_of_elements_is_refused_before_it_is_pars
         z.writestr("word/big.xml", b"<r>" + b"<a/>" * MAX_OFFICE_ELEMENTS + b"</r>")
     assert len(out.getvalue()) < 100_000
     assert office_problem(out.getvalue(), "docx") == f"has more than {MAX_OFFICE_ELEMENTS:,} elements to check"
+
+
+def test_a_pdf_is_published_as_qpdf_read_it(tmp_path):
+    """Twenty-third round: each round found one more way for a reader to take
+    a part of a PDF the checks did not read (a table, a repair, a token).
+    What is published is the file as qpdf read it and the checks read it:
+    one table, only what the catalogue reaches."""
+    from pypdf import PdfReader
+
+    from resource_library.files import normalised_pdf
+    source = raw_pdf([*PAGES, b"<< /Unreached /Zq9 >>"], b"<< /Size 5 /Root 1 0 R >>")
+    project = make_project(tmp_path / "p", content={"deeper-dives/fine.md": with_downloads(["fine.pdf"], "Fine"),
+                                                    "deeper-dives/files/fine.pdf": source})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    published = (project / "site" / "deeper-dives" / "files" / "fine.pdf").read_bytes()
+    assert b"/Zq9" in source and b"/Zq9" not in published and published.count(b"startxref") == 1
+    assert len(PdfReader(io.BytesIO(published)).pages) == 1
+    # A first-page table naming a script, that only some readers take, is not in what would be published.
+    hidden = two_tables_pdf(b"<< /Type /Catalog /Pages 3 0 R /OpenAction " + SCRIPT + b" >>",
+                            b"<< /Type /Catalog /Pages 3 0 R >>")
+    assert b"/OpenAction" not in normalised_pdf(hidden) and normalised_pdf(normalised_pdf(hidden)) == normalised_pdf(hidden)

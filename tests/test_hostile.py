@@ -562,6 +562,9 @@ MISLEADING = [  # (line of the body, the problem's text)
      "[misleading-link] the link's text shows `0131-623-4300`, but it goes to `tel:+449098790000`"),
     ("Or [NHS 24: 111](tel:+449098790000) at night.",
      "[misleading-link] the link's text shows `111`, but it goes to `tel:+449098790000`"),
+    # Twenty-third round: an address spelled out.
+    ("Write to [enquiries at gov dot scot](mailto:someone@evil.example) today.",
+     "[misleading-link] the link's text shows `enquiries@gov.scot`, but it goes to `mailto:someone@evil.example`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
@@ -607,10 +610,16 @@ ROUND_20 = [
     ("Or [this](https://[::1]:99999/x) there.", "[link-address] `https://[::1]:99999/x` has a port that is not"),
     # Twenty-second round: an autolink, which validate did not read.
     ("Or <https://g\u043ev.scot/login> here.", "[link-address] `https://g\u043ev.scot/login` goes to"),
+    # Twenty-third round: text a reader cannot see, shrunk twice over or folded away in a link.
+    ('See <a href="https://evil.example/www.gov.scot"><small><small><small>evil.example/</small></small></small>'
+     "www.gov.scot</a> now.", "[misleading-link] `<small>` inside `<small>` draws text too small to read"),
+    ('And <a href="https://www.gov.scot/">Guidance<details><summary>x</summary>y</details></a> too.',
+     "[misleading-link] a `<details>` inside a link hides part of the link's text"),
     ("## www.gov.scot/login", "[misleading-link] the heading reads as the address `gov.scot`"),
     ("![chart](files/a.csv)", "[broken-link] `files/a.csv` is shown as a picture, but it is not an image"),
 ]
 ADDRESS_CHECK = "            elif bad := links.address_problem(address):\n                report(bad[0], **bad[1])\n"
+HIDDEN_CHECK = ("            if name in SHRINKING and sum(tag in SHRINKING for tag in stack) == 1:")
 HEADING_CHECK = "        if shown := links.strong_address(text):\n            written ="
 
 
@@ -640,19 +649,25 @@ def test_the_twentieth_rounds_links_headings_and_values_are_refused_where_they_a
     across = project / "hooks" / "resource_library" / "validate" / "across.py"
     assert ADDRESS_CHECK in across.read_text() and HEADING_CHECK in across.read_text()
     across.write_text(across.read_text().replace(ADDRESS_CHECK, "").replace(HEADING_CHECK, "        if False:\n            written ="))
+    body = project / "hooks" / "resource_library" / "validate" / "body.py"
+    assert HIDDEN_CHECK in body.read_text() and 'elif name == "details" and "a" in stack:' in body.read_text()
+    body.write_text(body.read_text().replace(HIDDEN_CHECK, "            if False:").replace(
+        'elif name == "details" and "a" in stack:', "elif False:"))
     (project / A).write_text(text.replace(ROUND_20[-1][0], ""))  # the PDF's own refusal is said at the body's top
     (project / W).unlink()
     (project / "deeper-dives" / "blank.md").unlink()
     result = build(project)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
-    # (The sanitiser drops an href no URL parser can read, port 99999: the link goes nowhere.)
-    for where, says in expected[:3] + expected[4:6]:
+    # (The sanitiser drops an href no URL parser can read, port 99999: the link goes nowhere. In a
+    # paragraph, a browser closes the paragraph at `<details>`, and the link with it: the text shown
+    # in the link is then all its text, and that is read.)
+    for where, says in [expected[n] for n in (0, 1, 2, 4, 5, 7)]:
         assert any(line.startswith(where) and says in line for line in result.stderr.splitlines()), (where, says,
                                                                                                     result.stderr)
     assert not (project / "site").exists()
 
 
-VALIDATE_LINKS_OFF = ("    for resource in library.resources:\n        problems += _misleading_links(resource)\n")
+VALIDATE_LINKS_OFF = ("    for resource in [*library.resources, *unpublishable]:\n        problems += _misleading_links(resource)\n")
 
 
 def test_the_build_reads_every_link_again_from_the_html(tmp_path):
@@ -723,6 +738,8 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
                    "\u06f0\u06f1\u06f3\u06f1 \u06f6\u06f2\u06f3 \u06f4\u06f3\u06f0\u06f0", "0131 623 4300 ext. 2"):
         assert links.misleading(honest, "tel:+441316234300;ext=2") is None, honest
     assert links.misleading("NHS 24 on 111", "tel:111") is None
+    assert links.misleading("Read it at gov dot scot", "https://www.gov.scot/x") is None
+    assert links.misleading("enquiries at gov dot scot", "mailto:enquiries@gov.scot") is None
     assert links.misleading("O131 623 43OO", "tel:+449098790000") == "0131 623 4300"
 
 

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from markupsafe import Markup
 
-from . import bundle, csp, docs_pages, indexes, pdf, preview, rules, sanitize, side_outputs, signatures
+from . import bundle, csp, docs_pages, files, indexes, pdf, preview, rules, sanitize, side_outputs, signatures
 from .claims import Claim, Claims
 from .feeds import json_ld
 from .gate import SCRIPT_FOLDERS, Gate
@@ -117,6 +117,22 @@ class PreviewSession:
         if self.side_process is not None:
             self.side_process.close()
             self.side_process = None
+
+
+def normalise_pdfs(site_dir: Path, claims: Claims) -> None:
+    """Each PDF a contributor gave, published as qpdf read it (files.
+    normalised_pdf), before the gate checks it. Written only when it
+    changes: under `make serve` a file written once is left alone."""
+    for rel, claim in list(claims.by_path.items()):
+        if claim.producer in ("a resource's file", "an editor's file") and rel.lower().endswith(".pdf"):
+            path = site_dir / rel
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            rewritten = files.normalised_pdf(data)
+            if rewritten is not None and rewritten != data:
+                path.write_bytes(rewritten)
 
 
 def pdf_problem(resource, error) -> Problem:
@@ -637,6 +653,7 @@ class Build:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.write(target)
             claims.add(path, Claim("the briefing's PDF", made.source))
+        normalise_pdfs(site_dir, claims)
         gate = Gate(self.site.root, claims, {csp.policy(sources=self.script_sources)},
                     urlsplit(self.site.site_url or "/").path, self.site.site_url or "")
         only = None

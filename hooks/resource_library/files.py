@@ -790,7 +790,7 @@ def text_problem(data: bytes, ext: str) -> str | None:
 # a cell that starts with a sign and has none of those is data
 # (twenty-second round: those honest cells were refused).
 CELL_LEADING_RE = re.compile(f"[\\s{FORBIDDEN}]*")
-SIGNED_CALL_RE = re.compile(r"[|!\[\]]|[^\W\d][\w.]*\s*\(")
+SIGNED_CALL_RE = re.compile(r"[|!\[\]]|[^\W\d][\w.]*\(")
 # A file is read with each delimiter a spreadsheet may take for it: which
 # one it takes depends on the reader's locale (`;` where `,` is the
 # decimal comma) or on what they choose.
@@ -821,7 +821,7 @@ def csv_formula_problem(data: bytes) -> str | None:
                 for row, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
                     for column, cell in enumerate(cells, start=1):
                         start = cell[CELL_LEADING_RE.match(cell).end():]
-                        if start[:1] in ("=", "@") or start[:1] in ("+", "-") and SIGNED_CALL_RE.search(start):
+                        if start[:1] == "=" or start[:1] in ("+", "-", "@") and SIGNED_CALL_RE.search(start):
                             return f"{CSV_FORMULA} (row {row}, column {_column_name(column)}: `{_shown(start)}`)"
             except csv.Error as error:
                 return (f"cannot be read as CSV ({_shown(str(error))}), so whether a spreadsheet would run a cell "
@@ -869,6 +869,24 @@ def pdf_problem(data: bytes, work: Work | None = None) -> str | None:
     if stream.left < 0:
         return PDF_TOO_COMPLEX
     return refused or _qpdf_problem(data) or _scan_problem(data)
+
+
+def normalised_pdf(data: bytes) -> bytes | None:
+    """The PDF as qpdf read it, written again: one cross-reference table,
+    only the objects its catalogue reaches, each key once. What readers of
+    the published file read is then what the checks read, whichever table
+    or repair a reader would have chosen in the contributor's bytes
+    (rounds 21 to 23 each found one more way to show readers a part the
+    checks did not read). None if qpdf cannot read it (the checks refuse it)."""
+    import pikepdf
+    out = io.BytesIO()
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+                     linearize=False, fix_metadata_version=False)
+    except Exception:
+        return None
+    return out.getvalue()
 
 
 PDF_ENCRYPTED = ("is encrypted (protected against copying, printing or editing): such protection can stop screen "

@@ -563,12 +563,37 @@ def misleading_phone(text: str, target: str) -> str | None:
     return None
 
 
+# An address spelled out: `enquiries at gov dot scot`, `[at]`, `(dot)`.
+SPELLED_DOT_RE = re.compile(r"\s*[\[(]?\bdot\b[\])]?\s*", re.I)
+SPELLED_AT_RE = re.compile(r"\s*[\[(]\s*at\s*[\])]\s*", re.I)
+SPELLED_BARE_AT_RE = re.compile(r"\s+at\s+", re.I)
+
+
+def spelled_out(text: str) -> list[str]:
+    """`text` read with `dot` as `.`, and `at` as `@` and as the word, where
+    it spells an address out (twenty-third round: [enquiries at gov dot
+    scot](mailto:someone@evil.example)); nothing if it has no `dot`."""
+    if not SPELLED_DOT_RE.search(text):
+        return []
+    dotted = SPELLED_AT_RE.sub("@", SPELLED_DOT_RE.sub(".", text))
+    return [SPELLED_BARE_AT_RE.sub("@", dotted), dotted]
+
+
 def misleading(text: str, target: str) -> str | None:
     """An address `text` shows where the link's `target` does not go, or
     None: a host must be the target's host or a domain above it, an email
     address the target's mailto, a phone number the target's tel."""
     if target.strip()[:4].lower() == "tel:" and (number := misleading_phone(text, target)):
         return number
+    # Spelled out, it misleads if it does whichever way `at` is read
+    # (`Read it at gov dot scot` is honest on a link to gov.scot).
+    readings = spelled_out(text)
+    if readings and (shown := _misleading(readings[0], target)) and _misleading(readings[1], target):
+        return shown
+    return _misleading(text, target)
+
+
+def _misleading(text: str, target: str) -> str | None:
     words = [tuple(dict.fromkeys(shown_address(word) for word in readings)) for readings in read_words(text)]
     words = [[shown for shown in readings if shown] for readings in words]
     if not any(words):

@@ -20,7 +20,12 @@ import zlib
 # What ends a name or a number (PDF 32000-1, 7.2.2): white space and delimiters.
 NAME_RE = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
 # The next token that matters to this reading.
-NEXT_RE = re.compile(rb"[(%/<]|(?<![\w.])obj(?![\w.])|(?<![\w.])stream(?=\r\n|\r|\n)")
+# Keywords are whole tokens: in a PDF, `'`, `*`, `@` are ordinary characters,
+# so `'stream` is one token and no stream (twenty-third round: it hid the
+# objects up to a `%endstream` comment). An object starts `N G obj`.
+REGULAR = rb"[^\x00\t\n\x0c\r ()<>\[\]{}/%]"
+NEXT_RE = re.compile(rb"[(%/<]|>>|(?<!" + REGULAR + rb")(?:endobj|trailer)(?!" + REGULAR + rb")|(?<!" + REGULAR + rb")\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+obj(?!" + REGULAR
+                     + rb")|(?<!" + REGULAR + rb")stream(?=\r\n|\r|\n)")
 STRING_STEP_RE = re.compile(rb"[()\\]")
 ESCAPES = {ord("n"): b"\n", ord("r"): b"\r", ord("t"): b"\t", ord("b"): b"\b", ord("f"): b"\f"}
 ENDSTREAM_RE = re.compile(rb"endstream")
@@ -129,6 +134,8 @@ def entries(data: bytes, spend, depth: int = 0):
     `spend(n)` is told of each token and of every n bytes inflated; it
     raises to stop the reading."""
     pos, dictionary = 0, []  # the names since the last `obj`: a stream's dictionary
+    closed = -1  # where the last `>>` ended: a stream's data follows its dictionary, and nothing else
+    in_object = False  # between `N G obj` and `endobj`: a trailer's dictionary has no stream
     while True:
         found = NEXT_RE.search(data, pos)
         if found is None:
@@ -146,8 +153,12 @@ def entries(data: bytes, spend, depth: int = 0):
                 pos += 1
             else:
                 _, pos = _hex(data, pos)
-        elif token == b"obj":
-            dictionary = []
+        elif token == b">>":
+            closed = pos
+        elif token in (b"endobj", b"trailer"):
+            in_object = False
+        elif token.endswith(b"obj"):
+            dictionary, in_object = [], True
         elif token == b"/":
             match = NAME_RE.match(data, found.start())
             pos = match.end()
@@ -162,6 +173,10 @@ def entries(data: bytes, spend, depth: int = 0):
             dictionary.append(name)
             yield name, value
         else:  # `stream`, then an end of line: its data runs to `endstream`
+            if not in_object or closed < 0 or COMMENTS_RE.sub(b"", data[closed:found.start()]).strip(
+                    b"\x00\t\n\x0c\r "):
+                # Not right after an object's dictionary: no reader takes it for a stream's start.
+                continue
             pos += 2 if data[pos:pos + 2] == b"\r\n" else 1
             end = ENDSTREAM_RE.search(data, pos)
             if end is None:
@@ -184,10 +199,11 @@ def entries(data: bytes, spend, depth: int = 0):
                         if end is None:
                             raise
                 yield from entries(unpacked, spend, depth + 1)
-            pos, dictionary = end.end(), []
+            pos, dictionary, in_object = end.end(), [], True
 
 
 LINE_END_RE = re.compile(rb"[\r\n]")
+COMMENTS_RE = re.compile(rb"%[^\r\n]*")
 SPACE_RE = re.compile(rb"[\x00\t\n\x0c\r ]*")
 
 

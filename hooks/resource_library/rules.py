@@ -337,6 +337,10 @@ RULES = MappingProxyType({r.id: r for r in (
                   "the button goes there."),
          tooltip=M("a tooltip shows `{shown}`: only a link's own tooltip may show an address, its own",
                    "Say in the tooltip what the thing is, or put the address in a link to it."),
+         shrunk=M("`<{tag}>` inside `<{outer}>` draws text too small to read, where what a link shows could hide",
+                  "Use one `<small>`, `<sub>` or `<sup>` at a time: H<sub>2</sub>O, 10<sup>3</sup>."),
+         folded=M("a `<details>` inside a link hides part of the link's text",
+                  "Put the details after the link, not inside it."),
          heading=M("the heading reads as the address `{shown}`, and is the text of the contents list's link to it",
                    "Name the section, as in `## Guidance from the Scottish Government`; put the address in a link "
                    "in the text under it."),

@@ -335,6 +335,7 @@ def plain_toc(items, texts: dict[str, str], escape) -> None:
 
 
 LINK_TEXT_RE = re.compile(r"<a\b", re.I)
+SHRINKING_RE = re.compile(r"<(?:small|sub|sup)\b", re.I)
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -343,7 +344,7 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
     for each link in cleaned HTML that misleads: its text or tooltip reads
     as an address it does not go to, or it wears the class of a heading's
     permalink (drawn unseen) away from a heading."""
-    if not LINK_TEXT_RE.search(html) and "title=" not in html:
+    if not LINK_TEXT_RE.search(html) and "title=" not in html and not SHRINKING_RE.search(html):
         return []
     from selectolax.lexbor import LexborHTMLParser  # only for pages with links
     found = []
@@ -355,6 +356,15 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
         if element.tag != "a" and (shown := links.shown_addresses(element.attributes.get("title") or "")):
             title = element.attributes.get("title") or ""
             found.append(("misleading-link/tooltip", {"shown": shown[0]}, (f'title="{title}', f"title='{title}", title)))
+    # Text a reader cannot see (twenty-third round): shrunk twice over, or
+    # folded away in a link.
+    for element in tree.css(", ".join(f"{outer} {inner}" for outer in ("small", "sub", "sup")
+                                      for inner in ("small", "sub", "sup"))):
+        outers = [parent for parent in _ancestors(element) if parent.tag in ("small", "sub", "sup")]
+        if len(outers) == 1:  # said once a nest
+            found.append(("misleading-link/shrunk", {"tag": element.tag, "outer": outers[0].tag}, (f"<{element.tag}",)))
+    for element in tree.css("a details"):
+        found.append(("misleading-link/folded", {}, ("<details",)))
     # A heading is the text of its link in the contents list (twentieth round).
     for heading in tree.css("h1, h2, h3, h4, h5, h6"):
         text = "".join(text for text, _ in _segments(heading))
@@ -389,6 +399,13 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
                 found.append((key, {"shown": shown, "target": href[:80]}, (" ".join(text.split()), href)))
                 break
     return found
+
+
+def _ancestors(element):
+    parent = element.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def _segments(block) -> list[tuple[str, str | None]]:

@@ -71,7 +71,8 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
     # only a body links is published too (two that differ in case passed).
     problems += _shared_addresses(library, docs_files, generated)
     problems += _files_in_all(library, root)
-    for resource in library.resources:
+    # A resource with errors of its own is read too: every problem is said at once.
+    for resource in [*library.resources, *unpublishable]:
         problems += _misleading_links(resource)
     return problems
 
