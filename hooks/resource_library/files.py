@@ -132,14 +132,15 @@ def href(path: str) -> str:
 
 # /OpenAction: whatever it does (a script, opening a web address, printing)
 # happens as the file opens, before the reader chooses anything.
-ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/AF",
+ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", "/EmbeddedFiles", "/EF", "/AF", "/Ref",
                               "/AA", "/OpenAction",
                               "/SubmitForm", "/ImportData", "/RichMedia", "/XFA", "/GoToR", "/GoToE", "/Movie",
                               "/Sound", "/Rendition"})
 # What an action (/S), an object (/Type) or an annotation (/Subtype) may
 # not be: an attached file, media, 3D and screen annotations, which open
-# or play what they hold.
-ACTIVE_PDF_KINDS = frozenset({"/FileAttachment", "/3D", "/Screen", "/Filespec", "/EF"})
+# or play what they hold; a file named by a web address (`/FS /URL`), which
+# a thread action or a reference XObject fetches (twenty-fourth round).
+ACTIVE_PDF_KINDS = frozenset({"/FileAttachment", "/3D", "/Screen", "/Filespec", "/EF", "/URL"})
 MAX_PDF_OBJECTS = 200_000
 # pypdf reads a PDF's objects about a character at a time, a microsecond a
 # read. A briefing of 10,000 objects takes 1.5 million reads; 96,000 arrays
@@ -782,15 +783,16 @@ def text_problem(data: bytes, ext: str) -> str | None:
 # and `=HYPERLINK("\\host\share")` reach another computer. A cell starts
 # where `make report`'s own CSV says it does (editorial.spreadsheet_safe):
 # after white space and control characters, so "\t=1" is a formula too.
-# `+` and `-` start numbers, sums of money and phone numbers as often as
-# formulas (-5, +44 131 623 4300, -(1,200.50), -£1,200, +1-555-123-4567,
-# - see note, +/-2): arithmetic calls nothing. What can reach another
-# program or computer from a cell is a function (`+WEBSERVICE(`), DDE
-# (`-2+cmd|' /C calc'!A0`) or a reference to another file (`[book]`), so
-# a cell that starts with a sign and has none of those is data
-# (twenty-second round: those honest cells were refused).
+# `+`, `-` and `@` start numbers, sums of money, phone numbers and notes as
+# often as formulas (-5, +44 131 623 4300, -(1,200.50), -£1,200, - see
+# note, - urgent!, -ve balance [draft], @team): arithmetic calls nothing.
+# What can reach another program or computer from such a cell is DDE
+# (`-2+cmd|' /C calc'!A0`), another file's cell (`+[book.xlsx]Sheet1!A1`),
+# a link (`+HYPERLINK(`) or a function that fetches or runs (`@WEBSERVICE(`):
+# a cell with none of those is data (rounds 22 to 24: honest notes were
+# refused). A cell that starts with `=` is a formula, whatever it holds.
 CELL_LEADING_RE = re.compile(f"[\\s{FORBIDDEN}]*")
-SIGNED_CALL_RE = re.compile(r"[|!\[\]]|[^\W\d][\w.]*\(")
+UNQUOTED_BOOK_RE = re.compile(r"\[[^\]]*\][^!\s]*!")
 # A file is read with each delimiter a spreadsheet may take for it: which
 # one it takes depends on the reader's locale (`;` where `,` is the
 # decimal comma) or on what they choose.
@@ -821,12 +823,20 @@ def csv_formula_problem(data: bytes) -> str | None:
                 for row, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
                     for column, cell in enumerate(cells, start=1):
                         start = cell[CELL_LEADING_RE.match(cell).end():]
-                        if start[:1] == "=" or start[:1] in ("+", "-", "@") and SIGNED_CALL_RE.search(start):
+                        if start[:1] == "=" or start[:1] in ("+", "-", "@") and _signed_cell_runs(start):
                             return f"{CSV_FORMULA} (row {row}, column {_column_name(column)}: `{_shown(start)}`)"
             except csv.Error as error:
                 return (f"cannot be read as CSV ({_shown(str(error))}), so whether a spreadsheet would run a cell "
                         "as a formula cannot be checked")
     return None
+
+
+def _signed_cell_runs(cell: str) -> bool:
+    """Whether a cell that starts with `+`, `-` or `@` would reach another
+    program, file or computer, read as a formula."""
+    code = EXCEL_STRING_RE.sub('""', cell)
+    return bool("|" in code or UNQUOTED_BOOK_RE.search(code) or EXCEL_HYPERLINK_RE.search(cell)
+                or _formula_problem(cell))
 
 
 def _column_name(number: int) -> str:
@@ -882,13 +892,19 @@ def normalised_pdf(data: bytes) -> bytes | None:
     out = io.BytesIO()
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
+            # Streams are copied as they are, never unpacked: a page packed
+            # twice over held 1 GB of blank lines in 1.8 KB, and unpacking
+            # it to pack it again took 4 s a GB (twenty-fourth round).
             pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+                     stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False,
                      linearize=False, fix_metadata_version=False)
     except Exception:
         return None
     return out.getvalue()
 
 
+PDF_SIGNED = ("is digitally signed: it is published as the checks read it, which would break the signature, and a "
+              "signature cannot be checked here")
 PDF_ENCRYPTED = ("is encrypted (protected against copying, printing or editing): such protection can stop screen "
                  "readers reading it, and keeps what it would do when opened from being checked")
 
@@ -908,6 +924,8 @@ def _scan_problem(data: bytes) -> str | None:
         for name, value in pdf_scan.entries(data, spend):
             if name == "/Encrypt":
                 return PDF_ENCRYPTED
+            if name == "/ByteRange":
+                return PDF_SIGNED
             if name in ACTIVE_PDF_NAMES or name in ACTIVE_PDF_KINDS:
                 return (f"holds {name[1:]} (a script, an action or an attached file), which runs when it is "
                         "opened, in a part of the file that some readers read")

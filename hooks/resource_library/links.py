@@ -491,10 +491,11 @@ def strong_address(text: str) -> str | None:
     return None
 
 
-def shown_addresses(text: str) -> list[str]:
+def shown_addresses(text: str, numbers: bool = False) -> list[str]:
     """Every host or email address that link text reads as, word by word,
-    in either reading: `Sign in at https://login.nhs.scot` shows one."""
-    found = []
+    in either reading: `Sign in at https://login.nhs.scot` shows one; with
+    `numbers`, a phone number too (what a tooltip may not show)."""
+    found = [number] if numbers and (number := phone_number(text)) else []
     for readings in read_words(text):
         for shown in dict.fromkeys(shown_address(word) for word in readings):
             if shown:
@@ -545,22 +546,45 @@ def shown_numbers(text: str) -> list[str]:
     import unicodedata
     text = unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text)).translate(STOPS)
     if not text.isascii():
-        text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else "-" if unicodedata.category(c) == "Pd" else c
-                       for c in text)
+        # Any digit a reader reads as one: another script's, a dingbat's
+        # (`❶❸❶`, U+2776: twenty-fourth round), a look-alike letter's.
+        text = "".join(str(unicodedata.digit(c)) if c.isdigit() else "-" if unicodedata.category(c) == "Pd" else c
+                       for c in text).translate(lookalikes())
     for _ in range(4):
         text = DIGIT_LOOKALIKE_RE.sub(lambda m: "0" if m.group() in "Oo" else "1", text)
     return [" ".join(run.split()) for run in NUMBER_TEXT_RE.findall(text) if sum(c.isdigit() for c in run) >= 3]
 
 
 def misleading_phone(text: str, target: str) -> str | None:
-    """A number `text` shows that the `tel:` link does not dial (twenty-first
-    round: [0131 623 4300](tel:+449098790000)). An extension or a pause
-    after the number (`;ext=2`, `,2`) is not part of what is shown."""
+    """A number `text` shows where none of its numbers is the one the `tel:`
+    link dials (twenty-first round: [0131 623 4300](tel:+449098790000)).
+    Numbers beside the one dialled are context (`open 24/7`, `ext 210`, a
+    year); an extension or a pause in the target (`;ext=2`, `,2`) is not
+    part of the number."""
     dialled = phone_digits(re.split(r"[;,pw]", unquote(target.strip()[4:]), maxsplit=1)[0])
-    for number in shown_numbers(text):
-        if phone_digits(number) != dialled:
-            return number
+    numbers = shown_numbers(text)
+    if numbers and not any(phone_digits(part) == dialled for number in numbers for part in _windows(number)):
+        return numbers[0]
     return None
+
+
+def _windows(number: str) -> list[str]:
+    """Each run of whole digit groups in `number`: `NHS 24 (0131 623 4300)`
+    reads as one run, and holds `0131 623 4300`."""
+    groups = [match.span() for match in re.finditer(r"\d+", number)]
+    if len(groups) > 12:
+        return [number]
+    return [number[groups[i][0] - (number[groups[i][0] - 1:groups[i][0]] == "+"):groups[j][1]]
+            for i in range(len(groups)) for j in range(i, len(groups))]
+
+
+def phone_number(text: str) -> str | None:
+    """The first phone number `text` shows, as a UK reader takes one: ten
+    digits or more, after `0` or `+` (`0131 623 4300`, `+44 131 ...`), or None.
+    Shown on a link that dials nothing, or in a tooltip on what is not a
+    link, it promises a call (twenty-fourth round)."""
+    return next((part for number in shown_numbers(text) for part in _windows(number)
+                 if part[:1] in "0+" and sum(c.isdigit() for c in part) >= 10), None)
 
 
 # An address spelled out: `enquiries at gov dot scot`, `[at]`, `(dot)`.
@@ -583,7 +607,10 @@ def misleading(text: str, target: str) -> str | None:
     """An address `text` shows where the link's `target` does not go, or
     None: a host must be the target's host or a domain above it, an email
     address the target's mailto, a phone number the target's tel."""
-    if target.strip()[:4].lower() == "tel:" and (number := misleading_phone(text, target)):
+    if target.strip()[:4].lower() == "tel:":
+        if number := misleading_phone(text, target):
+            return number
+    elif number := phone_number(text):
         return number
     # Spelled out, it misleads if it does whichever way `at` is read
     # (`Read it at gov dot scot` is honest on a link to gov.scot).
@@ -627,7 +654,9 @@ def _misleading(text: str, target: str) -> str | None:
 # The link text, target and tooltip of the links validate reads as text: inline
 # (`[text](target "title")`), by reference (`[text][label]`, `[label][]`), and
 # an HTML anchor on one line. The build reads every link again, from the HTML.
-TEXT_LINK_RE = re.compile(r"(?<!!)\[((?:[^\[\]\\]|\\.)*+)\]\(\s*+<?([^)\s>\[]*+)>?(?:\s++([\"'])([^\"']*+)\3)?+\s*+\)")
+# A target may hold spaces, as Python-Markdown reads one (`tel:0800 22 44 88`).
+TEXT_LINK_RE = re.compile(r"(?<!!)\[((?:[^\[\]\\]|\\.)*+)\]\(\s*+<?([^)\s>\[]*+(?:[ \t]++[^)\s>\[\"']++)*+)>?"
+                          r"(?:\s++([\"'])([^\"']*+)\3)?+\s*+\)")
 REF_LINK_RE = re.compile(r"(?<!!)\[((?:[^\[\]\\]|\\.)*+)\]\[([^\[\]]*+)\]")
 REF_TARGET_RE = re.compile(r"\s{0,3}\[([^\]]+)\]:\s*+<?(\S+?)>?(?:\s++[\"'(]([^\n]*)[\"')])?\s*")
 ANCHOR_RE = re.compile(r"<a\b([^<>]*+)>([^<]*+(?:<(?!/?a\b)[^<>]*+>[^<]*+)*+)</a\s*>", re.I)

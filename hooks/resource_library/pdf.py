@@ -43,6 +43,7 @@ TEAM = "Strategic Planning for Redesign team, Healthcare Improvement Scotland"
 CONTACT = "his.strategicplanning@nhs.scot"
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 MISSING_GLYPH_RE = re.compile(r'the text `"(.*?)"` could not be displayed', re.S)
+TYPST_ESCAPE_RE = re.compile(r"\\u\{([0-9a-fA-F]{1,6})\}|\\(.)", re.S)
 MAX_GLYPH_RETRIES = 20
 # Emoji and pictographs (and the joiners and selectors that build them):
 # no font the PDF embeds has them, so each is named ("[grinning face]").
@@ -106,7 +107,7 @@ def name_missing(text: str, missing: set[str]) -> str:
 
     def named(match: re.Match) -> str:
         nonlocal count
-        shown = [c for c in match.group(0) if c not in JOINERS]
+        shown = [c for c in match.group(0) if c not in JOINERS and unicodedata.category(c) != "Cf"]
         if not shown:
             return ""
         count += 1
@@ -711,9 +712,19 @@ class Briefings:
                     # Typst names the first missing character only: every
                     # character of its script goes with it (CJK ideographs,
                     # Hangul, Ethiopic), so twenty languages are a few compiles.
-                    scripts = {_script(c) for c in missing.group(1) if ord(c) > 0x7E}
-                    self._missing |= {c for c in written if not c.isascii() and _script(c) in scripts} | {
-                        c for c in missing.group(1) if ord(c) > 0x7E}
+                    # Typst writes what it cannot print as an escape: a
+                    # Bengali vowel sign is `\u{9be}` (twenty-fourth round:
+                    # read as its letters, it was never named, and honest
+                    # Bengali and Punjabi stopped the build).
+                    text = TYPST_ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2),
+                                               missing.group(1))
+                    scripts = {_script(c) for c in text if ord(c) > 0x7E}
+                    more = {c for c in written if not c.isascii() and _script(c) in scripts} | {
+                        c for c in text if ord(c) > 0x7E}
+                    if more <= self._missing:
+                        raise PdfError("Typst could not make its PDF: it cannot show "
+                                       + ", ".join(f"U+{ord(c):04X}" for c in sorted(text)[:5]))
+                    self._missing |= more
                     data.write_text(name_missing(written, self._missing), encoding="utf-8")
             raise PdfError("Typst could not make its PDF: too many characters its fonts do not have")
         finally:

@@ -81,11 +81,12 @@ def pdf_pages(path: Path, size: int, mtime: float) -> int | None:
     if objects > MAX_PDF_OBJECTS:
         log.info("not counting the pages of %s: %s objects, over %s", path, f"{objects:,}", f"{MAX_PDF_OBJECTS:,}")
         return None
-    from pypdf import PdfReader  # only pages with PDFs pay for the import
+    import pikepdf  # only pages with PDFs pay for the import
     try:
-        # strict: a damaged cross-reference table is an error, not a scan of
-        # the whole file for objects.
-        return len(PdfReader(io.BytesIO(data), strict=True).pages)
+        # As qpdf reads it, which is how the file is published (files.
+        # normalised_pdf); pypdf printed its own repairs to the terminal.
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages)
     except Exception as error:  # a damaged PDF must not stop the build
         log.info("could not count the pages of %s: %s", path, error)
         return None

@@ -52,9 +52,9 @@ MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the reposito
                  "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
 FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
                    "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
-FORMULA_HINT = ("A spreadsheet runs a cell that starts with = or @, or with + or - and calls a function, another "
-                "program (|) or another file, and it could start a program or reach another computer: put a ' "
-                "before it, or remove the formula.")
+FORMULA_HINT = ("A spreadsheet runs a cell that starts with =, or with +, - or @ and reaches another program (|), "
+                "another file's cell, a link or a function that fetches: it could start a program or reach another "
+                "computer. Put a ' before it, or remove the formula.")
 SYNONYM_FORM = "Each group is `slug:` followed by a list of `- word or phrase` lines."
 CHARACTER = "{name} holds {what} (U+{code:04X}, written `{written}`){more}"
 ONE_LINE = "{name} runs over more than one line"

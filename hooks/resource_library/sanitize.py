@@ -353,7 +353,7 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
     # link, a paragraph round one) is shown over the link: it may not read
     # as an address (sixteenth attacker).
     for element in tree.css("[title]"):
-        if element.tag != "a" and (shown := links.shown_addresses(element.attributes.get("title") or "")):
+        if element.tag != "a" and (shown := links.shown_addresses(element.attributes.get("title") or "", numbers=True)):
             title = element.attributes.get("title") or ""
             found.append(("misleading-link/tooltip", {"shown": shown[0]}, (f'title="{title}', f"title='{title}", title)))
     # Text a reader cannot see (twenty-third round): shrunk twice over, or

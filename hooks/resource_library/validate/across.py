@@ -234,7 +234,7 @@ def _misleading_links(resource: Resource) -> list[Problem]:
             problems.append(rules.problem("misleading-link/heading", resource.src_uri, resource.body_line + number - 1,
                                           len(written) - len(written.lstrip("#= ")) + 1, written, shown=shown))
     for line, col, tooltip in links.other_tooltips(lines):
-        shown = links.shown_addresses(tooltip)
+        shown = links.shown_addresses(tooltip, numbers=True)
         if shown:
             problems.append(rules.problem("misleading-link/tooltip", resource.src_uri, resource.body_line + line - 1,
                                           col, source[line - 1] if line <= len(source) else "", shown=shown[0]))
