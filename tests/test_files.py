@@ -424,7 +424,7 @@ def test_csv_cells_a_spreadsheet_would_run_are_refused(tmp_path):
         assert any(l.startswith(f"{A}:{link_line}:17 [unsafe-file] `files/linked.csv` {RUNS} (row 2, column A: "
                                 "`=1+1`)") for l in refused), (command, refused)
         assert len(refused) == len(CSV_FORMULAS) + 1, refused
-        assert out.count(FORMULA_HINT) == len(refused) and "put a ' before it, or remove the formula" in out
+        assert out.count(FORMULA_HINT) == len(refused) and "Put a ' before it, or remove the formula" in out
     assert tree_digest(project / "site") == before
     (project / A).unlink()
     assert build(project).returncode == 0
