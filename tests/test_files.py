@@ -569,6 +569,14 @@ OFFICE_ACTIVE = [
         " QUOTE 68 68 69 65 85 84 79 ")[5:-6] + '<w:r><w:instrText> c:\\windows\\system32\\cmd.exe "/k calc.exe"'
         '</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'),
      "has a field whose name is made by another field inside it"),
+    # Twenty-fifth round: VML names its picture by `o:relid`, outside the relationships namespace.
+    ("vml.docx", package({"word/document.xml": f'<w:document {W_NS} xmlns:v="urn:schemas-microsoft-com:vml" '
+                          'xmlns:o="urn:schemas-microsoft-com:office:office"><w:body><w:p><w:r><w:pict><v:shape>'
+                          '<v:imagedata o:relid="rId9"/></v:shape></w:pict></w:r></w:p></w:body></w:document>',
+                          "word/_rels/document.xml.rels": relationships(
+                              'Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                              'hyperlink" Target="https://attacker.example/p.png" TargetMode="External"')}),
+     "loads an outside address (relationship `rId9`) into `imagedata`"),
     # Twenty-second round: functions that send the workbook's data to a service, or fetch from one.
     ("stock.xlsx", sheet('_xlfn.STOCKHISTORY("MSFT",1)'), "uses STOCKHISTORY, which fetches data from the internet"),
     ("python.xlsx", sheet('_xlfn._xlws.PY(0,1,"import os")'), "uses PY, which runs Python code on another computer"),

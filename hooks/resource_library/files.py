@@ -534,8 +534,6 @@ RUNNING_ACTIONS = ("ppaction://program", "ppaction://macro", "ppaction://ole")
 LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (tel) addresses"
 
 
-RELATIONSHIP_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-                           "http://purl.oclc.org/ooxml/officeDocument/relationships")
 def _is_external(relationship) -> bool:
     """A relationship leaves the package unless its TargetMode is exactly
     `Internal` (or absent) and its target is a part's name, not an address:
@@ -592,8 +590,11 @@ def _external_use_problem(root, part: str, ids) -> str | None:
     if not ids:
         return None
     from lxml import etree
-    for value in root.xpath("//@*[namespace-uri()=$a or namespace-uri()=$b]", a=RELATIONSHIP_NAMESPACES[0],
-                            b=RELATIONSHIP_NAMESPACES[1]):
+    # Any attribute that names one of them, in any namespace: VML's
+    # `o:relid` and `r:id`, DrawingML's `r:link` and `r:embed` alike
+    # (found by lxml in C; ids hold no space).
+    listed = " " + " ".join(sorted(ids)) + " "
+    for value in root.xpath("//@*[contains($listed, concat(' ', ., ' '))]", listed=listed):
         element = value.getparent()
         if value in ids and etree.QName(element).localname not in LINK_ELEMENTS:
             return (f"loads an outside address (relationship `{_shown(value)}`) into "
