@@ -765,3 +765,37 @@ def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_p
         found = [(p.line, p.message) for p in check_project(project)[1] if p.rule == "misleading-link"]
         assert found == ([(2, "the title shows `events.nhs.scot`, and names the button to "
                               "`https://evil.example/register` (registration_url)")] if refused else []), found
+
+
+# Twenty-fifth round: what validate read line by line, and the build from the HTML.
+ROUND_25 = [
+    ("See [the guidance at\nwww.gov.scot/login](https://evil.example/a) now.",
+     "[misleading-link] the link's text shows `gov.scot`, but it goes to `https://evil.example/a`"),
+    ("Read [www.gov.scot][q] now.\n\n> [q]: https://evil.example/d",
+     "[misleading-link] the link's text shows `gov.scot`, but it goes to `https://evil.example/d`"),
+    ("Write to https://www.gov.scot@evil.example/x today.",
+     "[link-address] `https://www.gov.scot@evil.example/x` has `www.gov.scot@` before its host"),
+    ("A note.[^1]\n\n[^1]: See the strategy.", "[broken-link] `[^...]:` is a footnote"),
+]
+
+
+def test_the_twenty_fifth_rounds_links_are_read_by_validate_as_the_build_reads_them(tmp_path):
+    """Link text over two lines, a reference defined in a quote, an
+    address written as text (in a body, a summary and an editor's page), a
+    footnote: validate says each at its line, as the build would."""
+    text = GOOD + "\n" + "\n\n".join(block for block, _ in ROUND_25) + "\n"
+    lines = text.split("\n")
+    where = [lines.index(block.split("\n")[0]) + 1 for block, _ in ROUND_25]
+    where[0] += 1  # said where its text ends and its target is
+    where[-1] = lines.index("[^1]: See the strategy.") + 1
+    summary = good(summary='summary: "Register at https://www.gov.scot@evil.example/register for the event today"')
+    project = make_project(tmp_path / "p", content={
+        A: text, "deeper-dives/summary.md": summary,
+        "docs/privacy.md": "# Privacy\n\nRead [www.gov.scot][1] for more.\n\n[1]: https://evil.example/phish\n"})
+    result = run_cli(project, "validate")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    said = result.stderr.splitlines()
+    for line, (_, says) in zip(where, ROUND_25):
+        assert any(l.startswith(f"{A}:{line}:") and says in l for l in said), (line, says, result.stderr)
+    assert any(l.startswith("deeper-dives/summary.md:3:") and "[link-address]" in l for l in said), result.stderr
+    assert any(l.startswith("docs/privacy.md:3:") and "the link's text shows `gov.scot`" in l for l in said), said

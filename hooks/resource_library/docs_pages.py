@@ -249,10 +249,12 @@ def _body_problems(shown: str, raw: bytes) -> list[Problem]:
     Macro pages are maintainers', and their macros run only in the build:
     only they may use the site's own classes."""
     body, first_line = _body(raw)
-    if not ("<" in body or "](" in body or "!!!" in body or "{" in body or "&#" in body):
+    # Any link (`[x][1]` with `[1]: https://...` too: twenty-fifth round),
+    # tag, admonition, attribute list or character reference.
+    if not any(mark in body for mark in ("<", "[", "!!!", "{", "&#")):
         return []
     from .sanitize import removed_problems
-    return removed_problems(_render(body), shown, first_line, body)[1]
+    return removed_problems(render(body), shown, first_line, body)[1]
 
 
 def _body(raw: bytes) -> tuple[str, int]:
@@ -266,7 +268,8 @@ def _body(raw: bytes) -> tuple[str, int]:
     return text, 1
 
 
-def _render(body: str) -> str:
+def render(body: str) -> str:
+    """Markdown as the build renders it (its extensions and heading ids)."""
     import markdown
 
     from .headings import EXTENSIONS, slugify

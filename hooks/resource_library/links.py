@@ -441,6 +441,26 @@ def look_alike_host(host: str) -> str | None:
     return host.translate(table) if taken else None
 
 
+# An address written as text: calendars, feed readers and mail programs
+# make it a link (`summary: "Register at https://www.gov.scot@evil.example/"`).
+TEXT_ADDRESS_RE = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'()\[\]]+", re.I)
+# What is a link's target in a line, not its text: read as a link already.
+LINK_TARGET_TEXT_RE = re.compile(r"\]\([^()]*\)|<[^<>]*>|\]:\s*\S+")
+
+
+def text_address_problems(text: str):
+    """(address, rule key, values) for each address written as text in
+    `text` that is not what it reads as (address_problem): twenty-fifth
+    round, such addresses reached calendars, feeds and link previews."""
+    if "//" not in text and "www." not in text.lower():
+        return
+    for match in TEXT_ADDRESS_RE.finditer(LINK_TARGET_TEXT_RE.sub(" ", text)):
+        address = match.group().rstrip(".,;:!?")
+        written = address if "://" in address else "https://" + address
+        if bad := address_problem(written):
+            yield address, bad[0], bad[1]
+
+
 def address_problem(address: str) -> tuple[str, dict] | None:
     """(rule key, values) where an address on another site is not what it
     reads as: a name before `@` that a browser skips, a backslash it reads

@@ -405,6 +405,8 @@ RULES = MappingProxyType({r.id: r for r in (
                     "page's address, so it would not be found",
                     "Write it in Markdown, [text]({target}) or ![alt text]({target}), which the build makes right "
                     "on every page; or give a full https:// address."),
+         footnote=M("`[^...]:` is a footnote, which this site's Markdown does not make: it is read as a link",
+                    "Put the note in the text (in brackets), or in a list under a heading Notes at the end."),
          not_image=M("`{target}` is shown as a picture, but it is not an image ({formats})",
                      "Link to it as a file, [Checklist (CSV)]({target}), without the `!`; or show a picture of it."),
          web_address=M("`{target}` looks like a web address without its https://, so it is read as a file here",

@@ -396,7 +396,9 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
                 # Found by the line that holds both the text and the target,
                 # else the text (a reference's target is on another line),
                 # else the target.
-                found.append((key, {"shown": shown, "target": href[:80]}, (" ".join(text.split()), href)))
+                written = " ".join(text.split())
+                # (`[text]` first: a reference's text, whose target is on a line of its own.)
+                found.append((key, {"shown": shown, "target": href[:80]}, ("[" + written + "]", written, href)))
                 break
     return found
 
@@ -454,12 +456,15 @@ def removed_problems(html: str, shown_path: str, first_line: int, source: str, e
 
 def _find(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
     """The first line (0-based) holding all of `needles` (case aside), and
-    the column of the last; else the first holding the first, and so on."""
+    the column of the last; else the last two; else the first holding the
+    first, and so on."""
     folded = [text.lower() for text in lines]
     # And as read, tags dropped: `nhs<span>.</span>scot` is written, `nhs.scot` read.
     untagged = [links.INLINE_TAG_RE.sub("", text) if "<" in text else text for text in folded]
     wanted = [needle.lower() for needle in needles if needle]
-    for group in ([wanted] if len(wanted) > 1 else []) + [[needle] for needle in wanted]:
+    # All of them, then the last two (a link's text and target), then each.
+    groups = ([wanted] if len(wanted) > 1 else []) + ([wanted[1:]] if len(wanted) > 2 else [])
+    for group in groups + [[needle] for needle in wanted]:
         for number, (text, read) in enumerate(zip(folded, untagged)):
             if all(needle in text for needle in group):
                 return number, text.find(group[-1])

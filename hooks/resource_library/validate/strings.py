@@ -78,11 +78,17 @@ def check_strings(parsed: ParsedFile, schema: Schema, content_files: set[str], t
         if refused:
             line, col, key, values = refused
             parsed.found(line, col, key, **values)
+
         top = schema.fields.get(path[0], {}) if path else {}
         item_schema = top
         if len(path) == 3 and "items" in top:  # downloads.0.file
             item_schema = top["items"]["properties"].get(path[2], {})
         is_link = item_schema.get("$ref") == "#/$defs/link"
+        if not is_link and not refused:
+            for address, key, values in links.text_address_problems(value):
+                pos = parsed.at(path)
+                parsed.found(pos.line, pos.col, key, target=address[:80], **values)
+                break
         # Most values are plain words: none of the rules below can apply
         # without one of these (each rule's regex needs its character).
         if not (is_link or "{" in value or "<" in value or "\n" in value or PLACEHOLDER in value
