@@ -580,6 +580,7 @@ OFFICE_ACTIVE = [
     # Twenty-second round: functions that send the workbook's data to a service, or fetch from one.
     ("stock.xlsx", sheet('_xlfn.STOCKHISTORY("MSFT",1)'), "uses STOCKHISTORY, which fetches data from the internet"),
     ("python.xlsx", sheet('_xlfn._xlws.PY(0,1,"import os")'), "uses PY, which runs Python code on another computer"),
+    ("sheets.xlsx", sheet('IMPORTXML("https://attacker.example/","//a")'), "uses IMPORTXML, which fetches"),
     ("x14.xlsx", package({"xl/worksheets/sheet1.xml": f'<worksheet {X_NS} xmlns:xm="http://schemas.microsoft.com/'
                           'office/excel/2006/main"><extLst><ext><xm:f>ISERROR(WEBSERVICE("https://attacker.example/"))'
                           "</xm:f></ext></extLst></worksheet>"}), "uses WEBSERVICE, which reaches another computer"),
@@ -800,7 +801,12 @@ def encrypted_pdf() -> bytes:
     (raw_pdf([*PAGES, b"<< /Type /Sig /ByteRange [0 10 20 30] /Contents <00> >>"], b"<< /Size 5 /Root 1 0 R >>"),
      "is digitally signed"),
     (raw_pdf([*PAGES, b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Thread /D 0 /F << /FS /URL "
-                      b"/F (https://evil.example/a.pdf) >> >> >>"], b"<< /Size 5 /Root 1 0 R >>"), "holds URL"),
+                      b"/F (https://evil.example/a.pdf) >> >> >>"], b"<< /Size 5 /Root 1 0 R >>"), "holds "),
+    # Twenty-fifth round: a thread in another file, named as a plain string; a base address for links.
+    (raw_pdf([*PAGES, b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Thread /D 0 "
+                      b"/F (\\\\\\\\evil.example\\\\share\\\\x.pdf) >> >>"], b"<< /Size 5 /Root 1 0 R >>"), "holds Thread"),
+    (raw_pdf([PAGES[0].replace(b">>", b"/URI << /Base (javascript:x) >> >>"), *PAGES[1:]], b"<< /Size 4 /Root 1 0 R >>"),
+     "has a link to `javascript:x`"),
 ])
 def test_a_pdf_is_read_whole_not_only_from_its_trailer(data, says):
     from resource_library.files import pdf_problem
@@ -813,6 +819,10 @@ def test_a_plain_pdf_built_the_same_way_passes():
     assert pdf_problem(raw_pdf(PAGES, b"<< /Size 4 /Root 1 0 R >>")) is None
     clean = b"<< /Type /Catalog /Pages 3 0 R >>"
     assert pdf_problem(two_tables_pdf(clean, clean)) is None
+    # An article thread, and a base address for the document's links, are the document's own.
+    assert pdf_problem(raw_pdf([PAGES[0].replace(b">>", b"/URI << /Base (https://www.gov.scot/) >> /Threads [4 0 R] >>"),
+                                *PAGES[1:], b"<< /Type /Thread /I << /Title (Story) >> >>"],
+                               b"<< /Size 5 /Root 1 0 R >>")) is None
 
 
 def test_a_pdf_packed_and_linearised_by_qpdf_passes_and_what_it_packs_is_read():

@@ -17,7 +17,7 @@ from conftest import make_project
 def get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8")
+            return response.status, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, ""
     except OSError:
@@ -250,3 +250,29 @@ def test_a_rebuild_prints_only_what_a_contributor_can_act_on(tmp_path):
     assert "'dirty' build" not in printed
     assert "code 302" not in printed and "code 404" in printed
     assert "[macros]" not in printed
+
+
+def test_a_file_the_gate_refuses_is_not_served_and_is_checked_again(tmp_path):
+    """Twenty-fifth round: under `make serve` a PDF changed to run a script
+    was refused by the gate, yet still served, and after the next edit it
+    was not checked again and its page came back."""
+    project = make_project(tmp_path / "p", "basic")
+    server, base = start_serve(project)
+    slides = project / "webinars" / "files" / "past-slides.pdf"
+    address = base + "webinars/files/past-slides.pdf"
+    try:
+        assert get(address)[0] == 200
+        hostile = slides.read_bytes().replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript "
+                                                                  b"/JS (app.alert\\(1\\)) >>", 1)
+        assert hostile != slides.read_bytes()
+        slides.write_bytes(hostile)
+        wait_for(lambda: "OpenAction" in get(base + "webinars/")[1])
+        assert get(address)[0] == 404
+        other = project / "at-a-glance" / next(p.name for p in (project / "at-a-glance").glob("*.md"))
+        other.write_text(other.read_text() + "\nOne more line.\n")
+        wait_for(lambda: "One more line" in get(base + "at-a-glance/")[1] or "OpenAction" in get(base + "at-a-glance/")[1])
+        time.sleep(1)
+        assert "OpenAction" in get(base + "webinars/")[1] and get(address)[0] == 404
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

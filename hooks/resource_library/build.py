@@ -668,6 +668,16 @@ class Build:
                         only.add(rel)
                         seen[rel] = stamp
         problems = gate.check(site_dir, only)
+        if self.serving:
+            # Under `make serve` the tab shows the problems, and nothing the
+            # gate refused is served meanwhile: a refused file is taken away
+            # (a page is replaced by the problems), and checked again when
+            # the next rebuild writes it (twenty-fifth round: a PDF with a
+            # script was still served, and unchecked after the next edit).
+            for rel in gate.refused:
+                self.session.gated.pop(rel, None)
+                if not rel.endswith(".html"):
+                    (site_dir / rel).unlink(missing_ok=True)
         if not problems:
             if self.briefings is not None and not self.serving:
                 self.briefings.prune()

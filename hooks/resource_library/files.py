@@ -141,6 +141,10 @@ ACTIVE_PDF_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/EmbeddedFile", 
 # or play what they hold; a file named by a web address (`/FS /URL`), which
 # a thread action or a reference XObject fetches (twenty-fourth round).
 ACTIVE_PDF_KINDS = frozenset({"/FileAttachment", "/3D", "/Screen", "/Filespec", "/EF", "/URL"})
+# Actions (/S) that open another file: a thread in one (`/S /Thread /F
+# (\\\\host\\share\\x.pdf)`, twenty-fifth round), as /GoToR does. An article
+# thread (`/Type /Thread`) is the document's own.
+ACTIVE_PDF_ACTIONS = frozenset({"/Thread"})
 MAX_PDF_OBJECTS = 200_000
 # pypdf reads a PDF's objects about a character at a time, a microsecond a
 # read. A briefing of 10,000 objects takes 1.5 million reads; 96,000 arrays
@@ -515,6 +519,9 @@ EXCEL_FUNCTIONS = {"WEBSERVICE": "reaches another computer", "FILTERXML": "reads
                    "STOCKHISTORY": "fetches data from the internet", "TRANSLATE": "sends text to an online service",
                    "DETECTLANGUAGE": "sends text to an online service", "COPILOT": "sends data to an online service",
                    "PY": "runs Python code on another computer", "SQL.REQUEST": "queries an outside database",
+                   # Google Sheets, which opens a workbook or CSV from Drive (twenty-fifth round).
+                   **{name: "fetches from another computer in Google Sheets" for name in (
+                       "IMPORTXML", "IMPORTDATA", "IMPORTHTML", "IMPORTFEED", "IMPORTRANGE")},
                    **{name: "queries an outside data source" for name in (
                        "CUBEVALUE", "CUBEMEMBER", "CUBESET", "CUBESETCOUNT", "CUBEKPIMEMBER", "CUBERANKEDMEMBER",
                        "CUBEMEMBERPROPERTY")}}
@@ -922,7 +929,12 @@ def _scan_problem(data: bytes) -> str | None:
             raise _OverBudget
 
     try:
+        previous = None
         for name, value in pdf_scan.entries(data, spend):
+            if previous == "/S" and name in ACTIVE_PDF_ACTIONS:
+                return (f"holds {name[1:]} (a script, an action or an attached file), which runs when it is "
+                        "opened, in a part of the file that some readers read")
+            previous = name
             if name == "/Encrypt":
                 return PDF_ENCRYPTED
             if name == "/ByteRange":
@@ -930,7 +942,7 @@ def _scan_problem(data: bytes) -> str | None:
             if name in ACTIVE_PDF_NAMES or name in ACTIVE_PDF_KINDS:
                 return (f"holds {name[1:]} (a script, an action or an attached file), which runs when it is "
                         "opened, in a part of the file that some readers read")
-            if name == "/URI" and value is not None and not _safe_link(value):
+            if name in ("/URI", "/Base") and value is not None and not _safe_link(value):
                 return (f"has a link to `{_shown(value)}`; a PDF may link only to web (https), "
                         "email (mailto) and phone (tel) addresses")
     except _OverBudget:
@@ -976,8 +988,8 @@ def _qpdf_problem(data: bytes) -> str | None:
                     for name in item.keys():
                         value = item.get(name)
                         # As plain values: a pikepdf object reads any attribute as a key.
-                        plain = (bytes(value) if isinstance(value, pikepdf.String) else str(value)) if name == "/URI" \
-                            else None
+                        plain = (bytes(value) if isinstance(value, pikepdf.String) else {} if isinstance(
+                            value, pikepdf.Dictionary) else str(value)) if name in ("/URI", "/Base") else None
                         if refused := _active_entry(name, plain, str(value) if isinstance(value, pikepdf.Name) else None):
                             return refused
                         if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and not (
@@ -1004,9 +1016,12 @@ def _active_entry(name: str, value, name_value: str | None) -> str | None:
     if name in ACTIVE_PDF_NAMES:
         return f"holds {name[1:]} (a script, an action or an attached file), which runs when it is opened"
     if name_value is not None and name in ("/S", "/Type", "/Subtype") and (
-            name_value in ACTIVE_PDF_NAMES or name_value in ACTIVE_PDF_KINDS):
+            name_value in ACTIVE_PDF_NAMES or name_value in ACTIVE_PDF_KINDS
+            or name == "/S" and name_value in ACTIVE_PDF_ACTIONS):
         return f"holds {name_value[1:]} (a script, an action or an attached file), which runs when it is opened"
-    if name == "/URI" and not _safe_link(value):
+    if name == "/URI" and (value is None or isinstance(value, dict)):
+        return None  # the catalogue's `/URI << /Base (...) >>`: its /Base is read as a link
+    if name in ("/URI", "/Base") and not _safe_link(value):
         return (f"has a link to `{_shown(value)}`; a PDF may link only to web (https), "
                 "email (mailto) and phone (tel) addresses")
     return None

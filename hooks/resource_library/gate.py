@@ -135,8 +135,10 @@ class Gate:
         self.site_prefix = "/" + site_prefix.strip("/") + "/" if site_prefix.strip("/") else "/"
 
     def check(self, site_dir: Path, only: set[str] | None = None) -> list[Problem]:
-        """Every problem with the files in `site_dir` (or the `only` ones)."""
+        """Every problem with the files in `site_dir` (or the `only` ones);
+        the outputs refused are left in `self.refused`."""
         problems = self.claims.problems(self._locate)
+        self.refused: set[str] = set()
         site_dir = Path(site_dir)
         for folder, _, names in os.walk(site_dir):
             for name in names:
@@ -144,7 +146,9 @@ class Gate:
                 rel = Path(full).relative_to(site_dir).as_posix()
                 if only is not None and rel not in only:
                     continue
-                problems += self.check_file(site_dir, rel)
+                if found := self.check_file(site_dir, rel):
+                    self.refused.add(rel)
+                    problems += found
         return problems
 
     def check_file(self, site_dir: Path, rel: str) -> list[Problem]:

@@ -164,7 +164,7 @@ def entries(data: bytes, spend, depth: int = 0):
             pos = match.end()
             name = _name(match.group(1))
             value = None
-            if name == "/URI":
+            if name in ("/URI", "/Base"):
                 after = SPACE_RE.match(data, pos).end()
                 if data[after:after + 1] == b"(":
                     value, pos = _literal(data, after + 1)
