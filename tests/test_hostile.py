@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build, make_project, read, real_pdf, real_png, run_cli, serve, write_files
+from conftest import REPO, build, make_project, read, real_pdf, real_png, run_cli, serve, write_files
 from test_validate import GOOD, WEBINAR, built_project, good, tree_digest  # noqa: F401 (fixture)
 
 A = "at-a-glance/case.md"
@@ -554,24 +554,30 @@ MISLEADING = [  # (line of the body, the problem's text)
     ("Or [www\u1427gov\u1427scot](https://evil.example/d) today.",
      "[misleading-link] the link's text shows `gov.scot`, but it goes to `https://evil.example/d`"),
     ("Call [0131 623 4300](tel:+449098790000) for the team.",
-     "[misleading-link] the link's text shows `0131 623 4300`, but it goes to `tel:+449098790000`"),
+     "[misleading-link] the link's text shows the number `0131 623 4300`, but it goes to `tel:+449098790000`"),
     # Twenty-second round: marks stuck to an address, any dash between digits, a short number.
     ("See [\u00abhttps://www.gov.scot/\u00bb](https://evil.example/q1) now.",
      "[misleading-link] the link's text shows `www.gov.scot`, but it goes to `https://evil.example/q1`"),
     ("Ring [0131\u2013623\u20134300](tel:+449098790000) today.",
-     "[misleading-link] the link's text shows `0131-623-4300`, but it goes to `tel:+449098790000`"),
+     "[misleading-link] the link's text shows the number `0131-623-4300`, but it goes to `tel:+449098790000`"),
     ("Or [NHS 24: 111](tel:+449098790000) at night.",
-     "[misleading-link] the link's text shows `111`, but it goes to `tel:+449098790000`"),
+     "[misleading-link] the link's text shows the number `111`, but it goes to `tel:+449098790000`"),
     # Twenty-fourth round: dingbat digits, a number on a link that dials nothing, a number in a
     # tooltip on what is not a link, a target with spaces.
     ("Dial [\u2776\u2778\u2776 \u277b\u2777\u2778 \u2779\u2778\u24ff\u24ff](tel:+449098790000) now.",
-     "[misleading-link] the link's text shows `131 623 4300`, but it goes to `tel:+449098790000`"),
+     "[misleading-link] the link's text shows the number `131 623 4300`, but it goes to `tel:+449098790000`"),
     ("Or [0131 623 4300](https://evil.example/call) today.",
-     "[misleading-link] the link's text shows `0131 623 4300`, but it goes to `https://evil.example/call`"),
+     "[misleading-link] the link's text shows the number `0131 623 4300`, but it goes to `https://evil.example/call`"),
     ('And <a href="tel:+449098790000"><span title="0131 623 4300">Call our helpline</span></a> too.',
      "[misleading-link] a tooltip shows `0131 623 4300`: only a link's own tooltip may show an address"),
     ("Then [0131 623 4300](tel:+44 9098790000) please.",
-     "[misleading-link] the link's text shows `0131 623 4300`, but it goes to `tel:+44 9098790000`"),
+     "[misleading-link] the link's text shows the number `0131 623 4300`, but it goes to `tel:+44 9098790000`"),
+    # Twenty-sixth round: a number beside right-to-left letters is drawn with its groups the other way round;
+    # a second phone number beside the one dialled.
+    ("Ring [\u05d8\u05dc\u05e4\u05d5\u05df 0909 879 0131](tel:09098790131) now.",
+     "[misleading-link] the link's text shows the number `0131 879 0909`, but it goes to `tel:09098790131`"),
+    ("Or [Freephone 0800 22 44 88 (or 0909 879 0000 from abroad)](tel:09098790000) too.",
+     "[misleading-link] the link's text shows the number `0800 22 44 88`, but it goes to `tel:09098790000`"),
     # Twenty-third round: an address spelled out.
     ("Write to [enquiries at gov dot scot](mailto:someone@evil.example) today.",
      "[misleading-link] the link's text shows `enquiries@gov.scot`, but it goes to `mailto:someone@evil.example`"),
@@ -776,6 +782,8 @@ ROUND_25 = [
     ("Write to https://www.gov.scot@evil.example/x today.",
      "[link-address] `https://www.gov.scot@evil.example/x` has `www.gov.scot@` before its host"),
     ("A note.[^1]\n\n[^1]: See the strategy.", "[broken-link] `[^...]:` is a footnote"),
+    # Twenty-sixth round: a keypad's letters, and service codes.
+    ("Call [Childline 0800 1111](tel:0800J1111) today.", "[link-address] `tel:0800J1111` dials more than a phone number"),
 ]
 
 
@@ -787,8 +795,12 @@ def test_the_twenty_fifth_rounds_links_are_read_by_validate_as_the_build_reads_t
     lines = text.split("\n")
     where = [lines.index(block.split("\n")[0]) + 1 for block, _ in ROUND_25]
     where[0] += 1  # said where its text ends and its target is
-    where[-1] = lines.index("[^1]: See the strategy.") + 1
+    where[3] = lines.index("[^1]: See the strategy.") + 1
     summary = good(summary='summary: "Register at https://www.gov.scot@evil.example/register for the event today"')
+    topics = (REPO / "vocabulary" / "topics.yml").read_text(encoding="utf-8")
+    first_description = next(line for line in topics.split("\n") if line.strip().startswith("description:"))
+    topics = topics.replace(first_description, first_description.split(":")[0]
+                            + ': "See https://www.gov.scot:443@evil.example/login for more"', 1)
     project = make_project(tmp_path / "p", content={
         A: text, "deeper-dives/summary.md": summary,
         "docs/privacy.md": "# Privacy\n\nRead [www.gov.scot][1] for more.\n\n[1]: https://evil.example/phish\n"})
@@ -799,3 +811,8 @@ def test_the_twenty_fifth_rounds_links_are_read_by_validate_as_the_build_reads_t
         assert any(l.startswith(f"{A}:{line}:") and says in l for l in said), (line, says, result.stderr)
     assert any(l.startswith("deeper-dives/summary.md:3:") and "[link-address]" in l for l in said), result.stderr
     assert any(l.startswith("docs/privacy.md:3:") and "the link's text shows `gov.scot`" in l for l in said), said
+    # A vocabulary's description is a page's lead and its link preview (twenty-sixth round).
+    (project / "vocabulary" / "topics.yml").write_text(topics, encoding="utf-8")
+    said = run_cli(project, "validate").stderr.splitlines()
+    assert any(l.startswith("vocabulary/topics.yml:") and "[link-address]" in l and "evil.example" in l
+               for l in said), said

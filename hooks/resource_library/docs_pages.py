@@ -200,6 +200,11 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
                 elif key == "title" and (address := links.strong_address(value)):
                     p = parsed.at((key,))
                     parsed.found(p.line, p.col, "misleading-link/name", name="`title`", shown=address)
+                elif found := next(links.text_address_problems(value), None):
+                    # The page's lead and its link preview (twenty-sixth round).
+                    address, rule, values = found
+                    p = parsed.at((key,))
+                    parsed.found(p.line, p.col, rule, target=address[:80], **values)
     if not parsed.problems and not (parsed.data or {}).get("render_macros"):
         return _body_problems(shown, raw)
     return parsed.problems

@@ -521,7 +521,8 @@ EXCEL_FUNCTIONS = {"WEBSERVICE": "reaches another computer", "FILTERXML": "reads
                    "PY": "runs Python code on another computer", "SQL.REQUEST": "queries an outside database",
                    # Google Sheets, which opens a workbook or CSV from Drive (twenty-fifth round).
                    **{name: "fetches from another computer in Google Sheets" for name in (
-                       "IMPORTXML", "IMPORTDATA", "IMPORTHTML", "IMPORTFEED", "IMPORTRANGE")},
+                       "IMPORTXML", "IMPORTDATA", "IMPORTHTML", "IMPORTFEED", "IMPORTRANGE", "GOOGLETRANSLATE",
+                       "GOOGLEFINANCE")},
                    **{name: "queries an outside data source" for name in (
                        "CUBEVALUE", "CUBEMEMBER", "CUBESET", "CUBESETCOUNT", "CUBEKPIMEMBER", "CUBERANKEDMEMBER",
                        "CUBEMEMBERPROPERTY")}}
@@ -529,6 +530,12 @@ EXCEL_FUNCTIONS = {"WEBSERVICE": "reaches another computer", "FILTERXML": "reads
 # `COM.MICROSOFT.` or `ORG.OPENOFFICE.` in OpenDocument's.
 EXCEL_FUNCTION_RE = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*(" + "|".join(
     sorted((re.escape(name) for name in EXCEL_FUNCTIONS), key=len, reverse=True)) + r")\s*\(", re.I)
+# Named bare for another function to call (`MAP({...},_xleta.WEBSERVICE)`,
+# `LET(w,WEBSERVICE,w(...))`: twenty-sixth round), where a function that
+# takes functions is used; elsewhere a bare word is a name (`SUM(Register)`).
+BARE_FUNCTION_RE = re.compile(EXCEL_FUNCTION_RE.pattern[:-len(r"\s*\(")] + r"(?![\w.(])", re.I)
+LAMBDA_HELPER_RE = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*(?:MAP|REDUCE|SCAN|BYROW|BYCOL|MAKEARRAY|LET|LAMBDA)"
+                              r"\s*\(", re.I)
 EXCEL_STRING_RE = re.compile(r'"(?:[^"]|"")*"?')
 EXCEL_HYPERLINK_RE = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*HYPERLINK\s*\(\s*", re.I)
 # A reference to a cell of another file: OpenDocument's `'file:///x.ods'#$Sheet1.A1`,
@@ -726,7 +733,7 @@ def _formula_problem(formula: str) -> str | None:
     if "'" in code and any(hashed or not PATH_CHARACTERS.isdisjoint(name)
                            for name, hashed in QUOTED_NAME_RE.findall(code)):
         return "reads a cell of another file when it is opened (an external reference)"
-    function = EXCEL_FUNCTION_RE.search(code)
+    function = EXCEL_FUNCTION_RE.search(code) or (LAMBDA_HELPER_RE.search(code) and BARE_FUNCTION_RE.search(code))
     if function:
         name = function.group(1).upper()
         return f"uses {name}, which {EXCEL_FUNCTIONS[name]}"
@@ -800,7 +807,9 @@ def text_problem(data: bytes, ext: str) -> str | None:
 # a cell with none of those is data (rounds 22 to 24: honest notes were
 # refused). A cell that starts with `=` is a formula, whatever it holds.
 CELL_LEADING_RE = re.compile(f"[\\s{FORBIDDEN}]*")
-UNQUOTED_BOOK_RE = re.compile(r"\[[^\]]*\][^!\s]*!")
+UNQUOTED_BOOK_RE = re.compile(r"\[[^\]]*\][^!\s]*![$]?[A-Za-z]")
+# DDE: `program|topic!item` (`- pending | review` is a note).
+DDE_RE = re.compile(r"\|[^|]*!\S")
 # A file is read with each delimiter a spreadsheet may take for it: which
 # one it takes depends on the reader's locale (`;` where `,` is the
 # decimal comma) or on what they choose.
@@ -843,8 +852,11 @@ def _signed_cell_runs(cell: str) -> bool:
     """Whether a cell that starts with `+`, `-` or `@` would reach another
     program, file or computer, read as a formula."""
     code = EXCEL_STRING_RE.sub('""', cell)
-    return bool("|" in code or UNQUOTED_BOOK_RE.search(code) or EXCEL_HYPERLINK_RE.search(cell)
-                or _formula_problem(cell))
+    quoted_path = "'" in code and any(hashed or not PATH_CHARACTERS.isdisjoint(name)
+                                      for name, hashed in QUOTED_NAME_RE.findall(code))
+    return bool(DDE_RE.search(code) or UNQUOTED_BOOK_RE.search(code) or EXCEL_HYPERLINK_RE.search(cell)
+                or quoted_path or EXCEL_FUNCTION_RE.search(code)
+                or LAMBDA_HELPER_RE.search(code) and BARE_FUNCTION_RE.search(code))
 
 
 def _column_name(number: int) -> str:
@@ -939,6 +951,8 @@ def _scan_problem(data: bytes) -> str | None:
                 return PDF_ENCRYPTED
             if name == "/ByteRange":
                 return PDF_SIGNED
+            if name == "/OpenAction" and value == pdf_scan.DESTINATION:
+                continue  # where the file opens, as an array: no action
             if name in ACTIVE_PDF_NAMES or name in ACTIVE_PDF_KINDS:
                 return (f"holds {name[1:]} (a script, an action or an attached file), which runs when it is "
                         "opened, in a part of the file that some readers read")
@@ -989,7 +1003,8 @@ def _qpdf_problem(data: bytes) -> str | None:
                         value = item.get(name)
                         # As plain values: a pikepdf object reads any attribute as a key.
                         plain = (bytes(value) if isinstance(value, pikepdf.String) else {} if isinstance(
-                            value, pikepdf.Dictionary) else str(value)) if name in ("/URI", "/Base") else None
+                            value, pikepdf.Dictionary) else str(value)) if name in ("/URI", "/Base") else \
+                            ([] if isinstance(value, pikepdf.Array) else None) if name == "/OpenAction" else None
                         if refused := _active_entry(name, plain, str(value) if isinstance(value, pikepdf.Name) else None):
                             return refused
                         if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and not (
@@ -1009,10 +1024,21 @@ def _qpdf_problem(data: bytes) -> str | None:
     return None
 
 
+def _is_destination(value) -> bool:
+    """A page and a view (`[3 0 R /Fit]`), as an array: no action."""
+    try:
+        value = value.get_object() if hasattr(value, "get_object") else value
+    except Exception:
+        return False
+    return isinstance(value, list)
+
+
 def _active_entry(name: str, value, name_value: str | None) -> str | None:
     """What one entry of a PDF dictionary would do that a published file may
     not: the same verdict whichever library read it. `name_value`: the
     value, when it is a name."""
+    if name == "/OpenAction" and _is_destination(value):
+        return None  # `/OpenAction [3 0 R /Fit]`: where it opens (LaTeX's hyperref writes it), not an action
     if name in ACTIVE_PDF_NAMES:
         return f"holds {name[1:]} (a script, an action or an attached file), which runs when it is opened"
     if name_value is not None and name in ("/S", "/Type", "/Subtype") and (
@@ -1164,7 +1190,38 @@ def image_problem(data: bytes, ext: str, work: Work | None = None) -> str | None
     if ext in ("jpg", "jpeg") and (scans := data.count(b"\xff\xda")) > MAX_JPEG_SCANS:
         return (f"is a JPEG of {scans:,} scans; the limit is {MAX_JPEG_SCANS} (each is decoded over the whole "
                 "picture, and the PDF's decoder stops at 100)")
+    if ext in ("jpg", "jpeg") and (odd := jpeg_coding_problem(data)):
+        return odd
     return decode_problem(data, ext, work)
+
+
+# A JPEG's frame headers (SOF): arithmetic coding (C9-CB, CD-CF, and its
+# conditioning table, CC) is shown by neither Chromium nor the PDF's decoder.
+ARITHMETIC_SOF = frozenset({0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xCC})
+FRAME_SOF = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7}) | ARITHMETIC_SOF - {0xCC}
+
+
+def jpeg_coding_problem(data: bytes) -> str | None:
+    """A JPEG coded in a way the briefing's PDF cannot hold (twenty-sixth
+    round: `cjpeg -arithmetic` and `-sample 3x1` passed the checks and
+    stopped the build): arithmetic coding, or a component sampled by a
+    factor other than 1, 2 or 4. Read from its markers up to its first scan."""
+    at = 2
+    while at + 4 <= len(data) and data[at] == 0xFF:
+        marker, length = data[at + 1], int.from_bytes(data[at + 2:at + 4], "big")
+        if marker == 0xDA:
+            return None
+        if marker in ARITHMETIC_SOF:
+            return "is a JPEG with arithmetic coding, which browsers and the PDF cannot show: save it again as a plain JPEG"
+        if marker in FRAME_SOF and at + 10 <= len(data):
+            components = data[at + 9]
+            for n in range(components):
+                factors = data[at + 11 + 3 * n] if at + 11 + 3 * n < len(data) else 0x11
+                if factors >> 4 not in (1, 2, 4) or factors & 0x0F not in (1, 2, 4):
+                    return ("is a JPEG whose colours are sampled in a way the PDF cannot show "
+                            f"({factors >> 4}x{factors & 0x0F}): save it again as a plain JPEG")
+        at += 2 + length
+    return None
 
 
 def png_structure_problem(data: bytes) -> str | None:

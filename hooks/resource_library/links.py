@@ -249,7 +249,11 @@ ADDRESS_TEXT_RE = re.compile(
 EMAIL_TEXT_RE = re.compile(r"(?:mailto:)?([\w.+'-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63})", re.I)
 NOT_DOMAINS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "csv", "txt",
                          "rtf", "png", "jpg", "jpeg", "gif", "webp", "svg", "html", "htm", "md", "zip", "json",
-                         "xml", "ics", "vtt", "srt", "mp3", "mp4", "js", "css", "py"})
+                         "xml", "ics", "vtt", "srt", "mp3", "mp4", "js", "css", "py",
+                         # Twenty-sixth round: file types read as domains in link text (data.tsv).
+                         "tsv", "xlsm", "xlsb", "docm", "pptm", "dotx", "xltx", "kml", "kmz", "tif", "tiff",
+                         "bmp", "eps", "psd", "geojson", "gpkg", "shp", "dbf", "sav", "dta", "sas", "gz", "tgz",
+                         "bz2", "rar", "wav", "ogg", "webm", "mov", "avi", "m4a", "epub", "odg", "pub", "vsdx"})
 
 
 SCHEME_TEXT_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
@@ -472,6 +476,13 @@ def address_problem(address: str) -> tuple[str, dict] | None:
         parts.port
     except ValueError:
         return "link-address/port", {}
+    if parts.scheme.lower() == "tel":
+        # A phone's keypad turns letters into digits, and `*` and `#` dial
+        # service codes (twenty-sixth round: tel:0800J1111, tel:*2767*3855#).
+        number = re.split(r"[;,]", unquote(parts.path), maxsplit=1)[0]
+        if not re.fullmatch(r"\+?[\d\s().\-]*\d[\d\s().\-]*[pw\d\s().\-]*", number):
+            return "link-address/tel", {}
+        return None
     if parts.scheme.lower() == "mailto":
         # `his@nhѕ.scot` (a Cyrillic `ѕ`) sends to another domain.
         for mailbox in unquote(parts.path).split(","):
@@ -581,10 +592,26 @@ def misleading_phone(text: str, target: str) -> str | None:
     Numbers beside the one dialled are context (`open 24/7`, `ext 210`, a
     year); an extension or a pause in the target (`;ext=2`, `,2`) is not
     part of the number."""
+    import unicodedata
     dialled = phone_digits(re.split(r"[;,pw]", unquote(target.strip()[4:]), maxsplit=1)[0])
     numbers = shown_numbers(text)
     if numbers and not any(phone_digits(part) == dialled for number in numbers for part in _windows(number)):
         return numbers[0]
+    # Beside right-to-left letters, a number's groups are drawn in the
+    # other order (twenty-sixth round: `טלפון 0909 879 0131` is drawn
+    # `0131 879 0909 טלפון`): the number is read as drawn too.
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        for number in numbers:
+            groups = re.findall(r"\d+", number)
+            if len(groups) > 1 and phone_digits(" ".join(reversed(groups))) != dialled:
+                return " ".join(reversed(groups))
+    # Another phone number beside the one dialled is another promise
+    # (`0800 22 44 88 (or 0909 879 0000 from abroad)`).
+    for number in numbers:
+        for part in _windows(number):
+            if part[:1] in "0+" and sum(c.isdigit() for c in part) >= 10 and phone_digits(part) != dialled and not any(
+                    phone_digits(whole) == dialled for whole in _windows(number)):
+                return part
     return None
 
 
@@ -621,6 +648,11 @@ def spelled_out(text: str) -> list[str]:
         return []
     dotted = SPELLED_AT_RE.sub("@", SPELLED_DOT_RE.sub(".", text))
     return [SPELLED_BARE_AT_RE.sub("@", dotted), dotted]
+
+
+def misleading_key(key: str, shown: str) -> str:
+    """`key`, or its `/number` form when what is shown is a number."""
+    return key + "/number" if key == "misleading-link" and not any(c.isalpha() for c in shown) else key
 
 
 def misleading(text: str, target: str) -> str | None:

@@ -32,6 +32,10 @@ ENDSTREAM_RE = re.compile(rb"endstream")
 MAX_DEPTH = 2  # object streams within object streams: a reader goes one level
 
 
+# What follows /OpenAction when it is an array: a page and a view, no action.
+DESTINATION = b"["
+
+
 class Unreadable(Exception):
     """Something in the file this reading cannot follow; said as a reason."""
 
@@ -164,6 +168,8 @@ def entries(data: bytes, spend, depth: int = 0):
             pos = match.end()
             name = _name(match.group(1))
             value = None
+            if name == "/OpenAction" and data[SPACE_RE.match(data, pos).end():][:1] == b"[":
+                value = DESTINATION
             if name in ("/URI", "/Base"):
                 after = SPACE_RE.match(data, pos).end()
                 if data[after:after + 1] == b"(":

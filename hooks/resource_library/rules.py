@@ -327,6 +327,9 @@ RULES = MappingProxyType({r.id: r for r in (
          "(its host, or a domain above it); only a heading's own permalink has the class `headerlink`.",
          "Write what the link is as its text, or make the text the address it goes to.",
          _=M("the link's text shows `{shown}`, but it goes to `{target}`", MISLEADING_HINT),
+         number=M("the link's text shows the number `{shown}`, but it goes to `{target}`",
+                  "A phone number on a link promises a call to it: link the number with tel: "
+                  "([0131 623 4300](tel:+441316234300)), and a page with words."),
          title=M("the link's tooltip shows `{shown}`, but it goes to `{target}`", MISLEADING_HINT),
          label=M("{name}'s label shows `{shown}`, but it is the file `{target}`",
                  "Say what the file is, as in `label: Checklist (PDF)`."),
@@ -376,6 +379,8 @@ RULES = MappingProxyType({r.id: r for r in (
                     "Remove everything between `//` and `@`: a link carries no name or password."),
          backslash=M("`{target}` holds a backslash, which a browser reads as `/`: it goes to `{host}`",
                      "Write the address with forward slashes only, as the site itself gives it."),
+         tel=M("`{target}` dials more than a phone number (letters, which a phone's keypad turns into digits, or "
+               "* and #, which dial service codes)", "Write the number in digits only: tel:+441316234300."),
          port=M("`{target}` has a port that is not a number from 1 to 65535, so no browser can open it",
                 "Remove the port (`:443`), or copy the address again from the browser's address bar.")),
     rule("missing-file", "A file front matter names exists.", "Correct the path, or add the file to `files/`.",

@@ -398,7 +398,8 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
                 # else the target.
                 written = " ".join(text.split())
                 # (`[text]` first: a reference's text, whose target is on a line of its own.)
-                found.append((key, {"shown": shown, "target": href[:80]}, ("[" + written + "]", written, href)))
+                found.append((links.misleading_key(key, shown), {"shown": shown, "target": href[:80]},
+                               ("[" + written + "]", written, href)))
                 break
     return found
 

@@ -128,6 +128,12 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
                 elif UNSAFE_RE.search(value):
                     problem("vocabulary/markup", where, name=field_label((slug, field)))
                     bad = True
+                elif found := next(links.text_address_problems(value), None):
+                    # Shown as a page's lead and its link preview (twenty-sixth round).
+                    address, key, values = found
+                    problems.append(rules.problem(key, shown, where.line, where.col, parsed.line(where.line),
+                                                  target=address[:80], **values))
+                    bad = True
                 elif len(value.strip()) > (limit := MAX_DESCRIPTION_CHARS if field == "description"
                                            else MAX_NAME_CHARS):
                     problem("vocabulary/too-long", where, name=field_label((slug, field)), count=len(value.strip()),

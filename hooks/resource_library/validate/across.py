@@ -266,7 +266,8 @@ def _line_link_problems(resource: Resource, lines: list[str], source: list[str])
         for key, shown_in in (("misleading-link", links.link_text(text)), ("misleading-link/title", title)):
             shown = links.misleading(shown_in, target)
             if shown:
-                problems.append(rules.problem(key, resource.src_uri, resource.body_line + line - 1, col,
+                problems.append(rules.problem(links.misleading_key(key, shown), resource.src_uri,
+                                              resource.body_line + line - 1, col,
                                               source[line - 1] if line <= len(source) else "",
                                               shown=shown, target=target[:80]))
                 break
