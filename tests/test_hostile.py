@@ -754,9 +754,14 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
         assert links.misleading(f"www{dot}gov{dot}scot", "https://evil.example/") == "gov.scot", hex(ord(dot))
     for honest in ("0131 623 4300", "+44 (0)131 623 4300", "0044 131 623 4300", "Call us",
                    "\u06f0\u06f1\u06f3\u06f1 \u06f6\u06f2\u06f3 \u06f4\u06f3\u06f0\u06f0", "0131 623 4300 ext. 2"):
-        assert links.misleading(honest, "tel:+441316234300;ext=2") is None, honest
+        target = "tel:+441316234300;ext=2" if "ext" in honest else "tel:+441316234300"  # an extension is shown
+        assert links.misleading(honest, target) is None, honest
     assert links.misleading("NHS 24 on 111", "tel:111") is None
     assert links.misleading("Read it at gov dot scot", "https://www.gov.scot/x") is None
+    assert links.misleading("Email us at info@carers.scot", "https://carers.scot/contact/") is None
+    assert links.misleading("0131 623 4300 ext. 2", "tel:+441316234300,2") is None
+    assert [found[0] for found in links.text_address_problems("Write to planning@g\u043ev.scot or info@carers.scot")] \
+        == ["planning@g\u043ev.scot"]
     assert links.misleading("enquiries at gov dot scot", "mailto:enquiries@gov.scot") is None
     assert links.misleading("O131 623 43OO", "tel:+449098790000") == "0131 623 4300"
 
@@ -782,6 +787,9 @@ ROUND_25 = [
     ("Write to https://www.gov.scot@evil.example/x today.",
      "[link-address] `https://www.gov.scot@evil.example/x` has `www.gov.scot@` before its host"),
     ("A note.[^1]\n\n[^1]: See the strategy.", "[broken-link] `[^...]:` is a footnote"),
+    # Twenty-seventh round: tones sent after the call is answered.
+    ("Ring [0131 623 4300](tel:01316234300,,,666) now.",
+     "[misleading-link] the link's text shows the number `0131 623 4300`, but it goes to `tel:01316234300,,,666`"),
     # Twenty-sixth round: a keypad's letters, and service codes.
     ("Call [Childline 0800 1111](tel:0800J1111) today.", "[link-address] `tel:0800J1111` dials more than a phone number"),
 ]

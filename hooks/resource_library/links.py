@@ -447,7 +447,7 @@ def look_alike_host(host: str) -> str | None:
 
 # An address written as text: calendars, feed readers and mail programs
 # make it a link (`summary: "Register at https://www.gov.scot@evil.example/"`).
-TEXT_ADDRESS_RE = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'()\[\]]+", re.I)
+TEXT_ADDRESS_RE = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'()\[\]]+|[\w.+'-]+@[^\s<>\"'()\[\]@]+", re.I)
 # What is a link's target in a line, not its text: read as a link already.
 LINK_TARGET_TEXT_RE = re.compile(r"\]\([^()]*\)|<[^<>]*>|\]:\s*\S+")
 
@@ -456,11 +456,14 @@ def text_address_problems(text: str):
     """(address, rule key, values) for each address written as text in
     `text` that is not what it reads as (address_problem): twenty-fifth
     round, such addresses reached calendars, feeds and link previews."""
-    if "//" not in text and "www." not in text.lower():
+    if "//" not in text and "www." not in text.lower() and "@" not in text:
         return
     for match in TEXT_ADDRESS_RE.finditer(LINK_TARGET_TEXT_RE.sub(" ", text)):
         address = match.group().rstrip(".,;:!?")
-        written = address if "://" in address else "https://" + address
+        # An email address written as text: mail programs make it a link
+        # (twenty-seventh round: planning@gоv.scot in a summary).
+        written = address if "://" in address else ("mailto:" + address) if "@" in address and not \
+            address.lower().startswith("www.") else "https://" + address
         if bad := address_problem(written):
             yield address, bad[0], bad[1]
 
@@ -593,8 +596,17 @@ def misleading_phone(text: str, target: str) -> str | None:
     year); an extension or a pause in the target (`;ext=2`, `,2`) is not
     part of the number."""
     import unicodedata
-    dialled = phone_digits(re.split(r"[;,pw]", unquote(target.strip()[4:]), maxsplit=1)[0])
+    written = unquote(target.strip()[4:])
+    cut = re.search(r"[;,pwPW]", written)
+    number_part, after = (written[:cut.start()], written[cut.start():]) if cut else (written, "")
+    dialled = phone_digits(number_part)
     numbers = shown_numbers(text)
+    # Tones sent after the call is answered (`,,,666`, `p999`) or an
+    # extension pick options the text must show (twenty-seventh round).
+    extra = re.sub(r"\D", "", after)
+    if extra and extra not in re.sub(r"\D", " ", unicodedata.normalize("NFKC", text)).split() and not any(
+            re.sub(r"\D", "", part) == extra for number in numbers for part in _windows(number)):
+        return numbers[0] if numbers else " ".join(text.split())[:40]
     if numbers and not any(phone_digits(part) == dialled for number in numbers for part in _windows(number)):
         return numbers[0]
     # Beside right-to-left letters, a number's groups are drawn in the
@@ -686,6 +698,11 @@ def _misleading(text: str, target: str) -> str | None:
 
     def goes_to(address: str) -> bool:
         if "@" in address:
+            # An email address on a link to its own organisation's site is
+            # honest ([Email us at info@carers.scot](https://carers.scot/contact/)).
+            if host:
+                domain = _ascii_host(address.rpartition("@")[2])
+                return host == domain or host.endswith("." + domain)
             # Only there: `?bcc=` (or `to`, `cc`) sends a copy elsewhere,
             # unseen (seventeenth attacker).
             return scheme == "mailto" and unquote(parts.path).strip().lower() == address and not any(

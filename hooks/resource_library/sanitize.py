@@ -397,9 +397,10 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
                 # else the text (a reference's target is on another line),
                 # else the target.
                 written = " ".join(text.split())
-                # (`[text]` first: a reference's text, whose target is on a line of its own.)
-                found.append((links.misleading_key(key, shown), {"shown": shown, "target": href[:80]},
-                               ("[" + written + "]", written, href)))
+                # (`[text]` first: a reference's text, whose target is on a line of its own; a
+                # tooltip by its quotes, beside its target: twenty-seventh round.)
+                needles = (f'"{written}"', href) if key == "misleading-link/title" else ("[" + written + "]", written, href)
+                found.append((links.misleading_key(key, shown), {"shown": shown, "target": href[:80]}, needles))
                 break
     return found
 
