@@ -1081,3 +1081,21 @@ def test_the_twenty_seventh_rounds_files():
                    'package/2006/content-types"/>')
         z.writestr("word/pad.xml", b" " * 110_000_000)  # over the 100 MB a document's parts may unzip to
     assert "too large to check" in data_problem(out.getvalue(), "docx")
+
+
+def test_parts_are_counted_across_documents_inside_documents():
+    """Twenty-eighth round: 240 inner zips of 4,999 empty parts each, in
+    8 MB, took 45 s to check; each zip was under the limit on its own."""
+    from resource_library.files import MAX_OFFICE_PARTS, data_problem
+    types = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("[Content_Types].xml", types)
+        for n in range(MAX_OFFICE_PARTS // 2):
+            z.writestr(f"p{n}.xml", "")
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", types)
+        for n in range(3):
+            z.writestr(f"word/embeddings/e{n}.docx", inner.getvalue())
+    assert "parts to check, counting those of the documents inside it" in data_problem(outer.getvalue(), "docx")

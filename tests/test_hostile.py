@@ -759,6 +759,12 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     assert links.misleading("NHS 24 on 111", "tel:111") is None
     assert links.misleading("Read it at gov dot scot", "https://www.gov.scot/x") is None
     assert links.misleading("Email us at info@carers.scot", "https://carers.scot/contact/") is None
+    # Twenty-eighth round: an address by number, a domain many owners share, emphasis inside an address.
+    assert links.misleading("10.0.0.1:8080/login", "https://evil.example/") == "10.0.0.1"
+    assert links.misleading("localhost:8000", "https://evil.example/") == "localhost"
+    assert links.misleading("Section 1.2.3.4", "https://www.gov.scot/") is None
+    assert links.misleading("github.io", "https://evil.github.io/") == "github.io"
+    assert links.misleading(links.link_text("www.gov**.**scot"), "https://evil.example/") == "gov.scot"
     assert links.misleading("0131 623 4300 ext. 2", "tel:+441316234300,2") is None
     assert [found[0] for found in links.text_address_problems("Write to planning@g\u043ev.scot or info@carers.scot")] \
         == ["planning@g\u043ev.scot"]

@@ -257,6 +257,22 @@ NOT_DOMAINS = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "od
 
 
 SCHEME_TEXT_RE = re.compile(r"[a-z][a-z0-9+.-]*://", re.I)
+# Domains under which anyone may have a site (from the Public Suffix List's
+# ICANN and private sections, those a reader here may meet): text naming one
+# names no one site.
+SHARED_SUFFIXES = frozenset({
+    "co.uk", "org.uk", "ac.uk", "gov.uk", "nhs.uk", "ltd.uk", "plc.uk", "me.uk", "net.uk", "sch.uk", "police.uk",
+    "com.au", "co.nz", "co.za", "com", "org", "net", "uk", "scot", "io", "app", "dev",
+    "github.io", "gitlab.io", "blogspot.com", "wordpress.com", "wixsite.com", "squarespace.com", "weebly.com",
+    "azurewebsites.net", "cloudapp.net", "herokuapp.com", "netlify.app", "vercel.app", "pages.dev", "workers.dev",
+    "web.app", "firebaseapp.com", "appspot.com", "cloudfront.net", "amazonaws.com", "s3.amazonaws.com",
+    "sharepoint.com", "readthedocs.io", "glitch.me", "ngrok.io", "ngrok-free.app", "onrender.com", "fly.dev",
+    "substack.com", "medium.com", "notion.site", "carrd.co", "godaddysites.com", "sites.google.com"})
+# An address by number, or this computer: `10.0.0.1:8080/login`,
+# `localhost:8000`, `[::1]` (twenty-eighth round). A bare dotted number
+# (`1.2.3.4`, a section) is not one without a port or a path.
+IP_TEXT_RE = re.compile(r"(?:(?:https?|ftp)://)?((?:\d{1,3}\.){3}\d{1,3}(?=[:/])|localhost\b|\[[0-9a-f:.]+\])"
+                        r"(?::\d{1,5})?(?:[/?#]\S*)?", re.I)
 
 
 # Where an address starts inside a word: a scheme, or `www.`.
@@ -317,7 +333,8 @@ def _shown_address(text: str) -> str | None:
         return email.group(1).lower()
     address = ADDRESS_TEXT_RE.fullmatch(text)
     if not address:
-        return None
+        numbered = IP_TEXT_RE.fullmatch(text)
+        return numbered.group(1).lower() if numbered else None
     host = address.group(2).lower()
     if not address.group(1) and host.rsplit(".", 1)[-1] in NOT_DOMAINS:
         return None
@@ -707,7 +724,10 @@ def _misleading(text: str, target: str) -> str | None:
             # unseen (seventeenth attacker).
             return scheme == "mailto" and unquote(parts.path).strip().lower() == address and not any(
                 name.strip().lower() in ("to", "cc", "bcc") for name, _ in parse_qsl(parts.query, keep_blank_values=True))
-        return bool(host) and (host == (want := _ascii_host(address)) or host.endswith("." + want))
+        want = _ascii_host(address)
+        # A domain above the host, but not one many owners share (twenty-
+        # eighth round: [github.io](https://evil.github.io/)).
+        return bool(host) and (host == want or host.endswith("." + want) and want not in SHARED_SUFFIXES)
 
     for readings in words:
         # A word whose first reading goes there is honest (`bücher.de`,
@@ -789,7 +809,12 @@ def link_text(text: str) -> str:
     """Markdown link text as it reads: backslash escapes and character
     references undone, inline tags dropped (`nhs<span>.</span>scot`; each
     word's emphasis and code marks are dropped as it is read)."""
-    return html.unescape(INLINE_TAG_RE.sub("", re.sub(r"\\(.)", r"\1", text)))
+    # Emphasis marks inside a word are drawn as nothing (`www.gov**.**scot`:
+    # twenty-eighth round).
+    return html.unescape(INLINE_TAG_RE.sub("", re.sub(r"\\(.)", r"\1", EMPHASIS_RE.sub("", text))))
+
+
+EMPHASIS_RE = re.compile(r"(?<=\S)[*~]+(?=\S)|(?<=\S)[*~]+$|^[*~]+(?=\S)")
 
 
 def misleading_runs(segments: list[tuple[str, str | None]]) -> list[tuple[str, str]]:

@@ -462,7 +462,8 @@ def _find(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
     first, and so on."""
     folded = [text.lower() for text in lines]
     # And as read, tags dropped: `nhs<span>.</span>scot` is written, `nhs.scot` read.
-    untagged = [links.INLINE_TAG_RE.sub("", text) if "<" in text else text for text in folded]
+    untagged = [links.EMPHASIS_RE.sub("", links.INLINE_TAG_RE.sub("", text) if "<" in text else text)
+                for text in folded]
     wanted = [needle.lower() for needle in needles if needle]
     # All of them, then the last two (a link's text and target), then each.
     groups = ([wanted] if len(wanted) > 1 else []) + ([wanted[1:]] if len(wanted) > 2 else [])
