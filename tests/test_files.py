@@ -139,6 +139,10 @@ OFFICE = [
     ("o-basic.odt", odt(MACRO_EVENT, {"Basic/Standard/Module1.xml": "<x/>", "Scripts/python/evil.py": "import os"}),
      "holds macros (`Basic/Standard/Module1.xml`)"),
     ("o-event.odt", odt(MACRO_EVENT), "holds macros (`office:event-listeners`)"),
+    # Twenty-ninth round: a field that runs an installed macro when clicked.
+    ("o-execute.odt", odt('<office:body><office:text><text:p><text:execute-macro text:name="vnd.sun.star.script:'
+                          'Standard.Module1.Main?language=Basic&amp;location=application">Click</text:execute-macro>'
+                          "</text:p></office:text></office:body>"), "holds macros (`text:execute-macro`)"),
 ]
 # A Word file linking to the web, and an OpenDocument file with its own
 # picture and a web link: published.
