@@ -763,6 +763,7 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     assert links.misleading("10.0.0.1:8080/login", "https://evil.example/") == "10.0.0.1"
     assert links.misleading("localhost:8000", "https://evil.example/") == "localhost"
     assert links.misleading("Section 1.2.3.4", "https://www.gov.scot/") is None
+    assert links.misleading("10.0.0.1", "https://evil.example/") == "10.0.0.1"  # thirtieth round
     assert links.misleading("github.io", "https://evil.github.io/") == "github.io"
     assert links.misleading(links.link_text("www.gov**.**scot"), "https://evil.example/") == "gov.scot"
     assert links.misleading("0131 623 4300 ext. 2", "tel:+441316234300,2") is None

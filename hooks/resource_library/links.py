@@ -334,7 +334,15 @@ def _shown_address(text: str) -> str | None:
     address = ADDRESS_TEXT_RE.fullmatch(text)
     if not address:
         numbered = IP_TEXT_RE.fullmatch(text)
-        return numbered.group(1).lower() if numbered else None
+        if numbered:
+            return numbered.group(1).lower()
+        # A bare address by number (`10.0.0.1`, thirtieth round): four parts
+        # of at most 255, not all under 10 (`1.2.3.4` is a section).
+        parts = text.split(".")
+        if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts) and any(
+                int(p) >= 10 for p in parts):
+            return text
+        return None
     host = address.group(2).lower()
     if not address.group(1) and host.rsplit(".", 1)[-1] in NOT_DOMAINS:
         return None
