@@ -744,8 +744,7 @@ def _formula_problem(formula: str) -> str | None:
     code = EXCEL_STRING_RE.sub('""', formula)
     if "|" in code:
         return "starts another program and reads from it (a DDE reference, `program|topic!item`)"
-    if "'" in code and any(hashed or not PATH_CHARACTERS.isdisjoint(name)
-                           for name, hashed in QUOTED_NAME_RE.findall(code)):
+    if _quoted_file_reference(code):
         return "reads a cell of another file when it is opened (an external reference)"
     function = EXCEL_FUNCTION_RE.search(code) or (LAMBDA_HELPER_RE.search(code) and BARE_FUNCTION_RE.search(code))
     if function:
@@ -862,14 +861,19 @@ def csv_formula_problem(data: bytes) -> str | None:
     return None
 
 
+def _quoted_file_reference(code: str) -> bool:
+    """A quoted name that holds a path (`'C:\\x\\[book.xlsx]Sheet1'!A1`,
+    `'file:///x.ods'#$Sheet1.A1`): a cell of another file."""
+    return "'" in code and any(hashed or not PATH_CHARACTERS.isdisjoint(name)
+                               for name, hashed in QUOTED_NAME_RE.findall(code))
+
+
 def _signed_cell_runs(cell: str) -> bool:
     """Whether a cell that starts with `+`, `-` or `@` would reach another
     program, file or computer, read as a formula."""
     code = EXCEL_STRING_RE.sub('""', cell)
-    quoted_path = "'" in code and any(hashed or not PATH_CHARACTERS.isdisjoint(name)
-                                      for name, hashed in QUOTED_NAME_RE.findall(code))
     return bool(DDE_RE.search(code) or UNQUOTED_BOOK_RE.search(code) or EXCEL_HYPERLINK_RE.search(cell)
-                or quoted_path or EXCEL_FUNCTION_RE.search(code)
+                or _quoted_file_reference(code) or EXCEL_FUNCTION_RE.search(code)
                 or LAMBDA_HELPER_RE.search(code) and BARE_FUNCTION_RE.search(code))
 
 
