@@ -581,13 +581,21 @@ MISLEADING = [  # (line of the body, the problem's text)
     # Twenty-third round: an address spelled out.
     ("Write to [enquiries at gov dot scot](mailto:someone@evil.example) today.",
      "[misleading-link] the link's text shows `enquiries@gov.scot`, but it goes to `mailto:someone@evil.example`"),
+    # Thirty-first round: a number the text says to call, a North American number, an address by number in IPv6.
+    ("In an emergency [Ring 999](https://evil.example/r) now.",
+     "[misleading-link] the link's text shows the number `999`, but it goes to `https://evil.example/r`"),
+    ("Or [1-800-555-0100](https://evil.example/n) too.",
+     "[misleading-link] the link's text shows the number `1-800-555-0100`, but it goes to `https://evil.example/n`"),
+    ("Or [2001:db8::1](https://evil.example/6) too.",
+     "[misleading-link] the link's text shows `2001:db8::1`, but it goes to `https://evil.example/6`"),
 ]
 HONEST = ("[https://www.gov.scot/publications/x](https://www.gov.scot/publications/y), [gov.scot](https://publications.gov.scot/z),"
           " [report.pdf](https://www.gov.scot/r.pdf), [Carers strategy (gov.scot)](https://www.gov.scot/c),"
           " <https://www.nhs.scot/>, [his.strategicplanning@nhs.scot](mailto:his.strategicplanning@nhs.scot?subject=Hi)"
           " and [NHS inform](https://www.nhsinform.scot/ \"www.nhsinform.scot\"),"
           " [Call NHS 24 on 111, open 24/7](tel:111), [0131 623 4300 ext 210](tel:+441316234300;ext=210),"
-          " [NHS 24 (0131 623 4300)](tel:+441316234300) and [NHS 24 (111)](https://www.nhs24.scot/).")
+          " [NHS 24 (0131 623 4300)](tel:+441316234300), [NHS 24 (111)](https://www.nhs24.scot/),"
+          " [Call for evidence 2024](https://consult.gov.scot/) and [ISBN 978-0-12-345678-9](https://www.gov.scot/b).")
 
 
 def misleading_project(path: Path) -> tuple[Path, int]:
@@ -771,6 +779,13 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
         == ["planning@g\u043ev.scot"]
     assert links.misleading("enquiries at gov dot scot", "mailto:enquiries@gov.scot") is None
     assert links.misleading("O131 623 43OO", "tel:+449098790000") == "0131 623 4300"
+    # Thirty-first round: numbers a reader is told to call, or reads as a phone's or an address by number.
+    assert links.misleading("Call us on 111", "https://www.nhs24.scot/") == "111"
+    assert links.misleading("(800) 555-0100", "https://evil.example/") == "(800) 555-0100"
+    assert links.misleading("::1", "https://evil.example/") == "::1"
+    for honest in ("Call for evidence 2024", "Meeting at 10:30:00", "Phone survey 2023", "ISBN 978-0-12-345678-9"):
+        assert links.misleading(honest, "https://www.gov.scot/") is None, honest
+    assert links.misleading("Ring 999", "tel:999") is None
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

@@ -92,7 +92,7 @@ CASES = [
      "Did you mean `files/checklist.pdf`? It is at-a-glance/files/checklist.pdf in the repository."),
     ("a javascript link hidden by character references",
      {A: resource("Case", body="[x](JaVaScRiPt&#58;alert(1))\n")}, f"{A}:12:5", "unsafe-html",
-     "the link `JaVaScRiPt&#58;alert(1` is a `javascript:` address, written with character references",
+     "the link `JaVaScRiPt&#58;alert(1)` is a `javascript:` address, written with character references",
      "Resources cannot run scripts; remove the link."),
     ("a link written with character references",
      {A: resource("Case", body="See [the explainer](strategic&#45;plans&#45;explained.md).\n")}, f"{A}:12:21",
@@ -173,6 +173,20 @@ CASES = [
      {A: resource("Case", "downloads:", "  - file: files/checklst.pdf", "    label: Checklist")}, f"{A}:11:11",
      "missing-file", "downloads, item 1: file points to `files/checklst.pdf`, which does not exist",
      "Did you mean `files/checklist.pdf`? It is at-a-glance/files/checklist.pdf in the repository."),
+    # Thirty-first round: a name whose accents are stored as separate marks (as macOS writes them), and
+    # brackets inside a link's path, which Python-Markdown keeps.
+    ("a download whose name stores its accents another way",
+     {A: resource("Case", "downloads:", "  - file: files/r\u00e9sum\u00e9.csv", "    label: Summary"),
+      "at-a-glance/files/re\u0301sume\u0301.csv": "a,b\n"}, f"{A}:11:11",
+     "missing-file", "downloads, item 1: file points to `files/r\u00e9sum\u00e9.csv`, which does not exist",
+     "The file is there, but its name stores accents another way (as a letter and a separate mark, as macOS "
+     "writes names). Rename at-a-glance/files/re\u0301sume\u0301.csv by typing its name again, so the name and "
+     "the path match."),
+    ("a link to a file with brackets in its name",
+     {A: resource("Case", body="See [the report](files/Annual%20report%20(final).pdf).\n")}, f"{A}:12:18",
+     "broken-link", "`files/Annual%20report%20(final).pdf` points to `at-a-glance/files/Annual report (final).pdf`, "
+     "which does not exist", "Add the file to the repository as at-a-glance/files/Annual report (final).pdf, or "
+     "correct the path: it is written relative to this file, as in files/checklist.pdf."),
     ("a download that is not there",
      {A: resource("Case", "downloads:", "  - file: files/annual-report.pdf", "    label: Report")}, f"{A}:11:11",
      "missing-file", "downloads, item 1: file points to `files/annual-report.pdf`, which does not exist",

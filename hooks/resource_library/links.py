@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import functools
 import html
+import ipaddress
 import posixpath
 import re
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ FENCE_CLOSE_RE = re.compile(r"(`{3,}|~{3,})[ ]*$")
 # Neither link text nor target may hold `[`: each attempt then stops at the
 # next `[`, so a line of 40,000 `[` is scanned in linear time (nested brackets in link
 # text are rare, and MkDocs' own link validation still sees those links).
-INLINE_LINK_RE = re.compile(r"!?\[(?:[^\[\]\\]|\\.)*+\]\(\s*+<?([^)\s>\[]*+)>?(?:\s++[\"'][^\"']*+[\"'])?+\s*+\)")
+INLINE_LINK_RE = re.compile(r"!?\[(?:[^\[\]\\]|\\.)*+\]\(\s*+<?([^()\s>\[]*+)>?(?:\s++[\"'][^\"']*+[\"'])?+\s*+\)")
 # The regex above stops a target at `[`, which keeps it linear on hostile
 # text. A `[` right after `//` is an IPv6 host, or a typo that stops MkDocs
 # with a traceback (`http://[evil/x`): those targets are found here.
@@ -181,8 +182,12 @@ def _spaced_targets(line: str):
                 if depth == 0:
                     break
                 end += 1
-            target, col = (line[start:end].rstrip(), start + 1) if depth == 0 else ("", 0)
-        if target and any(c in target for c in " \t"):
+            # A title after white space ends the target (`(a(b)c "t")`).
+            titled = depth == 1 and line[end:end + 1] in ("\"", "'") and line[end - 1:end] in (" ", "\t")
+            target, col = (line[start:end].rstrip(), start + 1) if depth == 0 or titled else ("", 0)
+        # Balanced brackets in a target are part of it, as Python-Markdown
+        # reads them (twenty-eighth round: `files/report%20(final).pdf`).
+        if target and any(c in target for c in " \t("):
             yield target, col
         at = line.find("](", start)
 
@@ -338,6 +343,12 @@ def _shown_address(text: str) -> str | None:
             return numbered.group(1).lower()
         # A bare address by number (`10.0.0.1`, thirtieth round): four parts
         # of at most 255, not all under 10 (`1.2.3.4` is a section).
+        if text.count(":") >= 2:
+            # A bare address by number in its long form (`2001:db8::1`).
+            try:
+                return str(ipaddress.IPv6Address(text.split("%")[0]))
+            except ValueError:
+                pass
         parts = text.split(".")
         if len(parts) == 4 and all(p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts) and any(
                 int(p) >= 10 for p in parts):
@@ -662,13 +673,34 @@ def _windows(number: str) -> list[str]:
             for i in range(len(groups)) for j in range(i, len(groups))]
 
 
+# A North American number (`1-800-555-0100`, `(800) 555 0100`): three,
+# three and four digits, perhaps after 1 (thirty-first round).
+NANP_RE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}")
+# A book's number is not a phone's (`ISBN 978-0-12-345678-9`).
+ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s*(?:[\d\-\s]{9,16}[\dXx])", re.I)
+# A number the text tells the reader to call (`Ring 999`, `Call us on
+# 111`, `Text 61155`), however short: the words may only say how.
+CALL_RE = re.compile(r"\b(?:call|ring|phone|telephone|tel|dial|text|sms|whatsapp)\b(?:\s+(?:us|them|free|freephone|"
+                     r"now|today))*\s*(?:\b(?:on|at|free)\b)?\s*[:\-\u2013]?\s*(?=\S)", re.I)
+
+
 def phone_number(text: str) -> str | None:
-    """The first phone number `text` shows, as a UK reader takes one: ten
-    digits or more, after `0` or `+` (`0131 623 4300`, `+44 131 ...`), or None.
-    Shown on a link that dials nothing, or in a tooltip on what is not a
-    link, it promises a call (twenty-fourth round)."""
-    return next((part for number in shown_numbers(text) for part in _windows(number)
-                 if part[:1] in "0+" and sum(c.isdigit() for c in part) >= 10), None)
+    """The first phone number `text` shows, or None: ten digits or more,
+    after `0` or `+` (`0131 623 4300`, `+44 131 ...`), a North American
+    number, or any number of three digits or more the text says to call
+    (`Ring 999`). Shown on a link that dials nothing, or in a tooltip on
+    what is not a link, it promises a call (twenty-fourth round)."""
+    text = ISBN_RE.sub(" ", text)
+    found = next((part for number in shown_numbers(text) for part in _windows(number)
+                  if part[:1] in "0+" and sum(c.isdigit() for c in part) >= 10 or NANP_RE.fullmatch(part)), None)
+    if found or not CALL_RE.search(text):
+        return "(" + found if found and ")" in found and "(" not in found else found
+    import unicodedata
+    plain = unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text))
+    for call in CALL_RE.finditer(plain):
+        if (numbers := shown_numbers(plain[call.end():])) and plain[call.end():].lstrip("(+ ")[:1].isdigit():
+            return numbers[0]
+    return None
 
 
 # An address spelled out: `enquiries at gov dot scot`, `[at]`, `(dot)`.

@@ -12,6 +12,7 @@ import calendar
 import difflib
 import posixpath
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -189,6 +190,13 @@ def file_hint(value: str, type_slug: str, content_files: set[str]) -> str:
     same_name = [f for f in beside if posixpath.splitext(f)[0] == stem]
     matches = difflib.get_close_matches(value, sorted(f for f in beside if f.endswith(extension)), n=1, cutoff=0.85)
     guess = same_name[0] if len(same_name) == 1 else (matches[0] if matches else None)
+    # The same letters stored another way (`é` as `e` and a combining accent,
+    # as macOS writes names): the two look alike, so say what differs.
+    decomposed = [f for f in beside if f != value and unicodedata.normalize("NFC", f) == unicodedata.normalize("NFC", value)]
+    if decomposed:
+        return (f"The file is there, but its name stores accents another way (as a letter and a separate mark, "
+                f"as macOS writes names). Rename {type_slug}/{decomposed[0]} by typing its name again, "
+                "so the name and the path match.")
     if guess:
         return f"Did you mean `{guess}`? It is {type_slug}/{guess} in the repository."
     return (f"Add the file to the repository as {type_slug}/{value}, or correct the path: "
