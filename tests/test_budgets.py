@@ -429,12 +429,15 @@ def test_the_vocabulary_is_bounded_like_content(tmp_path):
         "accents": ("H" + "\u0301" * 17, "[too-complex] this letter carries 17 combining marks; the limit is 16"),
         "long": ("Housing " * 11, "characters long; the limit is 80"),
         "address": ("Sign in at https://login.nhs.scot", "reads as the address `login.nhs.scot`"),
+        # Thirty-first round: a phone number on links that dial nothing; a short one may name a service.
+        "number": ("Housing advice, ring 0800 123 4567", "shows the phone number `0800 123 4567`"),
     }
     topics = (folder / "topics.yml").read_text()
     extra = "".join(f'{slug}:\n  name: "{name}"\n  description: A topic that should not be.\n'
                     for slug, (name, _) in cases.items())
-    (folder / "topics.yml").write_text(topics + extra)
+    (folder / "topics.yml").write_text(topics + extra + "nhs-24:\n  name: Call 111 first\n  description: A topic.\n")
     vocab, problems = vocabulary.check_vocabulary_files(folder)
+    assert len(problems) == len(cases), problems
     shown = [f"{p.path}:{p.line} [{p.rule}] {p.message}" for p in problems]
     first = topics.count("\n") + 2
     for number, (_, says) in enumerate(cases.values()):

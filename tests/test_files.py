@@ -1103,3 +1103,146 @@ def test_parts_are_counted_across_documents_inside_documents():
         for n in range(3):
             z.writestr(f"word/embeddings/e{n}.docx", inner.getvalue())
     assert "parts to check, counting those of the documents inside it" in data_problem(outer.getvalue(), "docx")
+
+
+# --- Links in a contributor's documents read as the pages' links are (thirty-first round) -----------
+
+R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+A_NS = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+
+
+def linked(part: str, xml: str, target: str) -> bytes:
+    """An OOXML package whose `part` has one outside link, `rId7`, to `target`."""
+    folder, name = part.rsplit("/", 1)
+    return package({part: xml, f"{folder}/_rels/{name}.rels": relationships(
+        f'Id="rId7" Type="{HYPERLINK}" Target="{html.escape(target)}" TargetMode="External"')})
+
+
+def word_link(text: str, target: str, tooltip: str = "") -> bytes:
+    tip = f' w:tooltip="{tooltip}"' if tooltip else ""
+    return linked("word/document.xml", f'<w:document {W_NS} {R_NS}><w:body><w:p><w:hyperlink r:id="rId7"{tip}><w:r>'
+                  f"<w:t>{text}</w:t></w:r></w:hyperlink></w:p></w:body></w:document>", target)
+
+
+def slide_link(text: str, target: str) -> bytes:
+    return linked("ppt/slides/slide1.xml", f'<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/'
+                  f'main" {A_NS} {R_NS}><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:rPr><a:hlinkClick r:id="rId7"/>'
+                  f"</a:rPr><a:t>{text}</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>", target)
+
+
+def sheet_link(target: str, display: str = "", tooltip: str = "", shared: str = "") -> bytes:
+    """A sheet with a link on B2; the cell's text is shared text when `shared` is given."""
+    value = '<c r="B2" t="s"><v>0</v></c>' if shared else '<c r="B2" t="str"><v>Open</v></c>'
+    attributes = (f' display="{display}"' if display else "") + (f' tooltip="{tooltip}"' if tooltip else "")
+    document = linked("xl/worksheets/sheet1.xml", f'<worksheet {X_NS} {R_NS}><sheetData><row r="2">{value}</row>'
+                      f'</sheetData><hyperlinks><hyperlink ref="B2" r:id="rId7"{attributes}/></hyperlinks></worksheet>',
+                      target)
+    return with_part(document, "xl/sharedStrings.xml", (XML + f'<sst {X_NS}><si><t>{shared}</t></si></sst>').encode()) \
+        if shared else document
+
+
+def field_link(target: str, shown: str) -> bytes:
+    return word("word/document.xml", '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
+                f'xml:space="preserve"> HYPERLINK "{target}" </w:instrText></w:r><w:r><w:fldChar '
+                f'w:fldCharType="separate"/></w:r><w:r><w:t>{shown}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/>'
+                "</w:r></w:p>")
+
+
+def odt_link(text: str, target: str, title: str = "") -> bytes:
+    named = f' office:title="{title}"' if title else ""
+    return odt(f'<office:body><office:text><text:p><text:a xlink:type="simple" xlink:href="{target}"{named}>{text}'
+               "</text:a></text:p></office:text></office:body>")
+
+
+EVIL = "https://evil.example/login"
+SHOWS_GOV = "whose text shows `www.gov.scot`: a link must go where its text and tooltip say"
+SHOWS_BARE = SHOWS_GOV.replace("www.", "")
+# (name, document, what the refusal says): each published before this change.
+MISLEADING_IN_FILES = [
+    ("text.docx", word_link("https://www.gov.scot/guidance", EVIL), f"has a link to `{EVIL}` {SHOWS_GOV}"),
+    ("tooltip.docx", word_link("Guidance", EVIL, tooltip="https://www.nhs.scot"),
+     f"has a link to `{EVIL}` whose tooltip shows `www.nhs.scot`"),
+    ("number.docx", word_link("Call 0131 623 4300", "tel:+449099999999"), "whose text shows `0131 623 4300`"),
+    ("look-alike.docx", word_link("Guidance", "https://www.g\u043ev.scot/"),
+     "whose host `www.g\u043ev.scot` is written in look-alike letters: it reads as `www.gov.scot`"),
+    ("userinfo.docx", word_link("Guidance", "https://www.gov.scot@evil.example/"),
+     "with `www.gov.scot@` before its host: it goes to `evil.example`"),
+    ("field.docx", field_link(EVIL, "www.gov.scot"), f"has a field code HYPERLINK to `{EVIL}` {SHOWS_BARE}"),
+    ("slide.pptx", slide_link("www.gov.scot", EVIL), f"has a link to `{EVIL}` {SHOWS_BARE}"),
+    ("display.xlsx", sheet_link(EVIL, display="https://www.gov.scot/"), SHOWS_GOV),
+    ("shared.xlsx", sheet_link(EVIL, shared="https://www.gov.scot/"), SHOWS_GOV),
+    ("cell-tip.xlsx", sheet_link(EVIL, tooltip="nhs.scot sign-in"), "whose tooltip shows `nhs.scot`"),
+    ("friendly.xlsx", sheet(f'HYPERLINK("{EVIL}","https://www.gov.scot/")'), f"links to `{EVIL}` (HYPERLINK) {SHOWS_GOV}"),
+    ("text.odt", odt_link("www.gov.scot", EVIL), f"has a link to `{EVIL}` {SHOWS_BARE} (in `text:a`)"),
+    ("title.odt", odt_link("Guidance", EVIL, title="https://www.gov.scot/"), "whose tooltip shows `www.gov.scot`"),
+]
+HONEST_IN_FILES = [
+    word_link("https://www.gov.scot/guidance", "https://www.gov.scot/publications/x"),
+    word_link("Read the guidance", EVIL, tooltip="The Scottish Government's guidance"),
+    word_link("Call 0131 623 4300", "tel:+441316234300"),
+    field_link("https://www.gov.scot/", "gov.scot"),
+    slide_link("Next steps", EVIL),
+    sheet_link("https://www.gov.scot/", shared="www.gov.scot"),
+    sheet(f'HYPERLINK("{EVIL}","Open")'),
+    odt_link("gov.scot", "https://www.gov.scot/x", title="Guidance"),
+]
+
+
+@pytest.mark.parametrize("name, document, says", MISLEADING_IN_FILES, ids=[case[0] for case in MISLEADING_IN_FILES])
+def test_a_link_in_a_document_goes_where_its_text_and_tooltip_say(name, document, says):
+    from resource_library.files import office_problem
+    refused = office_problem(document, name.rsplit(".", 1)[1])
+    assert refused is not None and says in refused, refused
+
+
+def test_honest_links_in_documents_pass():
+    from resource_library.files import office_problem
+    for number, document in enumerate(HONEST_IN_FILES):
+        ext = "odt" if document.startswith(b"PK") and b"mimetype" in document[:200] else \
+            "xlsx" if b"xl/" in document else "pptx" if b"ppt/" in document else "docx"
+        assert office_problem(document, ext) is None, number
+
+
+def pdf_with_links(lines: list[tuple[str, float]], links: list[tuple[str, list[float], str]]) -> bytes:
+    """A one-page PDF drawing each (text, x) on its own line from the top, with link annotations (address,
+    rectangle, tooltip) over them (r31b/mkpdf.py)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+    drawn = b"\n".join(f"BT /F1 18 Tf {x} {720 - 40 * n} Td ({text}) Tj ET".encode() for n, (text, x) in enumerate(lines))
+    page = pdf.add_blank_page(page_size=(612, 792))
+    page.Resources = Dictionary(Font=Dictionary(F1=font))
+    page.Contents = pdf.make_stream(drawn)
+    page.Annots = pdf.make_indirect(Array([pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Link, Rect=rect, Border=[0, 0, 0], A=Dictionary(S=Name.URI, URI=String(uri)),
+        **({"Contents": String(tip)} if tip else {}))) for uri, rect, tip in links]))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+# The first line's address starts some 170 points in; the link covers it alone.
+GUIDANCE = [("Official guidance: https://www.gov.scot/", 72), ("Phone: 0131 623 4300", 72)]
+
+
+@pytest.mark.parametrize("links, says", [
+    ([(EVIL, [240, 710, 560, 740], "")], f"has a link to `{EVIL}` {SHOWS_GOV} (page 1)"),
+    ([("tel:+449099999999", [72, 670, 400, 700], "")], "whose text shows `0131 623 4300`"),
+    ([(EVIL, [72, 500, 400, 540], "https://www.nhs.scot/")], "whose tooltip shows `www.nhs.scot`"),
+    ([("https://www.gov.scot@evil.example/", [72, 500, 400, 540], "")], "with `www.gov.scot@` before its host"),
+], ids=["text", "number", "tooltip", "userinfo"])
+def test_a_link_in_a_pdf_goes_where_the_text_under_it_says(links, says):
+    from resource_library.files import pdf_problem
+    refused = pdf_problem(pdf_with_links(GUIDANCE, links))
+    assert refused is not None and says in refused, refused
+
+
+def test_honest_links_in_a_pdf_pass():
+    """A link over words beside an address (the words before it on one line), over the address it goes to, and
+    over a number it dials."""
+    from resource_library.files import pdf_problem
+    lines = [("Read the plan, or see https://www.gov.scot/", 72), ("Phone: 0131 623 4300", 72)]
+    assert pdf_problem(pdf_with_links(lines, [
+        (EVIL, [72, 710, 180, 740], ""), ("https://www.gov.scot/publications/", [250, 710, 560, 740], ""),
+        ("tel:+441316234300", [72, 670, 400, 700], "")])) is None

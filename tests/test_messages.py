@@ -182,6 +182,38 @@ CASES = [
      "The file is there, but its name stores accents another way (as a letter and a separate mark, as macOS "
      "writes names). Rename at-a-glance/files/re\u0301sume\u0301.csv by typing its name again, so the name and "
      "the path match."),
+    # Thirty-first round: character references read as what they stand for, at the line they are on; phone numbers
+    # in the text of links that dial nothing (a title, a label, a heading), where a short number may name a service.
+    ("a heading with character references",
+     {A: resource("Case", body="## Method\n\nText.\n\n## Sign in at www&#46;nhs&#46;scot&#47;login\n")}, f"{A}:16:1",
+     "misleading-link", "the heading reads as the address `nhs.scot`, and is the text of the contents list's link "
+     "to it", "Name the section, as in `## Guidance from the Scottish Government`; put the address in a link in the "
+     "text under it."),
+    ("a tooltip with character references",
+     {A: resource("Case", body='Ring [here](https://evil.example/ "0131&#32;623&#32;4300").\n')}, f"{A}:12:1",
+     "misleading-link", "the link's tooltip shows `0131 623 4300`, but it goes to `https://evil.example/`",
+     "Readers trust an address they can read: text that reads as one must be where the link goes. Write what the "
+     "link is, as in [Carers strategy (gov.scot)](https://www.gov.scot/...), or give the address itself as the text."),
+    ("text with character references running into a link",
+     {A: resource("Case", body="About www.nhs.scot, [a link](https://evil.example/).\n\n"
+                               "Visit https&#58;//login&#46;nhs&#46;scot&#47;[sign-in](https://evil.example/) today.\n")},
+     f"{A}:14:1", "misleading-link", "the link's text shows `login.nhs.scot`, but it goes to `https://evil.example/`",
+     "Readers trust an address they can read: text that reads as one must be where the link goes. Write what the "
+     "link is, as in [Carers strategy (gov.scot)](https://www.gov.scot/...), or give the address itself as the text."),
+    ("a title with a phone number",
+     {A: resource("Ring 0800 123 4567 for help with winter plans")}, f"{A}:2:8", "misleading-link",
+     "`title` shows the phone number `0800 123 4567`, but it is the text of links to the site's own pages, which "
+     "dial nothing", "Name the thing itself; give the number in the text, or as a tel: link in a body: "
+     "[0131 623 4300](tel:+441316234300)."),
+    ("a download label with a phone number",
+     {A: resource("Case", "downloads:", "  - file: files/checklist.pdf", "    label: Call 111 for the checklist")},
+     f"{A}:11:11", "misleading-link", "download 1's label shows `111`, but it is the file `files/checklist.pdf`",
+     "Say what the file is, as in `label: Checklist (PDF)`."),
+    ("a heading with a phone number",
+     {A: resource("Case", body="## Call 111 first\n\nText.\n\n## Ring 0131 623 4300 to book\n")}, f"{A}:16:4",
+     "misleading-link", "the heading shows the phone number `0131 623 4300`, and is the text of the contents list's "
+     "link, which dials nothing", "Name the section, as in `## Booking a place`; give the number in the text under "
+     "it, as a tel: link: [0131 623 4300](tel:+441316234300)."),
     ("a link to a file with brackets in its name",
      {A: resource("Case", body="See [the report](files/Annual%20report%20(final).pdf).\n")}, f"{A}:12:18",
      "broken-link", "`files/Annual%20report%20(final).pdf` points to `at-a-glance/files/Annual report (final).pdf`, "

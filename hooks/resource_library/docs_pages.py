@@ -197,9 +197,10 @@ def check_page(shown: str, rel: str, path: Path, allowed_macro_pages: set[str]) 
                 if refused:
                     line, col, key, values = refused
                     parsed.found(line, col, key, **values)
-                elif key == "title" and (address := links.strong_address(value)):
+                elif key == "title" and (address := links.strong_address(value) or links.strong_number(value)):
                     p = parsed.at((key,))
-                    parsed.found(p.line, p.col, "misleading-link/name", name="`title`", shown=address)
+                    parsed.found(p.line, p.col, links.misleading_key("misleading-link/name", address), name="`title`",
+                                 shown=address)
                 elif found := next(links.text_address_problems(value), None):
                     # The page's lead and its link preview (twenty-sixth round).
                     address, rule, values = found

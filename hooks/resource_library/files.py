@@ -362,6 +362,7 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
     OLE object is refused. `read` counts the bytes unzipped, across depths."""
     import io
     import zipfile
+    from lxml import etree
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = [info for info in archive.infolist() if not info.is_dir()]
         names = [info.filename for info in infos]
@@ -377,6 +378,8 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
         if macros:
             return f"holds macros (`{_shown(macros)}`), which run when it is opened"
         external = _external_relationships(archive, infos) if ooxml else {}
+        strings: list[str] = []  # a workbook's shared text
+        cells: list = []  # links on cells of shared text
         # The relationships first: what they load is said before how a part uses them.
         infos.sort(key=lambda info: not info.filename.lower().endswith(".rels"))
         for info in infos:
@@ -418,10 +421,66 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
             elif info.filename.lower().endswith(".rels"):
                 refused = _relationships_problem(root)
             else:
+                targets = external.get(_part_name(info.filename), {})
                 refused = _ooxml_part_problem(root, info.filename) or _external_use_problem(
-                    root, info.filename, external.get(_part_name(info.filename), ()))
+                    root, info.filename, targets) or _ooxml_link_problem(root, info.filename, targets, cells)
+                if etree.QName(root).localname == "sst":
+                    strings = ["".join(item.itertext()) for item in root]
             if refused:
                 return refused
+        # A sheet's links on cells of shared text, read once the text is.
+        for index, target, tooltip, where in cells:
+            if index < len(strings) and (trouble := _link_trouble(target, strings[index], tooltip)):
+                return f"has a link to `{_shown(target)}` {trouble} (in {where})"
+    return None
+
+
+def _relationship_id(element) -> str | None:
+    """An element's `r:id`, in the transitional or the strict namespace."""
+    return next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+
+
+def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list) -> str | None:
+    """OOXML: what each link to an outside address shows, against where it
+    goes (thirty-first round): Word's `w:hyperlink` (its text and tooltip),
+    PowerPoint's `a:hlinkClick` (its run's text, its tooltip), and a sheet's
+    `hyperlink` (its display text, tooltip and cell; a cell of shared text
+    is added to `cells`, to be read when the shared text is)."""
+    if not targets:
+        return None
+    from lxml import etree
+    where = f"`{_shown(part)}`"
+    found = []
+    for element in root.iter(*_ooxml_tags("w", "hyperlink")):
+        if (target := targets.get(_relationship_id(element))) is not None:
+            text = "".join(t.text or "" for t in element.iter(*_ooxml_tags("w", "t")))
+            found.append((target, text, element.get(f"{{{etree.QName(element).namespace}}}tooltip")))
+    for element in root.iter(*_ooxml_tags("a", "hlinkClick", "hlinkHover", "hlinkMouseOver")):
+        if (target := targets.get(_relationship_id(element))) is not None:
+            holder = element.getparent()
+            run = holder.getparent() if holder is not None and etree.QName(holder).localname == "rPr" else None
+            text = "".join(t.text or "" for t in run.iter(*_ooxml_tags("a", "t"))) if run is not None else ""
+            found.append((target, text, element.get("tooltip")))
+    links_here = [(element, targets.get(_relationship_id(element)))
+                  for element in root.iter(*_ooxml_tags("x", "hyperlink"))]
+    links_here = [(element, target) for element, target in links_here if target is not None]
+    if links_here:
+        values = {cell.get("r"): cell for cell in root.iter(*_ooxml_tags("x", "c")) if cell.get("r")}
+        for element, target in links_here:
+            found.append((target, element.get("display"), element.get("tooltip")))
+            cell = values.get(element.get("ref") or "")
+            if cell is None:
+                continue
+            value = next((child for child in cell if etree.QName(child).localname == "v"), None)
+            if cell.get("t") == "s" and value is not None and (value.text or "").strip().isdigit():
+                cells.append((int(value.text), target, element.get("tooltip"), where))
+            elif cell.get("t") == "inlineStr":
+                found.append((target, "".join(cell.itertext()), None))
+            elif value is not None:
+                found.append((target, value.text, None))
+    for target, text, tooltip in found:
+        if trouble := _link_trouble(target, text, tooltip):
+            return f"has a link to `{_shown(target)}` {trouble} (in {where})"
     return None
 
 
@@ -480,6 +539,8 @@ def _relationships_problem(root) -> str | None:
         if not _safe_link(target):
             return (f"has a link to `{_shown(target)}`; a document may link only to web (https), "
                     "email (mailto) and phone (tel) addresses")
+        if trouble := _link_trouble(target):
+            return f"has a link to `{_shown(target)}` {trouble}"
     return None
 
 
@@ -590,11 +651,12 @@ def _part_name(name: str) -> str:
 LINK_ELEMENTS = frozenset({"hyperlink", "hlinkClick", "hlinkHover", "hlinkMouseOver"})
 
 
-def _external_relationships(archive, infos) -> dict[str, set[str]]:
-    """{part: ids of its relationships to outside addresses}, from every
-    `_rels/*.rels` (those the relationships check lets through are web links)."""
+def _external_relationships(archive, infos) -> dict[str, dict[str, str]]:
+    """{part: {id: target} of its relationships to outside addresses}, from
+    every `_rels/*.rels` (those the relationships check lets through are web
+    links)."""
     from lxml import etree
-    found: dict[str, set[str]] = {}
+    found: dict[str, dict[str, str]] = {}
     for info in infos:
         name = info.filename
         if not name.lower().endswith(".rels") or "_rels/" not in name.replace("\\", "/").lower():
@@ -605,9 +667,9 @@ def _external_relationships(archive, infos) -> dict[str, set[str]]:
         normal = name.replace("\\", "/")
         at = normal.lower().rfind("_rels/")
         folder, file = normal[:at], normal[at + len("_rels/"):]
-        ids = {element.get("Id") for element in root.iter(etree.Element)
+        ids = {element.get("Id"): element.get("Target") or "" for element in root.iter(etree.Element)
                if etree.QName(element).localname == OPC_RELATIONSHIP and _is_external(element)}
-        found.setdefault(_part_name(folder + file[:-len(".rels")]), set()).update(ids)
+        found.setdefault(_part_name(folder + file[:-len(".rels")]), {}).update(ids)
     return found
 
 
@@ -643,14 +705,24 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     field_char, instruction = _ooxml_tags("w", "fldChar"), _ooxml_tags("w", "instrText")
     open_fields: list[list[str]] = []
     in_result: list[bool] = []  # for each open field: past its separate mark
-    for element in root.iter(*field_char, *instruction, *_ooxml_tags("w", "fldSimple")):
+    # For each open field, its instruction and the text it shows (its result).
+    instructions: list[str] = []
+    results: list[list[str]] = []
+    for element in root.iter(*field_char, *instruction, *_ooxml_tags("w", "fldSimple", "t")):
         name = etree.QName(element).localname
+        if name == "t":
+            if results and in_result[-1]:
+                results[-1].append(element.text or "")
+            continue
         if name == "fldSimple":
-            refused = _field_problem(element.get(f"{{{etree.QName(element).namespace}}}instr") or "", where)
+            refused = _field_problem(element.get(f"{{{etree.QName(element).namespace}}}instr") or "", where,
+                                     "".join(t.text or "" for t in element.iter(*_ooxml_tags("w", "t"))))
         elif name == "instrText":
             if not open_fields:
                 open_fields.append([])
                 in_result.append(False)
+                instructions.append("")
+                results.append([])
             open_fields[-1].append(element.text or "")
             continue
         else:
@@ -663,14 +735,22 @@ def _ooxml_part_problem(root, part: str) -> str | None:
                             "to hide one that fetches or runs something")
                 open_fields.append([])
                 in_result.append(False)
+                instructions.append("")
+                results.append([])
                 continue
             if not open_fields:
                 continue
             refused = _field_problem("".join(open_fields[-1]), where)
             if kind == "end":
+                if in_result[-1] and not refused:
+                    # A HYPERLINK field's result is its link's text.
+                    refused = _field_problem(instructions[-1], where, "".join(results[-1]))
                 open_fields.pop()
                 in_result.pop()
-            else:
+                instructions.pop()
+                results.pop()
+            elif not in_result[-1]:
+                instructions[-1] = "".join(open_fields[-1])
                 open_fields[-1] = []  # separate: what follows is the field's result, not its instruction
                 in_result[-1] = True
         if refused:
@@ -693,8 +773,9 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     return None
 
 
-def _field_problem(instruction: str, where: str) -> str | None:
-    """Why a Word field instruction (`INCLUDEPICTURE "x" \\d`) is refused, or None."""
+def _field_problem(instruction: str, where: str, shown: str = "") -> str | None:
+    """Why a Word field instruction (`INCLUDEPICTURE "x" \\d`) is refused, or
+    None; `shown`, the field's result, is a HYPERLINK's text."""
     name = FIELD_NAME_RE.match(instruction)
     if not name:
         # `"INCLUDEPICTURE" "https://..."`, `\\* MERGEFORMAT INCLUDEPICTURE`:
@@ -711,20 +792,26 @@ def _field_problem(instruction: str, where: str) -> str | None:
         return None
     # HYPERLINK "target" \o "tip"; `\l "bookmark"` is a place in the document.
     arguments = FIELD_ARGUMENT_RE.findall(instruction[name.end():])
-    skip = False
+    target, tooltip, switch = None, None, None
     for argument in arguments:
-        if skip:
-            skip = False
+        if switch:
+            if switch == "\\o":
+                tooltip = argument.strip('"')
+            switch = None
             continue
         if argument.startswith("\\"):
-            if argument.lower() == "\\l":
+            if argument.lower() == "\\l" and target is None:
                 return None
-            skip = argument.lower() in ("\\o", "\\t")
+            switch = argument.lower() if argument.lower() in ("\\o", "\\t") else None
             continue
-        target = argument.strip('"').replace("\\\\", "\\")
-        if not target.startswith("#") and not _safe_link(target):  # `#_Toc1`: a place in the document
-            return f"has a field code HYPERLINK to `{_shown(target)}` (in {where}); {LINK_ONLY}"
+        if target is None:
+            target = argument.strip('"').replace("\\\\", "\\")
+    if target is None or target.startswith("#"):  # `#_Toc1`: a place in the document
         return None
+    if not _safe_link(target):
+        return f"has a field code HYPERLINK to `{_shown(target)}` (in {where}); {LINK_ONLY}"
+    if trouble := _link_trouble(target, shown, tooltip):
+        return f"has a field code HYPERLINK to `{_shown(target)}` {trouble} (in {where})"
     return None
 
 
@@ -741,6 +828,12 @@ def _formula_problem(formula: str) -> str | None:
         target = literal.group(0)[1:].removesuffix('"').replace('""', '"')
         if not target.startswith("#") and not _safe_link(target):  # `#Summary!A1`: a place in the workbook
             return f"links to `{_shown(target)}` (HYPERLINK); {LINK_ONLY}"
+        # HYPERLINK("address", "what the cell shows").
+        between = re.compile(r"\s*[,;]\s*").match(formula, literal.end())
+        name = EXCEL_STRING_RE.match(formula, between.end()) if between else None
+        shown = name.group(0)[1:].removesuffix('"').replace('""', '"') if name else ""
+        if trouble := _link_trouble(target, shown):
+            return f"links to `{_shown(target)}` (HYPERLINK) {trouble}"
     code = EXCEL_STRING_RE.sub('""', formula)
     if "|" in code:
         return "starts another program and reads from it (a DDE reference, `program|topic!item`)"
@@ -791,6 +884,9 @@ def _odf_problem(root) -> str | None:
         if not _safe_link(href):
             return (f"has a link to `{_shown(href)}`; a document may link only to web (https), "
                     "email (mailto) and phone (tel) addresses")
+        link = href.getparent()
+        if trouble := _link_trouble(href, "".join(link.itertext()), link.get(f"{{{_ODF.format('office')}}}title")):
+            return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
     return None
 
 
@@ -916,7 +1012,136 @@ def pdf_problem(data: bytes, work: Work | None = None) -> str | None:
     # reads may have seen only part of the file, whatever it returned.
     if stream.left < 0:
         return PDF_TOO_COMPLEX
-    return refused or _qpdf_problem(data) or _scan_problem(data)
+    return refused or _qpdf_problem(data) or _scan_problem(data) or _pdf_link_problem(data)
+
+
+# Pages with links whose text is read, and the page content read for it: a
+# report's links are on a few pages of ordinary size.
+MAX_PDF_LINK_PAGES = 500
+MAX_PDF_LINK_PAGE_BYTES = 8 * 1024 * 1024
+
+
+def _pdf_link_problem(data: bytes) -> str | None:
+    """A web, email or phone link on a page whose address, text drawn under
+    it, or tooltip (`/Contents`) is not what it reads as, by the pages'
+    rules (thirty-first round: `https://www.gov.scot/` on the page, the link
+    over it to evil.example). Text is placed as drawn, each character's
+    width taken as the font's average."""
+    import logging
+    from pypdf import PdfReader
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        read = 0
+        for number, page in enumerate(reader.pages, start=1):
+            found = _pdf_page_links(page)
+            if not found:
+                continue
+            for uri, _, tooltip in found:
+                if trouble := _link_trouble(uri, "", tooltip):
+                    return f"has a link to `{_shown(uri)}` {trouble} (page {number})"
+            read += 1
+            contents = page.get_contents()
+            if contents is None:
+                continue  # nothing drawn: the links were read for their addresses and tooltips
+            if read > MAX_PDF_LINK_PAGES or len(contents.get_data()) > MAX_PDF_LINK_PAGE_BYTES:
+                return ("has links on pages too many or too large for what they show to be read "
+                        f"(over {MAX_PDF_LINK_PAGES} pages, or {MAX_PDF_LINK_PAGE_BYTES // (1024 * 1024)} MB a page)")
+            drawn = _drawn_text(page)
+            for uri, areas, tooltip in found:
+                text = " ".join("".join(_text_in(drawn, area)) for area in areas)
+                if trouble := _link_trouble(uri, text, ""):
+                    return f"has a link to `{_shown(uri)}` {trouble} (page {number})"
+    except Exception:  # pypdf on a file the walks passed; what it cannot read is not drawn either
+        return None
+    finally:
+        log.setLevel(level)
+    return None
+
+
+def _pdf_page_links(page) -> list[tuple[str, list[tuple[float, float, float, float]], str]]:
+    """(address, its areas on the page, tooltip) of each link to an address on `page`."""
+    found = []
+    for annotation in page.get("/Annots") or []:
+        annotation = annotation.get_object()
+        if not hasattr(annotation, "get") or annotation.get("/Subtype") != "/Link":
+            continue
+        action = annotation.get("/A")
+        action = action.get_object() if action is not None else None
+        if not hasattr(action, "get") or action.get("/S") != "/URI" or action.get("/URI") is None:
+            continue
+        x0, y0, x1, y1 = (float(value) for value in annotation.get("/Rect"))
+        areas = [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))]
+        # A link over several lines may say which parts of its rectangle it is.
+        quads = [float(value) for value in annotation.get("/QuadPoints") or []][:800]
+        if quads and len(quads) % 8 == 0:
+            areas = [(min(q[0::2]), min(q[1::2]), max(q[0::2]), max(q[1::2]))
+                     for q in (quads[at:at + 8] for at in range(0, len(quads), 8))]
+        tooltip = annotation.get("/Contents")
+        found.append((_link_text(action.get("/URI")), areas, _link_text(tooltip) if tooltip is not None else ""))
+    return found
+
+
+def _drawn_text(page) -> list[tuple[str, float | None, float | None]]:
+    """Each character drawn on `page`, with the middle of where it is drawn
+    (in page space), as its font's widths place it; a space (with no place)
+    between runs of text that do not meet. A soft hyphen drawn is a hyphen."""
+    chars: list[tuple[str, float | None, float | None]] = []
+    fonts: dict[int, object] = {}
+    last: list[float] = []  # where the last run ended: x, y, and its em
+
+    def visit(text, cm, tm, font, size):
+        if not text.strip():
+            return
+        a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+        x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        em = float(size or 0) * (a * a + b * b) ** 0.5
+        if last and (abs(y - last[1]) > 0.5 * max(em, last[2], 1) or abs(x - last[0]) > 0.3 * max(em, 1)):
+            chars.append((" ", None, None))
+        width = _character_width(font, fonts)
+        for char in text.replace("\u00ad", "-"):
+            advance = width(char) * float(size or 0)
+            chars.append((char, x + a * advance / 2, y + b * advance / 2))
+            x, y = x + a * advance, y + b * advance
+        last[:] = [x, y, em]
+    page.extract_text(visitor_text=visit)
+    return chars
+
+
+def _character_width(font, fonts: dict) -> callable:
+    """A character's width in ems in `font`, by pypdf's reading of its widths
+    (a private class, held at the pinned version), or half an em."""
+    if id(font) not in fonts:
+        try:
+            from pypdf.generic._font import Font
+            read = Font.from_font_resource(font)
+            # Widths are by character code; text comes decoded (`/ToUnicode`).
+            fonts[id(font)] = {**read.character_widths, **{
+                text: read.character_widths[code] for code, text in read.character_map.items()
+                if isinstance(text, str) and len(text) == 1 and code in read.character_widths}}
+        except Exception:
+            fonts[id(font)] = {}
+    widths = fonts[id(font)]
+    default = float(widths.get("default", 500) or 500) / 1000
+    return lambda char: float(widths.get(char, 0) or 0) / 1000 or default
+
+
+def _text_in(chars, rect) -> list[str]:
+    """The characters drawn inside `rect` (a little either side), with a
+    space where those read are apart."""
+    x0, y0, x1, y1 = rect
+    shown: list[str] = []
+    previous = -2
+    for index, (char, x, y) in enumerate(chars):
+        if x is None or not (x0 - 1 <= x <= x1 + 1 and y0 - 2 <= y <= y1 + 2):
+            continue
+        if shown and index != previous + 1 and shown[-1] != " ":
+            shown.append(" ")
+        shown.append(char)
+        previous = index
+    return shown
 
 
 def normalised_pdf(data: bytes) -> bytes | None:
@@ -1179,6 +1404,35 @@ def _safe_link(value) -> bool:
         return urlsplit(as_browser_reads(_link_text(value))).scheme.lower() in SAFE_SCHEMES
     except ValueError:
         return False
+
+
+# How an address on another site is not what it reads as (links.address_problem).
+ADDRESS_TROUBLE = {
+    "link-address/look-alike": "whose host `{host}` is written in look-alike letters: it reads as `{seen}`",
+    "link-address/userinfo": "with `{user}@` before its host: it goes to `{host}`",
+    "link-address/backslash": "with a backslash, which a browser reads as `/`: it goes to `{host}`",
+    "link-address/port": "with a port that is not a number from 1 to 65535",
+    "link-address/tel": "that dials more than a phone number (letters, or * and #)",
+}
+
+
+def _link_trouble(target, text: str | None = "", tooltip: str | None = "") -> str | None:
+    """Why a link in a contributor's file is not what it reads as, or None:
+    the pages' rules for an address on another site, and for what a link's
+    text and tooltip may show (thirty-first round: a Word link showing
+    `https://www.gov.scot/` went to evil.example). Said after the link."""
+    from . import links
+    from .characters import escaped
+    target = _link_text(target)
+    if target.startswith("#"):
+        return None  # a place in the document
+    if bad := links.address_problem(target):
+        return ADDRESS_TROUBLE[bad[0]].format(**{key: escaped(str(value)) for key, value in bad[1].items()})
+    for what, shown in (("text", text), ("tooltip", tooltip)):
+        shown = " ".join((shown or "").split())[:2000]
+        if shown and (seen := links.misleading(shown, target)):
+            return f"whose {what} shows `{escaped(seen)}`: a link must go where its text and tooltip say"
+    return None
 
 
 def _shown(value) -> str:

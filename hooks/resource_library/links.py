@@ -561,6 +561,14 @@ def strong_address(text: str) -> str | None:
     return None
 
 
+def strong_number(text: str) -> str | None:
+    """A phone number `text` plainly shows (`0131 623 4300`, not `Call 111
+    first`), or None: a title, heading or term's name is the text of links
+    that dial nothing (thirty-first round), and may name a service by its
+    short number."""
+    return phone_number(text, told=False)
+
+
 def shown_addresses(text: str, numbers: bool = False) -> list[str]:
     """Every host or email address that link text reads as, word by word,
     in either reading: `Sign in at https://login.nhs.scot` shows one; with
@@ -684,16 +692,16 @@ CALL_RE = re.compile(r"\b(?:call|ring|phone|telephone|tel|dial|text|sms|whatsapp
                      r"now|today))*\s*(?:\b(?:on|at|free)\b)?\s*[:\-\u2013]?\s*(?=\S)", re.I)
 
 
-def phone_number(text: str) -> str | None:
+def phone_number(text: str, told: bool = True) -> str | None:
     """The first phone number `text` shows, or None: ten digits or more,
     after `0` or `+` (`0131 623 4300`, `+44 131 ...`), a North American
-    number, or any number of three digits or more the text says to call
-    (`Ring 999`). Shown on a link that dials nothing, or in a tooltip on
-    what is not a link, it promises a call (twenty-fourth round)."""
+    number, or (if `told`) any number of three digits or more the text says
+    to call (`Ring 999`). Shown on a link that dials nothing, or in a
+    tooltip on what is not a link, it promises a call (twenty-fourth round)."""
     text = ISBN_RE.sub(" ", text)
     found = next((part for number in shown_numbers(text) for part in _windows(number)
                   if part[:1] in "0+" and sum(c.isdigit() for c in part) >= 10 or NANP_RE.fullmatch(part)), None)
-    if found or not CALL_RE.search(text):
+    if found or not told or not CALL_RE.search(text):
         return "(" + found if found and ")" in found and "(" not in found else found
     import unicodedata
     plain = unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text))
@@ -720,8 +728,12 @@ def spelled_out(text: str) -> list[str]:
 
 
 def misleading_key(key: str, shown: str) -> str:
-    """`key`, or its `/number` form when what is shown is a number."""
-    return key + "/number" if key == "misleading-link" and not any(c.isalpha() for c in shown) else key
+    """`key`, or its number form when what is shown is a number (and not an
+    address by number: `10.0.0.1`, `::1`)."""
+    if any(c.isalpha() for c in shown) or ":" in shown or re.fullmatch(r"[\d.]+", shown) and shown.count(".") == 3:
+        return key
+    return {"misleading-link": "misleading-link/number", "misleading-link/heading": "misleading-link/heading-number",
+            "misleading-link/name": "misleading-link/name-number"}.get(key, key)
 
 
 def misleading(text: str, target: str) -> str | None:

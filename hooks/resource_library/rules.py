@@ -348,7 +348,13 @@ RULES = MappingProxyType({r.id: r for r in (
                    "Name the section, as in `## Guidance from the Scottish Government`; put the address in a link "
                    "in the text under it."),
          name=M("{name} reads as the address `{shown}`, but it is the text of links to the site's own pages",
-                "Name the thing itself; an organisation's domain (gov.scot) is fine, an address to go to is not.")),
+                "Name the thing itself; an organisation's domain (gov.scot) is fine, an address to go to is not."),
+         heading_number=M("the heading shows the phone number `{shown}`, and is the text of the contents list's link, "
+                          "which dials nothing", "Name the section, as in `## Booking a place`; give the number in the "
+                          "text under it, as a tel: link: [0131 623 4300](tel:+441316234300)."),
+         name_number=M("{name} shows the phone number `{shown}`, but it is the text of links to the site's own pages, "
+                       "which dial nothing", "Name the thing itself; give the number in the text, or as a tel: link in "
+                       "a body: [0131 623 4300](tel:+441316234300).")),
     rule("html-in-text", "No HTML in front matter: it is shown exactly as typed.",
          "Remove the tag, or write 'less than' instead of `<`.",
          _=M("{name} contains HTML (`{tag}`)",

@@ -344,7 +344,7 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
     for each link in cleaned HTML that misleads: its text or tooltip reads
     as an address it does not go to, or it wears the class of a heading's
     permalink (drawn unseen) away from a heading."""
-    if not LINK_TEXT_RE.search(html) and "title=" not in html and not SHRINKING_RE.search(html):
+    if not LINK_TEXT_RE.search(html) and "title=" not in html and not SHRINKING_RE.search(html) and "<h" not in html:
         return []
     from selectolax.lexbor import LexborHTMLParser  # only for pages with links
     found = []
@@ -368,14 +368,15 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
     # A heading is the text of its link in the contents list (twentieth round).
     for heading in tree.css("h1, h2, h3, h4, h5, h6"):
         text = "".join(text for text, _ in _segments(heading))
-        if shown := links.strong_address(text):
-            found.append(("misleading-link/heading", {"shown": shown}, (" ".join(text.split()),)))
+        if shown := links.strong_address(text) or links.strong_number(text):
+            found.append((links.misleading_key("misleading-link/heading", shown), {"shown": shown},
+                          (" ".join(text.split()),)))
     # Words that run across links, or from text into one, read as one.
     for block in tree.css("p, li, td, th, dt, dd, h1, h2, h3, h4, h5, h6, caption, figcaption, summary"):
         if block.css_first("a[href]") is None:
             continue
         for shown, target in links.misleading_runs(_segments(block)):
-            found.append(("misleading-link", {"shown": shown, "target": target[:80]}, (target,)))
+            found.append(("misleading-link", {"shown": shown, "target": target[:80]}, (shown, target)))
     for anchor in tree.css("a[href]"):
         href = anchor.attributes.get("href") or ""
         if "headerlink" in (anchor.attributes.get("class") or "").split():
@@ -446,17 +447,17 @@ def removed_problems(html: str, shown_path: str, first_line: int, source: str, e
     lines = source.split("\n")
     if cleaned.changed:
         for what, needle in explain(html, editor):
-            line, col = _find(lines, (needle,))
+            line, col = find_written(lines, (needle,))
             found.append(rules.problem("unsafe-html/page", shown_path, first_line + line, col + 1,
                                        lines[line] if line < len(lines) else "", what=what))
     for key, values, needles in link_problems(cleaned.html):
-        line, col = _find(lines, needles)
+        line, col = find_written(lines, needles)
         found.append(rules.problem(key, shown_path, first_line + line, col + 1,
                                    lines[line] if line < len(lines) else "", **values))
     return cleaned.html, found
 
 
-def _find(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
+def find_written(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
     """The first line (0-based) holding all of `needles` (case aside), and
     the column of the last; else the last two; else the first holding the
     first, and so on."""
@@ -464,6 +465,9 @@ def _find(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
     # And as read, tags dropped: `nhs<span>.</span>scot` is written, `nhs.scot` read.
     untagged = [links.EMPHASIS_RE.sub("", links.INLINE_TAG_RE.sub("", text) if "<" in text else text)
                 for text in folded]
+    # Character references read as what they stand for (thirty-first round:
+    # `www&#46;nhs&#46;scot` was placed at the body's first line).
+    untagged = [unescape(text) if "&" in text else text for text in untagged]
     wanted = [needle.lower() for needle in needles if needle]
     # All of them, then the last two (a link's text and target), then each.
     groups = ([wanted] if len(wanted) > 1 else []) + ([wanted[1:]] if len(wanted) > 2 else [])

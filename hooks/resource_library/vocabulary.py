@@ -139,8 +139,10 @@ def check_vocabulary_files(folder: str | Path) -> tuple[Vocabulary | None, list[
                     problem("vocabulary/too-long", where, name=field_label((slug, field)), count=len(value.strip()),
                             limit=limit)
                     bad = True
-                elif field != "description" and (shown_address := links.strong_address(value)):
-                    problem("misleading-link/name", where, name=field_label((slug, field)), shown=shown_address)
+                elif field != "description" and (shown_address := links.strong_address(value)
+                                                 or links.strong_number(value)):
+                    problem(links.misleading_key("misleading-link/name", shown_address), where,
+                            name=field_label((slug, field)), shown=shown_address)
                     bad = True
                 elif field != "description" and "\n" in value.strip():
                     problem("vocabulary/one-line", where, name=field_label((slug, field)))

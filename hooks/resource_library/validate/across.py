@@ -218,7 +218,7 @@ def _misleading_links(resource: Resource) -> list[Problem]:
     problems += _name_problems(resource)
     # Addresses written as text, not what they read as (twenty-fifth round).
     for number, line in enumerate(lines, start=1):
-        for address, key, values in links.text_address_problems(line):
+        for address, key, values in links.text_address_problems(html.unescape(line) if "&" in line else line):
             problems.append(rules.problem(key, resource.src_uri, resource.body_line + number - 1,
                                           line.find(address) + 1 if address in line else 1,
                                           source[number - 1] if number <= len(source) else "",
@@ -229,16 +229,22 @@ def _misleading_links(resource: Resource) -> list[Problem]:
 # A reference's definition, wherever Markdown takes one: indented in a list,
 # in a quote.
 REFERENCE_DEFINITION_RE = re.compile(r"[ \t>]*\[[^\]]+\]:")
+# A character reference a browser reads: `&#46;`, `&#x2e;`, `&period;`.
+CHARACTER_REFERENCE_RE = re.compile(r"&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[A-Za-z][A-Za-z0-9]*;)")
 
 
 def _read_as_rendered(lines: list[str]) -> bool:
     """Whether a body has links the line-by-line reading cannot follow:
     a reference definition (in a list, a quote, its address on the next
     line), or link text or a label over two lines (twenty-fifth round:
-    each passed validate and failed the build). Those bodies are rendered
-    and read as the build reads them."""
+    each passed validate and failed the build), or character references,
+    which the HTML holds as what they stand for (thirty-first round:
+    `## Sign in at www&#46;nhs&#46;scot&#47;login`). Those bodies are
+    rendered and read as the build reads them."""
     for line in lines:
         if line.count("[") != line.count("]") or "]:" in line and REFERENCE_DEFINITION_RE.match(line):
+            return True
+        if "&" in line and CHARACTER_REFERENCE_RE.search(line):
             return True
         at = line.rfind("](")
         if at != -1 and ")" not in line[at:]:
@@ -248,13 +254,13 @@ def _read_as_rendered(lines: list[str]) -> bool:
 
 def _rendered_link_problems(resource: Resource, source: list[str]) -> list[Problem]:
     from ..docs_pages import render
-    from ..sanitize import _find, clean, link_problems
+    from ..sanitize import clean, find_written, link_problems
     problems = []
     # (Pictures shrunk or folded away are said by the body's own checks.)
     for key, values, needles in link_problems(clean(render(resource.body)).html):
         if key in ("misleading-link/shrunk", "misleading-link/folded"):
             continue
-        line, col = _find(source, needles)
+        line, col = find_written(source, needles)
         problems.append(rules.problem(key, resource.src_uri, resource.body_line + line, col + 1,
                                       source[line] if line < len(source) else "", **values))
     return problems
@@ -281,9 +287,10 @@ def _line_link_problems(resource: Resource, lines: list[str], source: list[str])
     # A heading is the text of its link in the contents list (twentieth
     # round: `## www.gov.scot/login`): named like a title, not an address.
     for number, text in headings.shown_texts(resource.body, lines):
-        if shown := links.strong_address(text):
+        if shown := links.strong_address(text) or links.strong_number(text):
             written = source[number - 1] if number <= len(source) else ""
-            problems.append(rules.problem("misleading-link/heading", resource.src_uri, resource.body_line + number - 1,
+            problems.append(rules.problem(links.misleading_key("misleading-link/heading", shown), resource.src_uri,
+                                          resource.body_line + number - 1,
                                           len(written) - len(written.lstrip("#= ")) + 1, written, shown=shown))
     for line, col, tooltip in links.other_tooltips(lines):
         shown = links.shown_addresses(tooltip, numbers=True)
@@ -297,10 +304,10 @@ def _name_problems(resource: Resource) -> list[Problem]:
     """A title, and download labels, that read as an address."""
     problems = []
     title = resource.meta.get("title")
-    if isinstance(title, str) and (shown := links.strong_address(title)):
+    if isinstance(title, str) and (shown := links.strong_address(title) or links.strong_number(title)):
         line, col, text = _key_position(resource, "title")
-        problems.append(rules.problem("misleading-link/name", resource.src_uri, line, col, text, name="`title`",
-                                      shown=shown))
+        problems.append(rules.problem(links.misleading_key("misleading-link/name", shown), resource.src_uri, line,
+                                      col, text, name="`title`", shown=shown))
     elif isinstance(title, str):
         # A webinar's Register and recording buttons are named with its
         # title ("Register for ..."), and go off the site: a title naming a
@@ -314,7 +321,8 @@ def _name_problems(resource: Resource) -> list[Problem]:
                 break
     for number, item in enumerate(resource.meta.get("downloads") or [], start=1):
         label = item.get("label") if isinstance(item, dict) else None
-        shown = links.shown_addresses(label) if isinstance(label, str) else None
+        # A label is the text of a link to a file, which dials nothing.
+        shown = links.shown_addresses(label, numbers=True) if isinstance(label, str) else None
         if shown:
             shown = shown[0]
             line, col, text = _file_position(resource, label)
