@@ -646,7 +646,7 @@ ROUND_20 = [
 ]
 ADDRESS_CHECK = "            elif bad := links.address_problem(address):\n                report(bad[0], **bad[1])\n"
 HIDDEN_CHECK = ("            if name in SHRINKING and sum(tag in SHRINKING for tag in stack) == 1:")
-HEADING_CHECK = "        if shown := links.strong_address(text):\n            written ="
+HEADING_CHECK = "        if shown := links.strong_address(text) or links.strong_number(text):\n            written ="
 
 
 def test_the_twentieth_rounds_links_headings_and_values_are_refused_where_they_are(tmp_path):
@@ -833,7 +833,8 @@ def test_the_twenty_fifth_rounds_links_are_read_by_validate_as_the_build_reads_t
                             + ': "See https://www.gov.scot:443@evil.example/login for more"', 1)
     project = make_project(tmp_path / "p", content={
         A: text, "deeper-dives/summary.md": summary,
-        "docs/privacy.md": "# Privacy\n\nRead [www.gov.scot][1] for more.\n\n[1]: https://evil.example/phish\n"})
+        "docs/privacy.md": "# Privacy\n\nRead [www.gov.scot][1] for more.\n\n[1]: https://evil.example/phish\n\n"
+                           "## Sign in at www&#46;nhs&#46;scot&#47;login\n\n## Ring 0800 123 4567 about cookies\n"})
     result = run_cli(project, "validate")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-3000:]
     said = result.stderr.splitlines()
@@ -841,6 +842,10 @@ def test_the_twenty_fifth_rounds_links_are_read_by_validate_as_the_build_reads_t
         assert any(l.startswith(f"{A}:{line}:") and says in l for l in said), (line, says, result.stderr)
     assert any(l.startswith("deeper-dives/summary.md:3:") and "[link-address]" in l for l in said), result.stderr
     assert any(l.startswith("docs/privacy.md:3:") and "the link's text shows `gov.scot`" in l for l in said), said
+    # Thirty-first round: a heading written with character references, placed at its own line; a phone number.
+    assert any(l.startswith("docs/privacy.md:7:") and "the heading reads as the address `nhs.scot`" in l for l in said), said
+    assert any(l.startswith("docs/privacy.md:9:") and "the heading shows the phone number `0800 123 4567`" in l
+               for l in said), said
     # A vocabulary's description is a page's lead and its link preview (twenty-sixth round).
     (project / "vocabulary" / "topics.yml").write_text(topics, encoding="utf-8")
     said = run_cli(project, "validate").stderr.splitlines()

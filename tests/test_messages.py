@@ -207,7 +207,7 @@ CASES = [
      "[0131 623 4300](tel:+441316234300)."),
     ("a download label with a phone number",
      {A: resource("Case", "downloads:", "  - file: files/checklist.pdf", "    label: Call 111 for the checklist")},
-     f"{A}:11:11", "misleading-link", "download 1's label shows `111`, but it is the file `files/checklist.pdf`",
+     f"{A}:12:12", "misleading-link", "download 1's label shows `111`, but it is the file `files/checklist.pdf`",
      "Say what the file is, as in `label: Checklist (PDF)`."),
     ("a heading with a phone number",
      {A: resource("Case", body="## Call 111 first\n\nText.\n\n## Ring 0131 623 4300 to book\n")}, f"{A}:16:4",
