@@ -1246,3 +1246,25 @@ def test_honest_links_in_a_pdf_pass():
     assert pdf_problem(pdf_with_links(lines, [
         (EVIL, [72, 710, 180, 740], ""), ("https://www.gov.scot/publications/", [250, 710, 560, 740], ""),
         ("tel:+441316234300", [72, 670, 400, 700], "")])) is None
+
+
+def form(attributes: str) -> bytes:
+    return odt('<office:body><office:text><office:forms><form:form xmlns:form="urn:oasis:names:tc:opendocument:xmlns:'
+               f'form:1.0" form:name="F"><form:button form:name="B" {attributes}/></form:form></office:forms>'
+               "</office:text></office:body>")
+
+
+@pytest.mark.parametrize("attributes, says", [
+    ('form:image-data="https://attacker.example/pixel.png"', f"loads `https://attacker.example/pixel.png` {LOADS}"),
+    ('form:button-type="url" form:target-location="file:///C:/x.exe"', "has a form button to `file:///C:/x.exe`"),
+    ('form:button-type="url" form:target-location="https://evil.example/" form:label="www.gov.scot"',
+     "has a form button to `https://evil.example/` whose text shows `gov.scot`"),
+])
+def test_a_forms_picture_and_button_are_read_as_links_and_pictures_are(attributes, says):
+    """Thirty-first round (not tried, said as a gap): an OpenDocument form's picture and data source are fetched
+    as it opens; its button's address is a link like any other."""
+    from resource_library.files import office_problem
+    refused = office_problem(form(attributes), "odt")
+    assert refused is not None and says in refused, refused
+    honest = 'form:button-type="url" form:target-location="https://www.gov.scot/x" form:label="gov.scot"'
+    assert office_problem(form(honest + ' form:image-data="Pictures/b.png"'), "odt") is None

@@ -572,3 +572,13 @@ def test_a_folder_named_like_a_file_the_site_writes_is_refused(tmp_path):
     write_files(project, {f"docs/{name}": "a,b\n" for name in names})
     found = sorted(p.path for p in check_project(project)[1] if p.rule == "duplicate-output")
     assert found == sorted(f"docs/{name}" for name in names), found
+
+
+def test_a_refused_document_is_named_without_quoting_its_bytes(tmp_path):
+    """Thirty-first round: the gate named a docx by its first 'line', its zip bytes (seen in `make serve`'s tab)."""
+    (tmp_path / "files").mkdir()
+    (tmp_path / "files" / "a.docx").write_bytes(b"PK\x03\x04\x14\x00\x00\x00\x08\x00word/document.xml\x00\xff")
+    (tmp_path / "page.md").write_text("# Title\n\nA line with the needle in it.\n")
+    gate = Gate(tmp_path, claims=None, policies=set())
+    assert gate._locate("files/a.docx", "", 1) == (1, 1, "")
+    assert gate._locate("page.md", "needle", 1) == (3, 17, "A line with the needle in it.")

@@ -887,6 +887,26 @@ def _odf_problem(root) -> str | None:
         link = href.getparent()
         if trouble := _link_trouble(href, "".join(link.itertext()), link.get(f"{{{_ODF.format('office')}}}title")):
             return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
+    # A form's picture and data source are fetched as it opens; a button's
+    # address is a link (thirty-first round: not read before).
+    form = {"f": _ODF.format("form")}
+    for value in root.xpath("//@f:image-data | //@f:datasource", namespaces=form):
+        try:
+            seen = urlsplit(as_browser_reads(value))
+            inside = not (seen.scheme or seen.netloc or seen.path.startswith("/") or ".." in seen.path.split("/"))
+        except ValueError:
+            inside = False
+        if not inside:
+            return (f"loads `{_shown(value)}` from outside the document when it is opened (a form's picture or "
+                    "data source); only links to web pages are allowed")
+    for value in root.xpath("//@f:target-location", namespaces=form):
+        if value.strip().startswith("#"):
+            continue
+        if not _safe_link(value):
+            return f"has a form button to `{_shown(value)}`; {LINK_ONLY}"
+        button = value.getparent()
+        if trouble := _link_trouble(value, button.get(f"{{{form['f']}}}label"), button.get(f"{{{form['f']}}}title")):
+            return f"has a form button to `{_shown(value)}` {trouble}"
     return None
 
 

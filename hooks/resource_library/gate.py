@@ -367,8 +367,13 @@ class Gate:
 
     def _locate(self, source: str, needle: str, default_line: int) -> tuple[int, int, str]:
         try:
-            lines = (self.root / source).read_text(encoding="utf-8", errors="replace").split("\n")
-        except OSError:
+            data = (self.root / source).read_bytes()
+            # A document, PDF or picture has no line to quote (thirty-first
+            # round: `make serve` showed a docx's zip bytes as its line 1).
+            lines = data.decode("utf-8").split("\n") if b"\0" not in data[:8192] else None
+        except (OSError, UnicodeDecodeError):
+            lines = None
+        if lines is None:
             return default_line, 1, ""
         if needle:
             low = needle.lower()
