@@ -1268,3 +1268,16 @@ def test_a_forms_picture_and_button_are_read_as_links_and_pictures_are(attribute
     assert refused is not None and says in refused, refused
     honest = 'form:button-type="url" form:target-location="https://www.gov.scot/x" form:label="gov.scot"'
     assert office_problem(form(honest + ' form:image-data="Pictures/b.png"'), "odt") is None
+
+
+def test_the_text_under_a_pdfs_links_is_read_within_a_budget(monkeypatch):
+    """pypdf reads some 250 KB of drawing a second: what is read to find a link's text is bounded in all, and a
+    PDF over the bound is refused, saying so (100,000 text operators on one page took 9.6 s)."""
+    from resource_library import files
+    document = pdf_with_links(GUIDANCE, [("https://www.gov.scot/", [240, 710, 560, 740], "")])
+    drawn = len(__import__("pypdf").PdfReader(io.BytesIO(document)).pages[0].get_contents().get_data())
+    monkeypatch.setattr(files, "MAX_PDF_LINK_BYTES", drawn)
+    work = files.Work()
+    assert files._pdf_link_problem(document, work) is None and work.share == 1.0
+    monkeypatch.setattr(files, "MAX_PDF_LINK_BYTES", drawn - 1)
+    assert "than can be read to check what they show" in files._pdf_link_problem(document)
