@@ -1074,7 +1074,11 @@ def _pdf_link_problem(data: bytes, work: Work | None = None) -> str | None:
             if pages > MAX_PDF_LINK_PAGES or read > MAX_PDF_LINK_BYTES:
                 return (f"has links on more pages, or pages of more drawing, than can be read to check what they show "
                         f"(over {MAX_PDF_LINK_PAGES} pages, or {MAX_PDF_LINK_BYTES // (1024 * 1024)} MB of drawing)")
-            drawn = _drawn_text(page)
+            try:
+                drawn = _drawn_text(page)
+            except Exception:  # a reader draws what it can, past what pypdf stops at
+                return (f"has links on a page whose drawing cannot be read (page {number}), so what they show "
+                        "cannot be checked")
             for uri, areas, tooltip in found:
                 text = " ".join("".join(_text_in(drawn, area)) for area in areas)
                 if trouble := _link_trouble(uri, text, ""):
