@@ -786,6 +786,11 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     for honest in ("Call for evidence 2024", "Meeting at 10:30:00", "Phone survey 2023", "ISBN 978-0-12-345678-9"):
         assert links.misleading(honest, "https://www.gov.scot/") is None, honest
     assert links.misleading("Ring 999", "tel:999") is None
+    # Thirty-second round: dates, times and fractions are not numbers to call; a date beside a number hides nothing.
+    for honest in ("Annual report 01/04/2024 - 31/03/2025", "Results 2024-04-01 - 2025-03-31", "01.04.24 - 31.03.25",
+                   "the figures for 01.04.2024-31.03.2025", "times 09.30 - 10.30 - 11.00", "Table 0.1234567890"):
+        assert links.phone_number(honest) is None and links.misleading(honest, "https://www.gov.scot/") is None, honest
+    assert links.phone_number("0131 623 4300 / 01.04.24") == "0131 623 4300"
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

@@ -684,6 +684,10 @@ def _windows(number: str) -> list[str]:
 # A North American number (`1-800-555-0100`, `(800) 555 0100`): three,
 # three and four digits, perhaps after 1 (thirty-first round).
 NANP_RE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}")
+# Dates, times, fractions and slashes are not in phone numbers (thirty-
+# second round: `01/04/2024 - 31/03/2025`, `2024-04-01 - 2025-03-31`,
+# `09.30 - 10.30 - 11.00` and `0.1234567890` were read as numbers to call).
+NOT_PHONE_RE = re.compile(r"/|\d{1,4}[.\-]\d{1,2}[.\-]\d{2,4}|(?<!\d)\d{1,2}[.:]\d{2}(?!\d)|(?<!\d)0[.,]\d")
 # A book's number is not a phone's (`ISBN 978-0-12-345678-9`).
 ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s*(?:[\d\-\s]{9,16}[\dXx])", re.I)
 # A number the text tells the reader to call (`Ring 999`, `Call us on
@@ -699,7 +703,9 @@ def phone_number(text: str, told: bool = True) -> str | None:
     to call (`Ring 999`). Shown on a link that dials nothing, or in a
     tooltip on what is not a link, it promises a call (twenty-fourth round)."""
     text = ISBN_RE.sub(" ", text)
-    found = next((part for number in shown_numbers(text) for part in _windows(number)
+    # A date beside a number does not hide it: the run is read either side of one.
+    pieces = [piece.strip(" -.") for number in shown_numbers(text) for piece in NOT_PHONE_RE.split(number)]
+    found = next((part for piece in pieces if piece for part in _windows(piece)
                   if part[:1] in "0+" and sum(c.isdigit() for c in part) >= 10 or NANP_RE.fullmatch(part)), None)
     if found or not told or not CALL_RE.search(text):
         return "(" + found if found and ")" in found and "(" not in found else found
