@@ -1270,14 +1270,42 @@ def test_a_forms_picture_and_button_are_read_as_links_and_pictures_are(attribute
     assert office_problem(form(honest + ' form:image-data="Pictures/b.png"'), "odt") is None
 
 
-def test_the_text_under_a_pdfs_links_is_read_within_a_budget(monkeypatch):
-    """pypdf reads some 250 KB of drawing a second: what is read to find a link's text is bounded in all, and a
-    PDF over the bound is refused, saying so (100,000 text operators on one page took 9.6 s)."""
+def test_a_pdfs_text_is_read_within_a_budget(monkeypatch):
+    """PDFium reads a page's text in C++ (a page of 100,000 text operators in about 0.1 s): the pages read are
+    bounded, and a PDF over the bound is refused, saying so."""
     from resource_library import files
     document = pdf_with_links(GUIDANCE, [("https://www.gov.scot/", [240, 710, 560, 740], "")])
-    drawn = len(__import__("pypdf").PdfReader(io.BytesIO(document)).pages[0].get_contents().get_data())
-    monkeypatch.setattr(files, "MAX_PDF_LINK_BYTES", drawn)
+    monkeypatch.setattr(files, "MAX_PDF_TEXT_PAGES", 1)
     work = files.Work()
     assert files._pdf_link_problem(document, work) is None and work.share == 1.0
-    monkeypatch.setattr(files, "MAX_PDF_LINK_BYTES", drawn - 1)
-    assert "than can be read to check what they show" in files._pdf_link_problem(document)
+    monkeypatch.setattr(files, "MAX_PDF_TEXT_PAGES", 0)
+    assert "too many for what their text links to to be read" in files._pdf_link_problem(document)
+    # The drawing unpacked for it, in all (a page packed twice over held 1 GB of blank lines; PDFium took 48 s).
+    monkeypatch.setattr(files, "MAX_PDF_TEXT_PAGES", 1)
+    drawn = len(__import__("pypdf").PdfReader(io.BytesIO(document)).pages[0].get_contents().get_data())
+    monkeypatch.setattr(files, "MAX_PDF_DRAWING_BYTES", drawn)
+    assert files._pdf_link_problem(document) is None
+    monkeypatch.setattr(files, "MAX_PDF_DRAWING_BYTES", drawn - 1)
+    assert "whose drawing unpacks to more than" in files._pdf_link_problem(document)
+
+
+def test_what_a_pdf_viewer_makes_a_link_of_follows_the_pages_rules(tmp_path):
+    """Thirty-second round: PDF viewers make a link of any address in a PDF's text. One in look-alike letters, or
+    spelled by a font whose text map reads other letters than it draws, went to another site."""
+    import pikepdf
+    import typst
+    from resource_library.files import pdf_problem
+    # Made by Typst, as the tester made it: a string, so no link annotation, only text.
+    (tmp_path / "a.typ").write_text('#"Full guidance: https://www.g\u043ev.scot/x"\n', encoding="utf-8")
+    look_alike = typst.compile(str(tmp_path / "a.typ"))
+    assert "which PDF viewers make a link, whose host `www.g\u043ev.scot` is written in look-alike letters" in \
+        pdf_problem(look_alike)
+    pdf = pikepdf.open(io.BytesIO(pdf_with_links([("Full guidance at www.gov.scot", 72)], [])))
+    font = pdf.pages[0].Resources.Font.F1
+    font.ToUnicode = pdf.make_stream(b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def "
+                                     b"1 begincodespacerange <00> <FF> endcodespacerange 1 beginbfchar <67> <0065> "
+                                     b"endbfchar endcmap CMapName currentdict /CMap defineresource pop end end")
+    out = io.BytesIO()
+    pdf.save(out)
+    assert "has a font whose text reads `e` where it draws `g`" in pdf_problem(out.getvalue())
+    assert pdf_problem(pdf_with_links([("Full guidance at https://www.gov.scot/x", 72)], [])) is None

@@ -1035,59 +1035,127 @@ def pdf_problem(data: bytes, work: Work | None = None) -> str | None:
     return refused or _qpdf_problem(data) or _scan_problem(data) or _pdf_link_problem(data, work)
 
 
-# Pages with links whose text is read, and the page content read for it
-# in all: pypdf reads some 250 KB of drawing a second (100,000 text
-# operators, 2.3 MB, took 9.6 s), and a report's links are on pages of
-# text, a few KB to some tens of KB each.
-MAX_PDF_LINK_PAGES = 500
-MAX_PDF_LINK_BYTES = 2 * 1024 * 1024
+# Pages whose text is read, as Chrome's viewer reads it (PDFium, in C++:
+# a page of 100,000 text operators in about 0.1 s); more is refused.
+MAX_PDF_TEXT_PAGES = 2_000
+# The drawing read for it, unpacked, in all: a page packed twice over held
+# 1 GB of blank lines in 43 KB, and PDFium took 48 s to read its text
+# (twenty-fourth round's probe). pypdf stops unpacking one stream at 75 MB.
+MAX_PDF_DRAWING_BYTES = 64 * 1024 * 1024
+# Fonts whose text map is compared with what they draw.
+MAX_PDF_FONTS = 2_000
+# What a URL, a host or an email address is written with: a font that reads
+# one of these as another of them spells one address and draws another.
+ADDRESS_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.:/@-_~%")
 
 
 def _pdf_link_problem(data: bytes, work: Work | None = None) -> str | None:
-    """A web, email or phone link on a page whose address, text drawn under
-    it, or tooltip (`/Contents`) is not what it reads as, by the pages'
-    rules (thirty-first round: `https://www.gov.scot/` on the page, the link
-    over it to evil.example). Text is placed as drawn, each character's
-    width taken as the font's average."""
+    """A PDF's links held to the pages' rules, read as a viewer reads them
+    (thirty-first and thirty-second rounds): each link annotation's address,
+    the words drawn under it and its tooltip (`/Contents`); each address in
+    its text, which viewers (Chrome's and Edge's PDFium, Acrobat, Preview)
+    make a link to whatever the text says; and each simple font's text map
+    (`/ToUnicode`), which may not spell other letters than the font draws
+    (`gov.scot` drawn, `evi.l.vc` read and linked). A font with no glyph
+    names (CID fonts) is taken as its text map says: what its glyphs look
+    like cannot be read here."""
     import logging
+    import pypdfium2 as pdfium
     from pypdf import PdfReader
     log = logging.getLogger("pypdf")
     level = log.level
     log.setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = read = 0
-        for number, page in enumerate(reader.pages, start=1):
-            found = _pdf_page_links(page)
-            if not found:
-                continue
+        pages = list(reader.pages)
+        document = pdfium.PdfDocument(data)
+    except Exception:  # the walks before this one say what cannot be read
+        log.setLevel(level)
+        return None
+    try:
+        if len(pages) > MAX_PDF_TEXT_PAGES or len(document) > MAX_PDF_TEXT_PAGES:
+            return f"has more than {MAX_PDF_TEXT_PAGES:,} pages, too many for what their text links to to be read"
+        if work is not None:
+            work.spent(max(len(pages), len(document)), MAX_PDF_TEXT_PAGES)
+        drawing = _drawing_size(pages)
+        if work is not None:
+            work.spent(drawing, MAX_PDF_DRAWING_BYTES)
+        if drawing > MAX_PDF_DRAWING_BYTES:
+            return (f"has pages whose drawing unpacks to more than {MAX_PDF_DRAWING_BYTES // (1024 * 1024)} MB, "
+                    "too much for what their text links to to be read")
+        if lying := _lying_font(pages):
+            return lying
+        for number in range(len(document)):
+            found = _pdf_page_links(pages[number]) if number < len(pages) else []
             for uri, _, tooltip in found:
                 if trouble := _link_trouble(uri, "", tooltip):
-                    return f"has a link to `{_shown(uri)}` {trouble} (page {number})"
-            pages += 1
-            contents = page.get_contents()
-            if contents is None:
-                continue  # nothing drawn: the links were read for their addresses and tooltips
-            read += len(contents.get_data())
-            if work is not None:
-                work.spent(read, MAX_PDF_LINK_BYTES)
-            if pages > MAX_PDF_LINK_PAGES or read > MAX_PDF_LINK_BYTES:
-                return (f"has links on more pages, or pages of more drawing, than can be read to check what they show "
-                        f"(over {MAX_PDF_LINK_PAGES} pages, or {MAX_PDF_LINK_BYTES // (1024 * 1024)} MB of drawing)")
-            try:
-                drawn = _drawn_text(page)
-            except Exception:  # a reader draws what it can, past what pypdf stops at
-                return (f"has links on a page whose drawing cannot be read (page {number}), so what they show "
-                        "cannot be checked")
-            for uri, areas, tooltip in found:
-                text = " ".join("".join(_text_in(drawn, area)) for area in areas)
-                if trouble := _link_trouble(uri, text, ""):
-                    return f"has a link to `{_shown(uri)}` {trouble} (page {number})"
-    except Exception:  # pypdf on a file the walks passed; what it cannot read is not drawn either
-        return None
+                    return f"has a link to `{_shown(uri)}` {trouble} (page {number + 1})"
+            text = document[number].get_textpage()
+            for address in _web_links(text):
+                if trouble := _link_trouble(address):
+                    return (f"has the address `{_shown(address)}` in its text, which PDF viewers make a link, "
+                            f"{trouble} (page {number + 1})")
+            for uri, areas, _ in found:
+                shown = " ".join(text.get_text_bounded(left=x0 - 1, bottom=y0 - 2, right=x1 + 1, top=y1 + 2)
+                                 for x0, y0, x1, y1 in areas)
+                if trouble := _link_trouble(uri, shown.replace("\u00ad", "-"), ""):
+                    return f"has a link to `{_shown(uri)}` {trouble} (page {number + 1})"
+    except Exception:  # PDFium or pypdf stopped on a page a viewer may still draw
+        return "has a page whose text cannot be read, so what its links show and go to cannot be checked"
     finally:
         log.setLevel(level)
+        document.close()
     return None
+
+
+def _drawing_size(pages) -> int:
+    """The bytes of drawing the pages unpack to (their contents, and the
+    forms they draw, four deep), counted until past the limit."""
+    from pypdf.errors import LimitReachedError
+    total, seen = 0, set()
+
+    def add(stream) -> None:
+        nonlocal total
+        if id(stream) not in seen and total <= MAX_PDF_DRAWING_BYTES:
+            seen.add(id(stream))
+            total += len(stream.get_data())
+
+    def forms(resources, depth: int) -> None:
+        xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+        for form in list((xobjects.get_object() if xobjects is not None else {}).values())[:200]:
+            form = form.get_object()
+            if hasattr(form, "get") and form.get("/Subtype") == "/Form" and id(form) not in seen and len(seen) < 5_000:
+                add(form)
+                if depth < 4 and form.get("/Resources") is not None:
+                    forms(form["/Resources"].get_object(), depth + 1)
+
+    try:
+        for page in pages:
+            if (contents := page.get_contents()) is not None:  # unpacked here already
+                add(contents)
+            if page.get("/Resources") is not None:
+                forms(page["/Resources"].get_object(), 1)
+            if total > MAX_PDF_DRAWING_BYTES:
+                break
+    except LimitReachedError:  # one stream past pypdf's own limit
+        total = MAX_PDF_DRAWING_BYTES + 1
+    return total
+
+
+def _web_links(text) -> list[str]:
+    """The addresses PDFium makes links of in a page's text (as Chrome does)."""
+    import pypdfium2.raw as raw
+    links = raw.FPDFLink_LoadWebLinks(text.raw)
+    try:
+        found = []
+        for index in range(min(raw.FPDFLink_CountWebLinks(links), 10_000)):
+            size = raw.FPDFLink_GetURL(links, index, None, 0)
+            buffer = (raw.c_ushort * max(size, 1))()
+            raw.FPDFLink_GetURL(links, index, buffer, size)
+            found.append(bytes(buffer).decode("utf-16-le", errors="replace").rstrip("\x00"))
+        return found
+    finally:
+        raw.FPDFLink_CloseWebLinks(links)
 
 
 def _pdf_page_links(page) -> list[tuple[str, list[tuple[float, float, float, float]], str]]:
@@ -1113,64 +1181,52 @@ def _pdf_page_links(page) -> list[tuple[str, list[tuple[float, float, float, flo
     return found
 
 
-def _drawn_text(page) -> list[tuple[str, float | None, float | None]]:
-    """Each character drawn on `page`, with the middle of where it is drawn
-    (in page space), as its font's widths place it; a space (with no place)
-    between runs of text that do not meet. A soft hyphen drawn is a hyphen."""
-    chars: list[tuple[str, float | None, float | None]] = []
-    fonts: dict[int, object] = {}
-    last: list[float] = []  # where the last run ended: x, y, and its em
-
-    def visit(text, cm, tm, font, size):
-        if not text.strip():
-            return
-        a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
-        x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        em = float(size or 0) * (a * a + b * b) ** 0.5
-        if last and (abs(y - last[1]) > 0.5 * max(em, last[2], 1) or abs(x - last[0]) > 0.3 * max(em, 1)):
-            chars.append((" ", None, None))
-        width = _character_width(font, fonts)
-        for char in text.replace("\u00ad", "-"):
-            advance = width(char) * float(size or 0)
-            chars.append((char, x + a * advance / 2, y + b * advance / 2))
-            x, y = x + a * advance, y + b * advance
-        last[:] = [x, y, em]
-    page.extract_text(visitor_text=visit)
-    return chars
-
-
-def _character_width(font, fonts: dict) -> callable:
-    """A character's width in ems in `font`, by pypdf's reading of its widths
-    (a private class, held at the pinned version), or half an em."""
-    if id(font) not in fonts:
-        try:
-            from pypdf.generic._font import Font
+def _lying_font(pages) -> str | None:
+    """A simple font (its glyphs named by its encoding) whose text map reads
+    one address character as another: what a reader's eye reads and what a
+    viewer links differ."""
+    from pypdf.generic._font import Font
+    seen: set[int] = set()
+    for number, page in enumerate(pages, start=1):
+        for font in _page_fonts(page):
+            if id(font) in seen or len(seen) > MAX_PDF_FONTS:
+                continue
+            seen.add(id(font))
+            if font.get("/Subtype") not in ("/Type1", "/TrueType", "/MMType1") or "/ToUnicode" not in font:
+                continue
+            flags = (font.get("/FontDescriptor") or {}).get("/Flags")
+            # Glyphs are found by name only in a font that is not symbolic
+            # (flag 6), or one of the 14 standard fonts (no descriptor).
+            if font.get("/FontDescriptor") is not None and not (isinstance(flags, int) and flags & 32):
+                continue
             read = Font.from_font_resource(font)
-            # Widths are by character code; text comes decoded (`/ToUnicode`).
-            fonts[id(font)] = {**read.character_widths, **{
-                text: read.character_widths[code] for code, text in read.character_map.items()
-                if isinstance(text, str) and len(text) == 1 and code in read.character_widths}}
-        except Exception:
-            fonts[id(font)] = {}
-    widths = fonts[id(font)]
-    default = float(widths.get("default", 500) or 500) / 1000
-    return lambda char: float(widths.get(char, 0) or 0) / 1000 or default
+            if not isinstance(read.encoding, dict):
+                continue
+            for code, text in read.character_map.items():
+                drawn = read.encoding.get(ord(code)) if isinstance(code, str) and len(code) == 1 else None
+                if (isinstance(drawn, str) and isinstance(text, str) and len(text) == 1
+                        and drawn.lower() != text.lower()
+                        and drawn.lower() in ADDRESS_CHARACTERS and text.lower() in ADDRESS_CHARACTERS):
+                    return (f"has a font whose text reads `{_shown(text)}` where it draws `{_shown(drawn)}` "
+                            f"(page {number}): what a reader sees and what a viewer links to would differ")
+    return None
 
 
-def _text_in(chars, rect) -> list[str]:
-    """The characters drawn inside `rect` (a little either side), with a
-    space where those read are apart."""
-    x0, y0, x1, y1 = rect
-    shown: list[str] = []
-    previous = -2
-    for index, (char, x, y) in enumerate(chars):
-        if x is None or not (x0 - 1 <= x <= x1 + 1 and y0 - 2 <= y <= y1 + 2):
-            continue
-        if shown and index != previous + 1 and shown[-1] != " ":
-            shown.append(" ")
-        shown.append(char)
-        previous = index
-    return shown
+def _page_fonts(page):
+    """The fonts a page's resources name, and those of its forms, one level down."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else {}
+    levels = [resources]
+    for form in list((resources.get("/XObject") or {}).values())[:200]:
+        form = form.get_object()
+        if hasattr(form, "get") and form.get("/Subtype") == "/Form" and form.get("/Resources") is not None:
+            levels.append(form["/Resources"].get_object())
+    for level in levels:
+        fonts = level.get("/Font") if hasattr(level, "get") else None
+        for font in list((fonts.get_object() if fonts is not None else {}).values())[:200]:
+            font = font.get_object()
+            if hasattr(font, "get"):
+                yield font
 
 
 def normalised_pdf(data: bytes) -> bytes | None:

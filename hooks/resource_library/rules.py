@@ -437,7 +437,7 @@ RULES = MappingProxyType({r.id: r for r in (
                 "Link only to files of a type readers can open, in a content folder's files/.")),
     rule("file-too-large", "A download or linked file is at most 20 MB, and the files one resource publishes are "
          "at most 50 MB in all and take no more checking than 3 files at their limits (a file's share is the "
-         "largest of its size, a PDF's steps and the drawing read under its links, an office document's unzipped "
+         "largest of its size, a PDF's steps, pages and drawing (whose text is read), an office document's unzipped "
          "XML and tags, an image's pixels and frames, each over its limit).",
          "Make it smaller, or link to it over https.",
          _=M("{name}: `{value}` {refused}", MAX_FILE_HINT),
