@@ -125,6 +125,36 @@ def pdf_reads_at_limit(count: int):
     return write
 
 
+def pdf_text_at_limit(count: int):
+    """Downloads whose drawing unpacks to just under what is read for their
+    text (PDFium's links and words under links), a link on their page:
+    `count` of them, each its own, as many as a resource's checking allows."""
+    def write(project: Path) -> None:
+        import io
+        import pikepdf
+        from pikepdf import Array, Dictionary, Name, String
+        folder = project / "at-a-glance" / "files"
+        folder.mkdir(parents=True, exist_ok=True)
+        operator = b"(abcdefgh ) Tj 0 -1 Td "
+        items = ""
+        for n in range(count):
+            pdf = pikepdf.new()
+            font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+            page = pdf.add_blank_page(page_size=(612, 792))
+            page.Resources = Dictionary(Font=Dictionary(F1=font))
+            drawing = b"BT /F1 12 Tf (%d) Tj " % n + operator * int(files.MAX_PDF_DRAWING_BYTES * 0.98 / len(operator))
+            page.Contents = pdf.make_stream(drawing + b"ET")
+            page.Annots = pdf.make_indirect(Array([pdf.make_indirect(Dictionary(
+                Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 612, 792],
+                A=Dictionary(S=Name.URI, URI=String("https://www.gov.scot/"))))]))
+            out = io.BytesIO()
+            pdf.save(out, compress_streams=True)
+            (folder / f"stress-{n}.pdf").write_bytes(out.getvalue())
+            items += f"  - file: files/stress-{n}.pdf\n    label: PDF {n}\n"
+        (project / SHAPE).write_text(resource(downloads="downloads:\n" + items))
+    return write
+
+
 def shared_first_words(project: Path) -> None:
     """The synonyms file at its limit (300 groups of 12), every new phrase
     starting with the same word, and a resource holding each phrase's
@@ -238,6 +268,9 @@ SHAPES = [
     ("PDF reads", f"{files.MAX_RESOURCE_CHECK_WORK:g} PDF downloads, each read in just under "
      f"{files.MAX_PDF_READS:,} steps (arrays of zeros): as much checking as one resource's files may take",
      pdf_reads_at_limit(int(files.MAX_RESOURCE_CHECK_WORK))),
+    ("PDF text", f"{files.MAX_RESOURCE_CHECK_WORK:g} PDF downloads, each of a page with a link whose drawing unpacks "
+     f"to just under {files.MAX_PDF_DRAWING_BYTES // (1024 * 1024)} MB of text, read by PDFium",
+     pdf_text_at_limit(int(files.MAX_RESOURCE_CHECK_WORK))),
     ("table", f"a briefing's table of {briefings.MAX_TABLE_COLUMNS} columns and {briefings.MAX_TABLE_CELLS:,} cells, "
               "in its PDF", table_at_limit),
     ("image", f"a briefing's image of {files.MAX_IMAGE_PIXELS // 1_000_000} megapixels, decoded by the checks and "

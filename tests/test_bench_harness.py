@@ -195,10 +195,11 @@ def test_stress_shapes_are_at_their_limits(tmp_path):
     results = []
     for shape in stress.SHAPES:
         project = stress.project_for(shape, tmp_path)
-        # Three PDFs read in just under their steps take validate 16 s; that
-        # a PDF read in exactly its steps passes is test_files.py's to show.
+        # Three PDFs read in just under their steps take validate 16 s (their
+        # text, 64 MB of drawing each, some 20 s); that a PDF at exactly its
+        # limits passes is test_files.py's to show.
         # In this process: the shapes' own cost, not 22 interpreters'.
-        if shape[0] != "PDF reads":
+        if shape[0] not in ("PDF reads", "PDF text"):
             errors = [p for p in check_project(project)[1] if p.is_error]
             assert errors == [], (shape[0], errors[:3])
         shutil.rmtree(project, ignore_errors=True)
