@@ -1176,6 +1176,50 @@ MISLEADING_IN_FILES = [
     ("text.odt", odt_link("www.gov.scot", EVIL), f"has a link to `{EVIL}` {SHOWS_BARE} (in `text:a`)"),
     ("title.odt", odt_link("Guidance", EVIL, title="https://www.gov.scot/"), "whose tooltip shows `www.gov.scot`"),
 ]
+# Thirty-third round: dots written as Word symbols, an `id` in another namespace beside `r:id`, an old-style (VML)
+# shape's own `href`, a picture's alt text, a shape's text, and a sheet link over a range.
+WP = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+      'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:x="urn:x" xmlns:mc="http://schemas.openxmlformats.org/'
+      'markup-compatibility/2006" mc:Ignorable="x"')
+
+
+def word_body(body: str, target: str = EVIL) -> bytes:
+    return linked("word/document.xml", f"<w:document {W_NS} {R_NS} {A_NS} {WP}><w:body>{body}</w:body></w:document>",
+                  target)
+
+
+def slide_shape(shape: str) -> bytes:
+    return linked("ppt/slides/slide1.xml", f'<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/'
+                  f'main" {A_NS} {R_NS}><p:cSld><p:spTree>{shape}</p:spTree></p:cSld></p:sld>', EVIL)
+
+
+SYMBOL_DOT = '<w:r><w:sym w:font="Arial" w:char="002E"/></w:r>'
+MISLEADING_IN_FILES += [
+    ("symbols.docx", word_body(f'<w:p><w:hyperlink r:id="rId7"><w:r><w:t>www</w:t></w:r>{SYMBOL_DOT}<w:r><w:t>gov'
+                               f"</w:t></w:r>{SYMBOL_DOT}<w:r><w:t>scot</w:t></w:r></w:hyperlink></w:p>"), SHOWS_BARE),
+    ("two-ids.docx", package({"word/document.xml": f"<w:document {W_NS} {R_NS} {WP}><w:body><w:p><w:hyperlink "
+                              'x:id="rId8" r:id="rId7"><w:r><w:t>www.gov.scot</w:t></w:r></w:hyperlink></w:p></w:body>'
+                              "</w:document>", "word/_rels/document.xml.rels": relationships(
+                                  f'Id="rId7" Type="{HYPERLINK}" Target="{EVIL}" TargetMode="External"',
+                                  f'Id="rId8" Type="{HYPERLINK}" Target="https://www.gov.scot/" TargetMode="External"')}),
+     SHOWS_BARE),
+    ("vml.docx", word_body('<w:p><w:r><w:pict><v:shape href="https://evil.example/"><v:textbox><w:txbxContent><w:p>'
+                           "<w:r><w:t>www.gov.scot</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>"
+                           "</w:r></w:p>"), "has a link to `https://evil.example/` whose text shows `gov.scot`"),
+    ("vml-share.docx", word_body('<w:p><w:r><w:pict><v:rect href="\\\\evil.example\\share\\x.docx"/></w:pict>'
+                                 "</w:r></w:p>"), "has a shape linking to `\\\\evil.example\\share\\x.docx`"),
+    ("alt.docx", word_body('<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="p" descr="https://www.gov.scot/">'
+                           '<a:hlinkClick r:id="rId7"/></wp:docPr></wp:inline></w:drawing></w:r></w:p>'), SHOWS_GOV),
+    ("shape.pptx", slide_shape('<p:sp><p:nvSpPr><p:cNvPr id="2" name="Box"><a:hlinkClick r:id="rId7"/></p:cNvPr>'
+                               "</p:nvSpPr><p:txBody><a:p><a:r><a:t>https://www.gov.scot/</a:t></a:r></a:p></p:txBody>"
+                               "</p:sp>"), SHOWS_GOV),
+    ("picture.pptx", slide_shape('<p:pic><p:nvPicPr><p:cNvPr id="3" name="Pic" descr="https://www.gov.scot/">'
+                                 '<a:hlinkClick r:id="rId7"/></p:cNvPr></p:nvPicPr></p:pic>'), SHOWS_GOV),
+    ("range.xlsx", linked("xl/worksheets/sheet1.xml", f'<worksheet {X_NS} {R_NS}><sheetData><row r="1"><c r="A1" '
+                          't="inlineStr"><is><t>Guidance</t></is></c><c r="B1" t="inlineStr"><is><t>https://www.gov.scot/'
+                          '</t></is></c></row></sheetData><hyperlinks><hyperlink ref="A1:B1" r:id="rId7"/></hyperlinks>'
+                          "</worksheet>", EVIL), SHOWS_GOV),
+]
 HONEST_IN_FILES = [
     word_link("https://www.gov.scot/guidance", "https://www.gov.scot/publications/x"),
     word_link("Read the guidance", EVIL, tooltip="The Scottish Government's guidance"),
@@ -1185,6 +1229,8 @@ HONEST_IN_FILES = [
     sheet_link("https://www.gov.scot/", shared="www.gov.scot"),
     sheet(f'HYPERLINK("{EVIL}","Open")'),
     odt_link("gov.scot", "https://www.gov.scot/x", title="Guidance"),
+    word_body(f'<w:p><w:hyperlink r:id="rId7"><w:r><w:t>www</w:t></w:r>{SYMBOL_DOT}<w:r><w:t>gov</w:t></w:r>'
+              f"{SYMBOL_DOT}<w:r><w:t>scot</w:t></w:r></w:hyperlink></w:p>", "https://www.gov.scot/x"),
 ]
 
 
@@ -1309,3 +1355,24 @@ def test_what_a_pdf_viewer_makes_a_link_of_follows_the_pages_rules(tmp_path):
     pdf.save(out)
     assert "has a font whose text reads `e` where it draws `g`" in pdf_problem(out.getvalue())
     assert pdf_problem(pdf_with_links([("Full guidance at https://www.gov.scot/x", 72)], [])) is None
+
+
+def test_a_pdf_button_or_a_links_next_action_is_read_too():
+    """Thirty-third round: a push button drawn as `https://www.gov.scot/` opened evil.example (a button draws its
+    own caption, not the page's text), and a link into the document went on (`/Next`) to evil.example."""
+    from resource_library.files import pdf_problem
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> " \
+           b"/Contents 6 0 R /Annots [5 0 R] >>"
+    drawn = b"BT /F1 14 Tf 72 720 Td (www.gov.scot) Tj ET"
+    contents = b"<< /Length %d >>\nstream\n%s\nendstream" % (len(drawn), drawn)
+    for annotation, says in (
+            (b"<< /Type /Annot /Subtype /Widget /FT /Btn /Ff 65536 /T (b) /Rect [72 600 300 625] "
+             b"/A << /S /URI /URI (https://evil.example/) >> >>", "has a Widget that opens `https://evil.example/`"),
+            (b"<< /Type /Annot /Subtype /Link /Rect [70 715 300 735] /A << /S /GoTo /D [3 0 R /Fit] /Next "
+             b"<< /S /URI /URI (https://evil.example/) >> >> >>",
+             "has a link to `https://evil.example/` whose text shows `gov.scot`")):
+        document = raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", page,
+                            font, annotation, contents], b"<< /Size 7 /Root 1 0 R >>")
+        refused = pdf_problem(document)
+        assert refused is not None and says in refused, refused

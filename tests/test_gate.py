@@ -582,3 +582,18 @@ def test_a_refused_document_is_named_without_quoting_its_bytes(tmp_path):
     gate = Gate(tmp_path, claims=None, policies=set())
     assert gate._locate("files/a.docx", "", 1) == (1, 1, "")
     assert gate._locate("page.md", "needle", 1) == (3, 17, "A line with the needle in it.")
+
+
+def test_an_editors_page_named_like_a_generated_page_in_another_case_is_refused_at_the_page(tmp_path):
+    """Thirty-third round: docs/topics/Housing.md passed validate, then the gate refused it (the topic page is
+    topics/housing/) and blamed the vocabulary; both now name the editor's page, the newcomer."""
+    from resource_library.validate import check_project
+    project = make_project(tmp_path / "p", content={"docs/topics/Housing.md": "# Housing\n\nHello.\n",
+                                                    "docs/topics/housing-extra.md": "# Housing, more\n\nHello.\n"})
+    found = [(p.path, p.line, p.rule, p.message) for p in check_project(project)[1] if p.rule == "duplicate-output"]
+    assert len(found) == 1 and found[0][:3] == ("docs/topics/Housing.md", 1, "duplicate-output"), found
+    assert "`topics/Housing/index.html` and `topics/housing/index.html` differ only in letter case" in found[0][3]
+    claims = Claims()
+    claims.add("topics/housing/index.html", Claim("the page of the topic `housing`", "vocabulary/topics.yml", 30))
+    claims.add("topics/Housing/index.html", Claim("an editor's page", "docs/topics/Housing.md"))
+    assert [p.path for p in claims.problems()] == ["docs/topics/Housing.md"]

@@ -102,8 +102,11 @@ def _conflict(path: str, first: Claim, second: Claim, other_path: str, locate=No
     # is usually the newcomer (a resource or a term), the earlier the site's own.
     # A contributor's own file over a generated output (a briefing's PDF at
     # the address of a file in a resource's folder), either way round.
+    # An editor's page named like a generated page or a resource's (thirty-
+    # third round: docs/topics/Housing.md was blamed on the topic `housing`).
     blamed = next((claim for claim in (second, first) if claim.path and claim.producer == "a resource's file"),
-                  second if second.path else first)
+                  next((claim for claim in (second, first) if claim.path and claim.producer == "an editor's page"),
+                       second if second.path else first))
     line, col, text = blamed.line, 1, ""
     if blamed.path and locate is not None:
         line, col, text = locate(blamed.path, blamed.needle, blamed.line)

@@ -435,49 +435,108 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
     return None
 
 
-def _relationship_id(element) -> str | None:
-    """An element's `r:id`, in the transitional or the strict namespace."""
-    return next((value for key, value in element.attrib.items() if key.endswith("}id")), None)
+# The namespaces of a relationship id (`r:id`), transitional and strict.
+RELATIONSHIP_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                           "http://purl.oclc.org/ooxml/officeDocument/relationships")
+VML = "urn:schemas-microsoft-com:vml"
+
+
+def _shown_text(element) -> str:
+    """The text an element shows: text runs (`w:t`, `a:t`, a cell's `t`),
+    Word's symbols (`w:sym`: thirty-third round, dots drawn as symbols made
+    `www.gov.scot` read as `wwwgovscot`), tabs and breaks as spaces."""
+    from lxml import etree
+    shown = []
+    for node in element.iter(etree.Element):
+        name = etree.QName(node).localname
+        if name == "t":
+            shown.append(node.text or "")
+        elif name == "sym":
+            code = next((value for key, value in node.attrib.items() if key.endswith("char")), "")
+            try:
+                number = int(code, 16)
+            except ValueError:
+                continue
+            # Symbol fonts' private codes (F0xx) draw the character xx.
+            shown.append(chr(number - 0xF000 if 0xF000 <= number <= 0xF0FF else number) if number < 0x110000 else "")
+        elif name in ("tab", "br", "cr"):
+            shown.append(" ")
+    return "".join(shown)
+
+
+def _cells_in(reference: str, values: dict) -> list:
+    """The cells of a sheet's range (`A1:B2`, `$A$1`) among `values`, at most 10,000."""
+    corners = []
+    for corner in reference.replace("$", "").upper().split(":")[:2]:
+        match = re.fullmatch(r"([A-Z]{1,3})(\d{1,7})", corner.strip())
+        if not match:
+            return []
+        column = 0
+        for letter in match.group(1):
+            column = column * 26 + ord(letter) - 64
+        corners.append((column, int(match.group(2))))
+    (left, top), (right, bottom) = corners[0], corners[-1]
+    if (abs(right - left) + 1) * (abs(bottom - top) + 1) > 10_000:
+        return list(values.values())[:10_000]
+    return [values[f"{_column_name(column)}{row}"] for column in range(min(left, right), max(left, right) + 1)
+            for row in range(min(top, bottom), max(top, bottom) + 1) if f"{_column_name(column)}{row}" in values]
 
 
 def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list) -> str | None:
     """OOXML: what each link to an outside address shows, against where it
-    goes (thirty-first round): Word's `w:hyperlink` (its text and tooltip),
-    PowerPoint's `a:hlinkClick` (its run's text, its tooltip), and a sheet's
-    `hyperlink` (its display text, tooltip and cell; a cell of shared text
-    is added to `cells`, to be read when the shared text is)."""
-    if not targets:
-        return None
+    goes (thirty-first and thirty-third rounds): Word's `w:hyperlink` (its
+    text, symbols and tooltip); a DrawingML link on a run (the run's text),
+    on a shape or picture (its text, alt text and title); a sheet's
+    `hyperlink` (its display text, tooltip and every cell of its range: a
+    cell of shared text is added to `cells`, read when the shared text is);
+    and an old-style (VML) shape's `href`, which is checked wherever it goes."""
     from lxml import etree
     where = f"`{_shown(part)}`"
     found = []
-    for element in root.iter(*_ooxml_tags("w", "hyperlink")):
-        if (target := targets.get(_relationship_id(element))) is not None:
-            text = "".join(t.text or "" for t in element.iter(*_ooxml_tags("w", "t")))
-            found.append((target, text, element.get(f"{{{etree.QName(element).namespace}}}tooltip")))
-    for element in root.iter(*_ooxml_tags("a", "hlinkClick", "hlinkHover", "hlinkMouseOver")):
-        if (target := targets.get(_relationship_id(element))) is not None:
-            holder = element.getparent()
-            run = holder.getparent() if holder is not None and etree.QName(holder).localname == "rPr" else None
-            text = "".join(t.text or "" for t in run.iter(*_ooxml_tags("a", "t"))) if run is not None else ""
-            found.append((target, text, element.get("tooltip")))
-    links_here = [(element, targets.get(_relationship_id(element)))
-                  for element in root.iter(*_ooxml_tags("x", "hyperlink"))]
-    links_here = [(element, target) for element, target in links_here if target is not None]
-    if links_here:
+    for element in root.xpath("//*[@href]"):
+        if etree.QName(element).namespace == VML:
+            href = element.get("href")
+            if not _safe_link(href):
+                return f"has a shape linking to `{_shown(href)}` (in {where}); {LINK_ONLY}"
+            found.append((href, _shown_text(element), element.get("alt") or element.get("title")))
+    if not targets and not found:
+        return None
+    # Found by lxml in C: every relationship id, in either namespace.
+    links_here = [(value.getparent(), targets[value]) for value in root.xpath(
+        "//@*[local-name()='id' and (namespace-uri()=$a or namespace-uri()=$b)]",
+        a=RELATIONSHIP_NAMESPACES[0], b=RELATIONSHIP_NAMESPACES[1]) if value in targets] if targets else []
+    sheet_links = []
+    for element, target in links_here:
+        name = etree.QName(element).localname
+        if name == "hyperlink" and etree.QName(element).namespace in _OOXML["x"]:
+            sheet_links.append((element, target))
+            continue
+        found.append((target, _shown_text(element), element.get(f"{{{etree.QName(element).namespace}}}tooltip")
+                      or element.get("tooltip")))
+        holder = element.getparent()
+        if name.startswith("hlink") and holder is not None:
+            if etree.QName(holder).localname == "rPr":
+                found.append((target, _shown_text(holder.getparent()), None))  # the run, or a field
+            else:
+                # On a shape's or picture's own properties (`p:cNvPr`, `wp:docPr`):
+                # its alt text and title, and the text of the shape.
+                found += [(target, holder.get("descr"), holder.get("title"))]
+                shape = holder.getparent() if etree.QName(holder).localname == "docPr" else (
+                    holder.getparent().getparent() if holder.getparent() is not None else None)
+                if shape is not None:
+                    found.append((target, _shown_text(shape), None))
+    if sheet_links:
         values = {cell.get("r"): cell for cell in root.iter(*_ooxml_tags("x", "c")) if cell.get("r")}
-        for element, target in links_here:
+        for element, target in sheet_links:
             found.append((target, element.get("display"), element.get("tooltip")))
-            cell = values.get(element.get("ref") or "")
-            if cell is None:
-                continue
-            value = next((child for child in cell if etree.QName(child).localname == "v"), None)
-            if cell.get("t") == "s" and value is not None and (value.text or "").strip().isdigit():
-                cells.append((int(value.text), target, element.get("tooltip"), where))
-            elif cell.get("t") == "inlineStr":
-                found.append((target, "".join(cell.itertext()), None))
-            elif value is not None:
-                found.append((target, value.text, None))
+            for cell in _cells_in(element.get("ref") or "", values):
+                value = next((child for child in cell if etree.QName(child).localname == "v"), None)
+                if cell.get("t") == "s" and value is not None and (value.text or "").strip().isdigit():
+                    cells.append((int(value.text), target, element.get("tooltip"), where))
+                elif cell.get("t") == "inlineStr":
+                    found.append((target, _shown_text(cell), None))
+                elif value is not None:
+                    found.append((target, value.text, None))
     for target, text, tooltip in found:
         if trouble := _link_trouble(target, text, tooltip):
             return f"has a link to `{_shown(target)}` {trouble} (in {where})"
@@ -1087,7 +1146,12 @@ def _pdf_link_problem(data: bytes, work: Work | None = None) -> str | None:
             return lying
         for number in range(len(document)):
             found = _pdf_page_links(pages[number]) if number < len(pages) else []
-            for uri, _, tooltip in found:
+            for uri, _, tooltip, kind in found:
+                if kind != "/Link":
+                    # A button draws its own caption, which is not the page's
+                    # text (thirty-third round): only a link may open an address.
+                    return (f"has a {_shown(kind[1:])} that opens `{_shown(uri)}` (page {number + 1}); in a PDF only "
+                            "a link may go to an address, where what it shows can be read")
                 if trouble := _link_trouble(uri, "", tooltip):
                     return f"has a link to `{_shown(uri)}` {trouble} (page {number + 1})"
             text = document[number].get_textpage()
@@ -1095,7 +1159,7 @@ def _pdf_link_problem(data: bytes, work: Work | None = None) -> str | None:
                 if trouble := _link_trouble(address):
                     return (f"has the address `{_shown(address)}` in its text, which PDF viewers make a link, "
                             f"{trouble} (page {number + 1})")
-            for uri, areas, _ in found:
+            for uri, areas, _, _ in found:
                 shown = " ".join(text.get_text_bounded(left=x0 - 1, bottom=y0 - 2, right=x1 + 1, top=y1 + 2)
                                  for x0, y0, x1, y1 in areas)
                 if trouble := _link_trouble(uri, shown.replace("\u00ad", "-"), ""):
@@ -1158,16 +1222,18 @@ def _web_links(text) -> list[str]:
         raw.FPDFLink_CloseWebLinks(links)
 
 
-def _pdf_page_links(page) -> list[tuple[str, list[tuple[float, float, float, float]], str]]:
-    """(address, its areas on the page, tooltip) of each link to an address on `page`."""
+def _pdf_page_links(page) -> list[tuple[str, list[tuple[float, float, float, float]], str, str]]:
+    """(address, its areas on the page, tooltip, kind of annotation) of each
+    address an annotation on `page` goes to, its action's and those that
+    follow it (`/Next`: thirty-third round, a link into the document went on
+    to another site)."""
     found = []
     for annotation in page.get("/Annots") or []:
         annotation = annotation.get_object()
-        if not hasattr(annotation, "get") or annotation.get("/Subtype") != "/Link":
+        if not hasattr(annotation, "get") or annotation.get("/A") is None:
             continue
-        action = annotation.get("/A")
-        action = action.get_object() if action is not None else None
-        if not hasattr(action, "get") or action.get("/S") != "/URI" or action.get("/URI") is None:
+        addresses = _uri_actions(annotation.get("/A"))
+        if not addresses or annotation.get("/Rect") is None:
             continue
         x0, y0, x1, y1 = (float(value) for value in annotation.get("/Rect"))
         areas = [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))]
@@ -1177,7 +1243,24 @@ def _pdf_page_links(page) -> list[tuple[str, list[tuple[float, float, float, flo
             areas = [(min(q[0::2]), min(q[1::2]), max(q[0::2]), max(q[1::2]))
                      for q in (quads[at:at + 8] for at in range(0, len(quads), 8))]
         tooltip = annotation.get("/Contents")
-        found.append((_link_text(action.get("/URI")), areas, _link_text(tooltip) if tooltip is not None else ""))
+        tooltip = _link_text(tooltip) if tooltip is not None else ""
+        kind = str(annotation.get("/Subtype") or "/Annot")
+        found += [(address, areas, tooltip, kind) for address in addresses]
+    return found
+
+
+def _uri_actions(action, depth: int = 0) -> list[str]:
+    """The addresses an action and the actions after it (`/Next`) open."""
+    action = action.get_object() if hasattr(action, "get_object") else action
+    if depth > 8:
+        return []
+    if isinstance(action, list):
+        return [uri for item in action[:50] for uri in _uri_actions(item, depth + 1)]
+    if not hasattr(action, "get"):
+        return []
+    found = [_link_text(action.get("/URI"))] if action.get("/S") == "/URI" and action.get("/URI") is not None else []
+    if action.get("/Next") is not None:
+        found += _uri_actions(action.get("/Next"), depth + 1)
     return found
 
 

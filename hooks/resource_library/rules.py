@@ -604,7 +604,7 @@ RULES = MappingProxyType({r.id: r for r in (
              "Rename the resource, file or vocabulary slug so that it has an address of its own."),
          case=M("`{output}` and `{other}` differ only in letter case or accents, so they are one file once the "
                 "offline copy is unzipped on Windows: by {first} and by {second}",
-                "Rename the resource, file or vocabulary slug so that it has an address of its own."),
+                "Rename the resource, file, editor's page or vocabulary slug so that it has an address of its own."),
          folder=M("`{output}` would make `{folder}` a folder, where {first} writes a file",
                   "Rename the folder in the file's path (files usually go in files/).")),
     rule("unclaimed-output", "The output gate: every file the build publishes was claimed by what wrote it.",
