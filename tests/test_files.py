@@ -1376,3 +1376,44 @@ def test_a_pdf_button_or_a_links_next_action_is_read_too():
                             font, annotation, contents], b"<< /Size 7 /Root 1 0 R >>")
         refused = pdf_problem(document)
         assert refused is not None and says in refused, refused
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "report-pdfa.pdf", "report.odt", "report.docx", "sheet.xlsx",
+                                  "sheet.ods"])
+def test_honest_files_libreoffice_writes_pass(name):
+    """Thirty-fourth round: every PDF LibreOffice exports, PDF/A too, was refused as unreadable (its stream lengths
+    are objects of their own, which pikepdf gives as Python numbers). Files it wrote, with links, must pass."""
+    from conftest import REPO
+    from resource_library.files import data_problem
+    data = (REPO / "tests" / "fixtures" / "libreoffice" / name).read_bytes()
+    assert data_problem(data, name.rsplit(".", 1)[1]) is None
+
+
+def test_a_form_model_or_an_address_in_any_attribute_of_an_opendocument_is_read():
+    """Thirty-fourth round: LibreOffice fetched an XForms instance's `src` as the file opened, with no click; a
+    bibliography entry showed gov.scot and linked (`text:url`) to another site."""
+    from resource_library.files import office_problem
+    model = ('<office:body><office:text><office:forms><xforms:model xmlns:xforms="http://www.w3.org/2002/xforms">'
+             '<xforms:instance src="http://127.0.0.1:8765/i.xml"/></xforms:model></office:forms></office:text>'
+             "</office:body>")
+    assert "has a form model that reaches `http://127.0.0.1:8765/i.xml` (XForms `instance`)" in \
+        office_problem(odt(model), "odt")
+    entry = ('<office:body><office:text><text:p><text:bibliography-mark text:bibliography-type="www" '
+             'text:url="https://evil.example/p">https://www.gov.scot/publications/x</text:bibliography-mark></text:p>'
+             "</office:text></office:body>")
+    assert "has a link to `https://evil.example/p` whose text shows `www.gov.scot`" in office_problem(odt(entry), "odt")
+    assert office_problem(odt(entry.replace("https://evil.example/p", "https://www.gov.scot/publications/x")),
+                          "odt") is None
+
+
+def test_a_mail_merge_or_an_xml_map_bound_to_a_file_is_refused():
+    """Thirty-fourth round's files tester named these as gaps: Word runs a mail merge's query on its data source as
+    the document opens; an Excel XML map bound to a file reads it when refreshed."""
+    from resource_library.files import office_problem
+    merge = package({"word/settings.xml": f'<w:settings {W_NS}><w:mailMerge><w:mainDocumentType w:val="formLetters"/>'
+                     '<w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;Data Source=\\\\host\\s\\d.xlsx"/>'
+                     "</w:mailMerge></w:settings>"})
+    assert "has a mail merge" in office_problem(merge, "docx")
+    bound = package({"xl/xmlMaps.xml": f'<MapInfo {X_NS}><Map ID="1" Name="m"><DataBinding FileBinding="true" '
+                     'FileBindingName="\\\\host\\s\\d.xml" DataBindingLoadMode="1"/></Map></MapInfo>'})
+    assert "an XML map bound to another file" in office_problem(bound, "xlsx")

@@ -791,6 +791,13 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
                    "the figures for 01.04.2024-31.03.2025", "times 09.30 - 10.30 - 11.00", "Table 0.1234567890"):
         assert links.phone_number(honest) is None and links.misleading(honest, "https://www.gov.scot/") is None, honest
     assert links.phone_number("0131 623 4300 / 01.04.24") == "0131 623 4300"
+    # Thirty-fourth round: a path on this site as the text, to another page of it.
+    assert links.misleading("/deeper-dives/whole-system-needs-assessment/", "../deeper-dives/planning-with-unpaid-"
+                            "carers.md") == "/deeper-dives/whole-system-needs-assessment/"
+    assert links.misleading("files/checklist.pdf", "files/other.pdf") == "files/checklist.pdf"
+    for text, target in (("/deeper-dives/planning-with-unpaid-carers/", "../deeper-dives/planning-with-unpaid-carers.md"),
+                         ("2024/25", "../x.md"), ("and/or", "x.md"), ("files/checklist.pdf", "files/checklist.pdf")):
+        assert links.misleading(text, target) is None, text
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):
@@ -856,3 +863,15 @@ def test_the_twenty_fifth_rounds_links_are_read_by_validate_as_the_build_reads_t
     said = run_cli(project, "validate").stderr.splitlines()
     assert any(l.startswith("vocabulary/topics.yml:") and "[link-address]" in l and "evil.example" in l
                for l in said), said
+
+
+def test_an_editors_page_is_read_by_validate_as_the_build_reads_it(tmp_path):
+    """Thirty-fourth round: validate read an editor's page only when it held a link, a tag or a reference, so
+    headings that read as addresses or numbers passed it and stopped the build; addresses written as text, refused
+    in a resource's body, were published from an editor's page."""
+    from resource_library.validate import check_project
+    page = ("# Visit www.evil.example/login\n\nSome text.\n\n## Call 0131 623 4300 for help\n\n"
+            "More: https://www.gov.scot@evil.example/login and www.g\u043ev.scot\n")
+    project = make_project(tmp_path / "p", content={"docs/topics/team-notes.md": page})
+    found = sorted((p.line, p.rule) for p in check_project(project)[1] if p.path == "docs/topics/team-notes.md")
+    assert found == [(1, "misleading-link"), (5, "misleading-link"), (7, "link-address"), (7, "link-address")], found

@@ -4,6 +4,8 @@ publish without a word: invalid front matter becomes body text there, and
 """
 from __future__ import annotations
 
+import html
+
 import os
 import re
 from pathlib import Path
@@ -255,12 +257,20 @@ def _body_problems(shown: str, raw: bytes) -> list[Problem]:
     Macro pages are maintainers', and their macros run only in the build:
     only they may use the site's own classes."""
     body, first_line = _body(raw)
+    # Addresses written as text go where they read, as in a resource's body
+    # (thirty-fourth round: `https://www.gov.scot@evil.example/` was published).
+    problems = []
+    for number, line in enumerate(links.blank_code(body), start=first_line):
+        for address, key, values in links.text_address_problems(html.unescape(line) if "&" in line else line):
+            problems.append(rules.problem(key, shown, number, line.find(address) + 1 if address in line else 1,
+                                          line, target=address[:80], **values))
     # Any link (`[x][1]` with `[1]: https://...` too: twenty-fifth round),
-    # tag, admonition, attribute list or character reference.
-    if not any(mark in body for mark in ("<", "[", "!!!", "{", "&#")):
-        return []
+    # tag, admonition, attribute list, character reference or heading (the
+    # text of a contents-list link: thirty-fourth round).
+    if not any(mark in body for mark in ("<", "[", "!!!", "{", "&", "#", "\n==", "\n--")):
+        return problems
     from .sanitize import removed_problems
-    return removed_problems(render(body), shown, first_line, body)[1]
+    return problems + removed_problems(render(body), shown, first_line, body)[1]
 
 
 def _body(raw: bytes) -> tuple[str, int]:

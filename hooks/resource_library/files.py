@@ -268,6 +268,7 @@ HYPERLINK_TYPES = frozenset({
     "http://purl.oclc.org/ooxml/officeDocument/relationships/hyperlink",  # Strict OOXML
 })
 XLINK = "http://www.w3.org/1999/xlink"
+XFORMS = "http://www.w3.org/2002/xforms"
 # Relationships to parts that another program opens, or that are imported
 # in another format (altChunk: HTML, RTF, MHT), whatever their target's name.
 IMPORTING_RELATIONSHIPS = {"afchunk": "content imported from another format (altChunk)",
@@ -642,7 +643,9 @@ FIELD_ARGUMENT_RE = re.compile(r'"[^"]*"?|\S+')
 EXCEL_LINKS = {"ddeLink": "a DDE link, which starts another program when the workbook opens",
                "oleLink": "an OLE link, which opens another program's file when the workbook opens",
                "externalLink": "a link to another workbook, which is read when the workbook opens",
-               "connection": "a data connection, which fetches data when the workbook opens"}
+               "connection": "a data connection, which fetches data when the workbook opens",
+               # Thirty-fourth round's files tester, as a gap: an XML map bound to a file.
+               "DataBinding": "an XML map bound to another file or connection, which is read when it is refreshed"}
 EXCEL_FUNCTIONS = {"WEBSERVICE": "reaches another computer", "FILTERXML": "reads what WEBSERVICE fetches",
                    "IMAGE": "fetches a picture from another computer", "RTD": "starts a real-time data server",
                    "CALL": "calls a program library", "REGISTER": "calls a program library",
@@ -680,6 +683,19 @@ PATH_CHARACTERS = frozenset("/\\[]")
 # PowerPoint actions on a click or a hover that run rather than link.
 RUNNING_ACTIONS = ("ppaction://program", "ppaction://macro", "ppaction://ole")
 LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (tel) addresses"
+
+
+def _outside_document(value: str) -> bool:
+    """Whether an address is outside the document: a scheme, a host, a path
+    from the root or one that climbs out of it."""
+    from urllib.parse import urlsplit
+    from .links import as_browser_reads
+    try:
+        seen = urlsplit(as_browser_reads(value))
+    except ValueError:
+        return True
+    return bool(seen.scheme or seen.netloc or seen.path.startswith("/") or ".." in seen.path.split("/")
+                or ":" in seen.path.split("/")[0])
 
 
 def _is_external(relationship) -> bool:
@@ -817,6 +833,9 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     for text in open_fields:
         if refused := _field_problem("".join(text), where):
             return refused
+    for element in root.iter(*_ooxml_tags("w", "mailMerge")):
+        # Word runs a mail merge's query on its data source as it opens.
+        return f"has a mail merge, which reads another data source when the document opens (in {where})"
     for element in root.iter(*_ooxml_tags("x", *EXCEL_LINKS)):
         return f"has {EXCEL_LINKS[etree.QName(element).localname]} (`{etree.QName(element).localname}` in {where})"
     # By local name in any namespace: Excel 2010's extensions write `xm:f`.
@@ -913,6 +932,9 @@ def _odf_problem(root) -> str | None:
     found by lxml in C: a 3 MB content.xml takes 20 ms, and each link
     about 12 microseconds more."""
     from urllib.parse import urlsplit
+
+    from lxml import etree
+
     from .links import as_browser_reads
     for element in root.iter(*ODF_ACTIVE_ELEMENTS):
         return f"holds macros (`{_shown(_odf_name(element))}`), which run when it is opened"
@@ -958,6 +980,14 @@ def _odf_problem(root) -> str | None:
         if not inside:
             return (f"loads `{_shown(value)}` from outside the document when it is opened (a form's picture or "
                     "data source); only links to web pages are allowed")
+    # XForms: a model's instance is fetched as the form opens, and a
+    # submission sends the form on (thirty-fourth round: LibreOffice asked
+    # another server for `src` with no click).
+    for value in root.xpath("//*[namespace-uri()=$x]/@*[local-name()='src' or local-name()='action' or "
+                            "local-name()='resource' or local-name()='schema']", x=XFORMS):
+        if _outside_document(value):
+            return (f"has a form model that reaches `{_shown(value)}` (XForms "
+                    f"`{_shown(etree.QName(value.getparent()).localname)}`), which a reader's program contacts")
     for value in root.xpath("//@f:target-location", namespaces=form):
         if value.strip().startswith("#"):
             continue
@@ -966,6 +996,21 @@ def _odf_problem(root) -> str | None:
         button = value.getparent()
         if trouble := _link_trouble(value, button.get(f"{{{form['f']}}}label"), button.get(f"{{{form['f']}}}title")):
             return f"has a form button to `{_shown(value)}` {trouble}"
+    # Any other value that is an address (`text:url` on a bibliography
+    # entry, which LibreOffice shows as a link: thirty-fourth round) is a
+    # link: it follows the pages' rules, with its element's text.
+    for value in root.xpath("//@*[contains(., '://') or starts-with(normalize-space(.), 'mailto:') or "
+                            "starts-with(normalize-space(.), '\\\\')]"):
+        name = etree.QName(value.attrname)
+        if name.namespace in (XLINK, form["f"]) or name.localname in ("formula", "condition", "expression") or \
+                etree.QName(value.getparent()).namespace == XFORMS:
+            continue  # read above, by what each is
+        element = value.getparent()
+        if not _safe_link(value):
+            return f"has `{_shown(name.localname)}` pointing to `{_shown(value)}`; {LINK_ONLY}"
+        if trouble := _link_trouble(value, "".join(element.itertext()), None):
+            return (f"has a link to `{_shown(value)}` {trouble} "
+                    f"(`{_shown(name.localname)}` of `{_shown(_odf_name(element))}`)")
     return None
 
 
@@ -1409,6 +1454,12 @@ def _qpdf_problem(data: bytes) -> str | None:
                 steps += 1
                 if steps > MAX_PDF_READS:
                     return PDF_TOO_COMPLEX
+                # A number, name or string on its own (LibreOffice writes each
+                # stream's length as an object of its own): pikepdf gives it
+                # as a Python value, with nothing inside to read (thirty-fourth
+                # round: every PDF LibreOffice exports was refused here).
+                if not isinstance(item, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+                    continue
                 if item.is_indirect:
                     if item.objgen in seen:
                         continue

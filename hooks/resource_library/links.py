@@ -756,7 +756,30 @@ def misleading(text: str, target: str) -> str | None:
     readings = spelled_out(text)
     if readings and (shown := _misleading(readings[0], target)) and _misleading(readings[1], target):
         return shown
-    return _misleading(text, target)
+    return _misleading(text, target) or _misleading_path(text, target)
+
+
+# A path on this site written as a link's text: from the root or a folder
+# (`/deeper-dives/x/`, `../x.md`), or a page's file (`x.md`, `x.html`).
+PATH_TEXT_RE = re.compile(r"(?:\.{0,2}/)(?:[\w.~-]+/)*[\w.~-]*(?:#[\w-]*)?|(?:[\w.~-]+/)*[\w~-]+\.(?:md|html?)(?:#[\w-]*)?"
+                          r"|(?:[\w.~-]+/)+[\w~-]+\.[A-Za-z0-9]{2,5}")
+
+
+def _misleading_path(text: str, target: str) -> str | None:
+    """A page of this site the text names, where the link goes to another
+    (thirty-fourth round: `[/deeper-dives/whole-system-needs-assessment/]`
+    went to another Deeper Dive): the pages' names are compared."""
+    shown = " ".join(text.split()).strip("`")
+    if not PATH_TEXT_RE.fullmatch(shown) or is_external(target) or target.strip().lower().startswith(
+            ("mailto:", "tel:", "#")):
+        return None
+
+    def page(path: str) -> str:
+        parts = [part for part in unquote(path.split("#")[0].split("?")[0]).split("/") if part not in ("", ".", "..")]
+        name = re.sub(r"\.(?:md|html?)$", "", parts[-1].lower()) if parts else ""
+        return parts[-2].lower() if name == "index" and len(parts) > 1 else name
+
+    return shown if page(shown) and page(target) and page(shown) != page(target) else None
 
 
 def _misleading(text: str, target: str) -> str | None:
