@@ -179,6 +179,14 @@ def content_problem(path) -> str | None:
 
 from functools import lru_cache  # noqa: E402
 
+
+def _limits() -> tuple:
+    """The limits a verdict and its share of work were found under: part of
+    what a verdict is remembered by, so that one found under other limits
+    (a test's, lowered) is never taken for today's."""
+    return tuple(value for name, value in sorted(globals().items()) if name.startswith("MAX_")
+                 and isinstance(value, (int, float)))
+
 def content_work(path) -> float:
     """The work of checking a file (see MAX_RESOURCE_CHECK_WORK), once
     content_problem has read it; remembered with its verdict."""
@@ -188,7 +196,7 @@ def content_work(path) -> float:
         stat = path.stat()
     except OSError:
         return 0.0
-    return _checked(str(path), stat.st_size, stat.st_mtime_ns)[1]
+    return _checked(str(path), stat.st_size, stat.st_mtime_ns, _limits())[1]
 
 
 class Work:
@@ -204,15 +212,15 @@ class Work:
 
 # Verdicts by content: the gate reads the staged copy of a file that the
 # checks before it read at its source, and a copy has another path and time.
-_VERDICTS: dict[tuple[str, bytes], tuple[str | None, float]] = {}
+_VERDICTS: dict[tuple[str, bytes, tuple], tuple[str | None, float]] = {}
 
 
 def _content_problem(path: str, size: int, mtime: int) -> str | None:
-    return _checked(path, size, mtime)[0]
+    return _checked(path, size, mtime, _limits())[0]
 
 
 @lru_cache(maxsize=4096)
-def _checked(path: str, size: int, mtime: int) -> tuple[str | None, float]:
+def _checked(path: str, size: int, mtime: int, limits: tuple = ()) -> tuple[str | None, float]:
     import hashlib
     ext = extension(path)
     if ext not in FILE_TYPES:
@@ -221,7 +229,7 @@ def _checked(path: str, size: int, mtime: int) -> tuple[str | None, float]:
         return size_problem(size), 0.0
     with open(path, "rb") as handle:
         data = handle.read()
-    key = (ext, hashlib.blake2b(data, digest_size=20).digest())
+    key = (ext, hashlib.blake2b(data, digest_size=20).digest(), limits)
     if key not in _VERDICTS:
         if len(_VERDICTS) > 16_384:
             _VERDICTS.clear()
