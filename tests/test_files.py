@@ -1379,7 +1379,7 @@ def test_a_pdf_button_or_a_links_next_action_is_read_too():
 
 
 @pytest.mark.parametrize("name", ["report.pdf", "report-pdfa.pdf", "report.odt", "report.docx", "sheet.xlsx",
-                                  "sheet.ods"])
+                                  "sheet.ods", "wrapped-phone.pdf"])
 def test_honest_files_libreoffice_writes_pass(name):
     """Thirty-fourth round: every PDF LibreOffice exports, PDF/A too, was refused as unreadable (its stream lengths
     are objects of their own, which pikepdf gives as Python numbers). Files it wrote, with links, must pass."""
@@ -1417,3 +1417,16 @@ def test_a_mail_merge_or_an_xml_map_bound_to_a_file_is_refused():
     bound = package({"xl/xmlMaps.xml": f'<MapInfo {X_NS}><Map ID="1" Name="m"><DataBinding FileBinding="true" '
                      'FileBindingName="\\\\host\\s\\d.xml" DataBindingLoadMode="1"/></Map></MapInfo>'})
     assert "an XML map bound to another file" in office_problem(bound, "xlsx")
+
+
+def test_a_pdf_links_whole_rectangle_is_read_as_pdfium_clicks_it():
+    """Thirty-fifth round: `/QuadPoints` over blank space, the rectangle over `https://www.gov.scot/`: PDFium (Chrome,
+    Edge) clicks the whole rectangle, pdf.js the parts, so the text under both is read."""
+    import pikepdf
+    from resource_library.files import pdf_problem
+    pdf = pikepdf.open(io.BytesIO(pdf_with_links([("Guidance: https://www.gov.scot/", 72)],
+                                                 [(EVIL, [60, 690, 560, 740], "")])))
+    pdf.pages[0].Annots[0].QuadPoints = [400, 100, 420, 100, 400, 90, 420, 90]
+    out = io.BytesIO()
+    pdf.save(out)
+    assert f"has a link to `{EVIL}` {SHOWS_GOV}" in pdf_problem(out.getvalue())

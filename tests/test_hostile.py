@@ -875,3 +875,17 @@ def test_an_editors_page_is_read_by_validate_as_the_build_reads_it(tmp_path):
     project = make_project(tmp_path / "p", content={"docs/topics/team-notes.md": page})
     found = sorted((p.line, p.rule) for p in check_project(project)[1] if p.path == "docs/topics/team-notes.md")
     assert found == [(1, "misleading-link"), (5, "misleading-link"), (7, "link-address"), (7, "link-address")], found
+
+
+def test_an_editors_pages_links_are_read_by_validate_as_mkdocs_reads_them_in_the_build(tmp_path):
+    """Thirty-fifth round: a link from an editor's page to no page, or to no heading of its page, passed validate
+    and stopped the build (MkDocs, strict), which named `privacy.md` with no line."""
+    from resource_library.validate import check_project
+    privacy = (REPO / "docs" / "privacy.md").read_text(encoding="utf-8")
+    line = privacy.split("\n").index("## Cookies") + 1
+    added = ("Read [our statement](accesibility.md), [how to contribute](contribute.md#no-such-part) "
+             "and [the page](contribute.md).\n\n")
+    project = make_project(tmp_path / "p", content={"docs/privacy.md": privacy.replace("## Cookies", added + "## Cookies",
+                                                                                         1)})
+    found = [(p.path, p.line, p.col, p.rule) for p in check_project(project)[1] if p.path == "docs/privacy.md"]
+    assert found == [("docs/privacy.md", line, 22, "broken-link"), ("docs/privacy.md", line, 60, "broken-anchor")], found

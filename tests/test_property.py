@@ -15,6 +15,7 @@ Derandomized, with a fixed number of examples: the same documents every run.
 """
 from __future__ import annotations
 
+import collections
 import csv
 import functools
 import io
@@ -275,7 +276,7 @@ def read_back(library, outputs: dict[str, bytes]) -> None:
 def test_whatever_validate_accepts_every_writer_writes():
     """EXAMPLES libraries; the count accepted is checked, so that the
     property is not vacuously true of documents all refused."""
-    accepted = []
+    accepted, refused = [], collections.Counter()
     project = Path(tempfile.mkdtemp(prefix="property-"))
     shutil.copytree(REPO / "vocabulary", project / "vocabulary")
     pdf = tiny_pdf()
@@ -301,6 +302,7 @@ def test_whatever_validate_accepts_every_writer_writes():
             (project / rel).write_bytes(content.encode("utf-8", "surrogatepass"))
         library, problems = check_library(project, VOCABULARY, SCHEMA, NOW, include_drafts=True)
         if any(p.is_error for p in problems):
+            refused.update({p.rule + ": " + p.message[:70] for p in problems if p.is_error})
             return
         accepted.append(len(library.resources))
         read_back(library, write_everything(library))
@@ -309,4 +311,5 @@ def test_whatever_validate_accepts_every_writer_writes():
         check()
     finally:
         shutil.rmtree(project, ignore_errors=True)
-    assert len(accepted) >= EXAMPLES // 4, f"only {len(accepted)} of {EXAMPLES} libraries were accepted"
+    assert len(accepted) >= EXAMPLES // 4, (f"only {len(accepted)} of {EXAMPLES} libraries were accepted; "
+                                            f"refused most for {refused.most_common(8)}")

@@ -1212,7 +1212,17 @@ def _pdf_link_problem(data: bytes, work: Work | None = None) -> str | None:
                 if trouble := _link_trouble(address):
                     return (f"has the address `{_shown(address)}` in its text, which PDF viewers make a link, "
                             f"{trouble} (page {number + 1})")
+            # One link over two lines is two annotations with one address
+            # (LibreOffice: `0131` / `623 4300`, thirty-fifth round): read as one.
+            joined: list[tuple[str, list]] = []
             for uri, areas, _, _ in found:
+                if joined and joined[-1][0] == uri:
+                    joined[-1][1].extend(areas)
+                else:
+                    joined.append((uri, list(areas)))
+            for uri, areas in joined:
+                # In reading order: down the page, then along the line.
+                areas = sorted(dict.fromkeys(areas), key=lambda area: (-round(area[3]), area[0]))
                 shown = " ".join(text.get_text_bounded(left=x0 - 1, bottom=y0 - 2, right=x1 + 1, top=y1 + 2)
                                  for x0, y0, x1, y1 in areas)
                 if trouble := _link_trouble(uri, shown.replace("\u00ad", "-"), ""):
@@ -1289,12 +1299,15 @@ def _pdf_page_links(page) -> list[tuple[str, list[tuple[float, float, float, flo
         if not addresses or annotation.get("/Rect") is None:
             continue
         x0, y0, x1, y1 = (float(value) for value in annotation.get("/Rect"))
+        # What PDFium (Chrome, Edge) clicks is the whole rectangle, whatever
+        # parts of it `/QuadPoints` name (thirty-fifth round: quads over
+        # blank space, the rectangle over `https://www.gov.scot/`); pdf.js
+        # clicks the parts. The text under both is read.
         areas = [(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))]
-        # A link over several lines may say which parts of its rectangle it is.
         quads = [float(value) for value in annotation.get("/QuadPoints") or []][:800]
         if quads and len(quads) % 8 == 0:
-            areas = [(min(q[0::2]), min(q[1::2]), max(q[0::2]), max(q[1::2]))
-                     for q in (quads[at:at + 8] for at in range(0, len(quads), 8))]
+            areas += [(min(q[0::2]), min(q[1::2]), max(q[0::2]), max(q[1::2]))
+                      for q in (quads[at:at + 8] for at in range(0, len(quads), 8))]
         tooltip = annotation.get("/Contents")
         tooltip = _link_text(tooltip) if tooltip is not None else ""
         kind = str(annotation.get("/Subtype") or "/Annot")

@@ -6,7 +6,7 @@ import html
 import posixpath
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from .. import files, headings, links, rules
 from ..load import Library, Resource
@@ -50,6 +50,8 @@ def check_across(library: Library, root: Path, docs_dir, content_files: set[str]
         docs_files = {p.relative_to(docs_dir).as_posix() for p in Path(docs_dir).rglob("*") if p.is_file()}
     keys = {r.key: pages.described[r.src_uri] for r in library.resources}
     keys.update({src[:-3]: pages.described[src] for src in invalid})
+    if docs_dir and Path(docs_dir).is_dir():
+        problems += _docs_page_links(Path(docs_dir), pages, docs_files, content_files)
     for resource in unpublishable:
         problems += check_body_links(resource, pages, content_files, docs_files, drafts, library.include_drafts,
                                      invalid)
@@ -389,6 +391,42 @@ def _label(text: str) -> str:
 
 
 RAW_ATTRIBUTE_END_RE = re.compile(r"""\b(?:href|src)\s*=\s*["']$""", re.I)
+
+
+def _docs_page_links(docs_dir: Path, pages: Catalogue, docs_files: set[str], content_files) -> list[Problem]:
+    """Links in editors' pages, read as MkDocs reads them in the build
+    (strict: a link to no page or file, or to no heading of its page, stops
+    it; thirty-fifth round: validate passed them, and the build named the
+    page without `docs/` and with no line)."""
+    from ..docs_pages import _body
+    problems = []
+    for src in sorted(rel for rel in docs_files if rel.endswith(".md") and not rel.startswith("overrides/")):
+        raw = (docs_dir / src).read_bytes()
+        body, first_line = _body(raw)
+        if "{{" in body or "{%" in body:
+            continue  # a maintainer's macro page: its links are made in the build
+        lines = body.split("\n")
+        for link in links.find_links(body):
+            target = html.unescape(link.target.strip())
+            if not target or links.is_external(target) or urlsplit(target).scheme or target.startswith("/"):
+                continue  # addresses elsewhere, and absolute links, are said by their own rules
+            path, _, anchor = target.partition("#")
+            path = unquote(path.split("?")[0])
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(src), path)) if path else src
+            if path.endswith("/") or resolved in ("", "."):
+                continue  # a folder's address: MkDocs leaves it unchecked
+            written = lines[link.line - 1] if link.line <= len(lines) else ""
+            where = (f"docs/{src}", first_line + link.line - 1, link.col, written)
+            if resolved in pages:
+                known = pages.anchors.get(resolved)
+                if anchor and known is not None and anchor not in known:
+                    problems.append(rules.problem("broken-anchor", *where, target=target[:80], anchor=anchor,
+                                                  page=f"docs/{resolved}" if resolved in docs_files else resolved,
+                                                  hint=anchor_hint(path or posixpath.basename(src), anchor, known)))
+            elif resolved not in docs_files and resolved not in content_files:
+                problems.append(rules.problem("broken-link", *where, page=f"docs/{resolved}",
+                                              target=target[:80], hint=link_hint(resolved, anchor, src, pages)))
+    return problems
 
 
 def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
