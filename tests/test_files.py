@@ -1430,3 +1430,11 @@ def test_a_pdf_links_whole_rectangle_is_read_as_pdfium_clicks_it():
     out = io.BytesIO()
     pdf.save(out)
     assert f"has a link to `{EVIL}` {SHOWS_GOV}" in pdf_problem(out.getvalue())
+
+
+def test_a_formula_in_an_editors_csv_is_said_at_its_row_with_the_spreadsheets_hint(tmp_path):
+    """Thirty-fifth round: refused rightly, but at line 1 and with the PDF's hint."""
+    from resource_library.validate import check_project
+    project = make_project(tmp_path / "p", content={"docs/about/data.csv": "a,b\n1,2\n=1+1,2\n"})
+    (found,) = [p for p in check_project(project)[1] if p.path == "docs/about/data.csv"]
+    assert (found.line, found.rule) == (3, "unsafe-file") and "Put a ' before it" in found.hint, found

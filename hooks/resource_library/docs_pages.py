@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from . import characters, frontmatter, links, rules
-from .files import FILE_TYPES, content_problem, content_work, extension
+from .files import FILE_TYPES, content_problem, content_work, extension, refused_for_formula
 from .problems import Problem
 
 # Outside the maintainers' folders (CODEOWNERS), editors publish pages and
@@ -132,7 +132,12 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | Non
                 refused = content_problem(path)
                 work += content_work(path)
                 if refused:
-                    problems.append(rules.problem("unsafe-file/docs", shown, 1, 1, shown=shown, refused=refused))
+                    # A CSV's formula, at its row, with the spreadsheet's hint
+                    # (thirty-fifth round: said at line 1, with the PDF's).
+                    formula = refused_for_formula(refused)
+                    row = re.search(r"\brow (\d+)", refused) if formula and extension(name) == "csv" else None
+                    problems.append(rules.problem("unsafe-file/docs-formula" if formula else "unsafe-file/docs", shown,
+                                                  int(row.group(1)) if row else 1, 1, shown=shown, refused=refused))
             elif name in names and path.suffix == ".md" and not rel.startswith("overrides/"):
                 if "." in rel[:-3]:
                     # docs/webinars/webinars.ics.md is the folder webinars/webinars.ics/,

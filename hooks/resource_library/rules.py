@@ -466,6 +466,7 @@ RULES = MappingProxyType({r.id: r for r in (
          _=M("{name}: `{value}` {refused}", FILE_CHECK_HINT),
          link=M("`{target}` {refused}", FILE_CHECK_HINT),
          docs=M("{shown} {refused}", FILE_CHECK_HINT),
+         docs_formula=M("{shown} {refused}", FORMULA_HINT),
          formula=M("{name}: `{value}` {refused}", FORMULA_HINT),
          formula_link=M("`{target}` {refused}", FORMULA_HINT)),
     rule("active-file", "A file in `docs/` outside `docs/assets/` is a Markdown page or of a reader format.",
