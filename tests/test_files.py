@@ -1438,3 +1438,28 @@ def test_a_formula_in_an_editors_csv_is_said_at_its_row_with_the_spreadsheets_hi
     project = make_project(tmp_path / "p", content={"docs/about/data.csv": "a,b\n1,2\n=1+1,2\n"})
     (found,) = [p for p in check_project(project)[1] if p.path == "docs/about/data.csv"]
     assert (found.line, found.rule) == (3, "unsafe-file") and "Put a ' before it" in found.hint, found
+
+
+@pytest.mark.parametrize("formula, says", [
+    ('HYPERLINK("https://www.gov.scot"&".evil.example/","www.gov.scot")', "write the address in one string"),
+    ('HYPERLINK("tel:+441316234300"&"9";"0131 623 4300")', "write the address in one string"),
+    ('HYPERLINK("https://evil.example/";"www."&"gov.scot")', "write what the link shows in one string"),
+    ('HYPERLINK("https://evil.example/";A2)', "write what the link shows in one string"),
+])
+def test_a_hyperlinks_address_and_text_are_each_one_string(formula, says):
+    """Thirty-sixth round: only the first string after HYPERLINK( was read as the address, and only a string as
+    what the cell shows; LibreOffice went to https://www.gov.scot.evil.example/ from a cell showing www.gov.scot."""
+    from resource_library.files import _formula_problem
+    assert says in _formula_problem(formula)
+    assert _formula_problem('HYPERLINK( "https://www.gov.scot/" , "gov.scot" )&" more"') is None
+
+
+def test_a_field_inside_a_hyperlinks_address_is_refused():
+    """Thirty-sixth round: Word puts a nested field's result into the outer field's code, so
+    `{ HYPERLINK "https://www.gov.scot{ QUOTE ".evil.example/" }" }` would go to www.gov.scot.evil.example."""
+    from resource_library.files import office_problem
+    nested = word("word/document.xml", '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>'
+                  ' HYPERLINK "https://www.gov.scot</w:instrText></w:r>' + field(' QUOTE ".evil.example/" ')[5:-6]
+                  + '<w:r><w:instrText>" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                  '<w:r><w:t>www.gov.scot</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    assert "has a field inside a HYPERLINK field's address" in office_problem(nested, "docx")

@@ -214,6 +214,11 @@ CASES = [
      "misleading-link", "the heading shows the phone number `0131 623 4300`, and is the text of the contents list's "
      "link, which dials nothing", "Name the section, as in `## Booking a place`; give the number in the text under "
      "it, as a tel: link: [0131 623 4300](tel:+441316234300)."),
+    # Thirty-sixth round: an editor's page linked by its place in the repository.
+    ("a link to an editor's page by its place in the repository",
+     {A: resource("Case", body="See [about](../docs/about/index.md).\n")}, f"{A}:12:13", "broken-link",
+     "`../docs/about/index.md` points to `docs/about/index.md`, which does not exist",
+     "The site publishes docs/ at its root: write `../about/index.md`."),
     ("a link to a file with brackets in its name",
      {A: resource("Case", body="See [the report](files/Annual%20report%20(final).pdf).\n")}, f"{A}:12:18",
      "broken-link", "`files/Annual%20report%20(final).pdf` points to `at-a-glance/files/Annual report (final).pdf`, "

@@ -816,6 +816,13 @@ def _ooxml_part_problem(root, part: str) -> str | None:
                 if open_fields and not in_result[-1] and not NAMED_FIELD_RE.match("".join(open_fields[-1])):
                     return (f"has a field whose name is made by another field inside it (in {where}), a way "
                             "to hide one that fetches or runs something")
+                # `{ HYPERLINK "https://www.gov.scot{ QUOTE ".evil.example/" }" }`:
+                # Word puts the inner field's result into the address
+                # (thirty-sixth round), which is then made as it opens.
+                if open_fields and not in_result[-1] and (name := FIELD_NAME_RE.match(
+                        "".join(open_fields[-1]))) and name.group(1).upper() == "HYPERLINK":
+                    return (f"has a field inside a HYPERLINK field's address (in {where}), which makes the "
+                            "address as the document opens; write the address in full")
                 open_fields.append([])
                 in_result.append(False)
                 instructions.append("")
@@ -912,12 +919,21 @@ def _formula_problem(formula: str) -> str | None:
         if literal is None:
             return "links to an address worked out when it is opened (HYPERLINK); write the address in quotes"
         target = literal.group(0)[1:].removesuffix('"').replace('""', '"')
+        # The address is one string, and so is what the cell shows, if
+        # anything (thirty-sixth round: `"https://www.gov.scot"&".evil.example/"`
+        # went to evil.example, and `"www."&"gov.scot"` or a cell showed gov.scot).
+        after = re.compile(r"\s*([,;)]|$)").match(formula, literal.end())
+        if after is None:
+            return "links to an address worked out when it is opened (HYPERLINK); write the address in one string"
         if not target.startswith("#") and not _safe_link(target):  # `#Summary!A1`: a place in the workbook
             return f"links to `{_shown(target)}` (HYPERLINK); {LINK_ONLY}"
-        # HYPERLINK("address", "what the cell shows").
-        between = re.compile(r"\s*[,;]\s*").match(formula, literal.end())
-        name = EXCEL_STRING_RE.match(formula, between.end()) if between else None
-        shown = name.group(0)[1:].removesuffix('"').replace('""', '"') if name else ""
+        shown = ""
+        if after.group(1) in (",", ";"):
+            name = EXCEL_STRING_RE.match(formula, re.compile(r"\s*").match(formula, after.end()).end())
+            if name is None or not re.compile(r"\s*(\)|$)").match(formula, name.end()):
+                return ("shows text worked out when it is opened on a link (HYPERLINK); write what the link shows "
+                        "in one string")
+            shown = name.group(0)[1:].removesuffix('"').replace('""', '"')
         if trouble := _link_trouble(target, shown):
             return f"links to `{_shown(target)}` (HYPERLINK) {trouble}"
     code = EXCEL_STRING_RE.sub('""', formula)

@@ -569,6 +569,12 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                 report("broken-link/page-address", written=written)
                 continue
             before = source_line[:link.col - 1]
+            if target.startswith("docs/") and (target[5:] in pages or target[5:] in docs_files):
+                # An editor's page by its place in the repository (thirty-sixth
+                # round: `../docs/about/index.md`): the site publishes docs/ at its root.
+                written = relative_link(target[5:], resource.src_uri) + (f"#{anchor}" if anchor else "")
+                report("broken-link", page=target, hint=f"The site publishes docs/ at its root: write `{written}`.")
+                continue
             if not target.endswith(".md") and (posixpath.splitext(target)[1] or IMAGE_BEFORE_RE.search(before)):
                 # An image or a file, not a page: files live beside the resources.
                 hint = file_hint(posixpath.relpath(target, resource.type), resource.type, content_files)
