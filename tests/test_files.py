@@ -1463,3 +1463,26 @@ def test_a_field_inside_a_hyperlinks_address_is_refused():
                   + '<w:r><w:instrText>" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
                   '<w:r><w:t>www.gov.scot</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
     assert "has a field inside a HYPERLINK field's address" in office_problem(nested, "docx")
+
+
+def test_what_a_link_shows_is_read_as_drawn_hidden_runs_and_number_formats_too():
+    """Thirty-seventh round: a hidden run (`w:vanish`, a style with `text:display="none"`) split `www.gov.scot` for
+    the check and not for the reader; a number format's own text (`"www.gov.scot "@`) was drawn beside a linked
+    cell's value."""
+    from resource_library.files import office_problem
+    hidden = ('<w:r><w:rPr><w:vanish/></w:rPr><w:t>_</w:t></w:r>')
+    document = word_body(f'<w:p><w:hyperlink r:id="rId7"><w:r><w:t>www.gov</w:t></w:r>{hidden}<w:r><w:t>.scot</w:t>'
+                         "</w:r></w:hyperlink></w:p>")
+    assert SHOWS_BARE in office_problem(document, "docx")
+    style = ('<office:automatic-styles xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"><style:style '
+             'style:name="H" style:family="text"><style:text-properties text:display="none"/></style:style>'
+             "</office:automatic-styles>")
+    odt_hidden = odt(style + f'<office:body><office:text><text:p><text:a xlink:type="simple" xlink:href="{EVIL}">'
+                     'www.gov<text:span text:style-name="H">_</text:span>.scot</text:a></text:p></office:text>'
+                     "</office:body>")
+    assert SHOWS_BARE in office_problem(odt_hidden, "odt")
+    formats = package({"xl/styles.xml": f'<styleSheet {X_NS}><numFmts count="1"><numFmt numFmtId="164" '
+                       'formatCode="&quot;www.gov.scot &quot;@"/></numFmts></styleSheet>'})
+    assert "has a number format that shows `gov.scot` beside a cell's value" in office_problem(formats, "xlsx")
+    assert office_problem(package({"xl/styles.xml": f'<styleSheet {X_NS}><numFmts count="1"><numFmt numFmtId="164" '
+                                   'formatCode="&quot;£&quot;#,##0.00"/></numFmts></styleSheet>'}), "xlsx") is None

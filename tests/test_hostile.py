@@ -791,6 +791,15 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
                    "the figures for 01.04.2024-31.03.2025", "times 09.30 - 10.30 - 11.00", "Table 0.1234567890"):
         assert links.phone_number(honest) is None and links.misleading(honest, "https://www.gov.scot/") is None, honest
     assert links.phone_number("0131 623 4300 / 01.04.24") == "0131 623 4300"
+    # Thirty-seventh round: a site path on a link that leaves the site; right-to-left beside a tel link's number.
+    assert links.misleading("/about/", "https://evil.example/") == "/about/"
+    from resource_library import sanitize
+    from resource_library.docs_pages import render
+    for body in ("Call the helpline on \u200f[0100 555 0131](tel:01005550131) today.",
+                 "\u0647\u0627\u062a\u0641 [0100 555 0131](tel:01005550131)"):
+        assert [found[1]["shown"] for found in sanitize.link_problems(sanitize.clean(render(body)).html)] == \
+            ["0131 555 0100"], body
+    assert sanitize.link_problems(sanitize.clean(render("Call [0131 623 4300](tel:+441316234300).")).html) == []
     # Thirty-fourth round: a path on this site as the text, to another page of it.
     assert links.misleading("/deeper-dives/whole-system-needs-assessment/", "../deeper-dives/planning-with-unpaid-"
                             "carers.md") == "/deeper-dives/whole-system-needs-assessment/"

@@ -456,7 +456,13 @@ def _shown_text(element) -> str:
     `www.gov.scot` read as `wwwgovscot`), tabs and breaks as spaces."""
     from lxml import etree
     shown = []
+    # A run drawn as nothing (`w:vanish`): read as the reader sees the text
+    # (thirty-seventh round: `www.gov` + a hidden `_` + `.scot` read as no address).
+    hidden = set(element.xpath(".//*[local-name()='r'][*[local-name()='rPr']/*[local-name()='vanish' or "
+                               "local-name()='specVanish' or local-name()='webHidden']]"))
     for node in element.iter(etree.Element):
+        if hidden and any(parent in hidden for parent in node.iterancestors()):
+            continue
         name = etree.QName(node).localname
         if name == "t":
             shown.append(node.text or "")
@@ -693,6 +699,26 @@ RUNNING_ACTIONS = ("ppaction://program", "ppaction://macro", "ppaction://ole")
 LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (tel) addresses"
 
 
+def _odf_visible_text(element, hidden_styles: set) -> str:
+    """An OpenDocument element's text as drawn: without spans of a hidden
+    style, hidden text, or notes; with the text after each child (its tail)."""
+    from lxml import etree
+    name = etree.QName(element)
+    style = element.get(f"{{{_ODF.format('text')}}}style-name")
+    if name.localname in ("hidden-text", "hidden-paragraph", "note") or style in hidden_styles:
+        return element.tail or ""
+    return (element.text or "") + "".join(_odf_visible_text(child, hidden_styles) for child in element) + (
+        element.tail or "")
+
+
+def links_shown_in_format(literal: str) -> str | None:
+    """An address or phone number a number format's own text shows."""
+    from . import links
+    literal = " ".join(literal.split())
+    found = links.shown_addresses(literal, numbers=True) if literal else []
+    return found[0] if found else None
+
+
 def _outside_document(value: str) -> bool:
     """Whether an address is outside the document: a scheme, a host, a path
     from the root or one that climbs out of it."""
@@ -848,6 +874,14 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     for text in open_fields:
         if refused := _field_problem("".join(text), where):
             return refused
+    # A number format's own text is drawn beside a cell's value, and so is
+    # part of what a linked cell shows (thirty-seventh round: `"www.gov.scot "@`
+    # on a cell linking to evil.example).
+    for element in root.iter(*_ooxml_tags("x", "numFmt")):
+        literal = " ".join(re.findall(r'"([^"]*)"', element.get("formatCode") or "")) + " " + " ".join(
+            re.findall(r"\\(.)", element.get("formatCode") or ""))
+        if shown := links_shown_in_format(literal):
+            return f"has a number format that shows `{_shown(shown)}` beside a cell's value (in {where})"
     for element in root.iter(*_ooxml_tags("w", "mailMerge")):
         # Word runs a mail merge's query on its data source as it opens.
         return f"has a mail merge, which reads another data source when the document opens (in {where})"
@@ -990,7 +1024,12 @@ def _odf_problem(root) -> str | None:
             return (f"has a link to `{_shown(href)}`; a document may link only to web (https), "
                     "email (mailto) and phone (tel) addresses")
         link = href.getparent()
-        if trouble := _link_trouble(href, "".join(link.itertext()), link.get(f"{{{_ODF.format('office')}}}title")):
+        # Text drawn as nothing (a style with `text:display="none"`, hidden
+        # text) is not what the reader sees (thirty-seventh round).
+        hidden_styles = set(root.xpath("//s:style[s:text-properties/@t:display='none']/@s:name", namespaces={
+            "s": _ODF.format("style"), "t": _ODF.format("text")}))
+        seen_text = (link.text or "") + "".join(_odf_visible_text(child, hidden_styles) for child in link)
+        if trouble := _link_trouble(href, seen_text, link.get(f"{{{_ODF.format('office')}}}title")):
             return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
     # A form's picture and data source are fetched as it opens; a button's
     # address is a link (thirty-first round: not read before).
@@ -1004,6 +1043,9 @@ def _odf_problem(root) -> str | None:
         if not inside:
             return (f"loads `{_shown(value)}` from outside the document when it is opened (a form's picture or "
                     "data source); only links to web pages are allowed")
+    for element in root.iter(f"{{{_ODF.format('datastyle')}}}text"):
+        if shown := links_shown_in_format(element.text or ""):
+            return f"has a number format that shows `{_shown(shown)}` beside a cell's value"
     # XForms: a model's instance is fetched as the form opens, and a
     # submission sends the form on (thirty-fourth round: LibreOffice asked
     # another server for `src` with no click).

@@ -656,7 +656,7 @@ def misleading_phone(text: str, target: str) -> str | None:
     # Beside right-to-left letters, a number's groups are drawn in the
     # other order (twenty-sixth round: `טלפון 0909 879 0131` is drawn
     # `0131 879 0909 טלפון`): the number is read as drawn too.
-    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+    if right_to_left(text):
         for number in numbers:
             groups = re.findall(r"\d+", number)
             if len(groups) > 1 and phone_digits(" ".join(reversed(groups))) != dialled:
@@ -742,6 +742,17 @@ def misleading_key(key: str, shown: str) -> str:
             "misleading-link/name": "misleading-link/name-number"}.get(key, key)
 
 
+# A character that makes the digits beside it drawn right to left: a
+# right-to-left letter, or the invisible marks U+200F and U+061C.
+def right_to_left(text: str) -> bool:
+    """Whether `text` holds anything that turns the order of a number's
+    groups beside it (thirty-seventh round: `\u200f[0100 555 0131](tel:...)`
+    is drawn `0131 555 0100`)."""
+    import unicodedata
+    return not text.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") or c in "\u200f\u061c"
+                                      for c in text)
+
+
 def misleading(text: str, target: str) -> str | None:
     """An address `text` shows where the link's `target` does not go, or
     None: a host must be the target's host or a domain above it, an email
@@ -770,8 +781,13 @@ def _misleading_path(text: str, target: str) -> str | None:
     (thirty-fourth round: `[/deeper-dives/whole-system-needs-assessment/]`
     went to another Deeper Dive): the pages' names are compared."""
     shown = " ".join(text.split()).strip("`")
-    if not PATH_TEXT_RE.fullmatch(shown) or is_external(target) or target.strip().lower().startswith(
-            ("mailto:", "tel:", "#")):
+    if not PATH_TEXT_RE.fullmatch(shown):
+        return None
+    if is_external(target) or target.strip().lower().startswith(("mailto:", "tel:")):
+        # A path from this site's root, on a link that leaves it (thirty-
+        # seventh round: `[/about/](https://evil.example/)`).
+        return shown if shown.startswith("/") and not shown.startswith("//") else None
+    if target.strip().startswith("#"):
         return None
 
     def page(path: str) -> str:

@@ -335,6 +335,8 @@ def plain_toc(items, texts: dict[str, str], escape) -> None:
 
 
 LINK_TEXT_RE = re.compile(r"<a\b", re.I)
+BLOCK_TAGS = frozenset({"p", "li", "td", "th", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "figcaption",
+                        "summary", "blockquote", "div", "body"})
 SHRINKING_RE = re.compile(r"<(?:small|sub|sup)\b", re.I)
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -390,6 +392,12 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
         # Its name, as a screen reader and the PDF give it: its text and the
         # alt text of any picture in it.
         name = " ".join([anchor.text(deep=True)] + [img.attributes.get("alt") or "" for img in anchor.css("img")])
+        if href.strip()[:4].lower() == "tel:":
+            # Right-to-left beside a number turns its groups, in the link or
+            # out of it (thirty-seventh round).
+            block = next((parent for parent in _ancestors(anchor) if parent.tag in BLOCK_TAGS), None)
+            if links.right_to_left(block.text(deep=True) if block is not None else name):
+                name += "\u200f"
         for key, text in (("misleading-link", name),
                           ("misleading-link/title", anchor.attributes.get("title") or "")):
             shown = links.misleading(text, href)

@@ -283,7 +283,9 @@ def _rendered_link_problems(resource: Resource, source: list[str]) -> list[Probl
 def _line_link_problems(resource: Resource, lines: list[str], source: list[str]) -> list[Problem]:
     problems = []
     for line, col, text, target, title in links.text_links(lines):
-        for key, shown_in in (("misleading-link", links.link_text(text)), ("misleading-link/title", title)):
+        # Right-to-left beside a number turns its groups, in the link or out.
+        beside = "\u200f" if target.strip()[:4].lower() == "tel:" and links.right_to_left(lines[line - 1]) else ""
+        for key, shown_in in (("misleading-link", links.link_text(text) + beside), ("misleading-link/title", title)):
             shown = links.misleading(shown_in, target)
             if shown:
                 problems.append(rules.problem(links.misleading_key(key, shown), resource.src_uri,
