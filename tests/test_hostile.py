@@ -898,3 +898,17 @@ def test_an_editors_pages_links_are_read_by_validate_as_mkdocs_reads_them_in_the
                                                                                          1)})
     found = [(p.path, p.line, p.col, p.rule) for p in check_project(project)[1] if p.path == "docs/privacy.md"]
     assert found == [("docs/privacy.md", line, 22, "broken-link"), ("docs/privacy.md", line, 60, "broken-anchor")], found
+
+
+def test_a_links_text_running_on_into_emphasis_or_code_is_read_by_validate_at_its_line(tmp_path):
+    """Thirty-seventh round: `**[gov](https://e1.example/)**.scot` passed validate and stopped the build, which
+    placed it at the first line holding the same address, an honest one."""
+    from resource_library.validate import check_project
+    body = ("See [the supplier's page](https://e1.example/) for prices.\n\nAnd **[gov](https://e1.example/)**.scot "
+            "for advice.\n\nOr [www.nhs24](https://e2.example/)<code>.scot</code> too.\n\n"
+            "Honest *[the guidance](https://www.gov.scot/x)* here.\n")
+    project = make_project(tmp_path / "p", content={A: GOOD + "\n" + body})
+    first = GOOD.count("\n") + 2
+    found = sorted((p.line, p.message.split(",")[0]) for p in check_project(project)[1] if p.rule == "misleading-link")
+    assert found == [(first + 2, "the link's text shows `gov.scot`"),
+                     (first + 4, "the link's text shows `nhs24.scot`")], found

@@ -260,6 +260,10 @@ def _read_as_rendered(lines: list[str]) -> bool:
             return True
         if "&" in line and CHARACTER_REFERENCE_RE.search(line):
             return True
+        # A link beside emphasis, code or a tag, whose text may run on into
+        # the link's (thirty-seventh round: `**[gov](https://e1.example/)**.scot`).
+        if "](" in line and any(mark in line for mark in ("*", "_", "<", "`")):
+            return True
         at = line.rfind("](")
         if at != -1 and ")" not in line[at:]:
             return True
