@@ -711,7 +711,7 @@ def _odf_visible_text(element, hidden_styles: set) -> str:
         element.tail or "")
 
 
-def links_shown_in_format(literal: str) -> str | None:
+def _format_shows(literal: str) -> str | None:
     """An address or phone number a number format's own text shows."""
     from . import links
     literal = " ".join(literal.split())
@@ -880,7 +880,7 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     for element in root.iter(*_ooxml_tags("x", "numFmt")):
         literal = " ".join(re.findall(r'"([^"]*)"', element.get("formatCode") or "")) + " " + " ".join(
             re.findall(r"\\(.)", element.get("formatCode") or ""))
-        if shown := links_shown_in_format(literal):
+        if shown := _format_shows(literal):
             return f"has a number format that shows `{_shown(shown)}` beside a cell's value (in {where})"
     for element in root.iter(*_ooxml_tags("w", "mailMerge")):
         # Word runs a mail merge's query on its data source as it opens.
@@ -1003,6 +1003,7 @@ def _odf_problem(root) -> str | None:
         # `of:=WEBSERVICE(...)`: the namespace before the `=` is the formula language's.
         if refused := _formula_problem(formula.split(":", 1)[1] if ODF_SYNTAX_RE.match(formula) else formula):
             return f"has a formula that {refused} (in `{_shown(_odf_name(formula.getparent()))}`: `{_shown(formula)}`)"
+    hidden_styles = None  # read once, at the first link
     for href in root.xpath("//@x:href", namespaces={"x": XLINK}):
         try:
             seen = urlsplit(as_browser_reads(href))
@@ -1024,10 +1025,11 @@ def _odf_problem(root) -> str | None:
             return (f"has a link to `{_shown(href)}`; a document may link only to web (https), "
                     "email (mailto) and phone (tel) addresses")
         link = href.getparent()
-        # Text drawn as nothing (a style with `text:display="none"`, hidden
-        # text) is not what the reader sees (thirty-seventh round).
-        hidden_styles = set(root.xpath("//s:style[s:text-properties/@t:display='none']/@s:name", namespaces={
-            "s": _ODF.format("style"), "t": _ODF.format("text")}))
+        if hidden_styles is None:
+            # Text drawn as nothing (a style with `text:display="none"`, hidden
+            # text) is not what the reader sees (thirty-seventh round).
+            hidden_styles = set(root.xpath("//s:style[s:text-properties/@t:display='none']/@s:name", namespaces={
+                "s": _ODF.format("style"), "t": _ODF.format("text")}))
         seen_text = (link.text or "") + "".join(_odf_visible_text(child, hidden_styles) for child in link)
         if trouble := _link_trouble(href, seen_text, link.get(f"{{{_ODF.format('office')}}}title")):
             return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
@@ -1035,16 +1037,11 @@ def _odf_problem(root) -> str | None:
     # address is a link (thirty-first round: not read before).
     form = {"f": _ODF.format("form")}
     for value in root.xpath("//@f:image-data | //@f:datasource", namespaces=form):
-        try:
-            seen = urlsplit(as_browser_reads(value))
-            inside = not (seen.scheme or seen.netloc or seen.path.startswith("/") or ".." in seen.path.split("/"))
-        except ValueError:
-            inside = False
-        if not inside:
+        if _outside_document(value):
             return (f"loads `{_shown(value)}` from outside the document when it is opened (a form's picture or "
                     "data source); only links to web pages are allowed")
     for element in root.iter(f"{{{_ODF.format('datastyle')}}}text"):
-        if shown := links_shown_in_format(element.text or ""):
+        if shown := _format_shows(element.text or ""):
             return f"has a number format that shows `{_shown(shown)}` beside a cell's value"
     # XForms: a model's instance is fetched as the form opens, and a
     # submission sends the form on (thirty-fourth round: LibreOffice asked
