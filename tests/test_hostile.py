@@ -807,6 +807,14 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     for text, target in (("/deeper-dives/planning-with-unpaid-carers/", "../deeper-dives/planning-with-unpaid-carers.md"),
                          ("2024/25", "../x.md"), ("and/or", "x.md"), ("files/checklist.pdf", "files/checklist.pdf")):
         assert links.misleading(text, target) is None, text
+    # A word is a bare address only when it ends in a top-level domain that exists: organisms, initials and
+    # degrees with a full stop are not (`C.diff/MRSA` in a heading was refused); the ones kept for testing are.
+    for honest in ("C.diff/MRSA outbreaks", "E.coli and St.John", "Ph.D/MSc routes"):
+        assert links.strong_address(honest) is None and links.misleading(honest, "https://www.gov.scot/") is None, honest
+    for address in ("nhs.scot/login", "evil.example/login", "intranet.nhs.uk/x", "gov.scot/x"):
+        assert links.strong_address(address), address
+    assert links.misleading("gov.scot", "https://evil.example/") == "gov.scot"
+    assert links.misleading("carers.zip", "https://evil.example/") is None  # a file's name, as before
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

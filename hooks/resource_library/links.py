@@ -355,9 +355,30 @@ def _shown_address(text: str) -> str | None:
             return text
         return None
     host = address.group(2).lower()
-    if not address.group(1) and host.rsplit(".", 1)[-1] in NOT_DOMAINS:
+    if not address.group(1) and (host.rsplit(".", 1)[-1] in NOT_DOMAINS or not known_top_level(host)):
         return None
     return host
+
+
+@functools.cache
+def _suffixes():
+    from publicsuffixlist import PublicSuffixList
+    return PublicSuffixList(only_icann=True)
+
+
+def known_top_level(host: str) -> bool:
+    """Whether a host ends in a top-level domain that exists (the Public
+    Suffix List's ICANN section): `C.diff/MRSA`, `e.coli` and `St.John` are
+    not addresses a browser could go to, and a heading naming them was
+    refused (thirty-seventh round)."""
+    host = host.rstrip(".")
+    return host.rsplit(".", 1)[-1] in SPECIAL_USE or _suffixes().publicsuffix(host, accept_unknown=False) is not None
+
+
+# Names kept for testing and local networks (RFC 2606, 6761, 6762, 7686 and
+# ICANN's `internal`), which the list leaves out but a browser may still reach.
+SPECIAL_USE = frozenset({"example", "test", "invalid", "localhost", "local", "onion", "internal", "lan", "home",
+                         "corp", "intranet"})
 
 
 # Full stops a reader takes for `.`, that NFKC leaves apart, and the
