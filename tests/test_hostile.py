@@ -177,7 +177,13 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
     hold only the files resources ask for, of reader formats."""
     content = {
         A: good(status='status: current\ndownloads:\n  - file: "files/plan checklist #1.pdf"\n    label: Checklist')
-        + "\n![A chart](files/chart.png)\n",
+        + "\n![A chart](files/chart.png)\n"
+        # Thirty-eighth round: a link parked in a comment, or a definition no link uses, shows nothing.
+        + "\nFigures to follow. <!-- when approved: [figures](files/draft-figures.csv) -->\n\n<!--\n"
+          "![Draft chart](files/draft.png)\n-->\n\n[unused]: files/secret.csv\n",
+        "at-a-glance/files/draft-figures.csv": "a,b\n1,2\n",
+        "at-a-glance/files/draft.png": real_png(),
+        "at-a-glance/files/secret.csv": "a,b\n1,2\n",
         "at-a-glance/files/plan checklist #1.pdf": real_pdf(),
         "at-a-glance/files/chart.png": real_png(),
         "at-a-glance/files/unused.pdf": "%PDF-1.4 unused",

@@ -135,8 +135,17 @@ def links_in(body: str) -> tuple[Link, ...]:
 
 
 def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
+    """Every link a reader could follow, as (target, line, column): not one
+    in code, in an HTML comment, or in a reference definition no link uses
+    (thirty-eighth round: a file named only in `<!-- [figures](files/x.csv)
+    -->`, or in `[unused]: files/x.csv`, was published though no page shows
+    a link to it)."""
     found = []
-    for number, line in enumerate(lines if lines is not None else blank_code(body), start=1):
+    lines = lines if lines is not None else blank_code(body)
+    if "<!--" in body:
+        lines = blank_comments(lines)
+    defined: dict[str, Link] = {}
+    for number, line in enumerate(lines, start=1):
         # A Markdown link or reference needs `[`; an HTML href or src needs `=`.
         # Most lines have neither, and are spared the regexes.
         bracket, equals = "[" in line, "=" in line
@@ -158,8 +167,55 @@ def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
             found += [Link(target, number, col) for target, col in _spaced_targets(line)]
         match = REF_DEF_RE.match(line) if bracket else None
         if match:
-            found.append(Link(match.group(1), number, match.start(1) + 1))
+            # The last definition of a label is the one the converter keeps.
+            defined[_label(line[line.index("[") + 1:line.index("]")])] = Link(match.group(1), number,
+                                                                              match.start(1) + 1)
+    if defined:
+        used = _used_labels(lines)
+        found += [link for label, link in defined.items() if label in used]
+        found.sort(key=lambda link: (link.line, link.col))
     return found
+
+
+LABEL_RE = re.compile(r"\[(?!\^)((?:[^\[\]\\]|\\.){1,999})\](?!\()")
+
+
+def _label(text: str) -> str:
+    """A link label as Markdown matches it: case and runs of space ignored."""
+    return " ".join(text.split()).casefold()
+
+
+def _used_labels(lines: list[str]) -> set[str]:
+    """Every `[label]` written outside a definition's own: a definition is
+    a link only if something names it (`[see][label]`, `[label][]`,
+    `[label]`)."""
+    used = set()
+    for line in lines:
+        if "[" in line:
+            if not REF_DEF_RE.match(line):  # a definition's own label (or title) is not a use
+                used.update(_label(match.group(1)) for match in LABEL_RE.finditer(line))
+    return used
+
+
+COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+
+
+def blank_comments(lines: list[str]) -> list[str]:
+    """Lines with HTML comments (`<!--` to the next `-->`, across lines)
+    blanked: what is in one is never shown, and the sanitiser drops it. An
+    unclosed `<!--` is text, and left."""
+    text = "\n".join(lines)
+    out, at = [], 0
+    while (start := text.find(COMMENT_OPEN, at)) >= 0:
+        end = text.find(COMMENT_CLOSE, start + len(COMMENT_OPEN))
+        if end < 0:
+            break
+        end += len(COMMENT_CLOSE)
+        out.append(text[at:start])
+        out.append("".join(c if c == "\n" else " " for c in text[start:end]))
+        at = end
+    out.append(text[at:])
+    return "".join(out).split("\n")
 
 
 def _spaced_targets(line: str):
