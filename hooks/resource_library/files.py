@@ -1489,8 +1489,11 @@ def _scan_problem(data: bytes) -> str | None:
                 return PDF_ENCRYPTED
             if name == "/ByteRange":
                 return PDF_SIGNED
-            if name == "/OpenAction" and value == pdf_scan.DESTINATION:
-                continue  # where the file opens, as an array: no action
+            if name == "/OpenAction" and value in (pdf_scan.DESTINATION, pdf_scan.ACTION):
+                # Where the file opens, as an array; or an action (a dictionary,
+                # or one by reference), which the two readers that resolve
+                # it read: only one that goes to a page of the file passes.
+                continue
             if name in ACTIVE_PDF_NAMES or name in ACTIVE_PDF_KINDS:
                 return (f"holds {name[1:]} (a script, an action or an attached file), which runs when it is "
                         "opened, in a part of the file that some readers read")
@@ -1550,7 +1553,7 @@ def _qpdf_problem(data: bytes) -> str | None:
                         # As plain values: a pikepdf object reads any attribute as a key.
                         plain = (bytes(value) if isinstance(value, pikepdf.String) else {} if isinstance(
                             value, pikepdf.Dictionary) else str(value)) if name in ("/URI", "/Base") else \
-                            ([] if isinstance(value, pikepdf.Array) else None) if name == "/OpenAction" else None
+                            _open_action(value) if name == "/OpenAction" else None
                         if refused := _active_entry(name, plain, str(value) if isinstance(value, pikepdf.Name) else None):
                             return refused
                         if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)) and not (
@@ -1570,12 +1573,37 @@ def _qpdf_problem(data: bytes) -> str | None:
     return None
 
 
+def _open_action(value):
+    """A catalogue's /OpenAction, read by qpdf, as the plain values
+    `_is_destination` reads: an array, or an action's entries."""
+    import pikepdf
+    if isinstance(value, pikepdf.Array):
+        return []
+    if isinstance(value, pikepdf.Dictionary):
+        return {key: [] if isinstance(item, pikepdf.Array) else bytes(item) if isinstance(item, pikepdf.String)
+                else {} if isinstance(item, (pikepdf.Dictionary, pikepdf.Stream)) else str(item)
+                for key, item in value.items()}
+    return None
+
+
 def _is_destination(value) -> bool:
-    """A page and a view (`[3 0 R /Fit]`), as an array: no action."""
+    """A page and a view (`[3 0 R /Fit]`), as an array, or an action that
+    only goes to one in this file (`<< /S /GoTo /D [3 0 R /Fit] >>`, which
+    LaTeX's hyperref writes by default; thirty-eighth round: every such PDF
+    was refused as running something when opened): no action."""
     try:
         value = value.get_object() if hasattr(value, "get_object") else value
     except Exception:
         return False
+    if isinstance(value, dict):
+        go_to = value.get("/D")
+        try:
+            go_to = go_to.get_object() if hasattr(go_to, "get_object") else go_to
+        except Exception:
+            return False
+        return (set(value) <= {"/Type", "/S", "/D"} and str(value.get("/S")) == "/GoTo"
+                and str(value.get("/Type", "/Action")) == "/Action"
+                and (isinstance(go_to, list) or isinstance(go_to, (str, bytes)) and not isinstance(go_to, dict)))
     return isinstance(value, list)
 
 

@@ -34,6 +34,8 @@ MAX_DEPTH = 2  # object streams within object streams: a reader goes one level
 
 # What follows /OpenAction when it is an array: a page and a view, no action.
 DESTINATION = b"["
+ACTION = b"<<"  # an /OpenAction given as a dictionary or by reference: the readers that resolve it judge it
+REFERENCE_RE = re.compile(rb"\d{1,10}\s+\d{1,5}\s+R\b")
 
 
 class Unreadable(Exception):
@@ -168,8 +170,11 @@ def entries(data: bytes, spend, depth: int = 0):
             pos = match.end()
             name = _name(match.group(1))
             value = None
-            if name == "/OpenAction" and data[SPACE_RE.match(data, pos).end():][:1] == b"[":
-                value = DESTINATION
+            if name == "/OpenAction":
+                start = SPACE_RE.match(data, pos).end()
+                after = data[start:start + 24]
+                value = DESTINATION if after[:1] == b"[" else ACTION if after[:2] == b"<<" or REFERENCE_RE.match(
+                    after) else None
             if name in ("/URI", "/Base"):
                 after = SPACE_RE.match(data, pos).end()
                 if data[after:after + 1] == b"(":
