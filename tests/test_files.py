@@ -1390,6 +1390,64 @@ def test_a_pdf_button_or_a_links_next_action_is_read_too():
         assert refused is not None and says in refused, refused
 
 
+def annotated_pdf(annotation: bytes, drawn: bytes = b"BT /F1 12 Tf 72 700 Td (Briefing) Tj ET",
+                  link: bytes = b"<< /Type /Annot /Subtype /Link /Rect [70 690 400 730] /Border [0 0 0] "
+                                b"/A << /S /URI /URI (https://evil.example/) >> >>") -> bytes:
+    """One page with a link over `drawn`, and one more annotation (object 7), whose appearance is object 8."""
+    appearance = b"BT /F1 24 Tf 2 10 Td (https://www.gov.scot/) Tj ET"
+    return raw_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                    b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+                    b"/Contents 5 0 R /Annots [6 0 R 7 0 R] >>",
+                    b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+                    b"<< /Length %d >>\nstream\n%s\nendstream" % (len(drawn), drawn), link, annotation,
+                    b"<< /Type /XObject /Subtype /Form /BBox [0 0 330 40] /Resources << /Font << /F1 4 0 R >> >> "
+                    b"/Length %d >>\nstream\n%s\nendstream" % (len(appearance), appearance)],
+                   b"<< /Size 9 /Root 1 0 R >>")
+
+
+@pytest.mark.parametrize("annotation, says", [
+    (b"<< /Type /Annot /Subtype /FreeText /Rect [70 690 400 730] /F 4 /DA (/F1 24 Tf) /AP << /N 8 0 R >> >>",
+     "has a FreeText annotation drawn over a link (page 1)"),
+    (b"<< /Type /Annot /Subtype /Stamp /Rect [60 680 410 740] /AP << /N 8 0 R >> >>", "has a Stamp annotation"),
+    (b"<< /Type /Annot /Subtype /Widget /FT /Tx /Ff 1 /T (f) /V (https://www.gov.scot/) /Rect [70 690 400 730] "
+     b"/AP << /N 8 0 R >> >>", "has a Widget annotation"),
+    (b"<< /Type /Annot /Subtype /Square /Rect [200 695 300 725] /IC [1 1 1] >>", "has a Square annotation"),
+], ids=["free-text", "stamp", "field", "cover"])
+def test_an_annotation_drawn_over_a_pdf_link_is_refused(annotation, says):
+    """Thirty-eighth round: a free-text note, a stamp or a read-only field drew `https://www.gov.scot/` over a link
+    to evil.example whose own words (the page's text, which is read) were `Briefing`; Chrome's viewer draws them."""
+    from resource_library.files import pdf_problem
+    refused = pdf_problem(annotated_pdf(annotation))
+    assert refused is not None and says in refused, refused
+
+
+def test_annotations_beside_a_pdf_link_and_a_links_border_pass():
+    """A note elsewhere on the page, a hidden one over the link, and a link whose appearance is only its border."""
+    from resource_library.files import pdf_problem
+    for annotation in (b"<< /Type /Annot /Subtype /Text /Rect [500 100 520 120] /Contents (Check the figures) >>",
+                       b"<< /Type /Annot /Subtype /FreeText /Rect [70 690 400 730] /F 2 /AP << /N 8 0 R >> >>",
+                       b"<< /Type /Annot /Subtype /Highlight /Rect [70 500 400 530] /QuadPoints [70 530 400 530 70 500 "
+                       b"400 500] >>"):
+        assert pdf_problem(annotated_pdf(annotation, drawn=b"BT /F1 12 Tf 72 700 Td (evil.example) Tj ET")) is None
+    note = b"<< /Type /Annot /Subtype /Text /Rect [500 100 520 120] >>"
+    border = b"0 0 1 RG 1 w 0.5 0.5 329 39 re S"
+    # An appearance that draws the text over it is refused; one that draws a border is not.
+    from resource_library.files import _appearance_shows
+    assert _appearance_shows({"/N": FakeStream(border)}) is False
+    assert _appearance_shows({"/N": FakeStream(b"BT /F1 24 Tf 2 10 Td (https://www.gov.scot/) Tj ET")}) is True
+    linked = annotated_pdf(note, link=b"<< /Type /Annot /Subtype /Link /Rect [70 690 400 730] /AP << /N 8 0 R >> "
+                                      b"/A << /S /URI /URI (https://evil.example/) >> >>")
+    assert "a link that draws its own text or picture" in pdf_problem(linked)
+
+
+class FakeStream:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def get_data(self) -> bytes:
+        return self.data
+
+
 @pytest.mark.parametrize("name", ["report.pdf", "report-pdfa.pdf", "report.odt", "report.docx", "sheet.xlsx",
                                   "sheet.ods", "wrapped-phone.pdf"])
 def test_honest_files_libreoffice_writes_pass(name):

@@ -1263,10 +1263,16 @@ def _pdf_link_problem(data: bytes, work: Work | None = None) -> str | None:
                 if trouble := _link_trouble(uri, "", tooltip):
                     return f"has a link to `{_shown(uri)}` {trouble} (page {number + 1})"
             text = document[number].get_textpage()
-            for address in _web_links(text):
+            web_links = _web_links(text)
+            for address, _ in web_links:
                 if trouble := _link_trouble(address):
                     return (f"has the address `{_shown(address)}` in its text, which PDF viewers make a link, "
                             f"{trouble} (page {number + 1})")
+            if number < len(pages) and (over := _drawn_over_links(
+                    pages[number], [area for _, areas, _, _ in found for area in areas]
+                    + [area for _, areas in web_links for area in areas])):
+                return (f"has {over} drawn over a link (page {number + 1}): a viewer shows it in place of the "
+                        "words the link is read by, so what the link shows cannot be checked")
             # One link over two lines is two annotations with one address
             # (LibreOffice: `0131` / `623 4300`, thirty-fifth round): read as one.
             joined: list[tuple[str, list]] = []
@@ -1324,8 +1330,10 @@ def _drawing_size(pages) -> int:
     return total
 
 
-def _web_links(text) -> list[str]:
-    """The addresses PDFium makes links of in a page's text (as Chrome does)."""
+def _web_links(text) -> list[tuple[str, list[tuple[float, float, float, float]]]]:
+    """The addresses PDFium makes links of in a page's text (as Chrome
+    does), each with the areas of the page it covers."""
+    import ctypes
     import pypdfium2.raw as raw
     links = raw.FPDFLink_LoadWebLinks(text.raw)
     try:
@@ -1334,10 +1342,70 @@ def _web_links(text) -> list[str]:
             size = raw.FPDFLink_GetURL(links, index, None, 0)
             buffer = (raw.c_ushort * max(size, 1))()
             raw.FPDFLink_GetURL(links, index, buffer, size)
-            found.append(bytes(buffer).decode("utf-16-le", errors="replace").rstrip("\x00"))
+            areas = []
+            for at in range(min(raw.FPDFLink_CountRects(links, index), 100)):
+                left, top, right, bottom = (ctypes.c_double() for _ in range(4))
+                if raw.FPDFLink_GetRect(links, index, at, left, top, right, bottom):
+                    areas.append((left.value, bottom.value, right.value, top.value))
+            found.append((bytes(buffer).decode("utf-16-le", errors="replace").rstrip("\x00"), areas))
         return found
     finally:
         raw.FPDFLink_CloseWebLinks(links)
+
+
+# Annotation flags (PDF 32000-1, 12.5.3): Hidden and NoView are not drawn on screen.
+NOT_DRAWN_FLAGS = 2 | 32
+# What a link's own appearance may not do: show text, a picture or an inline image (a border is drawing).
+APPEARANCE_SHOWS_RE = re.compile(rb"(?<![A-Za-z])(?:Tj|TJ|Do|BI)(?![A-Za-z])|[\)\]]\s*['\"]")
+
+
+def _drawn_over_links(page, areas: list[tuple[float, float, float, float]]) -> str | None:
+    """An annotation a viewer draws over a link's area (thirty-eighth round:
+    a free-text note, a stamp or a read-only field showed
+    `https://www.gov.scot/` over a link to another site, whose own words
+    were `Briefing`), or a link that draws its own text or picture: what
+    PDFium (Chrome's viewer) draws on top of the page's text, which is the
+    text that is read."""
+    if not areas:
+        return None
+    for annotation in list(page.get("/Annots") or [])[:5_000]:
+        annotation = annotation.get_object()
+        if not hasattr(annotation, "get"):
+            continue
+        kind = str(annotation.get("/Subtype") or "/Annot")
+        try:
+            flags = int(annotation.get("/F") or 0)
+        except (TypeError, ValueError):
+            flags = 0
+        if kind == "/Popup" or flags & NOT_DRAWN_FLAGS:
+            continue
+        if kind == "/Link":
+            if _appearance_shows(annotation.get("/AP")):
+                return "a link that draws its own text or picture"
+            continue
+        try:
+            x0, y0, x1, y1 = (float(value) for value in annotation.get("/Rect"))
+        except (TypeError, ValueError):
+            continue
+        x0, x1, y0, y1 = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+        if any(x0 < right and left < x1 and y0 < top and bottom < y1 for left, bottom, right, top in areas):
+            return f"a {_shown(kind[1:])} annotation"
+    return None
+
+
+def _appearance_shows(appearance, depth: int = 0) -> bool:
+    """Whether an appearance (its streams, in every state) shows text or a picture."""
+    appearance = appearance.get_object() if hasattr(appearance, "get_object") else appearance
+    if appearance is None or depth > 3:
+        return False
+    if hasattr(appearance, "get_data"):
+        try:
+            return bool(APPEARANCE_SHOWS_RE.search(appearance.get_data()[:1_000_000]))
+        except Exception:
+            return True
+    if hasattr(appearance, "values"):
+        return any(_appearance_shows(item, depth + 1) for item in list(appearance.values())[:20])
+    return False
 
 
 def _pdf_page_links(page) -> list[tuple[str, list[tuple[float, float, float, float]], str, str]]:
