@@ -57,6 +57,9 @@ REFUSED = [
     # MkDocs itself stopped with a traceback on these.
     ("image address that is not a URL", {A: body('<img src="//[x/p.png" alt="x">')}, A, 18, "broken-link"),
     ("link address that is not a URL", {A: body('See [this](http://[evil/x).')}, A, 18, "broken-link"),
+    # Thirty-eighth round: the cleaner dropped this address (a space in its host), and said nothing.
+    ("link whose host holds a space", {A: body("Read the [strategy](<https://www.gov .scot/p/>) first.")}, A, 18,
+     "link-address"),
     ("id that clobbers the theme's config", {A: body('<p id="__config">{"base": "https://evil.example"}</p>')},
      A, 18, "unsafe-html"),
     ("id that clobbers the site's own section", {A: body('<p id="lib--related">Fake related list</p>')},

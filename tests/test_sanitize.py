@@ -195,14 +195,15 @@ def mutate(html: str, rng: random.Random, snippets: list[str]) -> str:
 
 def double_pass(html: str, editor: bool) -> tuple[str, bool]:
     """What `clean` said before the fast path: nh3 twice, compared (with
-    the code classes found as they were then, by the regex alone)."""
+    the code classes found as they were then, by the regex alone), and
+    whether an address was dropped as no address (both passes drop it)."""
     classes = {**sanitize.CLASSES, "code": set(sanitize.LANGUAGE_CLASS_RE.findall(html))}
     if editor:  # editors' pages keep the site's own classes too (lib-..., md-button)
         own = {c for c in re.findall(r'class="([^"]*)"', html) for c in c.split() if sanitize.EDITOR_CLASS_RE.fullmatch(c)}
         if own:
             classes = {tag: classes.get(tag, set()) | own for tag in sanitize.TAGS}
     strict = sanitize._strict(html, editor, classes)
-    return strict, strict != sanitize._permissive(html)
+    return strict, strict != sanitize._permissive(html) or sanitize._addresses_dropped(html, strict)
 
 
 @pytest.fixture(scope="module")
@@ -354,3 +355,17 @@ def test_a_hand_written_table_without_tbody_is_not_counted_as_changed(tmp_path):
     result = build(project)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "<td>North</td>" in (project / "site" / "deeper-dives" / "table" / "index.html").read_text()
+
+
+def test_an_address_the_cleaner_drops_as_no_address_is_a_change():
+    """Thirty-eighth round: `[x](<https://www.gov .scot/>)` lost its href in both passes, so the page was
+    published with a link going nowhere and no word said; in a comment, an address is no change."""
+    for html in ('<p>Read the <a href="https://www.gov .scot/publications/">strategy</a>.</p>',
+                 markdown.markdown("Read the [strategy](<https://www.gov\t.scot/>).")):
+        cleaned = sanitize.clean(html)
+        assert cleaned.changed and "href" not in cleaned.html, html
+        assert "no address a browser can go to" in sanitize.explain(html)[0][0]
+    for html in ('<p>Read the <a href="https://www.gov.scot/publications/">strategy</a>.</p>',
+                 '<p>x <!-- <a href="https://www.gov .scot/">y</a> --> z</p>',
+                 '<p>Write <code>&lt;a href="x"&gt;</code> for a link.</p>'):
+        assert not sanitize.clean(html).changed, html

@@ -167,9 +167,14 @@ def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
             found += [Link(target, number, col) for target, col in _spaced_targets(line)]
         match = REF_DEF_RE.match(line) if bracket else None
         if match:
-            # The last definition of a label is the one the converter keeps.
-            defined[_label(line[line.index("[") + 1:line.index("]")])] = Link(match.group(1), number,
-                                                                              match.start(1) + 1)
+            label = _label(line[line.index("[") + 1:line.index("]")])
+            link = Link(match.group(1), number, match.start(1) + 1)
+            if label.startswith("^"):
+                found.append(link)  # a footnote, which this Markdown reads as a definition: said as one
+            else:
+                defined[label] = link  # the last definition of a label is the one the converter keeps
+    if len(found) > 1:
+        found = list(dict.fromkeys(found))  # `<https://…>` is an autolink and a link's target alike
     if defined:
         used = _used_labels(lines)
         found += [link for label, link in defined.items() if label in used]
@@ -581,6 +586,10 @@ def text_address_problems(text: str):
             yield address, bad[0], bad[1]
 
 
+# What no host may hold (the URL Standard's forbidden domain code points, and any space).
+FORBIDDEN_HOST_RE = re.compile(r"[\x00-\x20\x7f#%/:<>?@\[\\\]^|\s]")
+
+
 def address_problem(address: str) -> tuple[str, dict] | None:
     """(rule key, values) where an address on another site is not what it
     reads as: a name before `@` that a browser skips, a backslash it reads
@@ -609,6 +618,10 @@ def address_problem(address: str) -> tuple[str, dict] | None:
     if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.hostname:
         return None
     host = parts.hostname
+    if FORBIDDEN_HOST_RE.search(host):
+        # `https://www.gov .scot/`: the cleaner drops an address no browser
+        # can open, and the link was published going nowhere (thirty-eighth round).
+        return "link-address/host", {"host": host}
     if "\\" in address.split("?", 1)[0].split("#", 1)[0]:
         return "link-address/backslash", {"host": host}
     if "@" in parts.netloc:

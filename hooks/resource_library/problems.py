@@ -117,8 +117,9 @@ def first_in(changed: set[str] | None):
 
 def report(problems: list[Problem], changed: set[str] | None = None) -> str:
     """Every problem, sorted by file and line, then a one-line summary.
-    `changed`: the files a pull request changes, whose problems come first."""
-    problems = sorted(problems, key=first_in(changed))
+    `changed`: the files a pull request changes, whose problems come first.
+    A problem found twice (one link read by two patterns) is said once."""
+    problems = sorted(dict.fromkeys(problems), key=first_in(changed))
     blocks = [format_problem(p) for p in problems]
     if os.environ.get("GITHUB_ACTIONS") == "true":
         blocks += [github_annotation(p) for p in problems]
@@ -133,7 +134,7 @@ def as_html(problems: list[Problem]) -> str:
     """The problems as a page section, for `make serve`: the same
     `path:line:col [rule]` lines, source line and hint as the terminal."""
     from html import escape
-    problems = sorted(problems, key=sort_key)
+    problems = sorted(dict.fromkeys(problems), key=sort_key)
     errors = [p for p in problems if p.is_error]
     items = []
     for p in problems:
@@ -213,6 +214,7 @@ def summary_markdown(problems: list[Problem], checked: int, changed: set[str] | 
     `checked`: how many resources were read. `changed`: the files the pull
     request changes, listed first. `links(path, line)`: (address of the
     line, address of the file in GitHub's editor), or None."""
+    problems = list(dict.fromkeys(problems))
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     lines: list[str] = []
