@@ -78,14 +78,29 @@ def rendered_anchors(body: str) -> set[str]:
 
 
 def reference_find_links(body: str, lines: list[str] | None = None) -> list[Link]:
-    found = []
-    for number, line in enumerate(lines if lines is not None else reference_blank_code(body), start=1):
+    """Links outside comments; a reference definition only if a label names it (the last one given)."""
+    lines = lines if lines is not None else reference_blank_code(body)
+    if "<!--" in body:
+        lines = links.blank_comments(lines)
+    found, defined = [], {}
+    for number, line in enumerate(lines, start=1):
         for regex in (links.INLINE_LINK_RE, links.HTML_HREF_RE):
             for match in regex.finditer(line):
                 found.append(links.Link(match.group(1), number, match.start(1) + 1))
         match = links.REF_DEF_RE.match(line)
         if match:
-            found.append(links.Link(match.group(1), number, match.start(1) + 1))
+            label = " ".join(line[line.index("[") + 1:line.index("]")].split()).casefold()
+            link = links.Link(match.group(1), number, match.start(1) + 1)
+            if label.startswith("^"):
+                found.append(link)
+            else:
+                defined[label] = link
+    found = list(dict.fromkeys(found))
+    if defined:
+        uses = {" ".join(m.group(1).split()).casefold() for line in lines if not links.REF_DEF_RE.match(line)
+                for m in re.finditer(r"\[([^\[\]]+)\](?!\()", line)}
+        found = sorted(found + [link for label, link in defined.items() if label in uses],
+                       key=lambda link: (link.line, link.col))
     return found
 
 

@@ -824,6 +824,28 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
         assert links.strong_address(address), address
     assert links.misleading("gov.scot", "https://evil.example/") == "gov.scot"
     assert links.misleading("carers.zip", "https://evil.example/") is None  # a file's name, as before
+    # Thirty-eighth round: keycaps and marks on digits, slashes between groups, right-to-left beside a number.
+    keycaps = "".join(c + "\u20e3" if c.isdigit() else c for c in "0131 623 4300")
+    hebrew = "\u05d8\u05dc\u05e4\u05d5\u05df"
+    for shown in (keycaps, "0\u0332131 623 4300", "0131/623/4300", f"{hebrew} 4300 623 0131"):
+        assert links.strong_number(shown) == "0131 623 4300", shown
+        assert links.misleading(shown, "https://evil.example/") == "0131 623 4300", shown
+    assert links.misleading(keycaps, "tel:+447700900123") == "0131 623 4300"
+    for honest in ("Annual report 01/04/2024 - 31/03/2025", "2024/25 and 2025/26", f"{hebrew} 2024 2025",
+                   "NHS 24/111", "Section 23/24"):
+        assert links.strong_number(honest) is None, honest
+    assert [found[1]["shown"] for found in sanitize.link_problems(sanitize.clean(render(
+        f"{hebrew} [4300 623 0131](https://evil.example/)")).html)] == ["0131 623 4300"]
+    # ...and addresses with no host, on a shared drive, behind a backslash, a query, a part or a port.
+    for shown, seen in (("file:///C:/Users/Public/plan.docx", "file:///c:/users/public/plan.docx"),
+                        ("\\\\nhs-share\\plans\\2025.docx", "\\\\nhs-share\\plans\\2025.docx"),
+                        ("gov.scot\\login", "gov.scot"), ("C:\\Users\\x", "c:\\users\\x")):
+        assert links.misleading(shown, "https://evil.example/") == seen, shown
+        assert links.strong_address(f"Visit {shown}") == seen, shown
+    for shown in ("evil.com?next=login", "evil.com#login", "evil.com:8080"):
+        assert links.strong_address(f"Visit {shown}") == "evil.com", shown
+    for honest in ("Visit gov.scot: details", "Is it gov.scot?", "and/or", "e.g. 10:30"):
+        assert links.strong_address(honest) is None, honest
 
 
 def test_a_webinars_title_names_its_buttons_so_it_may_name_only_their_site(tmp_path):

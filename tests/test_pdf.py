@@ -438,6 +438,8 @@ def test_characters_no_font_has_are_named_a_run_at_a_time_within_a_bound():
     assert name_missing("in 東京 now", {"東", "京"}) == "in [CJK text] now"
     assert name_missing(arabic * 255_000, {arabic}) == "[Arabic text]"
     assert name_missing("Team \U0001F469\u200D\U0001F4BB here", set()) == "Team [woman][personal computer] here"
+    # Thirty-eighth round: a keycap stopped the build, Typst naming its digit as missing.
+    assert name_missing("1\ufe0f\u20e3 First step, 2\u20e3 then #\ufe0f\u20e3", set()) == "1 First step, 2 then #"
     alternating = ("a" + arabic) * 100_000
     named = name_missing(alternating, {arabic})
     assert named.count("[arabic letter beh") == MAX_NAMED_RUNS and named.count("[?]") == 100_000 - MAX_NAMED_RUNS

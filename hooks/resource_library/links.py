@@ -377,10 +377,20 @@ def shown_address(text: str) -> str | None:
     return shown
 
 
+# A place on a computer or a shared drive (`\\\\nhs-share\\plans`, `C:\\Users`):
+# Windows readers read it as where the link goes (thirty-eighth round).
+WINDOWS_PATH_RE = re.compile(r"\\\\[^\\/\s]+(?:\\\S*)?|[A-Za-z]:\\\S*")
+
+
 def _shown_address(text: str) -> str | None:
     text = text.strip("<>\"'()[]*_`~").rstrip(".,;:!?")
     if not text:
         return None
+    if "\\" in text:
+        if WINDOWS_PATH_RE.fullmatch(text):
+            return text.lower()
+        # A browser reads `\` as `/`: `gov.scot\login` is a path on gov.scot.
+        text = text.replace("\\", "/")
     if SCHEME_TEXT_RE.match(text):
         try:
             parts = urlsplit(text)
@@ -395,6 +405,10 @@ def _shown_address(text: str) -> str | None:
             return ADDRESS_TEXT_RE.fullmatch(user.split(":")[0]).group(2).lower()
         if host:
             return host.lower().rstrip(".")
+        if parts is not None and parts.scheme.lower() not in ("http", "https", "ftp"):
+            # `file:///C:/Users/...`: an address with no host, which goes
+            # to no web page, shown all the same (thirty-eighth round).
+            return text.lower()[:80]
     if "@" in text and (email := EMAIL_TEXT_RE.fullmatch(text)):
         return email.group(1).lower()
     address = ADDRESS_TEXT_RE.fullmatch(text)
@@ -636,6 +650,12 @@ def _address_word(word: str) -> str:
     return stripped if _shown_address(stripped) or stripped.isalnum() else (address_in(word) or stripped)
 
 
+# What after a host makes a word an address to go to: a path, a query, a
+# part of a page, a port (`evil.com?next=login`, `evil.com:8080`), or a
+# backslash, read as `/` (thirty-eighth round).
+AFTER_HOST_RE = re.compile(r"[/\\?#]|:\d")
+
+
 def strong_address(text: str) -> str | None:
     """The host of the first word of `text` that is plainly an address (a
     scheme, `www.`, a path, an email address), in either reading, or None:
@@ -646,7 +666,7 @@ def strong_address(text: str) -> str | None:
         for word in map(_address_word, readings):
             shown = shown_address(word)
             if shown and (SCHEME_TEXT_RE.match(word) or word.lower().startswith("www.") or "@" in shown
-                          or "/" in word.split("//", 1)[-1]):
+                          or AFTER_HOST_RE.search(word.split("//", 1)[-1])):
                 return shown
     return None
 
@@ -714,6 +734,9 @@ def shown_numbers(text: str) -> list[str]:
     import unicodedata
     text = unicodedata.normalize("NFKC", IGNORABLE_RE.sub("", text)).translate(STOPS)
     if not text.isascii():
+        # Marks drawn on a digit leave it one (thirty-eighth round: keycaps,
+        # `0⃣1⃣3⃣1⃣`, U+20E3, and an underline, U+0332, hid a number).
+        text = "".join(c for c in text if unicodedata.category(c) not in ("Mn", "Me"))
         # Any digit a reader reads as one: another script's, a dingbat's
         # (`❶❸❶`, U+2776: twenty-fourth round), a look-alike letter's.
         text = "".join(str(unicodedata.digit(c)) if c.isdigit() else "-" if unicodedata.category(c) == "Pd" else c
@@ -778,6 +801,8 @@ NANP_RE = re.compile(r"(?:\+?1[\s.\-]?)?\(?\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}")
 # second round: `01/04/2024 - 31/03/2025`, `2024-04-01 - 2025-03-31`,
 # `09.30 - 10.30 - 11.00` and `0.1234567890` were read as numbers to call).
 NOT_PHONE_RE = re.compile(r"/|\d{1,4}[.\-]\d{1,2}[.\-]\d{2,4}|(?<!\d)\d{1,2}[.:]\d{2}(?!\d)|(?<!\d)0[.,]\d")
+# Slashes in a date or a year's span (`01/04/2024`, `2024/25`, `2024/04/01`, `4/2025`).
+DATE_SLASH_RE = re.compile(r"(?<!\d)(?:\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})|\d{4}/\d{1,2}(?:/\d{1,2})?|\d{1,2}/\d{4})(?!\d)")
 # A book's number is not a phone's (`ISBN 978-0-12-345678-9`).
 ISBN_RE = re.compile(r"\bISBN(?:-1[03])?:?\s*(?:[\d\-\s]{9,16}[\dXx])", re.I)
 # A number the text tells the reader to call (`Ring 999`, `Call us on
@@ -794,7 +819,17 @@ def phone_number(text: str, told: bool = True) -> str | None:
     tooltip on what is not a link, it promises a call (twenty-fourth round)."""
     text = ISBN_RE.sub(" ", text)
     # A date beside a number does not hide it: the run is read either side of one.
-    pieces = [piece.strip(" -.") for number in shown_numbers(text) for piece in NOT_PHONE_RE.split(number)]
+    numbers = shown_numbers(text)
+    pieces = [piece.strip(" -.") for number in numbers for piece in NOT_PHONE_RE.split(number)]
+    for number in numbers:
+        # Slashes between groups that make no date (`0131/623/4300`), and,
+        # beside right-to-left letters, the groups in the order they are
+        # drawn (`טלפון 4300 623 0131` is drawn `0131 623 4300 טלפון`):
+        # thirty-eighth round.
+        if "/" in number and not DATE_SLASH_RE.search(number):
+            pieces.append(number.replace("/", " "))
+        if len(groups := re.findall(r"\d+", number)) > 1 and right_to_left(text):
+            pieces.append(" ".join(reversed(groups)))
     found = next((part for piece in pieces if piece for part in _windows(piece)
                   if part[:1] in "0+" and sum(c.isdigit() for c in part) >= 10 or NANP_RE.fullmatch(part)), None)
     if found or not told or not CALL_RE.search(text):

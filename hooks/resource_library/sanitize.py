@@ -417,11 +417,12 @@ def link_problems(html: str) -> list[tuple[str, dict, tuple[str, ...]]]:
         # Its name, as a screen reader and the PDF give it: its text and the
         # alt text of any picture in it.
         name = " ".join([anchor.text(deep=True)] + [img.attributes.get("alt") or "" for img in anchor.css("img")])
-        if href.strip()[:4].lower() == "tel:":
-            # Right-to-left beside a number turns its groups, in the link or
-            # out of it (thirty-seventh round).
+        # Right-to-left beside a number turns its groups, in the link or out
+        # of it (thirty-seventh round: a tel: link; thirty-eighth: a link
+        # that dials nothing, whose number is drawn in the other order).
+        if any(c.isdigit() for c in name) and not links.right_to_left(name):
             block = next((parent for parent in _ancestors(anchor) if parent.tag in BLOCK_TAGS), None)
-            if links.right_to_left(block.text(deep=True) if block is not None else name):
+            if block is not None and links.right_to_left(block.text(deep=True)):
                 name += "\u200f"
         for key, text in (("misleading-link", name),
                           ("misleading-link/title", anchor.attributes.get("title") or "")):
