@@ -1232,7 +1232,44 @@ MISLEADING_IN_FILES += [
                           '</t></is></c></row></sheetData><hyperlinks><hyperlink ref="A1:B1" r:id="rId7"/></hyperlinks>'
                           "</worksheet>", EVIL), SHOWS_GOV),
 ]
+# Thirty-eighth round: the host's tail drawn too faint or small to see (white, 0.5 points, 1% wide, squeezed).
+LONGER = "https://www.gov.scot.evil.example/"
+
+
+def word_tail(properties: str, target: str = LONGER) -> bytes:
+    return word_body(f'<w:p><w:hyperlink r:id="rId7"><w:r><w:t>www.gov.scot</w:t></w:r><w:r><w:rPr>{properties}'
+                     "</w:rPr><w:t>.evil.example</w:t></w:r></w:hyperlink></w:p>", target)
+
+
+def odt_tail(properties: str, target: str = LONGER) -> bytes:
+    styles = ('<office:automatic-styles xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:'
+              'oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"><style:style style:name="T1" '
+              f'style:family="text"><style:text-properties {properties}/></style:style></office:automatic-styles>')
+    return odt(styles + f'<office:body><office:text><text:p><text:a xlink:type="simple" xlink:href="{target}">'
+               'www.gov.scot<text:span text:style-name="T1">.evil.example</text:span></text:a></text:p></office:text>'
+               "</office:body>")
+
+
+SHOWS_TAIL = f"has a link to `{LONGER}` {SHOWS_BARE}"
+MISLEADING_IN_FILES += [
+    ("white.docx", word_tail('<w:color w:val="FFFFFF"/>'), SHOWS_TAIL),
+    ("tiny.docx", word_tail('<w:sz w:val="1"/>'), SHOWS_TAIL),
+    ("scaled.docx", word_tail('<w:w w:val="1"/>'), SHOWS_TAIL),
+    ("squeezed.docx", word_tail('<w:spacing w:val="-200"/><w:sz w:val="2"/>'), SHOWS_TAIL),
+    ("tiny.pptx", linked("ppt/slides/slide1.xml", '<p:sld xmlns:p="http://schemas.openxmlformats.org/presentationml/'
+                         f'2006/main" {A_NS} {R_NS}><p:cSld><p:spTree><p:sp><p:nvSpPr><p:cNvPr id="2" name="Box">'
+                         '<a:hlinkClick r:id="rId7"/></p:cNvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>www.gov.scot</a:t>'
+                         '</a:r><a:r><a:rPr sz="100"><a:solidFill><a:srgbClr val="FFFFFF"/></a:solidFill></a:rPr><a:t>'
+                         ".evil.example</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>", LONGER),
+     SHOWS_TAIL),
+    ("tiny.odt", odt_tail('fo:font-size="0.5pt"'), SHOWS_TAIL),
+    ("white.odt", odt_tail('fo:color="#ffffff"'), SHOWS_TAIL),
+]
 HONEST_IN_FILES = [
+    # White on a dark fill, the whole link: read as written too, and it goes where it says.
+    word_body('<w:p><w:hyperlink r:id="rId7"><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>www.gov.scot</w:t>'
+              "</w:r></w:hyperlink></w:p>", "https://www.gov.scot/x"),
+    odt_tail('fo:font-size="10pt" fo:color="#1a1a1a"'),
     word_link("https://www.gov.scot/guidance", "https://www.gov.scot/publications/x"),
     word_link("Read the guidance", EVIL, tooltip="The Scottish Government's guidance"),
     word_link("Call 0131 623 4300", "tel:+441316234300"),
@@ -1438,6 +1475,37 @@ def test_annotations_beside_a_pdf_link_and_a_links_border_pass():
     linked = annotated_pdf(note, link=b"<< /Type /Annot /Subtype /Link /Rect [70 690 400 730] /AP << /N 8 0 R >> "
                                       b"/A << /S /URI /URI (https://evil.example/) >> >>")
     assert "a link that draws its own text or picture" in pdf_problem(linked)
+
+
+def drawn_link_pdf(drawn: bytes, uri: str = "https://www.gov.scot.evil.example/", rect=(60, 690, 560, 740)) -> bytes:
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+    page = pdf.add_blank_page(page_size=(612, 792))
+    page.Resources = Dictionary(Font=Dictionary(F1=font))
+    page.Contents = pdf.make_stream(drawn)
+    page.Annots = pdf.make_indirect(Array([pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Link, Rect=list(rect), Border=[0, 0, 0], A=Dictionary(S=Name.URI, URI=String(uri))))]))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("tail", [b"3 Tr", b"1 1 1 rg", b"/F1 0.5 Tf", b"7 Tr"], ids=["invisible", "white", "tiny", "clip"])
+def test_letters_drawn_unseen_are_not_read_as_a_pdf_links_text(tail):
+    """Thirty-eighth round: `www.gov.scot` drawn, `.evil.example` after it drawn unseen, over a link to (or in text
+    PDFium links as) www.gov.scot.evil.example: read with every letter, the text went where it said."""
+    from resource_library.files import pdf_problem
+    drawn = b"BT /F1 24 Tf 72 700 Td (www.gov.scot) Tj " + tail + b" (.evil.example) Tj ET"
+    for rect in ((60, 690, 560, 740), (0, 0, 1, 1)):  # an annotation over it; the address PDFium links in the text
+        refused = pdf_problem(drawn_link_pdf(drawn, rect=rect))
+        assert refused is not None and "whose text shows `gov.scot`" in refused and "drawn unseen" in refused, refused
+    # Every letter seen; white words elsewhere on the page; a whole link in white on a dark box.
+    for drawn in (b"BT /F1 14 Tf 72 700 Td (Read the guidance at www.gov.scot.evil.example today) Tj ET",
+                  b"BT /F1 24 Tf 72 700 Td (www.gov.scot.evil.example) Tj ET 1 1 1 rg BT /F1 9 Tf 72 90 Td (note) Tj ET",
+                  b"0 0 0.4 rg 60 690 500 50 re f 1 1 1 rg BT /F1 24 Tf 72 700 Td (www.gov.scot.evil.example) Tj ET"):
+        assert pdf_problem(drawn_link_pdf(drawn)) is None, drawn
 
 
 class FakeStream:

@@ -450,16 +450,51 @@ RELATIONSHIP_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/200
 VML = "urn:schemas-microsoft-com:vml"
 
 
-def _shown_text(element) -> str:
+def _faint(properties) -> bool:
+    """Whether a run's properties (Word's `w:rPr`, DrawingML's `a:rPr`) draw
+    it so that a reader does not see it: white, under 4 points, squeezed
+    under half its width or onto the letters before it (thirty-eighth
+    round: `www.gov.scot` + a white or 0.5-point `.evil.example`)."""
+    from lxml import etree
+
+    def number(value, default: float) -> float:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return default
+
+    for key, value in properties.attrib.items():  # DrawingML: sz in hundredths of a point, spc too
+        name = etree.QName(key).localname
+        if name == "sz" and number(value, 1200) < 400 or name == "spc" and number(value, 0) < -200:
+            return True
+    for child in properties.iter(etree.Element):
+        name = etree.QName(child).localname
+        value = next((v for k, v in child.attrib.items() if etree.QName(k).localname == "val"), None)
+        if (name == "color" or name == "srgbClr" and etree.QName(child.getparent()).localname == "solidFill") and (
+                value and re.fullmatch(r"[0-9A-Fa-f]{6}", value) and all(int(value[at:at + 2], 16) >= 0xE6
+                                                                         for at in (0, 2, 4))):
+            return True
+        if name == "sz" and number(value, 24) < 8 or name == "w" and number(value, 100) < 50 or (
+                name == "spacing" and number(value, 0) < -40):
+            return True
+    return False
+
+
+def _shown_text(element, faint: bool = False) -> str:
     """The text an element shows: text runs (`w:t`, `a:t`, a cell's `t`),
     Word's symbols (`w:sym`: thirty-third round, dots drawn as symbols made
-    `www.gov.scot` read as `wwwgovscot`), tabs and breaks as spaces."""
+    `www.gov.scot` read as `wwwgovscot`), tabs and breaks as spaces. With
+    `faint`, without the runs drawn too faint or small to see (`_faint`):
+    a link is read both ways, since white may be on a dark fill."""
     from lxml import etree
     shown = []
     # A run drawn as nothing (`w:vanish`): read as the reader sees the text
     # (thirty-seventh round: `www.gov` + a hidden `_` + `.scot` read as no address).
     hidden = set(element.xpath(".//*[local-name()='r'][*[local-name()='rPr']/*[local-name()='vanish' or "
                                "local-name()='specVanish' or local-name()='webHidden']]"))
+    if faint:
+        hidden |= {run for run in element.xpath(".//*[local-name()='r'][*[local-name()='rPr']]")
+                   if _faint(next(child for child in run if etree.QName(child).localname == "rPr"))}
     for node in element.iter(etree.Element):
         if hidden and any(parent in hidden for parent in node.iterancestors()):
             continue
@@ -528,10 +563,12 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list) -
             continue
         found.append((target, _shown_text(element), element.get(f"{{{etree.QName(element).namespace}}}tooltip")
                       or element.get("tooltip")))
+        found.append((target, _shown_text(element, faint=True), None))
         holder = element.getparent()
         if name.startswith("hlink") and holder is not None:
             if etree.QName(holder).localname == "rPr":
                 found.append((target, _shown_text(holder.getparent()), None))  # the run, or a field
+                found.append((target, _shown_text(holder.getparent(), faint=True), None))
             else:
                 # On a shape's or picture's own properties (`p:cNvPr`, `wp:docPr`):
                 # its alt text and title, and the text of the shape.
@@ -539,7 +576,7 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list) -
                 shape = holder.getparent() if etree.QName(holder).localname == "docPr" else (
                     holder.getparent().getparent() if holder.getparent() is not None else None)
                 if shape is not None:
-                    found.append((target, _shown_text(shape), None))
+                    found += [(target, _shown_text(shape), None), (target, _shown_text(shape, faint=True), None)]
     if sheet_links:
         values = {cell.get("r"): cell for cell in root.iter(*_ooxml_tags("x", "c")) if cell.get("r")}
         for element, target in sheet_links:
@@ -697,6 +734,38 @@ PATH_CHARACTERS = frozenset("/\\[]")
 # PowerPoint actions on a click or a hover that run rather than link.
 RUNNING_ACTIONS = ("ppaction://program", "ppaction://macro", "ppaction://ole")
 LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (tel) addresses"
+
+
+ODF_LENGTH_RE = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in|px|pc|%)?\s*$")
+POINTS = {"pt": 1, "mm": 2.835, "cm": 28.35, "in": 72, "px": 0.75, "pc": 12, None: 1}
+
+
+def _odf_faint_styles(root) -> set:
+    """Text styles that draw text too faint or small to see: white, under
+    4 points (or 40%), squeezed under half its width, or run onto the letters
+    before it (thirty-eighth round: `.evil.example` at 0.5 points, white,
+    after `www.gov.scot`). A link is read with and without them."""
+    from lxml import etree
+    faint = set()
+    for properties in root.iter(f"{{{_ODF.format('style')}}}text-properties"):
+        style = properties.getparent()
+        name = style.get(f"{{{_ODF.format('style')}}}name") if style is not None else None
+        if not name:
+            continue
+        for key, value in properties.attrib.items():
+            local = etree.QName(key).localname
+            length = ODF_LENGTH_RE.match(value or "")
+            size = float(length.group(1)) * POINTS.get(length.group(2), 1) if length and length.group(2) != "%" \
+                else None
+            if (local in ("font-size", "font-size-asian", "font-size-complex") and length and (
+                    length.group(2) == "%" and float(length.group(1)) < 40 or size is not None and size < 4)
+                    or local == "color" and re.fullmatch(r"#[0-9A-Fa-f]{6}", value or "") and all(
+                        int(value[at:at + 2], 16) >= 0xE6 for at in (1, 3, 5))
+                    or local == "text-scale" and length and length.group(2) == "%" and float(length.group(1)) < 50
+                    or local == "letter-spacing" and size is not None and size < -2):
+                faint.add(name)
+                break
+    return faint
 
 
 def _odf_visible_text(element, hidden_styles: set) -> str:
@@ -1030,8 +1099,12 @@ def _odf_problem(root) -> str | None:
             # text) is not what the reader sees (thirty-seventh round).
             hidden_styles = set(root.xpath("//s:style[s:text-properties/@t:display='none']/@s:name", namespaces={
                 "s": _ODF.format("style"), "t": _ODF.format("text")}))
+            faint_styles = _odf_faint_styles(root)
         seen_text = (link.text or "") + "".join(_odf_visible_text(child, hidden_styles) for child in link)
-        if trouble := _link_trouble(href, seen_text, link.get(f"{{{_ODF.format('office')}}}title")):
+        clear_text = (link.text or "") + "".join(_odf_visible_text(child, hidden_styles | faint_styles)
+                                                 for child in link) if faint_styles else seen_text
+        if trouble := (_link_trouble(href, seen_text, link.get(f"{{{_ODF.format('office')}}}title"))
+                       or clear_text != seen_text and _link_trouble(href, clear_text)):
             return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
     # A form's picture and data source are fetched as it opens; a button's
     # address is a link (thirty-first round: not read before).
@@ -1288,12 +1361,57 @@ def _pdf_link_problem(data: bytes, work: Work | None = None) -> str | None:
                                  for x0, y0, x1, y1 in areas)
                 if trouble := _link_trouble(uri, shown.replace("\u00ad", "-"), ""):
                     return f"has a link to `{_shown(uri)}` {trouble} (page {number + 1})"
+            # The same words without the letters drawn unseen: invisible,
+            # white, or too small (thirty-eighth round: `www.gov.scot` drawn,
+            # `.evil.example` after it in render mode 3, and the link, or the
+            # address PDFium linked in the text, went to the longer host).
+            if joined or web_links:
+                letters = _pdf_letters(text)
+                if any(faint for _, _, faint in letters):
+                    for uri, areas in joined + web_links:
+                        areas = [(x0 - 1, y0 - 2, x1 + 1, y1 + 2) for x0, y0, x1, y1 in areas]
+                        seen = "".join(char for char, (cx, cy), faint in letters if not faint and any(
+                            x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in areas))
+                        if trouble := _link_trouble(uri, seen.replace("\u00ad", "-"), ""):
+                            return (f"has a link to `{_shown(uri)}` {trouble} (page {number + 1}, read as a reader "
+                                    "sees it: without its letters drawn unseen, invisible, white or too small)")
     except Exception:  # PDFium or pypdf stopped on a page a viewer may still draw
         return "has a page whose text cannot be read, so what its links show and go to cannot be checked"
     finally:
         log.setLevel(level)
         document.close()
     return None
+
+
+MAX_PDF_LETTERS = 200_000  # on one page with links: some 0.6 s of PDFium's time
+
+
+def _pdf_letters(text) -> list[tuple[str, tuple[float, float], bool]]:
+    """Each letter PDFium reads on a page: (letter, its centre, whether it
+    is drawn unseen: render mode 3 or 7, a white or see-through fill (or
+    stroke, as drawn), or under 1.5 points tall)."""
+    import ctypes
+    import pypdfium2.raw as raw
+    box = raw.FS_RECTF()
+    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+    letters, centre = [], (-1.0, -1.0)
+    for index in range(min(raw.FPDFText_CountChars(text.raw), MAX_PDF_LETTERS)):
+        char = chr(raw.FPDFText_GetUnicode(text.raw, index) or 0x20)
+        if raw.FPDFText_IsGenerated(text.raw, index) == 1 or not raw.FPDFText_GetLooseCharBox(
+                text.raw, index, ctypes.byref(box)):
+            if char.isspace():  # a space or line end PDFium adds between words: where the last letter was
+                letters.append((" ", centre, False))
+            continue
+        # The loose box: the font's height, as drawn (a full stop's own glyph is a speck).
+        centre = ((box.left + box.right) / 2, (box.bottom + box.top) / 2)
+        mode = raw.FPDFTextObj_GetTextRenderMode(raw.FPDFText_GetTextObject(text.raw, index))
+        colour = raw.FPDFText_GetStrokeColor if mode in (1, 5) else raw.FPDFText_GetFillColor
+        faint = mode in (3, 7) or (bool(colour(text.raw, index, red, green, blue, alpha)) and (
+            alpha.value == 0 or min(red.value, green.value, blue.value) >= 0xE6))
+        if not char.isspace() and abs(box.top - box.bottom) < 1.5:
+            faint = True
+        letters.append((char, centre, faint))
+    return letters
 
 
 def _drawing_size(pages) -> int:
