@@ -1263,6 +1263,9 @@ MISLEADING_IN_FILES += [
                          ".evil.example</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>", LONGER),
      SHOWS_TAIL),
     ("tiny.odt", odt_tail('fo:font-size="0.5pt"'), SHOWS_TAIL),
+    ("conditional.odt", odt_link('<text:conditional-text text:condition="ooow:1 == 1" text:string-value-if-true='
+                                 '"www.gov.scot" text:string-value-if-false="x" text:current-value="false">evil.example'
+                                 "</text:conditional-text>", EVIL), "whose text is a field worked out when it is opened"),
     ("white.odt", odt_tail('fo:color="#ffffff"'), SHOWS_TAIL),
 ]
 HONEST_IN_FILES = [

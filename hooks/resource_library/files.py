@@ -736,6 +736,17 @@ RUNNING_ACTIONS = ("ppaction://program", "ppaction://macro", "ppaction://ole")
 LINK_ONLY = "a document may link only to web (https), email (mailto) and phone (tel) addresses"
 
 
+# OpenDocument fields whose shown value LibreOffice works out as it opens,
+# from a condition, a variable, a formula, a database or the user's details.
+ODF_COMPUTED_FIELDS = frozenset({
+    "conditional-text", "variable-get", "variable-set", "variable-input", "user-field-get", "user-field-input",
+    "expression", "text-input", "sequence", "table-formula", "database-display", "database-name",
+    "database-next", "database-row-number", "database-row-select", "user-defined", "drop-down", "placeholder",
+    "sender-firstname", "sender-lastname", "sender-initials", "sender-title", "sender-position", "sender-email",
+    "sender-phone-private", "sender-fax", "sender-company", "sender-phone-work", "sender-street",
+    "sender-city", "sender-postal-code", "sender-country", "sender-state-or-province", "author-name",
+    "author-initials", "file-name", "template-name", "meta-field", "script", "execute-macro",
+    "hidden-paragraph", "hidden-text", "dde-connection", "reference-ref", "bookmark-ref", "sequence-ref", "note-ref"})
 ODF_LENGTH_RE = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in|px|pc|%)?\s*$")
 POINTS = {"pt": 1, "mm": 2.835, "cm": 28.35, "in": 72, "px": 0.75, "pc": 12, None: 1}
 
@@ -1100,6 +1111,15 @@ def _odf_problem(root) -> str | None:
             hidden_styles = set(root.xpath("//s:style[s:text-properties/@t:display='none']/@s:name", namespaces={
                 "s": _ODF.format("style"), "t": _ODF.format("text")}))
             faint_styles = _odf_faint_styles(root)
+        # A field whose shown value is worked out as the document opens
+        # (round 38: conditional text showing `www.gov.scot`, stored as
+        # `evil.example`) shows what cannot be read here.
+        text_namespace = _ODF.format("text")
+        for field in link.iter(f"{{{text_namespace}}}*"):
+            if etree.QName(field).localname in ODF_COMPUTED_FIELDS:
+                return (f"has a link to `{_shown(href)}` whose text is a field worked out when it is opened "
+                        f"(`text:{etree.QName(field).localname}`), so what it shows cannot be checked "
+                        f"(in `{_shown(_odf_name(link))}`)")
         seen_text = (link.text or "") + "".join(_odf_visible_text(child, hidden_styles) for child in link)
         clear_text = (link.text or "") + "".join(_odf_visible_text(child, hidden_styles | faint_styles)
                                                  for child in link) if faint_styles else seen_text
