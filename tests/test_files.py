@@ -1627,3 +1627,12 @@ def test_what_a_link_shows_is_read_as_drawn_hidden_runs_and_number_formats_too()
     assert "has a number format that shows `gov.scot` beside a cell's value" in office_problem(formats, "xlsx")
     assert office_problem(package({"xl/styles.xml": f'<styleSheet {X_NS}><numFmts count="1"><numFmt numFmtId="164" '
                                    'formatCode="&quot;£&quot;#,##0.00"/></numFmts></styleSheet>'}), "xlsx") is None
+
+
+def test_a_folder_or_a_name_with_no_extension_is_said_as_what_it_is():
+    """Thirty-eighth round: `file: files/` was said to be "a `.?` file"."""
+    from resource_library.files import type_problem
+    assert type_problem("files/").startswith("names a folder, not a file")
+    assert type_problem("files/checklist").startswith("has no extension")
+    assert type_problem("files/x.exe").startswith("is a `.exe` file")
+    assert type_problem("files/checklist.pdf") is None

@@ -107,6 +107,10 @@ def type_problem(path: str) -> str | None:
         return "names a hidden file or folder"
     if refused := portable_problem(path):
         return refused
+    if path.endswith("/"):
+        return "names a folder, not a file: write the file's path, as in files/checklist.pdf"
+    if not extension(path):
+        return ("has no extension, so readers cannot tell what it is; allowed: " + ", ".join(sorted(FILE_TYPES)))
     if extension(path) not in FILE_TYPES:
         return (f"is a `.{extension(path) or '?'}` file, which is not published; allowed: "
                 + ", ".join(sorted(FILE_TYPES)))
