@@ -181,10 +181,14 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
     content = {
         A: good(status='status: current\ndownloads:\n  - file: "files/plan checklist #1.pdf"\n    label: Checklist')
         + "\n![A chart](files/chart.png)\n"
-        # Thirty-eighth round: a link parked in a comment, or a definition no link uses, shows nothing.
+        # Thirty-ninth round: an escaped link is text. Thirty-eighth: a link parked in a comment, or a
+        # definition no link uses, shows nothing.
+        + "\nShown as text: \\[the sheet](files/escaped.csv), and !\\[a chart](files/escaped.png).\n"
         + "\nFigures to follow. <!-- when approved: [figures](files/draft-figures.csv) -->\n\n<!--\n"
           "![Draft chart](files/draft.png)\n-->\n\n[unused]: files/secret.csv\n",
         "at-a-glance/files/draft-figures.csv": "a,b\n1,2\n",
+        "at-a-glance/files/escaped.csv": "a,b\n1,2\n",
+        "at-a-glance/files/escaped.png": real_png(),
         "at-a-glance/files/draft.png": real_png(),
         "at-a-glance/files/secret.csv": "a,b\n1,2\n",
         "at-a-glance/files/plan checklist #1.pdf": real_pdf(),
@@ -320,6 +324,27 @@ def test_a_symlinked_download_is_reported_once_at_the_link(tmp_path):
     assert result.returncode == 1
     assert "at-a-glance/files/env.txt:1:1 [symlink]" in result.stderr
     assert "[missing-file]" not in result.stderr and "does not exist" not in result.stderr, result.stderr
+
+
+def test_a_tooltip_an_attribute_list_gives_a_link_is_the_links_own(tmp_path):
+    """Thirty-ninth round: `[x](https://www.gov.scot/){: title="Opens www.gov.scot"}` was refused as a tooltip
+    on something other than a link; it is the link's own, held to the link's rule as the build holds it."""
+    lines = ['See [the guidance](https://www.gov.scot/){: title="Opens www.gov.scot"} first.',
+             'See [the guidance](https://evil.example/){: title="Opens www.gov.scot"} first.',
+             'See *this*{: title="Opens www.gov.scot"} first.']
+    text = body("\n\n".join(lines))
+    project = make_project(tmp_path / "p", content={A: text})
+    result = run_cli(project, "validate")
+    said = [line for line in result.stderr.splitlines() if line.startswith(f"{A}:")]
+    first = text.split("\n").index(lines[0]) + 1
+    assert [(int(line.split(":")[1]) - first, line.split(" ")[1]) for line in said] == [
+        (2, "[misleading-link]"), (4, "[misleading-link]")], result.stderr
+    assert "tooltip shows `gov.scot`, but it goes to `https://evil.example/`" in said[0], said
+    assert "only a link's own tooltip may show an address" in said[1], said
+    build_result = build(project)
+    assert build_result.returncode == 1 and f"{A}:{first + 2}:" in build_result.stderr, build_result.stderr
+    write_files(project, {A: body(lines[0])})
+    assert build(project).returncode == 0
 
 
 def test_code_blocks_of_both_kinds_hide_what_they_show_and_nothing_after_them(tmp_path):
@@ -824,6 +849,13 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
         assert links.strong_address(address), address
     assert links.misleading("gov.scot", "https://evil.example/") == "gov.scot"
     assert links.misleading("carers.zip", "https://evil.example/") is None  # a file's name, as before
+    # Thirty-ninth round: `https:` with no `//` is a page here to the hosted site and another site offline.
+    assert links.address_problem("https:evil.example/guide") == ("link-address/slashes", {"scheme": "https"})
+    assert [found[0] for found in sanitize.link_problems(sanitize.clean(render(
+        "Read [the guidance](https:evil.example/guide).")).html)] == ["link-address/slashes"]
+    # Thirty-ninth round: an escaped `[` makes a link text, whatever its target holds.
+    assert [link.target for link in links.find_links("\\[x](<files/my file.csv>) \\\\[y](files/y.csv)")] == [
+        "files/y.csv"]
     # Thirty-eighth round: keycaps and marks on digits, slashes between groups, right-to-left beside a number.
     keycaps = "".join(c + "\u20e3" if c.isdigit() else c for c in "0131 623 4300")
     hebrew = "\u05d8\u05dc\u05e4\u05d5\u05df"

@@ -160,11 +160,16 @@ def find_links(body: str, lines: list[str] | None = None) -> list[Link]:
         regexes = ((INLINE_LINK_RE,) if bracket else ()) + ((HTML_HREF_RE,) if equals else ())
         if bracket and "//[" in line:
             regexes += (BRACKET_HOST_LINK_RE,)
+        escapes = bracket and "\\[" in line
         for regex in regexes:
             for match in regex.finditer(line):
+                # `\[text](files/x.csv)` is text, not a link (thirty-ninth round: its file was published).
+                if escapes and regex is INLINE_LINK_RE and escaped(line, match.start() + (line[match.start()] == "!")):
+                    continue
                 found.append(Link(match.group(1), number, match.start(1) + 1))
         if bracket and "](" in line:
-            found += [Link(target, number, col) for target, col in _spaced_targets(line)]
+            found += [Link(target, number, col) for target, col in _spaced_targets(line)
+                      if not escapes or not escaped(line, line.rfind("[", 0, col))]
         match = REF_DEF_RE.match(line) if bracket else None
         if match:
             label = _label(line[line.index("[") + 1:line.index("]")])
@@ -200,6 +205,14 @@ def _used_labels(lines: list[str]) -> set[str]:
             if not REF_DEF_RE.match(line):  # a definition's own label (or title) is not a use
                 used.update(_label(match.group(1)) for match in LABEL_RE.finditer(line))
     return used
+
+
+def escaped(line: str, at: int) -> bool:
+    """Whether the character at `at` is escaped: after an odd number of backslashes."""
+    count = 0
+    while at - count > 0 and line[at - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
@@ -629,6 +642,11 @@ def address_problem(address: str) -> tuple[str, dict] | None:
             if seen := look_alike_host(domain):
                 return "link-address/look-alike", {"host": domain, "seen": seen}
         return None
+    if parts.scheme.lower() in ("http", "https", "ftp") and not read[len(parts.scheme) + 1:].startswith("//"):
+        # `https:evil.example/guide`: a page on this site to the hosted site
+        # (same scheme), evil.example from the offline copy or a PDF viewer
+        # (thirty-ninth round).
+        return "link-address/slashes", {"scheme": parts.scheme.lower()}
     if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.hostname:
         return None
     host = parts.hostname
@@ -989,14 +1007,25 @@ OTHER_TITLE_RES = (
 )
 
 
+# A link just before an attribute list (`[text](target){: title="..."}`),
+# which gives the link its attributes: its tooltip is the link's own.
+LINK_BEFORE_RE = re.compile(r"(?<!!)\[(?:[^\[\]\\]|\\.)*+\]\(\s*+<?([^()\s>]*+)>?(?:\s++[\"'][^\"']*+[\"'])?+\s*+\)$")
+
+
 def other_tooltips(lines: list[str]):
-    """(line, col, tooltip) for each tooltip on something that is not a link
-    itself, in a body whose code is blanked."""
+    """(line, col, tooltip, target) for each tooltip in a body whose code is
+    blanked that is not in a link's own Markdown: on something that is not
+    a link (target None), or given to a link by an attribute list after it
+    (its target: thirty-ninth round, such a tooltip naming the link's own
+    site was refused)."""
     for number, line in enumerate(lines, start=1):
         if "title" in line or "![" in line:
             for regex in OTHER_TITLE_RES:
                 for match in regex.finditer(line):
-                    yield number, match.start() + 1, html.unescape(match.group(1) or match.group(2) or "")
+                    owner = LINK_BEFORE_RE.search(line, max(0, match.start() - 2000), match.start()) \
+                        if regex is OTHER_TITLE_RES[2] and line[match.start() - 1:match.start()] == ")" else None
+                    yield (number, match.start() + 1, html.unescape(match.group(1) or match.group(2) or ""),
+                           owner.group(1) if owner else None)
 
 
 def text_links(lines: list[str]):
@@ -1008,13 +1037,18 @@ def text_links(lines: list[str]):
             labels.setdefault(" ".join(match.group(1).lower().split()), (match.group(2), match.group(3) or ""))
     for number, line in enumerate(lines, start=1):
         if "[" in line:
+            escapes = "\\[" in line
             for match in TEXT_LINK_RE.finditer(line):
-                yield number, match.start() + 1, match.group(1), match.group(2), match.group(4) or ""
+                if not (escapes and escaped(line, match.start())):
+                    yield number, match.start() + 1, match.group(1), match.group(2), match.group(4) or ""
             if "[![" in line:
                 for match in IMAGE_LINK_RE.finditer(line):
-                    yield number, match.start() + 1, match.group(1), match.group(4), match.group(3) or ""
+                    if not (escapes and escaped(line, match.start())):
+                        yield number, match.start() + 1, match.group(1), match.group(4), match.group(3) or ""
             if labels and "][" in line:
                 for match in REF_LINK_RE.finditer(line):
+                    if escapes and escaped(line, match.start()):
+                        continue
                     label = " ".join((match.group(2) or match.group(1)).lower().split())
                     if label in labels:
                         yield number, match.start() + 1, match.group(1), *labels[label]

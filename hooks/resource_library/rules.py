@@ -387,6 +387,9 @@ RULES = MappingProxyType({r.id: r for r in (
                      "Write the address with forward slashes only, as the site itself gives it."),
          tel=M("`{target}` dials more than a phone number (letters, which a phone's keypad turns into digits, or "
                "* and #, which dial service codes)", "Write the number in digits only: tel:+441316234300."),
+         slashes=M("`{target}` has no `//` after `{scheme}:`, so browsers disagree on where it goes: a page of this "
+                   "site from the hosted site, another site from the offline copy",
+                   "Write the whole address, with `//` before the host: {scheme}://www.gov.scot/."),
          host=M("`{target}` has a host, `{host}`, with a space or a character no host can hold, so no browser "
                 "can open it", "Copy the address again from the browser's address bar on the real site."),
          port=M("`{target}` has a port that is not a number from 1 to 65535, so no browser can open it",

@@ -312,11 +312,16 @@ def _line_link_problems(resource: Resource, lines: list[str], source: list[str])
             problems.append(rules.problem(links.misleading_key("misleading-link/heading", shown), resource.src_uri,
                                           resource.body_line + number - 1,
                                           len(written) - len(written.lstrip("#= ")) + 1, written, shown=shown))
-    for line, col, tooltip in links.other_tooltips(lines):
-        shown = links.shown_addresses(tooltip, numbers=True)
-        if shown:
+    for line, col, tooltip, target in links.other_tooltips(lines):
+        written = source[line - 1] if line <= len(source) else ""
+        if target is not None:
+            if shown := links.misleading(tooltip, target):
+                problems.append(rules.problem(links.misleading_key("misleading-link/title", shown), resource.src_uri,
+                                              resource.body_line + line - 1, col, written, shown=shown,
+                                              target=target[:80]))
+        elif shown := links.shown_addresses(tooltip, numbers=True):
             problems.append(rules.problem("misleading-link/tooltip", resource.src_uri, resource.body_line + line - 1,
-                                          col, source[line - 1] if line <= len(source) else "", shown=shown[0]))
+                                          col, written, shown=shown[0]))
     return problems
 
 
