@@ -84,7 +84,8 @@ def on_files(files: Files, config) -> Files:
     except BuildError as error:
         raise PluginError(str(error)) from None
     plugins = list(config.plugins)
-    for file in [f for f in files if not f.is_documentation_page() and build.unused_theme_file(f.src_uri, plugins)]:
+    for file in [f for f in files if not f.is_documentation_page() and build.unused_theme_file(f.src_uri, plugins)
+                 or build.through_link(f.abs_src_path)]:
         files.remove(file)
     for item in added:
         file = File.generated(config, item.src_uri, content=item.content, abs_src_path=item.abs_src_path)

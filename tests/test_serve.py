@@ -276,3 +276,31 @@ def test_a_file_the_gate_refuses_is_not_served_and_is_checked_again(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_a_symbolic_link_in_docs_is_never_followed_by_the_preview(tmp_path):
+    """Thirty-ninth round: with `docs/host.txt -> /etc/hostname` the preview said it was paused and still served
+    the file's contents, and a linked folder holding a broken link stopped it with a traceback."""
+    project = make_project(tmp_path / "p", "basic")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("SECRET-OUTSIDE\n")
+    (outside / "gone.txt").symlink_to(tmp_path / "nowhere")
+    server, base = start_serve(project)
+    try:
+        (project / "docs" / "host.txt").symlink_to(outside / "secret.txt")
+        (project / "docs" / "d").symlink_to(outside)
+        page = project / "docs" / "privacy.md"
+        page.write_text(page.read_text() + "\nOne more line.\n")  # a save, as an editor's would be
+        wait_for(lambda: "[symlink]" in get(base)[1] or "symlink" in get(base)[1])
+        for address in ("host.txt", "d/secret.txt"):
+            status, text = get(base + address)
+            assert "SECRET-OUTSIDE" not in text and status != 200, (address, status)
+        (project / "docs" / "host.txt").unlink()
+        (project / "docs" / "d").unlink()
+        page.write_text(page.read_text() + "\nAnother line.\n")
+        wait_for(lambda: "Another line" in get(base + "privacy/")[1])
+        assert "symlink" not in get(base)[1]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

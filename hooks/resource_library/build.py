@@ -267,6 +267,22 @@ class Build:
                 self.log.info(f"docs/{src_uri} replaces {self.generated.claims[src_uri].producer}")
         return added
 
+    def through_link(self, abs_src_path: str | None) -> bool:
+        """Whether a file the engine found in docs/ is, or lies under, a
+        symbolic link: the engine follows links, and `make serve` served
+        /etc/hostname through `docs/host.txt` while saying the preview was
+        paused (thirty-ninth round). Validate says where the link is; the
+        file it reaches is never read or published."""
+        if not abs_src_path:
+            return False
+        docs = Path(self.site.docs_dir).absolute()
+        path = Path(abs_src_path).absolute()
+        try:
+            parts = path.relative_to(docs).parts
+        except ValueError:
+            return False  # a resource's own file, checked where it is read (load.py)
+        return any((docs.joinpath(*parts[:depth])).is_symlink() for depth in range(1, len(parts) + 1))
+
     @staticmethod
     def unused_theme_file(src_uri: str, plugin_names: Iterable[str]) -> bool:
         """The theme's search worker and its language files: unused without its
