@@ -184,11 +184,15 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
         # Thirty-ninth round: an escaped link is text. Thirty-eighth: a link parked in a comment, or a
         # definition no link uses, shows nothing.
         + "\nShown as text: \\[the sheet](files/escaped.csv), and !\\[a chart](files/escaped.png).\n"
+        # Thirty-ninth round: Markdown inside an HTML block is text too.
+        + "\n<div>[v](files/in-div.csv)</div>\n\n<table><tr><td>[i](files/in-cell.csv)</td></tr></table>\n"
         + "\nFigures to follow. <!-- when approved: [figures](files/draft-figures.csv) -->\n\n<!--\n"
           "![Draft chart](files/draft.png)\n-->\n\n[unused]: files/secret.csv\n",
         "at-a-glance/files/draft-figures.csv": "a,b\n1,2\n",
         "at-a-glance/files/escaped.csv": "a,b\n1,2\n",
         "at-a-glance/files/escaped.png": real_png(),
+        "at-a-glance/files/in-div.csv": "a,b\n1,2\n",
+        "at-a-glance/files/in-cell.csv": "a,b\n1,2\n",
         "at-a-glance/files/draft.png": real_png(),
         "at-a-glance/files/secret.csv": "a,b\n1,2\n",
         "at-a-glance/files/plan checklist #1.pdf": real_pdf(),
