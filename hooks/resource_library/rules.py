@@ -53,7 +53,7 @@ MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the reposito
 FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
                    "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
 FORMULA_HINT = ("A spreadsheet runs a cell that starts with =, or with +, - or @ and reaches another program (|), "
-                "another file's cell, a link or a function that fetches: it could start a program or reach another "
+                "another file's cell (written, or through INDIRECT), a link or a function that fetches: it could start a program or reach another "
                 "computer. Put a ' before it, or remove the formula.")
 SYNONYM_FORM = "Each group is `slug:` followed by a list of `- word or phrase` lines."
 CHARACTER = "{name} holds {what} (U+{code:04X}, written `{written}`){more}"
@@ -466,7 +466,9 @@ RULES = MappingProxyType({r.id: r for r in (
          "image too big to open (over 12,000 pixels a side or 50 megapixels, a JPEG of over 100 scans, an animation "
          "of over 1,000 frames or a PNG of over 100,000 chunks) and "
          "opens as the image it says, whole, and is what its name says (a text file is not a web page); a CSV has "
-         "no cell a spreadsheet would run as a formula.",
+         "no cell that starts with =, and none that starts with +, - or @ and reaches another program, another "
+         "file's cell (written, or through INDIRECT), a link or a function that fetches (a sum such as +1+1 is "
+         "only arithmetic).",
          "Export it again without them, or link to it on another website; in a CSV, put a ' before a formula.",
          _=M("{name}: `{value}` {refused}", FILE_CHECK_HINT),
          link=M("`{target}` {refused}", FILE_CHECK_HINT),
