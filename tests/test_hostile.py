@@ -57,6 +57,9 @@ REFUSED = [
     # MkDocs itself stopped with a traceback on these.
     ("image address that is not a URL", {A: body('<img src="//[x/p.png" alt="x">')}, A, 18, "broken-link"),
     ("link address that is not a URL", {A: body('See [this](http://[evil/x).')}, A, 18, "broken-link"),
+    # Fortieth round: a link inside another's text is text, showing gov.scot on a link to evil.example.
+    ("link inside a link's text", {A: body("Read the [[www.gov.scot](https://www.gov.scot/)](https://evil.example/).")},
+     A, 18, "misleading-link"),
     # Thirty-eighth round: the cleaner dropped this address (a space in its host), and said nothing.
     ("link whose host holds a space", {A: body("Read the [strategy](<https://www.gov .scot/p/>) first.")}, A, 18,
      "link-address"),
@@ -186,12 +189,17 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
         + "\nShown as text: \\[the sheet](files/escaped.csv), and !\\[a chart](files/escaped.png).\n"
         # Thirty-ninth round: Markdown inside an HTML block is text too.
         + "\n<div>[v](files/in-div.csv)</div>\n\n<table><tr><td>[i](files/in-cell.csv)</td></tr></table>\n"
+        # Fortieth round: a code span over two lines, and a link inside another's text, are text; a link whose
+        # title is on the next line, and an address in angle brackets, are links.
+        + "\nType `the\n[x](files/in-code.csv)` here.\n\nSee [[the list](files/nested.csv)](https://www.gov.scot/).\n"
+        + "\nText [the sheet](files/titled.csv\n\"Figures\") and [the other](<files/angled.csv>).\n"
         + "\nFigures to follow. <!-- when approved: [figures](files/draft-figures.csv) -->\n\n<!--\n"
           "![Draft chart](files/draft.png)\n-->\n\n[unused]: files/secret.csv\n",
         "at-a-glance/files/draft-figures.csv": "a,b\n1,2\n",
         "at-a-glance/files/escaped.csv": "a,b\n1,2\n",
         "at-a-glance/files/escaped.png": real_png(),
         "at-a-glance/files/in-div.csv": "a,b\n1,2\n",
+        **{f"at-a-glance/files/{name}.csv": "a,b\n1,2\n" for name in ("in-code", "nested", "titled", "angled")},
         "at-a-glance/files/in-cell.csv": "a,b\n1,2\n",
         "at-a-glance/files/draft.png": real_png(),
         "at-a-glance/files/secret.csv": "a,b\n1,2\n",
@@ -211,8 +219,8 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
                        for p in (site / folder).rglob("*")
                        if p.is_file() and p.name != "index.html" and p.suffix != ".ics")  # .ics: webinar calendars
     # The briefing's own PDF (issue 22) is made by the build, not taken from the folder.
-    assert published == ["at-a-glance/case/case.pdf", "at-a-glance/files/chart.png",
-                         "at-a-glance/files/plan checklist #1.pdf"]
+    assert published == ["at-a-glance/case/case.pdf", "at-a-glance/files/angled.csv", "at-a-glance/files/chart.png",
+                         "at-a-glance/files/plan checklist #1.pdf", "at-a-glance/files/titled.csv"]
     html = read(site, "at-a-glance/case/")
     assert 'href="../files/plan%20checklist%20%231.pdf"' in html
     # The offline zip, built by the same pipeline, holds the same, and its
@@ -225,8 +233,9 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
     content_names = sorted(n.split("/", 1)[1] for n in names
                            if n.split("/")[1] in ("at-a-glance", "deeper-dives", "webinars")
                            and not n.endswith((".html", ".ics")))
-    assert content_names == ["at-a-glance/case/case.pdf", "at-a-glance/files/chart.png",
-                             "at-a-glance/files/plan checklist #1.pdf"]
+    assert content_names == ["at-a-glance/case/case.pdf", "at-a-glance/files/angled.csv",
+                             "at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf",
+                             "at-a-glance/files/titled.csv"]
     for name in names:
         if name.endswith(".html"):
             policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', archive.read(name).decode())

@@ -726,6 +726,14 @@ def test_print_shows_link_targets_and_keeps_headings_with_what_follows(browser, 
     breaks = page.evaluate("[...document.querySelectorAll('article h1, article h2')].map(h => getComputedStyle(h).breakAfter)")
     assert breaks and set(breaks) == {"avoid"}
     page.close()
+    # Fortieth round: an email link's printed address left out its `?bcc=`.
+    page = browser.new_page()
+    page.set_content('<div class="md-content"><a href="mailto:team@nhs.scot?subject=Hi%20there&bcc=x%40evil.example">'
+                     'Email the team</a> <a href="mailto:a.b%2Bplans@nhs.scot">Plans</a></div>')
+    page.add_script_tag(path=str(REPO / "docs" / "assets" / "keyboard.js"))
+    assert page.eval_on_selector_all(".md-content a", "as => as.map(a => a.getAttribute('data-print-href'))") == [
+        "team@nhs.scot, bcc: x@evil.example", "a.b+plans@nhs.scot"]
+    page.close()
 
 
 def test_the_offline_banner_link_has_enough_contrast(browser, offline_basic):

@@ -128,13 +128,32 @@
     syncPanels();
   }
 
+  function decoded(text) {
+    try { return decodeURIComponent(text); } catch (e) { return text; }
+  }
+
+  // Everyone an email link writes to, its copies too: a `?bcc=` left out of
+  // the printed address hid where the mail also went (fortieth round).
+  function recipients(address) {
+    var at = address.indexOf("?");
+    var shown = [decoded(at < 0 ? address : address.slice(0, at))];
+    if (at >= 0) {
+      address.slice(at + 1).split("&").forEach(function (pair) {
+        var eq = pair.indexOf("=");
+        var key = decoded(eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
+        if (eq >= 0 && (key === "to" || key === "cc" || key === "bcc")) shown.push(key + ": " + decoded(pair.slice(eq + 1)));
+      });
+    }
+    return shown.filter(function (part) { return part; }).join(", ");
+  }
+
   // Print: the address after each link, absolute so it can be typed in.
   var links = document.querySelectorAll(".md-content a[href]");
   for (var i = 0; i < links.length; i++) {
     var link = links[i];
     var raw = link.getAttribute("href");
     if (!raw || raw.charAt(0) === "#" || link.classList.contains("headerlink")) continue;
-    var shown = raw.indexOf("mailto:") === 0 ? raw.slice(7).split("?")[0] : link.href;
+    var shown = raw.indexOf("mailto:") === 0 ? recipients(raw.slice(7)) : link.href;
     if (link.textContent.trim() === shown) continue;
     link.setAttribute("data-print-href", shown);
   }

@@ -532,6 +532,9 @@ def read_words(text: str) -> list[tuple[str, str]]:
     (thirteenth attacker). `bücher.de` keeps its accent in the first;
     `w\u0332ww.nhs.scot`, underlined, reads as an address in the second."""
     import unicodedata
+    # A link written in another's text is read as the words it shows
+    # (`[www.gov.scot](https://www.gov.scot/)`: fortieth round).
+    text = text.replace("](", "] (") if "](" in text else text
     if text.isascii():
         return [(word, word) for word in text.split()]
     # Narrow spaces are drawn as next to nothing (a hair space, U+200A,

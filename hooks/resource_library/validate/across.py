@@ -264,6 +264,10 @@ def _read_as_rendered(lines: list[str]) -> bool:
         # the link's (thirty-seventh round: `**[gov](https://e1.example/)**.scot`).
         if "](" in line and any(mark in line for mark in ("*", "_", "<", "`")):
             return True
+        # A link inside another's text, which the converter leaves as text
+        # (fortieth round: `[[www.gov.scot](https://www.gov.scot/)](https://evil.example/)`).
+        if "](" in line and NESTED_LINK_RE.search(line):
+            return True
         at = line.rfind("](")
         if at != -1 and ")" not in line[at:]:
             return True
@@ -444,15 +448,32 @@ def _docs_page_links(docs_dir: Path, pages: Catalogue, docs_files: set[str], con
 HTML_BLOCK_LINE_RE = re.compile(r"^ {0,3}<[a-zA-Z]", re.M)
 
 
+# A link written inside another's text (`[[x](files/a.csv)](https://...)`),
+# which the converter leaves as text.
+NESTED_LINK_RE = re.compile(r"\[[^\]\n]*\[")
+
+
 def _rendered_targets(body: str) -> set[str] | None:
     """The addresses a body's page links to, as the converter makes it, when
-    the body has an HTML block that may hold Markdown written as a link
-    (thirty-ninth round: `<div>[v](files/c6.csv)</div>` shows text, and
-    published its file); None for the rest, whose links are as written."""
-    if not HTML_BLOCK_LINE_RE.search(body) or not any(mark in body for mark in ("](", "]:", "][")):
+    the line-by-line reading may differ: an HTML block, inside which
+    Markdown is text (thirty-ninth round: `<div>[v](files/c6.csv)</div>`
+    published its file); a link inside another's text, or a code span over
+    two lines (fortieth round); a link's title on the line after it. None
+    for the rest, whose links are as written."""
+    if not any(mark in body for mark in ("](", "]:", "][")) or not (
+            HTML_BLOCK_LINE_RE.search(body) or NESTED_LINK_RE.search(body)
+            or any(line.count("`") % 2 or _open_target(line) for line in body.split("\n") if "`" in line or "](" in line)):
         return None
     from ..docs_pages import render
-    return {html.unescape(value) for value in RENDERED_ADDRESS_RE.findall(render(body))}
+    from ..sanitize import COMMENT_RE
+    # (A comment's links are the converter's too, inside it: not shown.)
+    return {html.unescape(value) for value in RENDERED_ADDRESS_RE.findall(COMMENT_RE.sub("", render(body)))}
+
+
+def _open_target(line: str) -> bool:
+    """Whether a line ends inside a link's address (its title on the next line)."""
+    at = line.rfind("](")
+    return at != -1 and ")" not in line[at:]
 
 
 RENDERED_ADDRESS_RE = re.compile(r'\s(?:href|src)="([^"]*)"')
@@ -469,7 +490,18 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
     image_labels = ({_label(m.group(2) or m.group(1)) for m in IMAGE_REFERENCE_RE.finditer(resource.body)}
                     if "![" in resource.body else set())
     shown = _rendered_targets(resource.body)
-    for link in resource.links if resource.links is not None else links.links_in(resource.body):
+    found = list(resource.links if resource.links is not None else links.links_in(resource.body))
+    if shown:
+        # The converter's links the line-by-line reading missed (fortieth
+        # round: `[x](files/a.csv` with `"title")` on the next line was not
+        # published, and the build stopped with the engine's bare warning).
+        read = {html.unescape(link.target) for link in found}
+        for target in sorted(shown - read):
+            at = next(((number, line.find(target)) for number, line in enumerate(lines, start=1) if target in line
+                       and not target.startswith("#")), None)
+            if at:
+                found.append(links.Link(target, at[0], at[1] + 1))
+    for link in found:
         if not link.target or shown is not None and html.unescape(link.target) not in shown:
             continue  # (not a link on the page: Markdown inside an HTML block is text)
         file_line = resource.body_line + link.line - 1
