@@ -1218,6 +1218,11 @@ MISLEADING_IN_FILES += [
     ("vml.docx", word_body('<w:p><w:r><w:pict><v:shape href="https://evil.example/"><v:textbox><w:txbxContent><w:p>'
                            "<w:r><w:t>www.gov.scot</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict>"
                            "</w:r></w:p>"), "has a link to `https://evil.example/` whose text shows `gov.scot`"),
+    # Fortieth round: an old-style picture or fill naming an outside address in its own `src`.
+    ("vml-picture.docx", word_body('<w:p><w:r><w:pict><v:shape><v:imagedata src="https://tracker.example/p.png"/>'
+                                   "</v:shape></w:pict></w:r></w:p>"), "loads `https://tracker.example/p.png` from outside"),
+    ("vml-fill.docx", word_body('<w:p><w:r><w:pict><v:rect><v:fill type="frame" src="file://attacker.example/s/x.png"/>'
+                                "</v:rect></w:pict></w:r></w:p>"), "loads `file://attacker.example/s/x.png` from outside"),
     ("vml-share.docx", word_body('<w:p><w:r><w:pict><v:rect href="\\\\evil.example\\share\\x.docx"/></w:pict>'
                                  "</w:r></w:p>"), "has a shape linking to `\\\\evil.example\\share\\x.docx`"),
     ("alt.docx", word_body('<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="p" descr="https://www.gov.scot/">'

@@ -108,6 +108,9 @@ REFUSED = [
     ("upcoming webinar whose title holds a newline",
      {W: WEBINAR.format(url="https://e.example/r").replace("title: A webinar", 'title: "A webinar\\nBEGIN:VEVENT"')},
      W, 2, "bad-value"),
+    # Fortieth round: a name in bytes no character stands for (git carries one) stopped every build.
+    ("file name that is not UTF-8", {"at-a-glance/files/bad\udcff\udcfename.txt": "x"},
+     "at-a-glance/files/bad\\xff\\xfename.txt", 1, "file-name"),
     # Inputs that stalled it.
     ("150 KB line of <", {A: body("<" * 150_000)}, A, 18, "too-complex"),
     ("40 KB of [", {A: body("[" * 40_000)}, A, 18, "too-complex"),

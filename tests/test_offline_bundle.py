@@ -89,6 +89,17 @@ def test_the_bundle_needs_no_inline_script_for_search(offline_basic: Path):
     assert "iframe-worker" not in html and "search_index" not in html
 
 
+def test_no_page_in_the_bundle_reaches_for_the_root_of_the_disk(offline_basic: Path):
+    """From file://, an address starting with `/` is the root of the reader's disk (fortieth round: the bundle's
+    404.html took its styles from /strategic-planning-library/..., and showed none)."""
+    import re
+    pages = list(offline_basic.rglob("*.html"))
+    assert len(pages) > 20 and not (offline_basic / "404.html").exists()
+    rooted = [(page.relative_to(offline_basic).as_posix(), found) for page in pages
+              for found in re.findall(r'(?:src|href)="(/[^/][^"]*)"', page.read_text(encoding="utf-8"))]
+    assert not rooted, rooted[:5]
+
+
 def test_finder_and_a_download_work_offline(offline_page, offline_basic: Path):
     page = offline_page
     page.goto((offline_basic / "finder" / "index.html").as_uri())

@@ -19,7 +19,10 @@ def zip_site(site: Path, dist: Path, name: str, built: datetime) -> Path:
     date_time = (max(built.year, 1980),) + built.timetuple()[1:6]
     partial = zip_path.with_suffix(".zip.partial")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        # Not the "page not found" page: a web server shows it, never file://,
+        # and its addresses start at the hosted site's root, so opened by hand
+        # from disk it had no styles (fortieth round).
+        for path in sorted(p for p in site.rglob("*") if p.is_file() and p.relative_to(site).as_posix() != "404.html"):
             info = zipfile.ZipInfo(f"{name}/{path.relative_to(site).as_posix()}", date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

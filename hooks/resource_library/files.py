@@ -547,6 +547,13 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list) -
     from lxml import etree
     where = f"`{_shown(part)}`"
     found = []
+    # An old-style (VML) picture, fill or stroke whose `src` is an address
+    # itself rather than a part of the package (fortieth round:
+    # `v:imagedata src="https://tracker.example/p.png"`, `v:fill src="file://..."`).
+    for element in root.xpath("//*[@src]"):
+        if etree.QName(element).namespace == VML and _outside_document(element.get("src")):
+            return (f"loads `{_shown(element.get('src'))}` from outside the document when it is opened (an "
+                    f"old-style picture or fill, in {where}); only links to web pages are allowed")
     for element in root.xpath("//*[@href]"):
         if etree.QName(element).namespace == VML:
             href = element.get("href")

@@ -169,6 +169,12 @@ def discover(root: Path) -> Discovery:
     """
     found = Discovery([], set(), [])
 
+    def refuse_name(path: Path) -> None:
+        # A name in bytes no character stands for (git carries one; fortieth
+        # round: every build stopped with a traceback naming no file).
+        shown = os.fsencode(path.relative_to(root)).decode("utf-8", "backslashreplace")
+        found.problems.append(rules.problem("file-name/encoding", shown, 1, 1, name=shown))
+
     def refuse_link(path: Path) -> None:
         rel = path.relative_to(root).as_posix()
         found.links.add(rel)
@@ -186,10 +192,15 @@ def discover(root: Path) -> Discovery:
             for name in sorted(dirs):
                 if (here_path / name).is_symlink():
                     refuse_link(here_path / name)
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here_path / d).is_symlink())
+                elif not_utf8(name):
+                    refuse_name(here_path / name)
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (here_path / d).is_symlink()
+                             and not not_utf8(d))
             for name in sorted(names):
                 path = here_path / name
-                if path.is_symlink():
+                if not_utf8(name):
+                    refuse_name(path)
+                elif path.is_symlink():
                     refuse_link(path)
                 elif name.startswith(".") or not path.is_file():
                     continue
@@ -201,6 +212,15 @@ def discover(root: Path) -> Discovery:
                     found.sizes[rel] = path.stat().st_size
     found.markdown.sort()
     return found
+
+
+def not_utf8(name: str) -> bool:
+    """Whether a file's name, as the system gave it, is not UTF-8 text."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def read_resource(root: Path, path: Path, raw: bytes | None = None) -> frontmatter.ParsedFile:

@@ -149,6 +149,9 @@ RULES = MappingProxyType({r.id: r for r in (
          portable=M("`{name}` is a name Windows keeps for a device (CON, PRN, AUX, NUL, COM1-9, LPT1-9), or longer "
                     "than {limit} characters, so the offline copy could not be unzipped there",
                     "Rename it with a few words of its title, in lowercase letters, digits and single hyphens."),
+         encoding=M("`{name}` has a name that is not UTF-8 text (bytes no character stands for), so it can be "
+                    "neither read nor published", "Rename it with lowercase letters, digits and hyphens: "
+                                                  "git mv, or delete it and add it again under a plain name."),
          docs=M("`{shown}` has a dot in its name, so its address ({address}) looks like a file, and may be one the "
                 "site writes", "Rename it with letters, digits and hyphens, as in {suggested}.")),
     rule("duplicate-slug", "Each resource's file name is unique across the library.", "Rename one of the files.",
