@@ -1223,6 +1223,13 @@ MISLEADING_IN_FILES += [
                                    "</v:shape></w:pict></w:r></w:p>"), "loads `https://tracker.example/p.png` from outside"),
     ("vml-fill.docx", word_body('<w:p><w:r><w:pict><v:rect><v:fill type="frame" src="file://attacker.example/s/x.png"/>'
                                 "</v:rect></w:pict></w:r></w:p>"), "loads `file://attacker.example/s/x.png` from outside"),
+    # Forty-first round: a content control bound to data, in or around a link: Word puts the data in as it opens.
+    ("bound.docx", word_body('<w:p><w:hyperlink r:id="rId7"><w:sdt><w:sdtPr><w:dataBinding w:xpath="/root/a" '
+                             'w:storeItemID="{1}"/></w:sdtPr><w:sdtContent><w:r><w:t>Read more</w:t></w:r></w:sdtContent>'
+                             "</w:sdt></w:hyperlink></w:p>"), "a content control bound to data"),
+    ("bound-around.docx", word_body('<w:sdt><w:sdtPr><w:dataBinding w:xpath="/root/a" w:storeItemID="{1}"/></w:sdtPr>'
+                                    '<w:sdtContent><w:p><w:hyperlink r:id="rId7"><w:r><w:t>Read more</w:t></w:r>'
+                                    "</w:hyperlink></w:p></w:sdtContent></w:sdt>"), "a content control bound to data"),
     ("vml-share.docx", word_body('<w:p><w:r><w:pict><v:rect href="\\\\evil.example\\share\\x.docx"/></w:pict>'
                                  "</w:r></w:p>"), "has a shape linking to `\\\\evil.example\\share\\x.docx`"),
     ("alt.docx", word_body('<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="p" descr="https://www.gov.scot/">'
@@ -1274,6 +1281,10 @@ MISLEADING_IN_FILES += [
     ("white.odt", odt_tail('fo:color="#ffffff"'), SHOWS_TAIL),
 ]
 HONEST_IN_FILES = [
+    # A cover page's title bound to the document's properties, with a link elsewhere.
+    word_body('<w:sdt><w:sdtPr><w:dataBinding w:xpath="/ns0:coreProperties[1]/ns1:title[1]" w:storeItemID="{6C3C8BC8}"/>'
+              "</w:sdtPr><w:sdtContent><w:p><w:r><w:t>Winter plan</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+              '<w:p><w:hyperlink r:id="rId7"><w:r><w:t>Read more</w:t></w:r></w:hyperlink></w:p>'),
     # White on a dark fill, the whole link: read as written too, and it goes where it says.
     word_body('<w:p><w:hyperlink r:id="rId7"><w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>www.gov.scot</w:t>'
               "</w:r></w:hyperlink></w:p>", "https://www.gov.scot/x"),
@@ -1653,3 +1664,46 @@ def test_a_csv_reaching_another_file_through_indirect_is_refused_and_utf16_is_sa
         assert csv_formula_problem(f"a,b\nx,{honest}\n".encode()) is None, honest
     assert "saved as UTF-16" in text_problem("a,b\nx,1\n".encode("utf-16"), "csv")
     assert text_problem(b"a\0b", "csv") == "is not CSV: it holds binary data"
+
+
+def type3_pdf(glyph: bytes) -> bytes:
+    """A page showing `R` in a Type3 font whose glyph `R` is drawn by `glyph`, under a link to evil.example."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+    pdf = pikepdf.new()
+    helvetica = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+    font = pdf.make_indirect(Dictionary(
+        Type=Name.Font, Subtype=Name.Type3, FontBBox=[0, 0, 1000, 1000], FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
+        CharProcs=Dictionary(R=pdf.make_stream(glyph)), Encoding=Dictionary(Type=Name.Encoding, Differences=[82, Name.R]),
+        FirstChar=82, LastChar=82, Widths=[1000], Resources=Dictionary(Font=Dictionary(H=helvetica))))
+    page = pdf.add_blank_page(page_size=(612, 792))
+    page.Resources = Dictionary(Font=Dictionary(F1=font))
+    page.Contents = pdf.make_stream(b"BT /F1 24 Tf 72 700 Td (R) Tj ET")
+    page.Annots = pdf.make_indirect(Array([pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Link, Rect=[60, 690, 560, 740], Border=[0, 0, 0],
+        A=Dictionary(S=Name.URI, URI=String("https://evil.example/"))))]))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_an_office_add_in_is_refused():
+    """Forty-first round: a document whose add-in pane opens with it, loading a web page from another site."""
+    from resource_library.files import office_problem
+    document = with_part(word_link("Read more", "https://www.gov.scot/"), "word/webextensions/taskpanes.xml",
+                         (XML + '<wetp:taskpanes xmlns:wetp="http://schemas.microsoft.com/office/webextensions/'
+                          'taskpanes/2010/11"><wetp:taskpane dockstate="right" visibility="1" width="350" row="4"/>'
+                          "</wetp:taskpanes>").encode())
+    refused = office_problem(document, "docx")
+    assert refused is not None and "holds an Office add-in (`word/webextensions/taskpanes.xml`)" in refused, refused
+
+
+def test_a_type3_glyph_that_draws_text_is_refused_and_a_bitmap_glyph_is_not():
+    """Forty-first round: a Type3 glyph named `R` drew `https://www.gov.scot/` in Helvetica under a link to
+    evil.example, and was read as `R`. A bitmap glyph (old LaTeX's) or a drawn one is no text."""
+    from resource_library.files import pdf_problem
+    refused = pdf_problem(type3_pdf(b"1000 0 d0 BT /H 100 Tf 0 0 Td (https://www.gov.scot/) Tj ET"))
+    assert refused is not None and "Type3 font whose glyph `R` draws text of its own" in refused, refused
+    assert pdf_problem(type3_pdf(b"1000 0 0 0 1000 1000 d1 q 1000 0 0 1000 0 0 cm BI /W 2 /H 2 /BPC 1 /IM true ID "
+                                 b"\x00BT Tj\x00 EI Q")) is None
+    assert pdf_problem(type3_pdf(b"1000 0 0 0 1000 1000 d1 0 0 m 1000 1000 l S")) is None

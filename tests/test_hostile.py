@@ -57,6 +57,8 @@ REFUSED = [
     # MkDocs itself stopped with a traceback on these.
     ("image address that is not a URL", {A: body('<img src="//[x/p.png" alt="x">')}, A, 18, "broken-link"),
     ("link address that is not a URL", {A: body('See [this](http://[evil/x).')}, A, 18, "broken-link"),
+    # Forty-first round: an address in code is printed in the briefing's PDF, where viewers link it.
+    ("look-alike address in code", {A: body("See `https://www.g\u043ev.scot/` for more.")}, A, 18, "link-address"),
     # Fortieth round: a link inside another's text is text, showing gov.scot on a link to evil.example.
     ("link inside a link's text", {A: body("Read the [[www.gov.scot](https://www.gov.scot/)](https://evil.example/).")},
      A, 18, "misleading-link"),
@@ -347,7 +349,7 @@ def test_a_tooltip_an_attribute_list_gives_a_link_is_the_links_own(tmp_path):
     on something other than a link; it is the link's own, held to the link's rule as the build holds it."""
     lines = ['See [the guidance](https://www.gov.scot/){: title="Opens www.gov.scot"} first.',
              'See [the guidance](https://evil.example/){: title="Opens www.gov.scot"} first.',
-             'See *this*{: title="Opens www.gov.scot"} first.']
+             'See *this*{: title="Goes to www.gov.scot"} first.']
     text = body("\n\n".join(lines))
     project = make_project(tmp_path / "p", content={A: text})
     result = run_cli(project, "validate")

@@ -291,6 +291,7 @@ IMPORTING_RELATIONSHIPS = {"afchunk": "content imported from another format (alt
 # LibreOffice's Basic and Python/JavaScript scripts.
 MACRO_PARTS_RE = re.compile(r"(?:^|/)(?:vbaproject\.bin|vbadata\.xml|activex/|macrosheets/)|^(?:basic|scripts)/",
                             re.I)
+WEB_EXTENSION_RE = re.compile(r"(?:^|/)webextensions/", re.I)
 # OpenDocument elements that bind a script or a program to an event
 # (office:event-listeners, script:event-listener, presentation:event-listener,
 # office:script) or pull data from another program (DDE), by namespace.
@@ -390,6 +391,13 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
         macros = next((name for name in names if MACRO_PARTS_RE.search(name)), None)
         if macros:
             return f"holds macros (`{_shown(macros)}`), which run when it is opened"
+        # An Office add-in: a web page and its scripts, from another site,
+        # that Office loads into the document, at once if its pane is set to
+        # open with it (forty-first round).
+        add_in = next((name for name in names if ooxml and WEB_EXTENSION_RE.search(name)), None)
+        if add_in:
+            return (f"holds an Office add-in (`{_shown(add_in)}`), which loads a web page and its scripts from "
+                    "another site into the document; remove the add-in from the document and save it again")
         external = _external_relationships(archive, infos) if ooxml else {}
         strings: list[str] = []  # a workbook's shared text
         cells: list = []  # links on cells of shared text
@@ -976,6 +984,19 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     for element in root.iter(*_ooxml_tags("w", "mailMerge")):
         # Word runs a mail merge's query on its data source as it opens.
         return f"has a mail merge, which reads another data source when the document opens (in {where})"
+    # A content control bound to data (`w:dataBinding`: a custom XML part, the
+    # document's title) shows that data, which Word puts in as it opens: in
+    # or around a link, not the text read here (forty-first round).
+    for binding in root.iter(*_ooxml_tags("w", "dataBinding")):
+        control = next((parent for parent in binding.iterancestors() if etree.QName(parent).localname == "sdt"), None)
+        if control is not None and (any(etree.QName(parent).localname == "hyperlink" for parent in control.iterancestors())
+                                    or next(control.iter(*_ooxml_tags("w", "hyperlink")), None) is not None
+                                    or any("HYPERLINK" in (text.text or "").upper()
+                                           for text in control.iter(*_ooxml_tags("w", "instrText", "fldSimple")))
+                                    or any("HYPERLINK" in (field.get(f"{{{_OOXML['w'][0]}}}instr") or "").upper()
+                                           for field in control.iter(*_ooxml_tags("w", "fldSimple")))):
+            return (f"has a link whose text is a content control bound to data, which Word puts in as it opens "
+                    f"(in {where}), so what the link shows cannot be checked")
     for element in root.iter(*_ooxml_tags("x", *EXCEL_LINKS)):
         return f"has {EXCEL_LINKS[etree.QName(element).localname]} (`{etree.QName(element).localname}` in {where})"
     # By local name in any namespace: Excel 2010's extensions write `xm:f`.
@@ -1623,6 +1644,13 @@ def _lying_font(pages) -> str | None:
             if id(font) in seen or len(seen) > MAX_PDF_FONTS:
                 continue
             seen.add(id(font))
+            if font.get("/Subtype") == "/Type3" and (glyph := _type3_glyph_with_text(font)):
+                # A Type3 glyph is a drawing of its own: one named `R` drew
+                # `https://www.gov.scot/` in Helvetica under a link to
+                # another site, read as `R` (forty-first round). Its shapes
+                # and pictures cannot be read here; text inside one can.
+                return (f"has a Type3 font whose glyph `{_shown(glyph)}` draws text of its own (page {number}): what "
+                        "a reader sees there is not what the page's text says")
             if font.get("/Subtype") not in ("/Type1", "/TrueType", "/MMType1") or "/ToUnicode" not in font:
                 continue
             flags = (font.get("/FontDescriptor") or {}).get("/Flags")
@@ -1640,6 +1668,26 @@ def _lying_font(pages) -> str | None:
                         and drawn.lower() in ADDRESS_CHARACTERS and text.lower() in ADDRESS_CHARACTERS):
                     return (f"has a font whose text reads `{_shown(text)}` where it draws `{_shown(drawn)}` "
                             f"(page {number}): what a reader sees and what a viewer links to would differ")
+    return None
+
+
+INLINE_IMAGE_RE = re.compile(rb"(?<![A-Za-z])ID\s.*?\sEI(?![A-Za-z])", re.S)
+GLYPH_TEXT_RE = re.compile(rb"(?<![A-Za-z])(?:BT|Tj|TJ|Do)(?![A-Za-z])")
+
+
+def _type3_glyph_with_text(font) -> str | None:
+    """The name of a Type3 font's first glyph whose drawing shows text (or a
+    form, which may), or None."""
+    procedures = font.get("/CharProcs")
+    procedures = procedures.get_object() if procedures is not None else {}
+    for name, procedure in list(procedures.items())[:1_000] if hasattr(procedures, "items") else ():
+        try:
+            data = procedure.get_object().get_data()[:1_000_000]
+        except Exception:
+            return str(name)
+        # (Not inside an inline picture's bytes: a bitmap font's glyphs are pictures, as old LaTeX writes them.)
+        if GLYPH_TEXT_RE.search(INLINE_IMAGE_RE.sub(b" ", data) if b"ID" in data else data):
+            return str(name).lstrip("/")
     return None
 
 

@@ -595,7 +595,7 @@ def look_alike_host(host: str) -> str | None:
 
 # An address written as text: calendars, feed readers and mail programs
 # make it a link (`summary: "Register at https://www.gov.scot@evil.example/"`).
-TEXT_ADDRESS_RE = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'()\[\]]+|[\w.+'-]+@[^\s<>\"'()\[\]@]+", re.I)
+TEXT_ADDRESS_RE = re.compile(r"(?:(?:https?|ftp)://|www\.)[^\s<>\"'()\[\]`]+|[\w.+'-]+@[^\s<>\"'()\[\]@`]+", re.I)
 # What is a link's target in a line, not its text: read as a link already.
 LINK_TARGET_TEXT_RE = re.compile(r"\]\([^()]*\)|<[^<>]*>|\]:\s*\S+")
 
