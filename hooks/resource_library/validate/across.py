@@ -280,8 +280,7 @@ def _read_as_rendered(lines: list[str]) -> bool:
         # (fortieth round: `[[www.gov.scot](https://www.gov.scot/)](https://evil.example/)`).
         if "](" in line and NESTED_LINK_RE.search(line):
             return True
-        at = line.rfind("](")
-        if at != -1 and ")" not in line[at:]:
+        if _open_target(line):
             return True
     return False
 
