@@ -1153,9 +1153,9 @@ def sheet_link(target: str, display: str = "", tooltip: str = "", shared: str = 
         if shared else document
 
 
-def field_link(target: str, shown: str) -> bytes:
+def field_link(target: str, shown: str, switches: str = "") -> bytes:
     return word("word/document.xml", '<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText '
-                f'xml:space="preserve"> HYPERLINK "{target}" </w:instrText></w:r><w:r><w:fldChar '
+                f'xml:space="preserve"> HYPERLINK {switches}"{target}" </w:instrText></w:r><w:r><w:fldChar '
                 f'w:fldCharType="separate"/></w:r><w:r><w:t>{shown}</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/>'
                 "</w:r></w:p>")
 
@@ -1180,6 +1180,9 @@ MISLEADING_IN_FILES = [
     ("userinfo.docx", word_link("Guidance", "https://www.gov.scot@evil.example/"),
      "with `www.gov.scot@` before its host: it goes to `evil.example`"),
     ("field.docx", field_link(EVIL, "www.gov.scot"), f"has a field code HYPERLINK to `{EVIL}` {SHOWS_BARE}"),
+    # Forty-second round: a place in the document first (`\l "top"`), then the address, which was never read.
+    ("field-place.docx", field_link(EVIL, "www.gov.scot", switches='\\l "top" '),
+     f"has a field code HYPERLINK to `{EVIL}` {SHOWS_BARE}"),
     ("slide.pptx", slide_link("www.gov.scot", EVIL), f"has a link to `{EVIL}` {SHOWS_BARE}"),
     ("display.xlsx", sheet_link(EVIL, display="https://www.gov.scot/"), SHOWS_GOV),
     ("shared.xlsx", sheet_link(EVIL, shared="https://www.gov.scot/"), SHOWS_GOV),

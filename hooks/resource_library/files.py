@@ -1039,9 +1039,11 @@ def _field_problem(instruction: str, where: str, shown: str = "") -> str | None:
             switch = None
             continue
         if argument.startswith("\\"):
-            if argument.lower() == "\\l" and target is None:
-                return None
-            switch = argument.lower() if argument.lower() in ("\\o", "\\t") else None
+            # `\l "bookmark"` names a place in the document: its argument is
+            # read as the switch's, and an address after it is still the
+            # link's (forty-second round: `HYPERLINK \l "top" "https://..."`
+            # was never read).
+            switch = argument.lower() if argument.lower() in ("\\o", "\\t", "\\l") else None
             continue
         if target is None:
             target = argument.strip('"').replace("\\\\", "\\")
