@@ -867,6 +867,12 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
         assert links.strong_address(address), address
     assert links.misleading("gov.scot", "https://evil.example/") == "gov.scot"
     assert links.misleading("carers.zip", "https://evil.example/") is None  # a file's name, as before
+    # Forty-second round: what no address holds ends the one a reader reads.
+    for shown, seen in (("https://www.nhs.uk[1]", "www.nhs.uk"), ("help@nhs.scot[1]", "help@nhs.scot"),
+                        ("gov.scot.[1]", "gov.scot"), ("www.nhs.uk:443[1]", "nhs.uk")):
+        assert links.misleading(shown, "https://evil.com/") == seen, shown
+    assert links.strong_address("Visit https://www.nhs.uk[1]") == "www.nhs.uk"
+    assert links.misleading("See note[1]", "https://evil.com/") is None
     # Thirty-ninth round: `https:` with no `//` is a page here to the hosted site and another site offline.
     assert links.address_problem("https:evil.example/guide") == ("link-address/slashes", {"scheme": "https"})
     assert [found[0] for found in sanitize.link_problems(sanitize.clean(render(

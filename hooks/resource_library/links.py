@@ -386,8 +386,16 @@ def shown_address(text: str) -> str | None:
     with marks or symbols stuck to it."""
     shown = _shown_address(text)
     if shown is None and not text.isalnum() and (inner := address_in(text)) and inner != text:
-        return _shown_address(inner)
+        shown = _shown_address(inner)
+    if shown is None and (cut := ADDRESS_END_RE.search(text, 1)):
+        # What no address holds ends the one a reader reads (forty-second
+        # round: `https://www.nhs.uk[1]`, `help@nhs.scot[1]` read as nothing).
+        return shown_address(text[:cut.start()])
     return shown
+
+
+# Characters no address holds (outside an IPv6 host's brackets, which parse): where one a reader sees ends.
+ADDRESS_END_RE = re.compile(r"[\[\]{}|^`\\<>\"]")
 
 
 # A place on a computer or a shared drive (`\\\\nhs-share\\plans`, `C:\\Users`):
