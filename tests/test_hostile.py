@@ -388,6 +388,9 @@ SPACED = {
                                                       "[broken-link] `a b:c` points to"),
     "an ms-msdt: link with a space": ("at-a-glance/case.md", "Three [x](<ms-msdt:/id PCWDiagnostic>) link.\n",
                                       "[unsafe-html] the link `ms-msdt:/id PCWDiagnostic` is a `ms-msdt:` address"),
+    # Forty-second round: validate did not take this for a link; the build refused it.
+    "a link address holding a bracket": ("at-a-glance/case.md", "One [x](https://evil.com[1]) link.\n",
+                                         "[broken-link] `https://evil.com[1]` is not a link address"),
     "an image by reference from another site": ("at-a-glance/case.md", "A ![chart][c].\n\n[c]: https://evil.example/x.png\n",
                                                 "[unsafe-html] the image `https://evil.example/x.png` is loaded from another website"),
 }
@@ -873,6 +876,8 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
         assert links.misleading(shown, "https://evil.com/") == seen, shown
     assert links.strong_address("Visit https://www.nhs.uk[1]") == "www.nhs.uk"
     assert links.misleading("See note[1]", "https://evil.com/") is None
+    assert links.address_problem("https://evil.com[1]")[0] == "link-address/host"
+    assert links.address_problem("https://[::1]/x") is None and links.address_problem("https://[2001:db8::1]:8443/") is None
     # Thirty-ninth round: `https:` with no `//` is a page here to the hosted site and another site offline.
     assert links.address_problem("https:evil.example/guide") == ("link-address/slashes", {"scheme": "https"})
     assert [found[0] for found in sanitize.link_problems(sanitize.clean(render(

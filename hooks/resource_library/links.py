@@ -636,6 +636,10 @@ def address_problem(address: str) -> tuple[str, dict] | None:
     read = as_browser_reads(address)
     try:
         parts = urlsplit(read)
+    except ValueError:
+        # `https://evil.com[1]`: brackets only hold an IPv6 host (forty-second round).
+        return "link-address/host", {"host": read.split("//", 1)[-1].split("/", 1)[0][:60]}
+    try:
         parts.port
     except ValueError:
         return "link-address/port", {}
@@ -661,7 +665,7 @@ def address_problem(address: str) -> tuple[str, dict] | None:
     if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.hostname:
         return None
     host = parts.hostname
-    if FORBIDDEN_HOST_RE.search(host):
+    if not parts.netloc.rpartition("@")[2].startswith("[") and FORBIDDEN_HOST_RE.search(host):  # (not an IPv6 host)
         # `https://www.gov .scot/`: the cleaner drops an address no browser
         # can open, and the link was published going nowhere (thirty-eighth round).
         return "link-address/host", {"host": host}

@@ -472,13 +472,17 @@ def _rendered_targets(body: str) -> set[str] | None:
     two lines (fortieth round); a link's title on the line after it. None
     for the rest, whose links are as written."""
     if not any(mark in body for mark in ("](", "]:", "][")) or not (
-            HTML_BLOCK_LINE_RE.search(body) or NESTED_LINK_RE.search(body)
+            HTML_BLOCK_LINE_RE.search(body) or NESTED_LINK_RE.search(body) or BRACKETED_TARGET_RE.search(body)
             or any(line.count("`") % 2 or _open_target(line) for line in body.split("\n") if "`" in line or "](" in line)):
         return None
     from ..docs_pages import render
     from ..sanitize import COMMENT_RE
     # (A comment's links are the converter's too, inside it: not shown.)
     return {html.unescape(value) for value in RENDERED_ADDRESS_RE.findall(COMMENT_RE.sub("", render(body)))}
+
+
+# A link's address holding a bracket (`[x](https://evil.com[1])`), which the line reading does not take for one.
+BRACKETED_TARGET_RE = re.compile(r"\]\([^()\s\[]*\[")
 
 
 def _open_target(line: str) -> bool:
