@@ -462,6 +462,21 @@ RELATIONSHIP_NAMESPACES = ("http://schemas.openxmlformats.org/officeDocument/200
 VML = "urn:schemas-microsoft-com:vml"
 
 
+NEAR_WHITE = 0xE6  # each of red, green and blue at least this: drawn on a white page, unseen
+
+
+def _near_white(*colour) -> bool:
+    """Whether a colour, as `RRGGBB` or as red, green and blue numbers, is
+    too near white to read on a white page (the three readings of text drawn
+    unseen: Office runs, OpenDocument styles, PDF letters)."""
+    if len(colour) == 1:
+        text = colour[0]
+        if not text or not re.fullmatch(r"[0-9A-Fa-f]{6}", text):
+            return False
+        colour = tuple(int(text[at:at + 2], 16) for at in (0, 2, 4))
+    return min(colour) >= NEAR_WHITE
+
+
 def _faint(properties) -> bool:
     """Whether a run's properties (Word's `w:rPr`, DrawingML's `a:rPr`) draw
     it so that a reader does not see it: white, under 4 points, squeezed
@@ -483,8 +498,7 @@ def _faint(properties) -> bool:
         name = etree.QName(child).localname
         value = next((v for k, v in child.attrib.items() if etree.QName(k).localname == "val"), None)
         if (name == "color" or name == "srgbClr" and etree.QName(child.getparent()).localname == "solidFill") and (
-                value and re.fullmatch(r"[0-9A-Fa-f]{6}", value) and all(int(value[at:at + 2], 16) >= 0xE6
-                                                                         for at in (0, 2, 4))):
+                _near_white(value)):
             return True
         if name == "sz" and number(value, 24) < 8 or name == "w" and number(value, 100) < 50 or (
                 name == "spacing" and number(value, 0) < -40):
@@ -789,8 +803,7 @@ def _odf_faint_styles(root) -> set:
                 else None
             if (local in ("font-size", "font-size-asian", "font-size-complex") and length and (
                     length.group(2) == "%" and float(length.group(1)) < 40 or size is not None and size < 4)
-                    or local == "color" and re.fullmatch(r"#[0-9A-Fa-f]{6}", value or "") and all(
-                        int(value[at:at + 2], 16) >= 0xE6 for at in (1, 3, 5))
+                    or local == "color" and (value or "").startswith("#") and _near_white(value[1:])
                     or local == "text-scale" and length and length.group(2) == "%" and float(length.group(1)) < 50
                     or local == "letter-spacing" and size is not None and size < -2):
                 faint.add(name)
@@ -1471,7 +1484,7 @@ def _pdf_letters(text) -> list[tuple[str, tuple[float, float], bool]]:
         mode = raw.FPDFTextObj_GetTextRenderMode(raw.FPDFText_GetTextObject(text.raw, index))
         colour = raw.FPDFText_GetStrokeColor if mode in (1, 5) else raw.FPDFText_GetFillColor
         faint = mode in (3, 7) or (bool(colour(text.raw, index, red, green, blue, alpha)) and (
-            alpha.value == 0 or min(red.value, green.value, blue.value) >= 0xE6))
+            alpha.value == 0 or _near_white(red.value, green.value, blue.value)))
         if not char.isspace() and abs(box.top - box.bottom) < 1.5:
             faint = True
         letters.append((char, centre, faint))
