@@ -2,6 +2,7 @@
 in bodies, `replaced_by`, and upcoming webinars' registration."""
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 import re
@@ -286,11 +287,10 @@ def _read_as_rendered(lines: list[str]) -> bool:
 
 
 def _rendered_link_problems(resource: Resource, source: list[str]) -> list[Problem]:
-    from ..docs_pages import render
     from ..sanitize import clean, find_written, link_problems
     problems = []
     # (Pictures shrunk or folded away are said by the body's own checks.)
-    for key, values, needles in link_problems(clean(render(resource.body)).html):
+    for key, values, needles in link_problems(clean(_rendered(resource.body)).html):
         if key in ("misleading-link/shrunk", "misleading-link/folded"):
             continue
         line, col = find_written(source, needles)
@@ -475,10 +475,17 @@ def _rendered_targets(body: str) -> set[str] | None:
             HTML_BLOCK_LINE_RE.search(body) or NESTED_LINK_RE.search(body) or BRACKETED_TARGET_RE.search(body)
             or any(line.count("`") % 2 or _open_target(line) for line in body.split("\n") if "`" in line or "](" in line)):
         return None
-    from ..docs_pages import render
     from ..sanitize import COMMENT_RE
     # (A comment's links are the converter's too, inside it: not shown.)
-    return {html.unescape(value) for value in RENDERED_ADDRESS_RE.findall(COMMENT_RE.sub("", render(body)))}
+    return {html.unescape(value) for value in RENDERED_ADDRESS_RE.findall(COMMENT_RE.sub("", _rendered(body)))}
+
+
+@functools.lru_cache(maxsize=64)
+def _rendered(body: str) -> str:
+    """A body as the build renders it, once: which links it holds and what
+    they show are both read from it."""
+    from ..docs_pages import render
+    return render(body)
 
 
 # A link's address holding a bracket (`[x](https://evil.com[1])`), which the line reading does not take for one.
