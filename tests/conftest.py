@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -68,8 +69,96 @@ def run_cli(project: Path, *args: str, epoch: str = BUILD_EPOCH, extra_env: dict
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     env.update(PYTHONPATH=str(project / "hooks"), NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=epoch)
     env.update(extra_env or {})  # may replace any of those (PYTHONPATH: tests/test_engines.py)
-    return subprocess.run([sys.executable, "-m", "resource_library", *args], cwd=project, env=env,
-                          capture_output=True, text=True, timeout=300)
+    command = [sys.executable, "-m", "resource_library", *args]
+    if _BUILDS.can_run(project, extra_env or {}):
+        return _BUILDS.run(command, project, env, timeout=300)
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=300)
+
+
+class _BuildServer:
+    """Runs the command line in a child forked from a process that has
+    already imported it (tests/build_server.py): a fresh process for each
+    build, without a second's imports each time. Only when the project's
+    hooks/ are the repository's own, as the server imported them, and the
+    engine is the default; otherwise run_cli starts an interpreter.
+    TEST_FORK=0 always starts one."""
+
+    def __init__(self):
+        self._process = None
+        self._lock = threading.Lock()
+        self._ours = None
+
+    @staticmethod
+    def _package(hooks: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(hooks)): p.read_bytes() for p in sorted(hooks.rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts
+                and (p.parent == hooks or p.relative_to(hooks).parts[0] == "resource_library")}
+
+    def can_run(self, project: Path, extra_env: dict) -> bool:
+        if os.environ.get("TEST_FORK", "1") == "0" or not hasattr(os, "fork"):
+            return False
+        if {"PYTHONPATH", "RESOURCE_LIBRARY_ENGINE"} & set(extra_env):
+            return False
+        if self._ours is None:
+            self._ours = self._package(REPO / "hooks")
+        hooks = project / "hooks"
+        if not hooks.is_dir() or hooks.is_symlink():
+            return False
+        theirs = self._package(hooks)
+        # Extra hooks MkDocs loads by path are read from the project anyway;
+        # every module the server imported must be as it imported it.
+        return all(theirs.get(name) == text for name, text in self._ours.items()) and not any(
+            name.startswith("resource_library") and name not in self._ours for name in theirs)
+
+    def _start(self):
+        if self._process is None or self._process.poll() is not None:
+            env = dict(os.environ, PYTHONPATH=str(REPO / "hooks"), NO_MKDOCS_2_WARNING="1")
+            self._process = subprocess.Popen([sys.executable, str(Path(__file__).parent / "build_server.py")],
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+            self._pending = b""
+        return self._process
+
+    def _answer(self, timeout: float | None) -> dict | None:
+        """The server's next line, or None if none came within `timeout`."""
+        import json
+        import select
+        import time
+        end = None if timeout is None else time.monotonic() + timeout
+        while b"\n" not in self._pending:
+            left = None if end is None else max(0.0, end - time.monotonic())
+            ready, _, _ = select.select([self._process.stdout], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self._process.stdout.fileno(), 4096)
+            if not chunk:
+                raise RuntimeError("tests/build_server.py stopped")
+            self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return json.loads(line)
+
+    def run(self, command: list[str], project: Path, env: dict, timeout: float):
+        import json
+        import signal
+        import tempfile
+        with self._lock, tempfile.TemporaryDirectory(prefix="run-cli-") as folder:
+            out, err = Path(folder, "stdout"), Path(folder, "stderr")
+            server = self._start()
+            server.stdin.write(json.dumps({"cwd": str(project), "env": env, "args": command[3:],
+                                           "hooks": str(project / "hooks"), "stdout": str(out),
+                                           "stderr": str(err)}).encode() + b"\n")
+            server.stdin.flush()
+            pid = self._answer(None)["pid"]
+            answer = self._answer(timeout)
+            if answer is None:
+                os.kill(pid, signal.SIGKILL)
+                self._answer(None)
+                raise subprocess.TimeoutExpired(command, timeout)
+            # Decoded as subprocess.run(text=True) decodes.
+            return subprocess.CompletedProcess(command, answer["code"], out.read_text(encoding=None),
+                                               err.read_text(encoding=None))
+
+
+_BUILDS = _BuildServer()
 
 
 def build(project: Path, site_dir: str = "site", **kwargs):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -129,3 +130,39 @@ def test_side_outputs_made_in_another_process_are_those_made_here(tmp_path):
         there = side_outputs.build(*side_outputs.arrived(sent))
         assert there == here
         assert "feed.xml" in here and "webinars/webinars.ics" in here
+
+
+def test_the_tests_forked_builds_are_the_builds_a_fresh_interpreter_makes(tmp_path, monkeypatch):
+    """conftest.run_cli forks builds from a process that has imported the
+    command line (tests/build_server.py). What it returns must be what
+    `python -m resource_library` returns: the same site, the same code,
+    the same messages; and a project whose hooks differ runs in a fresh
+    interpreter."""
+    from conftest import _BUILDS, build, write_files
+    project = make_project(tmp_path / "p", "basic")
+    assert _BUILDS.can_run(project, {})
+    forked = build(project, "s1")
+    monkeypatch.setenv("TEST_FORK", "0")
+    fresh = build(project, "s2")
+    monkeypatch.delenv("TEST_FORK")
+    assert forked.returncode == fresh.returncode == 0, forked.stderr + fresh.stderr
+    compared = filecmp.dircmp(project / "s1", project / "s2")
+    assert _same_trees(compared), "the forked build differs from a fresh one"
+    write_files(project, {"at-a-glance/bad.md": "---\ntitle: [unclosed\n---\n<script>alert(1)</script>\n"})
+    refused = build(project, "s1")
+    monkeypatch.setenv("TEST_FORK", "0")
+    refused_fresh = build(project, "s2")
+    assert refused.returncode == refused_fresh.returncode == 1
+    staging = re.compile(r"\.?s[12](\.building-\w+)?")  # the site folder; a random name each build
+    assert staging.sub("", refused.stderr) == staging.sub("", refused_fresh.stderr)
+    assert "at-a-glance/bad.md:2:" in refused.stderr
+    monkeypatch.delenv("TEST_FORK")
+    (project / "hooks" / "resource_library" / "dates.py").write_text("raise SystemExit('changed')\n")
+    assert not _BUILDS.can_run(project, {})
+    assert "changed" in build(project, "s1").stderr
+
+
+def _same_trees(compared: filecmp.dircmp) -> bool:
+    _, mismatch, errors = filecmp.cmpfiles(compared.left, compared.right, compared.common_files, shallow=False)
+    return (not compared.left_only and not compared.right_only and not mismatch and not errors
+            and all(_same_trees(sub) for sub in compared.subdirs.values()))

@@ -119,7 +119,7 @@ def test_the_planner_questions_are_answered_in_the_top_three(browser, starter_si
         page.click("#finder-q")
         page.keyboard.press("Control+a")
         page.keyboard.press("Backspace")
-        page.keyboard.type(question["ask"], delay=30)
+        page.keyboard.type(question["ask"])  # key by key; other tests type at a reader's pace
         settled(page, question["ask"])
         top = page.locator("#finder-results .lib-card__title").all_inner_texts()[:3]
         hit = set(question["top3"]) <= set(top)
