@@ -476,6 +476,11 @@ ODF_CONTENT = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendo
     ("share.odt", _office({"mimetype": "application/vnd.oasis.opendocument.text",
                            "content.xml": ODF_CONTENT.format('<text:a xlink:href="file://evil.example/s/x"/>')}),
      "a document may link only to web"),
+    # Captions as Teams and Zoom save a webinar's transcript (forty-second round: refused as a type).
+    ("captions.vtt", b"1\n00:00:01.000 --> 00:00:04.000\nHello\n", "is not WebVTT captions"),
+    ("captions.vtt", b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "is a web page"),
+    ("captions.srt", b"WEBVTT\n\n00:01.000 --> 00:04.000\nHello\n", "is not SubRip captions"),
+    ("captions.srt", b"<html><script>alert(1)</script>", "is a web page"),
 ])
 def test_office_documents_and_text_files_are_what_their_names_say(tmp_path, name, content, says):
     """Found by the third fresh-clone attacker: only PDFs and images were
@@ -496,8 +501,20 @@ def test_office_documents_and_text_files_are_what_their_names_say(tmp_path, name
         _office(WORD) if name.endswith(".docx") else
         _office({"mimetype": "x", "content.xml": ODF_CONTENT.format('<text:a xlink:href="https://www.gov.scot/"/>')})
         if name.endswith(".odt")
-        else b"Plain notes.\n")
+        else HONEST_TEXT.get(name.rsplit(".", 1)[1], b"Plain notes.\n"))
     assert build(project).returncode == 0
+    assert (project / "site" / "at-a-glance" / "files" / name).read_bytes() == (
+        project / "at-a-glance" / "files" / name).read_bytes()
+
+
+# Caption files as Microsoft Teams and Zoom write them (a byte-order mark,
+# voice tags, CRLF lines), and as SubRip.
+HONEST_TEXT = {
+    "vtt": "\ufeffWEBVTT\r\n\r\n0b5c7e1a-1\r\n00:00:01.240 --> 00:00:04.880\r\n"
+           "<v Ann Smith>Welcome to the webinar on strategic plans.</v>\r\n".encode(),
+    "srt": b"1\n00:00:01,240 --> 00:00:04,880\nWelcome to the webinar.\n\n2\n00:00:05,000 --> 00:00:07,500\n"
+           b"<i>Slides are on the page.</i>\n",
+}
 
 
 @pytest.mark.parametrize("body, says", [

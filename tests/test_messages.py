@@ -173,6 +173,14 @@ CASES = [
      {A: resource("Case", "downloads:", "  - file: files/checklst.pdf", "    label: Checklist")}, f"{A}:11:11",
      "missing-file", "downloads, item 1: file points to `files/checklst.pdf`, which does not exist",
      "Did you mean `files/checklist.pdf`? It is at-a-glance/files/checklist.pdf in the repository."),
+    # Forty-second round: a transcript in Rich Text was refused with only a list of extensions.
+    ("a transcript in Rich Text",
+     {W: webinar('"2026-03-01T13:00"', "transcript: files/transcript.rtf"),
+      "webinars/files/transcript.rtf": "{\\rtf1 Hello}"}, f"{W}:13:13", "file-path",
+     "`transcript` is a `.rtf` file, which is not published; save it as Word (`.docx`) or PDF "
+     "and link that. Allowed: csv, docx, gif, jpeg, jpg, odp, ods, odt, pdf, png, pptx, srt, txt, vtt, webp, xlsx",
+     "Downloads, slides and transcripts are files in this type's folder, such as files/checklist.pdf, of a type "
+     "readers can open."),
     # Thirty-first round: a name whose accents are stored as separate marks (as macOS writes them), and
     # brackets inside a link's path, which Python-Markdown keeps.
     ("a download whose name stores its accents another way",

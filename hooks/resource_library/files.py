@@ -36,7 +36,11 @@ FILE_TYPES = {
     "odt": "OpenDocument text", "ods": "OpenDocument spreadsheet", "odp": "OpenDocument presentation",
     "csv": "CSV", "txt": "Text", "png": "PNG image", "jpg": "JPEG image", "jpeg": "JPEG image",
     "webp": "WebP image", "gif": "GIF image",
+    # Captions and transcripts as Teams and Zoom save them: text, and
+    # checked as text (a player shows their <b> and <v> tags as styling).
+    "vtt": "WebVTT captions", "srt": "SubRip captions",
 }
+TEXT_TYPES = frozenset({"txt", "csv", "vtt", "srt"})
 
 
 def extension(path: str) -> str:
@@ -112,9 +116,19 @@ def type_problem(path: str) -> str | None:
     if not extension(path):
         return ("has no extension, so readers cannot tell what it is; allowed: " + ", ".join(sorted(FILE_TYPES)))
     if extension(path) not in FILE_TYPES:
-        return (f"is a `.{extension(path) or '?'}` file, which is not published; allowed: "
-                + ", ".join(sorted(FILE_TYPES)))
+        return (f"is a `.{extension(path) or '?'}` file, which is not published; "
+                + (f"save it as {SAVE_AS[extension(path)]} and link that. Allowed: " if extension(path) in SAVE_AS
+                   else "allowed: ") + ", ".join(sorted(FILE_TYPES)))
     return None
+
+
+# What to save a refused office format as: the old binary formats run
+# macros unseen, and RTF fetches pictures and objects when it is opened.
+SAVE_AS = {"doc": "Word (`.docx`) or PDF", "rtf": "Word (`.docx`) or PDF", "dot": "Word (`.docx`)",
+           "docm": "Word (`.docx`), without macros", "xls": "Excel (`.xlsx`) or CSV",
+           "xlsm": "Excel (`.xlsx`), without macros", "ppt": "PowerPoint (`.pptx`) or PDF",
+           "pptm": "PowerPoint (`.pptx`), without macros", "pages": "PDF", "key": "PDF", "numbers": "CSV",
+           "tsv": "CSV", "htm": "PDF", "html": "PDF"}
 
 
 def size_problem(size: int) -> str | None:
@@ -251,7 +265,7 @@ def data_problem(data: bytes, ext: str, work: Work | None = None) -> str | None:
         return pdf_problem(data, work)
     if ext in OFFICE_TYPES:
         return office_problem(data, ext, work)
-    if ext in ("txt", "csv"):
+    if ext in TEXT_TYPES:
         return text_problem(data, ext)
     if ext in PILLOW_FORMATS:
         return image_problem(data, ext, work)
@@ -1230,7 +1244,17 @@ def text_problem(data: bytes, ext: str) -> str | None:
         return f"is not {FILE_TYPES[ext]}: it is a web page (HTML or SVG)"
     if ext == "csv":
         return csv_formula_problem(data)
+    if ext == "vtt" and not VTT_START_RE.match(data.lstrip(b"\xef\xbb\xbf")):
+        return "is not WebVTT captions: the file does not start with WEBVTT"
+    if ext == "srt" and not SRT_START_RE.match(data.lstrip(b"\xef\xbb\xbf")):
+        return "is not SubRip captions: the file does not start with a cue number and its times (00:00:01,000 --> ...)"
     return None
+
+
+# What a caption file starts with, by its format's own rule: `WEBVTT`
+# then white space or the line's end; a SubRip cue's number then times.
+VTT_START_RE = re.compile(rb"WEBVTT(?:[ \t\r\n]|$)")
+SRT_START_RE = re.compile(rb"\s*\d+[ \t]*\r?\n\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}[ \t]*-->")
 
 
 # A CSV cell that a spreadsheet runs as a formula when the file is opened

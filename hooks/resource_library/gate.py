@@ -74,7 +74,7 @@ SELF_META = frozenset({"og:url", "og:image", "og:image:url", "og:image:secure_ur
 # whichever producer wrote it (an editor's `.shtml` would run as a page).
 OUTPUT_TYPES = frozenset({
     "html", "css", "js", "map", "svg", "xml", "gz", "ics", "json", "ico", "png", "jpg", "jpeg", "gif",
-    "webp", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt", "woff", "woff2",
+    "webp", "pdf", "docx", "xlsx", "pptx", "odt", "ods", "odp", "csv", "txt", "vtt", "srt", "woff", "woff2",
 })
 # Types that a browser runs or styles with: only the site's own producers may write them.
 SITE_CODE_TYPES = frozenset({"css", "js", "map", "svg", "woff", "woff2"})
