@@ -858,6 +858,15 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     for honest in ("Call for evidence 2024", "Meeting at 10:30:00", "Phone survey 2023", "ISBN 978-0-12-345678-9"):
         assert links.misleading(honest, "https://www.gov.scot/") is None, honest
     assert links.misleading("Ring 999", "tel:999") is None
+    # Forty-third round: a service named between the word and the number, or the number first.
+    for told in ("Call NHS 24 on 111", "Call Samaritans on 116 123", "111 - call free, day or night",
+                 "Phone NHS 24: 111", "Call NHS 24 free on 111", "Call NHS 24 (111)", "Text Relay (18001)"):
+        assert links.misleading(told, "https://example.org/"), told
+    assert links.misleading("Call NHS 24 on 111", "tel:111") is None
+    for honest in ("Call For Evidence: 2024 Results", "Phone Line Review: 360 responses", "Phone Survey 2023",
+                   "Text Messaging Pilot: 2024 Evaluation", "Ring Road Scheme: 2024-2030", "2024 - call for evidence",
+                   "NHS 24 annual report", "Call Centre Review on 2024 data", "Call NHS 24 (2024 report)"):
+        assert links.misleading(honest, "https://www.gov.scot/") is None, honest
     # Thirty-second round: dates, times and fractions are not numbers to call; a date beside a number hides nothing.
     for honest in ("Annual report 01/04/2024 - 31/03/2025", "Results 2024-04-01 - 2025-03-31", "01.04.24 - 31.03.25",
                    "the figures for 01.04.2024-31.03.2025", "times 09.30 - 10.30 - 11.00", "Table 0.1234567890"):

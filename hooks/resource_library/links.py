@@ -872,7 +872,32 @@ def phone_number(text: str, told: bool = True) -> str | None:
     for call in CALL_RE.finditer(plain):
         if (numbers := shown_numbers(plain[call.end():])) and plain[call.end():].lstrip("(+ ")[:1].isdigit():
             return numbers[0]
+    # A service named between the word and the number (`Call NHS 24 on
+    # 111`, `Phone NHS 24: 111`), or the number first (`111 - call free`):
+    # forty-third round. A year is not a number to call.
+    for told_re in (CALL_NAMED_RE, CALLED_AFTER_RE):
+        for call in told_re.finditer(plain):
+            told_number = next(group for group in call.groups() if group)
+            if (numbers := shown_numbers(told_number)) and not all(
+                    YEAR_RE.fullmatch(group) for group in re.findall(r"\d+", numbers[0])):
+                return numbers[0]
     return None
+
+
+_CALL_WORD = r"(?i:call|ring|phone|telephone|tel|dial|text|sms|whatsapp)"
+# Up to four words of a name, each capitalised or a number (`NHS 24`,
+# `Breathing Space`, `the Samaritans`), never `for` (`Call For Evidence`).
+_SERVICE = r"(?:\s+(?:the\s+)?(?!(?i:for)\b)(?:[A-Z][\w&'.-]*|\d{1,3})){1,4}"
+_TOLD_NUMBER = r"([(+]?\d[\d\s().\-\u2013]*\d)"
+CALL_NAMED_RE = re.compile(
+    rf"\b{_CALL_WORD}\b{_SERVICE}(?:\s+(?i:free(?:phone)?|now|today))?"
+    rf"(?:\s+(?i:on|at)\s*[:\-\u2013]?\s*{_TOLD_NUMBER}"
+    # After a colon or a dash, only a number that ends the text (`Phone NHS
+    # 24: 111`), not a count in a title (`Phone Line Review: 360 responses`).
+    rf"|\s*[:\-\u2013\u2014]\s*{_TOLD_NUMBER}\s*(?:\([^)]*\))?[.!]?\s*$"
+    rf"|\s*\(\s*{_TOLD_NUMBER}\s*\))")  # `Call NHS 24 (111)`
+CALLED_AFTER_RE = re.compile(rf"(?<![\d.,]){_TOLD_NUMBER}\s*[\-\u2013\u2014:,(]\s*{_CALL_WORD}\b(?!\s+(?i:for)\b)")
+YEAR_RE = re.compile(r"(?:19|20)\d\d")
 
 
 # An address spelled out: `enquiries at gov dot scot`, `[at]`, `(dot)`.
