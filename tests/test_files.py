@@ -1710,3 +1710,72 @@ def test_a_type3_glyph_that_draws_text_is_refused_and_a_bitmap_glyph_is_not():
     assert pdf_problem(type3_pdf(b"1000 0 0 0 1000 1000 d1 q 1000 0 0 1000 0 0 cm BI /W 2 /H 2 /BPC 1 /IM true ID "
                                  b"\x00BT Tj\x00 EI Q")) is None
     assert pdf_problem(type3_pdf(b"1000 0 0 0 1000 1000 d1 0 0 m 1000 1000 l S")) is None
+
+
+def bookmarked_pdf(*actions, title: str = "www.gov.scot - official guidance") -> bytes:
+    """A one-page PDF with a bookmark per action (None: one that goes to the
+    page), listed as the file opens (/PageMode /UseOutlines)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(612, 792))
+    page = pdf.pages[0].obj
+    outlines = pdf.make_indirect(Dictionary(Type=Name.Outlines))
+    items = []
+    for action in actions:
+        item = pdf.make_indirect(Dictionary(Title=String(title), Parent=outlines))
+        if action is None:
+            item.Dest = Array([page, Name.Fit])
+        else:
+            item.A = action(pdf, page)
+        if items:
+            items[-1].Next, item.Prev = item, items[-1]
+        items.append(item)
+    outlines.First, outlines.Last, outlines.Count = items[0], items[-1], len(items)
+    pdf.Root.Outlines = outlines
+    pdf.Root.PageMode = Name.UseOutlines
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def _uri(address):
+    from pikepdf import Dictionary, Name, String
+    return lambda pdf, page: Dictionary(S=Name.URI, URI=String(address))
+
+
+def _goto_then(then):
+    from pikepdf import Array, Dictionary, Name
+    return lambda pdf, page: Dictionary(S=Name.GoTo, D=Array([page, Name.Fit]), Next=then(pdf, page))
+
+
+def _shared(pdf, page):
+    from pikepdf import Dictionary, Name, String
+    return pdf.make_indirect(Dictionary(S=Name.URI, URI=String("https://evil.example/login")))
+
+
+@pytest.mark.parametrize("actions", [
+    (_uri("https://evil.example/login"),),
+    (None, _uri("https://www.gov.scot@evil.example/")),
+    (_goto_then(_uri("https://evil.example/")),),
+    # `/Next` as an array of actions, the address in the second.
+    (lambda pdf, page: _goto_then(lambda p, q: __import__("pikepdf").Array(
+        [_goto_then(lambda *a: None)(p, q), _uri("https://evil.example/")(p, q)]))(pdf, page),),
+    (_shared, _shared),
+], ids=["address", "second bookmark", "after going to a page", "in an array of next actions", "one action twice"])
+def test_a_pdf_bookmark_that_opens_an_address_is_refused(actions):
+    """Forty-third round: a bookmark titled `www.gov.scot - official guidance`
+    opened evil.example, listed as the file opened, and was published:
+    nothing compares a bookmark's title with where it goes."""
+    from resource_library.files import data_problem
+    said = data_problem(bookmarked_pdf(*actions), "pdf")
+    assert said and "has a bookmark that opens `https://" in said and "evil.example" in said, said
+
+
+def test_bookmarks_that_go_to_pages_are_published():
+    """As Word, LibreOffice and LaTeX write them: a destination, or a GoTo."""
+    from pikepdf import Array, Dictionary, Name
+    from resource_library.files import data_problem
+    assert data_problem(bookmarked_pdf(None, None, title="1. Method"), "pdf") is None
+    goto = lambda pdf, page: Dictionary(S=Name.GoTo, D=Array([page, Name.XYZ, 0, 792, 0]))  # noqa: E731
+    assert data_problem(bookmarked_pdf(goto, title="2. Results"), "pdf") is None

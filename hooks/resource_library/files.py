@@ -1876,6 +1876,10 @@ def _qpdf_problem(data: bytes) -> str | None:
                 elif isinstance(item, pikepdf.Array):
                     stack.extend(v for v in item if isinstance(v, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream))
                                  and not (v.is_indirect and v.objgen in seen))
+            if bookmark := _bookmark_address(pdf):
+                return (f"has a bookmark that opens `{_shown(bookmark)}`; in a PDF only a link on a page may go to "
+                        "an address, where what it shows can be read: make the bookmark go to a page of the file, "
+                        "and put the address in a link on that page")
             # What qpdf had to repair in reading the objects.
             repaired = [said for said in pdf.get_warnings() if not QPDF_NOT_REPAIRS_RE.search(said)]
     except Exception:
@@ -1884,6 +1888,41 @@ def _qpdf_problem(data: bytes) -> str | None:
         said = repaired[0].rsplit("): ", 1)[-1].rsplit(": ", 1)[-1].split(";")[0]
         return (f"is damaged ({_shown(said)}): readers repair it as they open it, each in its own way, so what it "
                 "would do when opened cannot be checked")
+    return None
+
+
+def _bookmark_address(pdf) -> str | None:
+    """The first address a bookmark (an outline item) opens, by its action
+    or any action after it, or None. A viewer lists bookmarks by their
+    titles, which nothing compares with where they go, and can show the
+    list as the file opens (forty-third round: `www.gov.scot` went to
+    evil.example). Bookmarks that go to a page (Word's, LibreOffice's,
+    LaTeX's) pass. Each item and action is read once: the walk above
+    bounded how many objects there are."""
+    import pikepdf
+    root = pdf.Root.get("/Outlines")
+    stack, seen = [root.get("/First")] if isinstance(root, pikepdf.Dictionary) else [], set()
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, pikepdf.Dictionary) or (item.is_indirect and item.objgen in seen):
+            continue
+        if item.is_indirect:
+            seen.add(item.objgen)
+        stack.extend(item.get(key) for key in ("/Next", "/First"))
+        actions = [item.get("/A")]
+        while actions and len(seen) < MAX_PDF_OBJECTS:
+            action = actions.pop()
+            if isinstance(action, pikepdf.Array):  # `/Next` may be an array of actions
+                actions.extend(action)
+                continue
+            if not isinstance(action, pikepdf.Dictionary) or (action.is_indirect and action.objgen in seen):
+                continue
+            if action.is_indirect:
+                seen.add(action.objgen)
+            if action.get("/S") == pikepdf.Name.URI:
+                uri = action.get("/URI")
+                return bytes(uri).decode("latin-1") if isinstance(uri, pikepdf.String) else str(uri)
+            actions.append(action.get("/Next"))
     return None
 
 
