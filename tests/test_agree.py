@@ -303,6 +303,17 @@ FIFTH = [
      "at-a-glance/t.md:16:10 [unsafe-html]", "an id starts with a letter"),
     ("an editor's page named like a file", {"docs/webinars/webinars.ics.md": "---\ntitle: Calendar\n---\n\nText.\n"},
      "docs/webinars/webinars.ics.md:1:1 [file-name]", "has a dot in its name"),
+    # Forty-third round: validate passed each; the build refused it with a message at the wrong line, in the
+    # briefing's PDF, or as the engine's bare warning.
+    ("a Markdown link inside a tag's attribute", {"at-a-glance/t.md": GOOD.replace(
+        "Body text.", '<span title="[x](files/old.csv)">hi</span>'), "at-a-glance/files/old.csv": "a\n"},
+     "at-a-glance/t.md:16:7 [unsafe-html]", "Markdown makes into a tag inside the attribute"),
+    ("a text file shown as a picture, its alt holding a link", {"at-a-glance/t.md": GOOD.replace(
+        "Body text.", "![a [x](files/b.csv)](files/c.csv)"), "at-a-glance/files/b.csv": "a\n",
+        "at-a-glance/files/c.csv": "a\n"}, "at-a-glance/t.md:16:", "is shown as a picture, but it is not an image"),
+    ("a comment a browser ends at once", {"at-a-glance/t.md": GOOD.replace(
+        "Body text.", "See <!--> [y](files/old.csv) -->"), "at-a-glance/files/old.csv": "a\n"},
+     "at-a-glance/t.md:16:5 [unsafe-html]", "is over at once in a browser"),
 ]
 
 

@@ -199,7 +199,10 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
         + "\nType `the\n[x](files/in-code.csv)` here.\n\nSee [[the list](files/nested.csv)](https://www.gov.scot/).\n"
         + "\nText [the sheet](files/titled.csv\n\"Figures\") and [the other](<files/angled.csv>).\n"
         + "\nFigures to follow. <!-- when approved: [figures](files/draft-figures.csv) -->\n\n<!--\n"
-          "![Draft chart](files/draft.png)\n-->\n\n[unused]: files/secret.csv\n",
+          "![Draft chart](files/draft.png)\n-->\n\n[unused]: files/secret.csv\n"
+        # Forty-third round: a comment that a browser and Markdown end at `--!>` hides nothing after it.
+        + "\n<!-- ended early --!>\n[after](files/after-bang.csv)\n-->\n",
+        "at-a-glance/files/after-bang.csv": "a,b\n1,2\n",
         "at-a-glance/files/draft-figures.csv": "a,b\n1,2\n",
         "at-a-glance/files/escaped.csv": "a,b\n1,2\n",
         "at-a-glance/files/escaped.png": real_png(),
@@ -224,9 +227,16 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
                        for p in (site / folder).rglob("*")
                        if p.is_file() and p.name != "index.html" and p.suffix != ".ics")  # .ics: webinar calendars
     # The briefing's own PDF (issue 22) is made by the build, not taken from the folder.
-    assert published == ["at-a-glance/case/case.pdf", "at-a-glance/files/angled.csv", "at-a-glance/files/chart.png",
-                         "at-a-glance/files/plan checklist #1.pdf", "at-a-glance/files/titled.csv"]
+    assert published == ["at-a-glance/case/case.pdf", "at-a-glance/files/after-bang.csv",
+                         "at-a-glance/files/angled.csv",
+                         "at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf",
+                         "at-a-glance/files/titled.csv"]
     html = read(site, "at-a-glance/case/")
+    # As a browser reads the page: a live link to each file published, and to none other.
+    from selectolax.lexbor import LexborHTMLParser
+    linked = {a.attributes.get("href") for a in LexborHTMLParser(html).css("article a[href^='../files/']")}
+    assert "../files/after-bang.csv" in linked
+    assert not any("secret" in href or "draft" in href for href in linked)
     assert 'href="../files/plan%20checklist%20%231.pdf"' in html
     # The offline zip, built by the same pipeline, holds the same, and its
     # pages have the same policy: no inline script, offline either.
@@ -238,7 +248,8 @@ def test_only_files_a_resource_asks_for_are_published(tmp_path):
     content_names = sorted(n.split("/", 1)[1] for n in names
                            if n.split("/")[1] in ("at-a-glance", "deeper-dives", "webinars")
                            and not n.endswith((".html", ".ics")))
-    assert content_names == ["at-a-glance/case/case.pdf", "at-a-glance/files/angled.csv",
+    assert content_names == ["at-a-glance/case/case.pdf", "at-a-glance/files/after-bang.csv",
+                             "at-a-glance/files/angled.csv",
                              "at-a-glance/files/chart.png", "at-a-glance/files/plan checklist #1.pdf",
                              "at-a-glance/files/titled.csv"]
     for name in names:

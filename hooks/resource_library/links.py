@@ -215,20 +215,38 @@ def escaped(line: str, at: int) -> bool:
     return count % 2 == 1
 
 
-COMMENT_OPEN, COMMENT_CLOSE = "<!--", "-->"
+COMMENT_OPEN = "<!--"
+COMMENT_CLOSE_RE = re.compile(r"--!?>")
+INDENT_RE = re.compile(r" {0,3}")
+
+
+def comment_end(text: str, start: int) -> int:
+    """Where the HTML comment opened at `start` ends, as Python-Markdown
+    and then the browser read it, or -1 if it never does. It ends at `-->`
+    or `--!>` (forty-third round: a link after `--!>` was live, read as
+    commented out); in a line's text, `<!-->` and `<!--->` are whole,
+    empty comments, where at a line's start they open an HTML block."""
+    after = start + len(COMMENT_OPEN)
+    line_start = text.rfind("\n", 0, start) + 1
+    inline = not INDENT_RE.fullmatch(text, line_start, start)
+    if inline and text.startswith(">", after):
+        return after + 1
+    if inline and text.startswith("->", after):
+        return after + 2
+    close = COMMENT_CLOSE_RE.search(text, after)
+    return close.end() if close else -1
 
 
 def blank_comments(lines: list[str]) -> list[str]:
-    """Lines with HTML comments (`<!--` to the next `-->`, across lines)
+    """Lines with HTML comments (`<!--` to where it ends, across lines)
     blanked: what is in one is never shown, and the sanitiser drops it. An
     unclosed `<!--` is text, and left."""
     text = "\n".join(lines)
     out, at = [], 0
     while (start := text.find(COMMENT_OPEN, at)) >= 0:
-        end = text.find(COMMENT_CLOSE, start + len(COMMENT_OPEN))
+        end = comment_end(text, start)
         if end < 0:
             break
-        end += len(COMMENT_CLOSE)
         out.append(text[at:start])
         out.append("".join(c if c == "\n" else " " for c in text[start:end]))
         at = end

@@ -325,6 +325,12 @@ RULES = MappingProxyType({r.id: r for r in (
          remote_image=M("the image `{target}` is loaded from another website",
                         "Every reader's browser would ask that site for it. Save the image in "
                         "{type}/files/ and link to it there, for example `files/chart.png`."),
+         markdown_attribute=M("the <{tag}> tag's `{name}` holds `{written}`, which Markdown makes into a tag "
+                              "inside the attribute", "Write the attribute's text without a Markdown link, or put "
+                              "the link outside the tag."),
+         comment=M("the HTML comment opened as `{written}` is over at once in a browser, but Markdown reads on "
+                   "to the next `-->`, so the two show different things",
+                   "Write a comment as `<!-- note -->`, with a space after `<!--`, or remove it."),
          page=M("the page's HTML {what}: that is not allowed", SHOW_TEXT)),
     rule("misleading-link", "A link whose text or tooltip reads as a web or email address goes to that address "
          "(its host, or a domain above it); only a heading's own permalink has the class `headerlink`.",

@@ -263,7 +263,9 @@ def clean(html: str, editor: bool = False) -> Cleaned:
 
 
 URL_ATTRIBUTE_RE = re.compile(r"""[\s"'/](?:href|src)\s*=""", re.I)
-COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.S)
+# An HTML comment as a browser ends it: `<!-->` and `<!--->` are whole,
+# and one ends at `-->` or `--!>`.
+COMMENT_RE = re.compile(r"<!--(?:-?>|.*?(?:--!?>|$))", re.S)
 
 
 def _addresses_dropped(html: str, safe: str) -> bool:

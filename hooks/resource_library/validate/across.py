@@ -499,6 +499,15 @@ def _open_target(line: str) -> bool:
 
 
 RENDERED_ADDRESS_RE = re.compile(r'\s(?:href|src)="([^"]*)"')
+RENDERED_IMAGE_RE = re.compile(r'<img\s[^>]*?\bsrc="([^"]*)"')
+
+
+def _rendered_images(body: str) -> set[str]:
+    """The addresses a body's page shows as pictures, as the converter makes
+    it (forty-third round: `![a [x](files/b.txt)](files/c.txt)` showed a text
+    file as a picture, which only the briefing's PDF refused)."""
+    from ..sanitize import COMMENT_RE
+    return {html.unescape(value) for value in RENDERED_IMAGE_RE.findall(COMMENT_RE.sub("", _rendered(body)))}
 
 
 def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
@@ -546,7 +555,8 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
         # backslashes read as slashes.
         address = html.unescape(link.target) if "&" in link.target else link.target
         encoded = address != link.target
-        image = IMAGE_BEFORE_RE.search(source_line[:link.col - 1]) is not None
+        image = IMAGE_BEFORE_RE.search(source_line[:link.col - 1]) is not None or (
+            shown is not None and address in _rendered_images(resource.body))
         if not image and image_labels and (defined := DEFINITION_LABEL_RE.match(source_line)):
             image = _label(defined.group(1)) in image_labels
         if WINDOWS_PATH_RE.match(address):
