@@ -173,6 +173,18 @@ CASES = [
      {A: resource("Case", "downloads:", "  - file: files/checklst.pdf", "    label: Checklist")}, f"{A}:11:11",
      "missing-file", "downloads, item 1: file points to `files/checklst.pdf`, which does not exist",
      "Did you mean `files/checklist.pdf`? It is at-a-glance/files/checklist.pdf in the repository."),
+    # Messages the forty-second round's testers could not act on: a key YAML reads as a number or as null, said
+    # at line 1 as `None`; `./` taken for a hidden folder; a folder said not to exist.
+    ("a key YAML reads as null", {A: resource("Case", "null: x")}, f"{A}:10:1", "unknown-field",
+     "unknown field `null`", "Allowed fields: title, summary, functions, programmes, topics, published, updated, "
+     "changes, last_reviewed, next_review_due, owner, status, withdrawn_reason, replaced_by, downloads, example."),
+    ("a path from `./`", {A: resource("Case", "downloads:", "  - file: ./files/checklist.pdf", "    label: List")},
+     f"{A}:11:11", "file-path", "downloads, item 1: file starts with `./`; write it from the resource's folder without "
+     "that, as in `files/checklist.pdf`", "Downloads, slides and transcripts are files in this type's folder, such "
+     "as files/checklist.pdf, of a type readers can open."),
+    ("a link to a folder", {A: resource("Case", body="See [the files](files/).\n")}, f"{A}:12:17", "broken-link",
+     "`files/` points to the folder `at-a-glance/files/`, and a link goes to one page or file",
+     "Link to a file in it, as in `files/checklist.pdf`, or to a resource's .md file."),
     # Forty-second round: a transcript in Rich Text was refused with only a list of extensions.
     ("a transcript in Rich Text",
      {W: webinar('"2026-03-01T13:00"', "transcript: files/transcript.rtf"),

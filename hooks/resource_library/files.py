@@ -63,6 +63,8 @@ def path_problem(value: str) -> str | None:
         return "uses a backslash; write paths with forward slashes, as in files/checklist.pdf"
     if value.startswith("/") or (len(value) > 1 and value[1] == ":"):
         return "is an absolute path; write it relative to the resource, as in files/checklist.pdf"
+    if value.startswith("./"):
+        return f"starts with `./`; write it from the resource's folder without that, as in `{value[2:]}`"
     if ".." in value.split("/"):
         return "climbs out of the folder with `..`; keep the file in this type's folder, as in files/checklist.pdf"
     return type_problem(value)

@@ -420,6 +420,8 @@ RULES = MappingProxyType({r.id: r for r in (
          absolute=M("`{target}` is an absolute link", "Write it relative to this file: `{written}`"),
          absolute_unknown=M("`{target}` is an absolute link",
                             "Link relative to this file, for example `../deeper-dives/some-slug.md`."),
+         folder=M("`{target}` points to the folder `{page}`, and a link goes to one page or file",
+                  "Link to a file in it, as in `files/checklist.pdf`, or to a resource's .md file."),
          draft=M("`{target}` links to a draft, which is not published",
                  "Link to it once it is published, or remove the link."),
          unbuilt=M("`{target}` links to {page}, which is not built until a published resource uses it",

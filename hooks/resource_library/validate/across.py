@@ -669,6 +669,10 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                 written = relative_link(target[5:], resource.src_uri) + (f"#{anchor}" if anchor else "")
                 report("broken-link", page=target, hint=f"The site publishes docs/ at its root: write `{written}`.")
                 continue
+            folder = target.rstrip("/") + "/"
+            if any(name.startswith(folder) for name in content_files):
+                report("broken-link/folder", page=folder)
+                continue
             if not target.endswith(".md") and (posixpath.splitext(target)[1] or IMAGE_BEFORE_RE.search(before)):
                 # An image or a file, not a page: files live beside the resources.
                 hint = file_hint(posixpath.relpath(target, resource.type), resource.type, content_files)

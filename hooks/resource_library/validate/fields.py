@@ -52,11 +52,30 @@ def describe(value: Any) -> str:
     return "empty"
 
 
+def _written_keys(parsed: ParsedFile, data: dict) -> dict:
+    """Keys YAML read as something other than text (`1:`, `null:`, `yes:`),
+    to the text they were written as: said as written, at their line."""
+    if all(isinstance(key, str) for key in data):
+        return {}
+    import yaml
+    found = {}
+    for text in parsed.key_positions:
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:
+            continue
+        if not isinstance(value, str):
+            found.setdefault(value, text)
+    return found
+
+
 def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary: Vocabulary,
                  now: datetime, content_files: set[str]) -> None:
     data = parsed.data
+    written = _written_keys(parsed, data)
     # Keys: unknown ones, and the one key that would let a page run code.
     for key in data:
+        key = written.get(key, key)
         pos = parsed.key_positions.get(key)
         line, col = (pos.line, pos.col) if pos else (1, 1)
         if key == "render_macros":
