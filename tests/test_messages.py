@@ -185,6 +185,10 @@ CASES = [
     ("a link to a folder", {A: resource("Case", body="See [the files](files/).\n")}, f"{A}:12:17", "broken-link",
      "`files/` points to the folder `at-a-glance/files/`, and a link goes to one page or file",
      "Link to a file in it, as in `files/checklist.pdf`, or to a resource's .md file."),
+    ("a link to the calendar the build makes", {A: resource("Case", body="Add [it](../webinars/webinars.ics).\n")},
+     f"{A}:12:10", "broken-link", "`../webinars/webinars.ics` is a calendar, which the build makes and links to "
+     "itself, so a resource does not", "Link to the page that offers it: a briefing's page offers its PDF, the "
+     "Webinars page the calendar, and each type's, topic's, programme's and function's page its feed."),
     # Forty-second round: a transcript in Rich Text was refused with only a list of extensions.
     ("a transcript in Rich Text",
      {W: webinar('"2026-03-01T13:00"', "transcript: files/transcript.rtf"),

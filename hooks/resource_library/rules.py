@@ -420,6 +420,9 @@ RULES = MappingProxyType({r.id: r for r in (
          absolute=M("`{target}` is an absolute link", "Write it relative to this file: `{written}`"),
          absolute_unknown=M("`{target}` is an absolute link",
                             "Link relative to this file, for example `../deeper-dives/some-slug.md`."),
+         made=M("`{target}` is {what}, which the build makes and links to itself, so a resource does not",
+                "Link to the page that offers it: a briefing's page offers its PDF, the Webinars page the calendar, "
+                "and each type's, topic's, programme's and function's page its feed."),
          folder=M("`{target}` points to the folder `{page}`, and a link goes to one page or file",
                   "Link to a file in it, as in `files/checklist.pdf`, or to a resource's .md file."),
          draft=M("`{target}` links to a draft, which is not published",

@@ -510,6 +510,23 @@ def _rendered_images(body: str) -> set[str]:
     return {html.unescape(value) for value in RENDERED_IMAGE_RE.findall(COMMENT_RE.sub("", _rendered(body)))}
 
 
+# What the build makes at an address a contributor may link to: said so,
+# rather than "add the file to the repository" (forty-second round).
+MADE_PDF_RE = re.compile(r"(?:at-a-glance|deeper-dives|webinars)/([^/]+)/\1\.pdf")
+
+
+def _made_by_the_build(target: str) -> str | None:
+    from ..feeds import CALENDAR_PATH, FEED_PATH
+    if target == FEED_PATH or target.endswith("/" + FEED_PATH) or (
+            target.startswith("feeds/") and target.endswith(".xml")):
+        return "a feed"
+    if target.endswith(".ics") or target == CALENDAR_PATH:
+        return "a calendar"
+    if MADE_PDF_RE.fullmatch(target):
+        return "a briefing's PDF"
+    return None
+
+
 def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_files, drafts, include_drafts,
                      invalid: set[str] = frozenset()) -> list[Problem]:
     problems = []
@@ -668,6 +685,9 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                 # round: `../docs/about/index.md`): the site publishes docs/ at its root.
                 written = relative_link(target[5:], resource.src_uri) + (f"#{anchor}" if anchor else "")
                 report("broken-link", page=target, hint=f"The site publishes docs/ at its root: write `{written}`.")
+                continue
+            if made := _made_by_the_build(target):
+                report("broken-link/made", what=made)
                 continue
             folder = target.rstrip("/") + "/"
             if any(name.startswith(folder) for name in content_files):
