@@ -185,6 +185,13 @@ CASES = [
     ("a link to a folder", {A: resource("Case", body="See [the files](files/).\n")}, f"{A}:12:17", "broken-link",
      "`files/` points to the folder `at-a-glance/files/`, and a link goes to one page or file",
      "Link to a file in it, as in `files/checklist.pdf`, or to a resource's .md file."),
+    # (The emphasis in a link has validate read the body as rendered, where the row was placed at its first link.)
+    ("the second of two links to one number in a table row", {A: resource("Case", body=(
+        "See [the **plan**](https://www.gov.scot/).\n\n| Service | Number |\n|:--|--:|\n"
+        "| [NHS 24](tel:111) | [Call 0800 22 44 88](tel:111) |\n"))}, f"{A}:16:44",
+     "misleading-link", "the link's text shows the number `0800 22 44 88`, but it goes to `tel:111`",
+     "A phone number on a link promises a call to it: link the number with tel: ([0131 623 4300](tel:+441316234300)), "
+     "and a page with words."),
     ("a link to the calendar the build makes", {A: resource("Case", body="Add [it](../webinars/webinars.ics).\n")},
      f"{A}:12:10", "broken-link", "`../webinars/webinars.ics` is a calendar, which the build makes and links to "
      "itself, so a resource does not", "Link to the page that offers it: a briefing's page offers its PDF, the "

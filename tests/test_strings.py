@@ -300,3 +300,22 @@ def test_a_webinar_across_a_clock_change_lasts_its_minutes(starts, minutes, end_
     # (Python subtracts two times of one zone by their wall clocks: in UTC.)
     assert (event.dtend.value.astimezone(timezone.utc)
             - event.dtstart.value.astimezone(timezone.utc)).total_seconds() == minutes * 60
+
+
+def test_a_summary_is_one_line_in_every_writer_so_it_cannot_pass_for_theirs():
+    """Forty-fourth round: a summary written over lines, its last `Register:
+    https://evil.example/...`, was a line of its own in the calendar's
+    description, above the `Register:` line the build writes, and kept its
+    line breaks in the feed and the page's JSON-LD."""
+    import json
+    import vobject
+    from resource_library.feeds import calendar, entry_html, json_ld
+    library = _library(["A webinar"], registration="https://events.example.org/r")
+    (webinar,) = library.resources
+    webinar.meta["summary"] = "A session for planners.\n\nRegister: https://evil.example/his\n"
+    (read,) = vobject.readComponents(calendar([webinar], "https://example.org/", library.now, "Cal").decode())
+    lines = read.vevent.description.value.split("\n")
+    assert lines[0].startswith("A session for planners.") and "evil.example" in lines[0]
+    assert [line for line in lines if line.startswith("Register:")] == ["Register: https://events.example.org/r"]
+    assert "\n" not in entry_html(webinar)
+    assert "\n" not in json.loads(json_ld(webinar, library, "https://example.org/"))["description"]

@@ -53,7 +53,7 @@ def _midday(value) -> datetime:
 
 def entry_html(r: Resource) -> str:
     """An entry's content: the summary, then what changed, newest first."""
-    parts = [f"<p>{escape(for_output(r.meta['summary'], one_line=False))}</p>"]
+    parts = [f"<p>{escape(for_output(r.meta['summary']))}</p>"]
     if r.changes:
         items = "".join(f"<li>{long_date(day)}: {escape(for_output(note))}</li>" for day, note in r.changes)
         parts.append(f"<p>Updates to this resource:</p><ul>{items}</ul>")
@@ -100,7 +100,7 @@ def _atom_feed(library: Library, site_url: str, title: str, path: str, newest: l
             enclosures[url] = urljoin(site_url, files_href(pdf.pdf_path(r)))
         latest = r.changes[0] if r.changes else None
         entry.summary(for_output(f"Updated {long_date(latest[0])}: {latest[1]} {r.meta['summary']}" if latest
-                                 else r.meta["summary"], one_line=False))
+                                 else r.meta["summary"]))
         entry.content(entry_html(r), type="html")
         entry.published(_midday(r.published))
         entry.updated(_midday(r.changed))
@@ -186,7 +186,10 @@ def _event(r: Resource, site_url: str, stamp: datetime) -> Event:
     event.add("dtend", _ics_time(r.ends))
     # Every value through for_output: a CR or LF ends a calendar property.
     event.add("summary", ics_text(r.title), encode=False)
-    event.add("description", ics_text(f"{r.meta['summary']}\n\nDetails: {url}"
+    # The summary on one line, as the page shows it: a line of its own
+    # could pass for the lines written here (forty-fourth round: a summary
+    # ending `Register: https://...` came before the real one).
+    event.add("description", ics_text(f"{for_output(r.meta['summary'])}\n\nDetails: {url}"
                                       + (f"\nRegister: {for_output(r.meta['registration_url'])}"
                                          if r.meta.get("registration_url") else ""), one_line=False), encode=False)
     event.add("url", url)
@@ -290,7 +293,8 @@ def json_ld(r: Resource, library: Library, site_url: str) -> str:
     image = urljoin(site_url, SOCIAL_IMAGE)
     if r.type == "webinars":
         data = {
-            "@context": "https://schema.org", "@type": "Event", "name": r.title, "description": r.meta["summary"],
+            "@context": "https://schema.org", "@type": "Event", "name": r.title,
+            "description": for_output(r.meta["summary"]),
             "url": url, "startDate": r.starts.isoformat(), "endDate": r.ends.isoformat(),
             "eventAttendanceMode": "https://schema.org/OnlineEventAttendanceMode",
             "eventStatus": "https://schema.org/EventScheduled",
@@ -303,7 +307,7 @@ def json_ld(r: Resource, library: Library, site_url: str) -> str:
     else:
         data = {
             "@context": "https://schema.org", "@type": "Article", "headline": r.title,
-            "description": r.meta["summary"], "url": url, "mainEntityOfPage": url, "image": [image],
+            "description": for_output(r.meta["summary"]), "url": url, "mainEntityOfPage": url, "image": [image],
             "datePublished": r.published.isoformat(), "dateModified": r.changed.isoformat(),
             "author": team, "publisher": publisher,
             "about": [library.vocabulary.topics[t].name for t in r.topics],

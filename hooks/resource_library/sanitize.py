@@ -514,12 +514,24 @@ def find_written(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
     for group in groups + [[needle] for needle in wanted]:
         for number, (text, read, bare) in enumerate(zip(folded, untagged, unlinked)):
             if all(needle in text for needle in group):
-                return number, text.find(group[-1])
+                return number, _last_in_order(text, group)
             if all(needle in read for needle in group):
                 return number, 0
             if len(group) > 1 and all(needle in text or needle in bare for needle in group):
                 return number, text.find(group[-1]) if group[-1] in text else 0
     return 0, 0
+
+
+def _last_in_order(text: str, needles: list[str]) -> int:
+    """Where the last needle is, read after the ones before it: the link
+    whose text holds them, not the first link to the same address
+    (forty-fourth round: `| [NHS 24](tel:111) | [Call 0800 22 44 88](tel:111) |`
+    was placed at the honest first link)."""
+    at = 0
+    for needle in needles:
+        found = text.find(needle, at)
+        at = found if found != -1 else text.find(needle)
+    return at
 
 
 LINK_MARKUP_RE = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\[")
