@@ -1779,3 +1779,137 @@ def test_bookmarks_that_go_to_pages_are_published():
     assert data_problem(bookmarked_pdf(None, None, title="1. Method"), "pdf") is None
     goto = lambda pdf, page: Dictionary(S=Name.GoTo, D=Array([page, Name.XYZ, 0, 792, 0]))  # noqa: E731
     assert data_problem(bookmarked_pdf(goto, title="2. Results"), "pdf") is None
+
+
+# Forty-fourth round: letters drawn unseen by a style, not by properties written where they are.
+STYLED_GAP = ('<w:p>{paragraph}<w:hyperlink r:id="rId7"><w:r><w:t>www.gov</w:t></w:r><w:r>{run}<w:t>_</w:t></w:r>'
+              '<w:r><w:t>.scot</w:t></w:r></w:hyperlink></w:p>')
+
+
+def styled_word(styles: str, run: str = '<w:rPr><w:rStyle w:val="Gap"/></w:rPr>', paragraph: str = "",
+                body: str = STYLED_GAP, styles_at: str = "word/styles.xml") -> bytes:
+    """A Word file whose link reads `www.gov_.scot`, with a styles part
+    (found, as Word finds it, by its relationship) holding `styles`."""
+    document = f"<w:document {W_NS} {R_NS}><w:body>{body.format(paragraph=paragraph, run=run)}</w:body></w:document>"
+    styles_name = styles_at.split("/", 1)[1]
+    return package({
+        "word/document.xml": document, f"{styles_at}": f"<w:styles {W_NS}>{styles}</w:styles>",
+        "word/_rels/document.xml.rels": relationships(
+            f'Id="rId7" Type="{HYPERLINK}" Target="{EVIL}" TargetMode="External"',
+            f'Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+            f'Target="{styles_name}"')})
+
+
+def gap_style(kind: str, properties: str, name: str = "Gap", based: str = "") -> str:
+    on = f'<w:basedOn w:val="{based}"/>' if based else ""
+    return f'<w:style w:type="{kind}" w:styleId="{name}"><w:name w:val="{name}"/>{on}<w:rPr>{properties}</w:rPr></w:style>'
+
+
+def sheet_text(cell: str, extra_parts: dict | None = None) -> bytes:
+    """A sheet whose A1, linked to evil.example, is `cell`."""
+    document = linked("xl/worksheets/sheet1.xml", f'<worksheet {X_NS} {R_NS}><sheetData><row r="1">{cell}</row>'
+                      f'</sheetData><hyperlinks><hyperlink ref="A1" r:id="rId7"/></hyperlinks></worksheet>', EVIL)
+    for name, xml in (extra_parts or {}).items():
+        document = with_part(document, name, (XML + xml).encode())
+    return document
+
+
+ODF_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ODF_FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+
+
+def odf_styled(common: str, automatic: str = "", span: str = "Tiny", paragraph: str = "",
+               text: str = "www.gov<text:span text:style-name=\"{span}\">_</text:span>.scot") -> bytes:
+    """An OpenDocument text whose link reads `www.gov_.scot`, the `_` in a
+    span of style `span`, with `common` styles in styles.xml."""
+    styles_xml = (XML + f'<office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+                  f'xmlns:style="{ODF_STYLE}" xmlns:fo="{ODF_FO}" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:'
+                  f'text:1.0"><office:styles>{common}</office:styles></office:document-styles>')
+    named = f' text:style-name="{paragraph}"' if paragraph else ""
+    return odt(f'<office:automatic-styles xmlns:style="{ODF_STYLE}" xmlns:fo="{ODF_FO}">{automatic}'
+               f'</office:automatic-styles><office:body><office:text><text:p{named}><text:a xlink:type="simple" '
+               f'xlink:href="{EVIL}">{text.format(span=span)}</text:a></text:p>'
+               "</office:text></office:body>", {"styles.xml": styles_xml})
+
+
+def odf_style(name: str, properties: str, family: str = "text", parent: str = "") -> str:
+    based = f' style:parent-style-name="{parent}"' if parent else ""
+    return (f'<style:style style:name="{name}" style:family="{family}"{based}>'
+            f"<style:text-properties {properties}/></style:style>")
+
+
+UNSEEN_BY_STYLE = [
+    ("a character style that hides", "docx", styled_word(gap_style("character", "<w:vanish/>"))),
+    ("a character style based on a white one", "docx", styled_word(
+        gap_style("character", '<w:color w:val="FFFFFF"/>', "White") + gap_style("character", "<w:b/>", based="White"))),
+    ("a character style in points", "docx", styled_word(gap_style("character", '<w:sz w:val="2"/>'))),
+    ("the page's theme colour", "docx", styled_word("", run='<w:rPr><w:color w:val="000000" '
+                                                    'w:themeColor="background1"/></w:rPr>')),
+    ("a paragraph style, the rest of the link in its own colour", "docx", styled_word(
+        gap_style("paragraph", '<w:vanish/>', "Quiet"), run="",
+        paragraph='<w:pPr><w:pStyle w:val="Quiet"/></w:pPr>',
+        body=STYLED_GAP.replace("<w:r><w:t>www.gov", '<w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>www.gov').replace(
+            "<w:r><w:t>.scot", '<w:r><w:rPr><w:vanish w:val="false"/></w:rPr><w:t>.scot'))),
+    ("a styles part with another name", "docx", styled_word(gap_style("character", "<w:vanish/>"),
+                                                            styles_at="word/a.xml")),
+    ("a HYPERLINK field's result", "docx", styled_word(gap_style("character", "<w:vanish/>"), body=(
+        f'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "{EVIL}" </w:instrText>'
+        '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>www.gov</w:t></w:r><w:r><w:rPr><w:rStyle '
+        'w:val="Gap"/></w:rPr><w:t>_</w:t></w:r><w:r><w:t>.scot</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/>'
+        "</w:r></w:p>"))),
+    ("a squeezed run", "docx", styled_word("", run='<w:rPr><w:fitText w:val="1" w:id="5"/></w:rPr>')),
+    ("rich shared text in 1-point white", "xlsx", sheet_text('<c r="A1" t="s"><v>0</v></c>', {
+        "xl/sharedStrings.xml": f'<sst {X_NS}><si><r><t>www.gov</t></r><r><rPr><sz val="1"/><color rgb="FFFFFFFF"/>'
+                                "</rPr><t>_</t></r><r><t>.scot</t></r></si></sst>"})),
+    ("a cell's own rich text in white", "xlsx", sheet_text(
+        '<c r="A1" t="inlineStr"><is><r><t>www.gov</t></r><r><rPr><color rgb="FFFFFFFF"/></rPr><t>_</t></r>'
+        "<r><t>.scot</t></r></is></c>")),
+    ("a number format's bracketed text", "xlsx", sheet_text('<c r="A1" s="1"><v>0</v></c>', {
+        "xl/styles.xml": f'<styleSheet {X_NS}><numFmts count="1"><numFmt numFmtId="164" '
+                         'formatCode="[$www.gov.scot]"/></numFmts></styleSheet>'})),
+    ("a common style", "odt", odf_styled(odf_style("Tiny", 'fo:font-size="0.5pt" fo:color="#ffffff"'))),
+    ("an automatic style based on a common one", "odt", odf_styled(
+        odf_style("Tiny", 'fo:font-size="0.5pt"'), odf_style("T1", 'fo:font-weight="bold"', parent="Tiny"), span="T1")),
+    ("a paragraph's style", "odt", odf_styled(
+        odf_style("Quiet", 'fo:color="#fefefe"', family="paragraph") + odf_style("Dark", 'fo:color="#000000"'),
+        paragraph="Quiet", text='<text:span text:style-name="Dark">www.gov</text:span>_'
+                                '<text:span text:style-name="Dark">.scot</text:span>')),
+]
+
+
+@pytest.mark.parametrize("case, ext, document", UNSEEN_BY_STYLE, ids=[c[0] for c in UNSEEN_BY_STYLE])
+def test_letters_a_style_draws_unseen_are_not_read_as_a_links_text(case, ext, document):
+    from resource_library.files import data_problem
+    said = data_problem(document, ext)
+    assert said and ("gov.scot" in said), said
+
+
+def test_styles_that_draw_letters_to_be_seen_leave_a_link_as_it_reads():
+    """The same documents with styles a reader sees: bold, a colour, a size."""
+    from resource_library.files import data_problem
+    readable = ('<w:p><w:hyperlink r:id="rId7"><w:r><w:t>Read the</w:t></w:r><w:r>{run}<w:t> guidance</w:t></w:r>'
+                "</w:hyperlink></w:p>")
+    honest = [
+        ("docx", styled_word(gap_style("character", '<w:b/><w:color w:val="1F4E79"/><w:sz w:val="24"/>'),
+                             body=readable)),
+        ("odt", odf_styled(odf_style("Tiny", 'fo:font-size="11pt" fo:color="#1f4e79"'),
+                           text='Read <text:span text:style-name="{span}">the</text:span> guidance')),
+    ]
+    for ext, document in honest:
+        assert data_problem(document, ext) is None, ext
+
+
+def test_a_misleading_link_in_a_download_is_told_how_to_fix_it(tmp_path):
+    """Forty-fourth round: the hint was to export the file again, which
+    leaves a link's text as it was."""
+    project = make_project(tmp_path / "p", content={
+        "at-a-glance/case.md": GOOD.replace("status: current", "status: current\ndownloads:\n"
+                                            "  - file: files/guide.docx\n    label: The guide"),
+        "at-a-glance/files/guide.docx": word_link("www.gov.scot", EVIL)})
+    result = run_cli(project, "validate")
+    assert result.returncode == 1
+    assert re.search(r"^at-a-glance/case.md:\d+:\d+ \[unsafe-file\] downloads, item 1: file: `files/guide.docx` has "
+                     r"a link to `https://evil.example/login` whose text shows `gov.scot`", result.stderr, re.M), \
+        result.stderr
+    assert "hint: A reader trusts an address they can read: in the program that made the file, make the link's text " \
+           "say where it goes" in result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 from . import characters, frontmatter, links, rules
-from .files import FILE_TYPES, content_problem, content_work, extension, refused_for_formula
+from .files import FILE_TYPES, content_problem, content_work, extension, refusal_kind
 from .problems import Problem
 
 # Outside the maintainers' folders (CODEOWNERS), editors publish pages and
@@ -134,9 +134,11 @@ def check_docs(docs_dir: Path, allowed_macro_pages: set[str], config: dict | Non
                 if refused:
                     # A CSV's formula, at its row, with the spreadsheet's hint
                     # (thirty-fifth round: said at line 1, with the PDF's).
-                    formula = refused_for_formula(refused)
-                    row = re.search(r"\brow (\d+)", refused) if formula and extension(name) == "csv" else None
-                    problems.append(rules.problem("unsafe-file/docs-formula" if formula else "unsafe-file/docs", shown,
+                    kind = refusal_kind(refused)
+                    row = re.search(r"\brow (\d+)", refused) if kind == "formula" and extension(name) == "csv" else None
+                    key = {"formula": "unsafe-file/docs-formula", "misleading": "unsafe-file/docs-misleading"}.get(
+                        kind, "unsafe-file/docs")
+                    problems.append(rules.problem(key, shown,
                                                   int(row.group(1)) if row else 1, 1, shown=shown, refused=refused))
             elif name in names and path.suffix == ".md" and not rel.startswith("overrides/"):
                 if "." in rel[:-3]:

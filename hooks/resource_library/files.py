@@ -8,6 +8,7 @@ JavaScript) never are: on the site's own origin they could run script.
 """
 from __future__ import annotations
 
+import copy
 import io
 import posixpath
 import re
@@ -416,9 +417,18 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
                     "another site into the document; remove the add-in from the document and save it again")
         external = _external_relationships(archive, infos) if ooxml else {}
         strings: list[str] = []  # a workbook's shared text
+        seen_strings: list[str] = []  # the same, as a reader sees it
         cells: list = []  # links on cells of shared text
         # The relationships first: what they load is said before how a part uses them.
-        infos.sort(key=lambda info: not info.filename.lower().endswith(".rels"))
+        # (And an OpenDocument file's common styles, which LibreOffice reads
+        # from `styles.xml` by that name, before the text that uses them.)
+        # Word's styles too, which it finds by their relationship, are read
+        # before the parts whose runs they draw.
+        style_parts = _style_parts(archive, infos) if ooxml else set()
+        infos.sort(key=lambda info: (not info.filename.lower().endswith(".rels"), info.filename != "styles.xml"
+                                     and _part_name(info.filename) not in style_parts))
+        common_styles = None
+        word_styles = _WordStyles()
         for info in infos:
             head = _head(archive, info)
             is_zip = head.startswith(b"PK\x03\x04")
@@ -454,20 +464,30 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
                     continue  # printer settings, an obfuscated font: not XML to any reader
                 return f"has a part ({_shown(info.filename)}) that {root}"
             if not ooxml:
-                refused = _odf_problem(root)
+                refused = _odf_problem(root, common_styles)
+                if info.filename == "styles.xml":
+                    common_styles = root
             elif info.filename.lower().endswith(".rels"):
                 refused = _relationships_problem(root)
             else:
                 targets = external.get(_part_name(info.filename), {})
-                refused = _ooxml_part_problem(root, info.filename) or _external_use_problem(
-                    root, info.filename, targets) or _ooxml_link_problem(root, info.filename, targets, cells)
+                if _part_name(info.filename) in style_parts and etree.QName(root).localname == "styles" and (
+                        etree.QName(root).namespace in _OOXML["w"]):
+                    word_styles = _WordStyles(root)
+                refused = _ooxml_part_problem(root, info.filename, word_styles) or _external_use_problem(
+                    root, info.filename, targets) or _ooxml_link_problem(root, info.filename, targets, cells,
+                                                                         word_styles)
                 if etree.QName(root).localname == "sst":
                     strings = ["".join(item.itertext()) for item in root]
+                    # And as a reader sees it: rich text's faint runs left out
+                    # (forty-fourth round: a 1-point white `_` in `www.gov_.scot`).
+                    seen_strings = [_shown_text(item, faint=True) for item in root]
             if refused:
                 return refused
         # A sheet's links on cells of shared text, read once the text is.
         for index, target, tooltip, where in cells:
-            if index < len(strings) and (trouble := _link_trouble(target, strings[index], tooltip)):
+            if index < len(strings) and (trouble := _link_trouble(target, strings[index], tooltip) or (
+                    index < len(seen_strings) and _link_trouble(target, seen_strings[index]))):
                 return f"has a link to `{_shown(target)}` {trouble} (in {where})"
     return None
 
@@ -516,13 +536,114 @@ def _faint(properties) -> bool:
         if (name == "color" or name == "srgbClr" and etree.QName(child.getparent()).localname == "solidFill") and (
                 _near_white(value)):
             return True
+        if name == "color" and any(etree.QName(key).localname == "themeColor" and theme in WHITE_THEME_COLOURS
+                                   for key, theme in child.attrib.items()):
+            return True
+        # Excel's colour: `rgb`, alpha first (forty-fourth round: `FFFFFFFF`).
+        if name == "color" and _near_white((child.get("rgb") or "")[-6:]):
+            return True
         if name == "sz" and number(value, 24) < 8 or name == "w" and number(value, 100) < 50 or (
                 name == "spacing" and number(value, 0) < -40):
+            return True
+        # Word's `w:fitText`: the run squeezed into a width, in twentieths of
+        # a point (forty-fourth round: `_` in one twip).
+        if name == "fitText" and number(value, 1440) < 60:
             return True
     return False
 
 
-def _shown_text(element, faint: bool = False) -> str:
+WORD_HIDDEN = frozenset({"vanish", "specVanish", "webHidden"})
+# Theme colours that are the page's own in the default themes: text in them is white on white.
+WHITE_THEME_COLOURS = frozenset({"background1", "bg1", "light1", "lt1"})
+
+
+class _WordStyles:
+    """How Word draws a run: the document's defaults, then the paragraph's
+    style, then the run's character style (each over the style it is based
+    on), then the run's own properties, the last said winning. Forty-fourth
+    round: a character style that hid, whitened or shrank the `_` in
+    `www.gov_.scot` was not read, only properties written on the run."""
+
+    def __init__(self, root=None):
+        from lxml import etree
+        self.defaults: dict = {}
+        self.styles: dict[str, tuple] = {}
+        self.default_paragraph = None
+        self._chains: dict = {}
+        if root is None:
+            return
+        for element in root.iter(*_ooxml_tags("w", "rPrDefault")):
+            self.defaults.update(self._own(element))
+        for style in root.iter(*_ooxml_tags("w", "style")):
+            attributes = {etree.QName(key).localname: value for key, value in style.attrib.items()}
+            based = next((self._val(child) for child in style if etree.QName(child).localname == "basedOn"), None)
+            if attributes.get("styleId"):
+                self.styles[attributes["styleId"]] = (based, self._own(style))
+                if attributes.get("type") == "paragraph" and attributes.get("default") in ("1", "true", "on"):
+                    self.default_paragraph = attributes["styleId"]
+
+    @staticmethod
+    def _val(element):
+        from lxml import etree
+        return next((value for key, value in element.attrib.items() if etree.QName(key).localname == "val"), None)
+
+    @staticmethod
+    def _own(holder) -> dict:
+        """The run properties a style or default gives: {local name: element}."""
+        from lxml import etree
+        found = {}
+        for properties in holder:
+            if etree.QName(properties).localname == "rPr":
+                found.update((etree.QName(child).localname, child) for child in properties
+                             if isinstance(child.tag, str))
+        return found
+
+    def _chain(self, style_id) -> dict:
+        if style_id not in self._chains:
+            chain, seen, key = [], set(), style_id
+            while key in self.styles and key not in seen and len(chain) < 100:
+                seen.add(key)
+                based, own = self.styles[key]
+                chain.append(own)
+                key = based
+            merged: dict = {}
+            for own in reversed(chain):
+                merged.update(own)
+            self._chains[style_id] = merged
+        return self._chains[style_id]
+
+    def properties(self, run) -> dict:
+        """A run's properties as Word applies them: {local name: element}."""
+        from lxml import etree
+        paragraph = next(run.iterancestors(*_ooxml_tags("w", "p")), None)
+        paragraph_style = self.default_paragraph
+        if paragraph is not None:
+            for properties in paragraph:
+                if etree.QName(properties).localname == "pPr":
+                    paragraph_style = next((self._val(child) for child in properties
+                                            if etree.QName(child).localname == "pStyle"), paragraph_style)
+        direct = self._own(run)
+        character = next((self._val(child) for child in direct.values() if etree.QName(child).localname == "rStyle"),
+                         None) if "rStyle" in direct else None
+        return {**self.defaults, **self._chain(paragraph_style), **self._chain(character), **direct}
+
+    def unseen(self, run, faint: bool) -> bool:
+        """Whether Word draws the run as nothing, or (with `faint`) too faint
+        or small to see."""
+        from lxml import etree
+        properties = self.properties(run)
+        for name in WORD_HIDDEN & properties.keys():
+            if (self._val(properties[name]) or "true").lower() not in ("0", "false", "off"):
+                return True
+        if not faint:
+            return False
+        drawn = etree.Element("rPr")
+        for child in properties.values():
+            drawn.append(copy.deepcopy(child))
+        return _faint(drawn)
+
+
+def _shown_text(element, faint: bool = False, styles: "_WordStyles | None" = None) -> str:
     """The text an element shows: text runs (`w:t`, `a:t`, a cell's `t`),
     Word's symbols (`w:sym`: thirty-third round, dots drawn as symbols made
     `www.gov.scot` read as `wwwgovscot`), tabs and breaks as spaces. With
@@ -532,11 +653,15 @@ def _shown_text(element, faint: bool = False) -> str:
     shown = []
     # A run drawn as nothing (`w:vanish`): read as the reader sees the text
     # (thirty-seventh round: `www.gov` + a hidden `_` + `.scot` read as no address).
-    hidden = set(element.xpath(".//*[local-name()='r'][*[local-name()='rPr']/*[local-name()='vanish' or "
-                               "local-name()='specVanish' or local-name()='webHidden']]"))
+    hidden = set(element.xpath(".//*[local-name()='r'][*[local-name()='rPr']/*[(local-name()='vanish' or "
+                               "local-name()='specVanish' or local-name()='webHidden') and not(@*[local-name()='val'"
+                               " and (.='0' or .='false' or .='off')])]]"))
     if faint:
         hidden |= {run for run in element.xpath(".//*[local-name()='r'][*[local-name()='rPr']]")
                    if _faint(next(child for child in run if etree.QName(child).localname == "rPr"))}
+    # A Word run as its styles draw it (the runs are Word's when styles are given).
+    if styles is not None:
+        hidden |= {run for run in element.iter(*_ooxml_tags("w", "r")) if styles.unseen(run, faint)}
     for node in element.iter(etree.Element):
         if hidden and any(parent in hidden for parent in node.iterancestors()):
             continue
@@ -574,7 +699,8 @@ def _cells_in(reference: str, values: dict) -> list:
             for row in range(min(top, bottom), max(top, bottom) + 1) if f"{_column_name(column)}{row}" in values]
 
 
-def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list) -> str | None:
+def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
+                        styles: _WordStyles | None = None) -> str | None:
     """OOXML: what each link to an outside address shows, against where it
     goes (thirty-first and thirty-third rounds): Word's `w:hyperlink` (its
     text, symbols and tooltip); a DrawingML link on a run (the run's text),
@@ -610,9 +736,11 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list) -
         if name == "hyperlink" and etree.QName(element).namespace in _OOXML["x"]:
             sheet_links.append((element, target))
             continue
-        found.append((target, _shown_text(element), element.get(f"{{{etree.QName(element).namespace}}}tooltip")
-                      or element.get("tooltip")))
-        found.append((target, _shown_text(element, faint=True), None))
+        # Word's runs as its styles draw them; a DrawingML run as written.
+        word = styles if etree.QName(element).namespace in _OOXML["w"] else None
+        found.append((target, _shown_text(element, styles=word),
+                      element.get(f"{{{etree.QName(element).namespace}}}tooltip") or element.get("tooltip")))
+        found.append((target, _shown_text(element, faint=True, styles=word), None))
         holder = element.getparent()
         if name.startswith("hlink") and holder is not None:
             if etree.QName(holder).localname == "rPr":
@@ -635,7 +763,7 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list) -
                 if cell.get("t") == "s" and value is not None and (value.text or "").strip().isdigit():
                     cells.append((int(value.text), target, element.get("tooltip"), where))
                 elif cell.get("t") == "inlineStr":
-                    found.append((target, _shown_text(cell), None))
+                    found += [(target, _shown_text(cell), None), (target, _shown_text(cell, faint=True), None)]
                 elif value is not None:
                     found.append((target, value.text, None))
     for target, text, tooltip in found:
@@ -800,43 +928,93 @@ ODF_LENGTH_RE = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in|px|pc|%)?\s*$")
 POINTS = {"pt": 1, "mm": 2.835, "cm": 28.35, "in": 72, "px": 0.75, "pc": 12, None: 1}
 
 
-def _odf_faint_styles(root) -> set:
-    """Text styles that draw text too faint or small to see: white, under
-    4 points (or 40%), squeezed under half its width, or run onto the letters
-    before it (thirty-eighth round: `.evil.example` at 0.5 points, white,
-    after `www.gov.scot`). A link is read with and without them."""
-    from lxml import etree
-    faint = set()
-    for properties in root.iter(f"{{{_ODF.format('style')}}}text-properties"):
-        style = properties.getparent()
-        name = style.get(f"{{{_ODF.format('style')}}}name") if style is not None else None
-        if not name:
-            continue
-        for key, value in properties.attrib.items():
-            local = etree.QName(key).localname
-            length = ODF_LENGTH_RE.match(value or "")
-            size = float(length.group(1)) * POINTS.get(length.group(2), 1) if length and length.group(2) != "%" \
-                else None
-            if (local in ("font-size", "font-size-asian", "font-size-complex") and length and (
-                    length.group(2) == "%" and float(length.group(1)) < 40 or size is not None and size < 4)
-                    or local == "color" and (value or "").startswith("#") and _near_white(value[1:])
-                    or local == "text-scale" and length and length.group(2) == "%" and float(length.group(1)) < 50
-                    or local == "letter-spacing" and size is not None and size < -2):
-                faint.add(name)
-                break
-    return faint
+def _odf_faint(properties: dict) -> bool:
+    """Whether text properties (`fo:font-size`, `fo:color`, by local name)
+    draw text too faint or small to see: white, under 4 points (or 40%),
+    squeezed under half its width, or run onto the letters before it
+    (thirty-eighth round: `.evil.example` at 0.5 points, white, after
+    `www.gov.scot`). A link is read with and without such text."""
+    for local, value in properties.items():
+        length = ODF_LENGTH_RE.match(value or "")
+        size = float(length.group(1)) * POINTS.get(length.group(2), 1) if length and length.group(2) != "%" \
+            else None
+        if (local in ("font-size", "font-size-asian", "font-size-complex") and length and (
+                length.group(2) == "%" and float(length.group(1)) < 40 or size is not None and size < 4)
+                or local == "color" and (value or "").startswith("#") and _near_white(value[1:])
+                or local == "text-scale" and length and length.group(2) == "%" and float(length.group(1)) < 50
+                or local == "letter-spacing" and size is not None and size < -2):
+            return True
+    return False
 
 
-def _odf_visible_text(element, hidden_styles: set) -> str:
-    """An OpenDocument element's text as drawn: without spans of a hidden
-    style, hidden text, or notes; with the text after each child (its tail)."""
-    from lxml import etree
-    name = etree.QName(element)
-    style = element.get(f"{{{_ODF.format('text')}}}style-name")
-    if name.localname in ("hidden-text", "hidden-paragraph", "note") or style in hidden_styles:
-        return element.tail or ""
-    return (element.text or "") + "".join(_odf_visible_text(child, hidden_styles) for child in element) + (
-        element.tail or "")
+class _OdfStyles:
+    """A document's styles as LibreOffice applies them to text: the
+    paragraph's, then each span's, each style over the one it is based on
+    (`style:parent-style-name`) and its family's default, from the common
+    styles (`styles.xml`) and the part's own. Forty-fourth round: a 0.5-point
+    white `_` in `www.gov_.scot` was drawn by a common style, or by an
+    automatic one based on it, and read only where written."""
+
+    def __init__(self, *roots):
+        from lxml import etree
+        style = _ODF.format("style")
+        self.styles: dict[tuple, tuple] = {}
+        self.defaults: dict[str, dict] = {}
+        self._effective: dict[tuple, dict] = {}
+        for root in roots:
+            if root is None:
+                continue
+            for element in root.iter(f"{{{style}}}style", f"{{{style}}}default-style"):
+                family = element.get(f"{{{style}}}family")
+                properties = {etree.QName(key).localname: value
+                              for child in element.iter(f"{{{style}}}text-properties")
+                              for key, value in child.attrib.items()}
+                if etree.QName(element).localname == "default-style":
+                    self.defaults[family] = properties
+                elif element.get(f"{{{style}}}name"):
+                    self.styles[(family, element.get(f"{{{style}}}name"))] = (
+                        element.get(f"{{{style}}}parent-style-name"), properties)
+
+    def properties(self, family: str, name: str | None) -> dict:
+        """A style's text properties, with those it inherits."""
+        key = (family, name)
+        if key not in self._effective:
+            chain, seen = [], set()
+            while key in self.styles and key not in seen and len(chain) < 100:
+                seen.add(key)
+                parent, own = self.styles[key]
+                chain.append(own)
+                key = (family, parent)
+            merged = dict(self.defaults.get(family, {}))
+            for own in reversed(chain):
+                merged.update(own)
+            self._effective[(family, name)] = merged
+        return self._effective[(family, name)]
+
+    def drawn(self, element, leave_faint: bool) -> str:
+        """A link's text as drawn: without hidden text or notes, text in a
+        style that hides it (`text:display="none"`), and, with
+        `leave_faint`, text drawn too faint or small to see."""
+        text_ns = _ODF.format("text")
+        paragraph = next((parent for parent in element.iterancestors(f"{{{text_ns}}}p", f"{{{text_ns}}}h")), None)
+        around = self.properties("paragraph", paragraph.get(f"{{{text_ns}}}style-name")) if paragraph is not None \
+            else dict(self.defaults.get("paragraph", {}))
+        return self._drawn(element, around, leave_faint)
+
+    def _drawn(self, element, around: dict, leave_faint: bool) -> str:
+        from lxml import etree
+        text_ns = _ODF.format("text")
+        if etree.QName(element).localname in ("hidden-text", "hidden-paragraph", "note"):
+            return ""
+        if style := element.get(f"{{{text_ns}}}style-name"):
+            around = {**around, **self.properties("text", style)}
+        shown = around.get("display") != "none" and not (leave_faint and _odf_faint(around))
+        parts = [element.text or ""] if shown else []
+        for child in element:
+            parts.append(self._drawn(child, around, leave_faint))
+            if shown:
+                parts.append(child.tail or "")
+        return "".join(parts)
 
 
 def _format_shows(literal: str) -> str | None:
@@ -910,6 +1088,29 @@ def _external_relationships(archive, infos) -> dict[str, dict[str, str]]:
     return found
 
 
+def _style_parts(archive, infos) -> set[str]:
+    """The parts that relationships name as styles (Word's `styles.xml`,
+    wherever it is), by part name."""
+    from lxml import etree
+    found = set()
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        if not name.lower().endswith(".rels") or "_rels/" not in name.lower():
+            continue
+        root = _xml_part(archive.read(info))
+        if isinstance(root, str):
+            continue
+        at = name.lower().rfind("_rels/")
+        folder = name[:at]
+        for element in root.iter(etree.Element):
+            if etree.QName(element).localname == OPC_RELATIONSHIP and (element.get("Type") or "").endswith(
+                    "/styles") and not _is_external(element):
+                target = (element.get("Target") or "").replace("\\", "/")
+                found.add(_part_name(target.lstrip("/") if target.startswith("/")
+                                     else posixpath.normpath(folder + target)))
+    return found
+
+
 def _external_use_problem(root, part: str, ids) -> str | None:
     """A picture, template or object that takes an outside address from a
     relationship typed as a hyperlink (`<a:blip r:link="rId9"/>`): the
@@ -930,7 +1131,7 @@ def _external_use_problem(root, part: str, ids) -> str | None:
     return None
 
 
-def _ooxml_part_problem(root, part: str) -> str | None:
+def _ooxml_part_problem(root, part: str, styles: _WordStyles | None = None) -> str | None:
     """OOXML: Word field codes, Excel's DDE, OLE and workbook links and
     formulas, and PowerPoint's program actions, none of which needs a
     relationship to fetch or run something. Found by lxml in C, by
@@ -945,11 +1146,21 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     # For each open field, its instruction and the text it shows (its result).
     instructions: list[str] = []
     results: list[list[str]] = []
+    # And as a reader sees it: without runs drawn as nothing, or too faint (forty-fourth round).
+    seen_results: list[list[str]] = []
+    clear_results: list[list[str]] = []
+    styles = styles or _WordStyles()
     for element in root.iter(*field_char, *instruction, *_ooxml_tags("w", "fldSimple", "t")):
         name = etree.QName(element).localname
         if name == "t":
             if results and in_result[-1]:
                 results[-1].append(element.text or "")
+                run = element.getparent()
+                if run is not None and etree.QName(run).localname == "r" and styles.unseen(run, False):
+                    continue
+                seen_results[-1].append(element.text or "")
+                if run is None or etree.QName(run).localname != "r" or not styles.unseen(run, True):
+                    clear_results[-1].append(element.text or "")
             continue
         if name == "fldSimple":
             refused = _field_problem(element.get(f"{{{etree.QName(element).namespace}}}instr") or "", where,
@@ -960,6 +1171,8 @@ def _ooxml_part_problem(root, part: str) -> str | None:
                 in_result.append(False)
                 instructions.append("")
                 results.append([])
+                seen_results.append([])
+                clear_results.append([])
             open_fields[-1].append(element.text or "")
             continue
         else:
@@ -981,6 +1194,8 @@ def _ooxml_part_problem(root, part: str) -> str | None:
                 in_result.append(False)
                 instructions.append("")
                 results.append([])
+                seen_results.append([])
+                clear_results.append([])
                 continue
             if not open_fields:
                 continue
@@ -988,11 +1203,15 @@ def _ooxml_part_problem(root, part: str) -> str | None:
             if kind == "end":
                 if in_result[-1] and not refused:
                     # A HYPERLINK field's result is its link's text.
-                    refused = _field_problem(instructions[-1], where, "".join(results[-1]))
+                    refused = (_field_problem(instructions[-1], where, "".join(results[-1]))
+                               or _field_problem(instructions[-1], where, "".join(seen_results[-1]))
+                               or _field_problem(instructions[-1], where, "".join(clear_results[-1])))
                 open_fields.pop()
                 in_result.pop()
                 instructions.pop()
                 results.pop()
+                seen_results.pop()
+                clear_results.pop()
             elif not in_result[-1]:
                 instructions[-1] = "".join(open_fields[-1])
                 open_fields[-1] = []  # separate: what follows is the field's result, not its instruction
@@ -1006,8 +1225,10 @@ def _ooxml_part_problem(root, part: str) -> str | None:
     # part of what a linked cell shows (thirty-seventh round: `"www.gov.scot "@`
     # on a cell linking to evil.example).
     for element in root.iter(*_ooxml_tags("x", "numFmt")):
+        # And `[$text-locale]`, drawn as written (forty-fourth round: `[$www.gov.scot]`).
         literal = " ".join(re.findall(r'"([^"]*)"', element.get("formatCode") or "")) + " " + " ".join(
-            re.findall(r"\\(.)", element.get("formatCode") or ""))
+            re.findall(r"\\(.)", element.get("formatCode") or "")) + " " + " ".join(
+            re.findall(r"\[\$([^\]\-]*)", element.get("formatCode") or ""))
         if shown := _format_shows(literal):
             return f"has a number format that shows `{_shown(shown)}` beside a cell's value (in {where})"
     for element in root.iter(*_ooxml_tags("w", "mailMerge")):
@@ -1125,7 +1346,7 @@ def _formula_problem(formula: str) -> str | None:
     return None
 
 
-def _odf_problem(root) -> str | None:
+def _odf_problem(root, common=None) -> str | None:
     """OpenDocument: no script bound to an event and no DDE link; every
     xlink:href (by namespace, whatever its prefix) a part of the document
     (a relative path inside it), or on a link a web, email or phone
@@ -1146,7 +1367,7 @@ def _odf_problem(root) -> str | None:
         # `of:=WEBSERVICE(...)`: the namespace before the `=` is the formula language's.
         if refused := _formula_problem(formula.split(":", 1)[1] if ODF_SYNTAX_RE.match(formula) else formula):
             return f"has a formula that {refused} (in `{_shown(_odf_name(formula.getparent()))}`: `{_shown(formula)}`)"
-    hidden_styles = None  # read once, at the first link
+    styles = None  # read once, at the first link
     for href in root.xpath("//@x:href", namespaces={"x": XLINK}):
         try:
             seen = urlsplit(as_browser_reads(href))
@@ -1168,12 +1389,10 @@ def _odf_problem(root) -> str | None:
             return (f"has a link to `{_shown(href)}`; a document may link only to web (https), "
                     "email (mailto) and phone (tel) addresses")
         link = href.getparent()
-        if hidden_styles is None:
+        if styles is None:
             # Text drawn as nothing (a style with `text:display="none"`, hidden
             # text) is not what the reader sees (thirty-seventh round).
-            hidden_styles = set(root.xpath("//s:style[s:text-properties/@t:display='none']/@s:name", namespaces={
-                "s": _ODF.format("style"), "t": _ODF.format("text")}))
-            faint_styles = _odf_faint_styles(root)
+            styles = _OdfStyles(common, root)
         # A field whose shown value is worked out as the document opens
         # (round 38: conditional text showing `www.gov.scot`, stored as
         # `evil.example`) shows what cannot be read here.
@@ -1183,9 +1402,7 @@ def _odf_problem(root) -> str | None:
                 return (f"has a link to `{_shown(href)}` whose text is a field worked out when it is opened "
                         f"(`text:{etree.QName(field).localname}`), so what it shows cannot be checked "
                         f"(in `{_shown(_odf_name(link))}`)")
-        seen_text = (link.text or "") + "".join(_odf_visible_text(child, hidden_styles) for child in link)
-        clear_text = (link.text or "") + "".join(_odf_visible_text(child, hidden_styles | faint_styles)
-                                                 for child in link) if faint_styles else seen_text
+        seen_text, clear_text = styles.drawn(link, False), styles.drawn(link, True)
         if trouble := (_link_trouble(href, seen_text, link.get(f"{{{_ODF.format('office')}}}title"))
                        or clear_text != seen_text and _link_trouble(href, clear_text)):
             return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
@@ -1349,6 +1566,16 @@ def refused_for_formula(refused: str) -> bool:
     """Whether `refused` (from content_problem) names a formula in a CSV,
     whose fix the catalogue gives apart (rules `unsafe-file/formula`)."""
     return refused.startswith(CSV_FORMULA)
+
+
+MISLEADING_IN_FILE = "a link must go where its text and tooltip say"
+
+
+def refusal_kind(refused: str) -> str:
+    """The catalogue's variant for what content_problem said: a formula, a
+    link whose text says another address (whose fix is not to export the
+    file again: forty-fourth round), or anything else ("")."""
+    return "formula" if refused_for_formula(refused) else "misleading" if MISLEADING_IN_FILE in refused else ""
 
 
 def pdf_problem(data: bytes, work: Work | None = None) -> str | None:
@@ -2109,7 +2336,7 @@ def _link_trouble(target, text: str | None = "", tooltip: str | None = "") -> st
     for what, shown in (("text", text), ("tooltip", tooltip)):
         shown = " ".join((shown or "").split())[:2000]
         if shown and (seen := links.misleading(shown, target)):
-            return f"whose {what} shows `{escaped(seen)}`: a link must go where its text and tooltip say"
+            return f"whose {what} shows `{escaped(seen)}`: {MISLEADING_IN_FILE}"
     return None
 
 

@@ -55,6 +55,9 @@ FILE_CHECK_HINT = ("Export the file again from the program that made it, without
 FORMULA_HINT = ("A spreadsheet runs a cell that starts with =, or with +, - or @ and reaches another program (|), "
                 "another file's cell (written, or through INDIRECT), a link or a function that fetches: it could start a program or reach another "
                 "computer. Put a ' before it, or remove the formula.")
+LINK_IN_FILE_HINT = ("A reader trusts an address they can read: in the program that made the file, make the link's "
+                     "text say where it goes (or give the address itself as the text), and take out any letters "
+                     "drawn hidden, white or tiny in it, then save it again.")
 SYNONYM_FORM = "Each group is `slug:` followed by a list of `- word or phrase` lines."
 CHARACTER = "{name} holds {what} (U+{code:04X}, written `{written}`){more}"
 ONE_LINE = "{name} runs over more than one line"
@@ -489,7 +492,10 @@ RULES = MappingProxyType({r.id: r for r in (
          docs=M("{shown} {refused}", FILE_CHECK_HINT),
          docs_formula=M("{shown} {refused}", FORMULA_HINT),
          formula=M("{name}: `{value}` {refused}", FORMULA_HINT),
-         formula_link=M("`{target}` {refused}", FORMULA_HINT)),
+         formula_link=M("`{target}` {refused}", FORMULA_HINT),
+         misleading=M("{name}: `{value}` {refused}", LINK_IN_FILE_HINT),
+         misleading_link=M("`{target}` {refused}", LINK_IN_FILE_HINT),
+         docs_misleading=M("{shown} {refused}", LINK_IN_FILE_HINT)),
     rule("active-file", "A file in `docs/` outside `docs/assets/` is a Markdown page or of a reader format.",
          "Site code is added by maintainers, in `docs/assets/`.",
          _=M("{shown} is a `{kind}` file, which the site does not publish from docs/",
@@ -618,7 +624,10 @@ RULES = MappingProxyType({r.id: r for r in (
          "on the site's list, an event handler, a `javascript:` address, a `style` element…).",
          "Remove it from the source the message names.",
          _=M("the published `{output}` {finding}", UNSAFE_OUTPUT),
-         producer=M("the published `{output}` {finding} (written by {producer})", UNSAFE_OUTPUT)),
+         producer=M("the published `{output}` {finding} (written by {producer})", UNSAFE_OUTPUT),
+         file=M("the published `{output}` {finding}", FILE_CHECK_HINT),
+         formula=M("the published `{output}` {finding}", FORMULA_HINT),
+         misleading=M("the published `{output}` {finding}", LINK_IN_FILE_HINT)),
     rule("duplicate-output", "The output gate: no two outputs share an address (a resource, file or vocabulary slug "
          "named like something the site already writes, or two names that differ only in letter case).",
          "Rename the resource, file or vocabulary slug.",

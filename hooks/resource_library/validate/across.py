@@ -656,8 +656,8 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
                   else (files.content_problem(_root_of(content_files) / target), False))[1]:
                 report("file-too-large/work-link", limit=f"{files.MAX_RESOURCE_CHECK_WORK:g}")
             elif unsafe := checked[0]:
-                report("unsafe-file/formula-link" if files.refused_for_formula(unsafe) else "unsafe-file/link",
-                       refused=unsafe)
+                report({"formula": "unsafe-file/formula-link", "misleading": "unsafe-file/misleading-link"}.get(
+                    files.refusal_kind(unsafe), "unsafe-file/link"), refused=unsafe)
             else:
                 if image and image_pixels is not None and target not in image_pixels:
                     image_pixels[target] = files.declared_pixels(_root_of(content_files) / target)

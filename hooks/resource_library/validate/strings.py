@@ -171,7 +171,9 @@ def check_link_value(parsed, pos, name, value, content_files: set[str], type_slu
                      limit=f"{files.MAX_RESOURCE_CHECK_WORK:g}")
         return
     if unsafe:
-        parsed.found(pos.line, pos.col, "unsafe-file/formula" if files.refused_for_formula(unsafe) else "unsafe-file",
+        key = {"formula": "unsafe-file/formula", "misleading": "unsafe-file/misleading"}.get(
+            files.refusal_kind(unsafe), "unsafe-file")
+        parsed.found(pos.line, pos.col, key,
                      name=name, value=value, refused=unsafe)
         return
     parsed.files.append(target)
