@@ -1913,3 +1913,33 @@ def test_a_misleading_link_in_a_download_is_told_how_to_fix_it(tmp_path):
         result.stderr
     assert "hint: A reader trusts an address they can read: in the program that made the file, make the link's text " \
            "say where it goes" in result.stderr
+
+
+def _slide_runs(*runs: tuple[str, str], list_style: str = "") -> bytes:
+    """A slide shape whose paragraph holds `runs` ((text, extra rPr
+    attributes and children)), each linked to evil.example."""
+    xml = "".join(f'<a:r><a:rPr{attributes}>{children}<a:hlinkClick r:id="rId7"/></a:rPr><a:t>{text}</a:t></a:r>'
+                  for text, attributes, children in runs)
+    return slide_shape(f"<p:sp><p:txBody>{list_style}<a:p>{xml}</a:p></p:txBody></p:sp>")
+
+
+TINY_LIST = '<a:lstStyle><a:lvl1pPr><a:defRPr sz="100"/></a:lvl1pPr></a:lstStyle>'
+
+
+@pytest.mark.parametrize("document", [
+    # Forty-fifth round: runs that link to one address are one link to a reader, read together.
+    _slide_runs(("gov", "", ""), (".scot", "", "")),
+    # A text body's list style makes the `_` 1 point; the runs about it say 18.
+    _slide_runs(("gov", ' sz="1800"', ""), ("_", "", ""), (".scot", ' sz="1800"', ""), list_style=TINY_LIST),
+    _slide_runs(("gov", "", ""), ("_", "", "<a:noFill/>"), (".scot", "", "")),
+    _slide_runs(("gov", "", ""), ("_", "", '<a:solidFill><a:schemeClr val="bg1"/></a:solidFill>'), (".scot", "", "")),
+], ids=["two runs", "a list style's size", "no fill", "the background's colour"])
+def test_a_slides_link_is_read_whole_as_its_text_body_draws_it(document):
+    from resource_library.files import data_problem
+    said = data_problem(document, "pptx")
+    assert said and "whose text shows `gov.scot`" in said, said
+
+
+def test_a_slides_honest_link_over_runs_passes():
+    from resource_library.files import data_problem
+    assert data_problem(_slide_runs(("Read the ", "", ""), ("guidance", ' b="1"', "")), "pptx") is None

@@ -539,6 +539,9 @@ def _faint(properties) -> bool:
         if name == "color" and any(etree.QName(key).localname == "themeColor" and theme in WHITE_THEME_COLOURS
                                    for key, theme in child.attrib.items()):
             return True
+        if name == "schemeClr" and value in WHITE_THEME_COLOURS and etree.QName(child.getparent()).localname == (
+                "solidFill"):
+            return True
         # Excel's colour: `rgb`, alpha first (forty-fourth round: `FFFFFFFF`).
         if name == "color" and _near_white((child.get("rgb") or "")[-6:]):
             return True
@@ -643,6 +646,77 @@ class _WordStyles:
         return _faint(drawn)
 
 
+def _linked_runs(run, target: str, targets: dict[str, str]) -> list:
+    """`run` and the runs either side of it in its paragraph whose own link
+    (`a:hlinkClick`) goes to `target`."""
+    from lxml import etree
+
+    def goes_there(sibling) -> bool:
+        if sibling is None or etree.QName(sibling).localname not in ("r", "fld"):
+            return False
+        for properties in sibling:
+            if etree.QName(properties).localname == "rPr":
+                for link in properties:
+                    if etree.QName(link).localname == "hlinkClick":
+                        return any(targets.get(value) == target for key, value in link.attrib.items()
+                                   if etree.QName(key).localname == "id")
+        return False
+
+    group = [run]
+    before, after = run.getprevious(), run.getnext()
+    while goes_there(before) and len(group) < 1000:
+        group.insert(0, before)
+        before = before.getprevious()
+    while goes_there(after) and len(group) < 1000:
+        group.append(after)
+        after = after.getnext()
+    return group
+
+
+def _drawingml_faint(run) -> bool:
+    """Whether a DrawingML run (PowerPoint, a chart, a Word drawing) is
+    drawn too faint or small to see, with what its text body gives it: the
+    list style's properties for its paragraph's level, then the paragraph's
+    own defaults, then the run's (forty-fourth round's Word and OpenDocument
+    styles had DrawingML's twin: a text body's list style, unread). No fill
+    (`a:noFill`) draws nothing. A slide layout's or master's styles are not
+    read here."""
+    from lxml import etree
+    paragraph = run.getparent()
+    body = paragraph.getparent() if paragraph is not None else None
+    layers = []
+    level = 0
+    own_paragraph = next((child for child in paragraph if etree.QName(child).localname == "pPr"), None) \
+        if paragraph is not None else None
+    if own_paragraph is not None:
+        try:
+            level = int(own_paragraph.get("lvl") or 0)
+        except ValueError:
+            level = 0
+    if body is not None:
+        for child in body:
+            if etree.QName(child).localname == "lstStyle":
+                layers += [default for style in child if etree.QName(style).localname in ("defPPr", f"lvl{level + 1}pPr")
+                           for default in style if etree.QName(default).localname == "defRPr"]
+    if own_paragraph is not None:
+        layers += [default for default in own_paragraph if etree.QName(default).localname == "defRPr"]
+    layers += [child for child in run if etree.QName(child).localname == "rPr"]
+    attributes, children = {}, {}
+    for layer in layers:
+        attributes.update(layer.attrib)
+        for child in layer:
+            if isinstance(child.tag, str):
+                name = etree.QName(child).localname
+                # One fill: the last said, of whichever kind.
+                children["fill" if name.endswith("Fill") else name] = child
+    if any(etree.QName(child).localname == "noFill" for child in children.values()):
+        return True
+    drawn = etree.Element("rPr", attributes)
+    for child in children.values():
+        drawn.append(copy.deepcopy(child))
+    return _faint(drawn)
+
+
 def _shown_text(element, faint: bool = False, styles: "_WordStyles | None" = None) -> str:
     """The text an element shows: text runs (`w:t`, `a:t`, a cell's `t`),
     Word's symbols (`w:sym`: thirty-third round, dots drawn as symbols made
@@ -662,6 +736,8 @@ def _shown_text(element, faint: bool = False, styles: "_WordStyles | None" = Non
     # A Word run as its styles draw it (the runs are Word's when styles are given).
     if styles is not None:
         hidden |= {run for run in element.iter(*_ooxml_tags("w", "r")) if styles.unseen(run, faint)}
+    if faint:
+        hidden |= {run for run in element.iter(*_ooxml_tags("a", "r")) if _drawingml_faint(run)}
     for node in element.iter(etree.Element):
         if hidden and any(parent in hidden for parent in node.iterancestors()):
             continue
@@ -744,8 +820,12 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
         holder = element.getparent()
         if name.startswith("hlink") and holder is not None:
             if etree.QName(holder).localname == "rPr":
-                found.append((target, _shown_text(holder.getparent()), None))  # the run, or a field
-                found.append((target, _shown_text(holder.getparent(), faint=True), None))
+                # The run, or a field, with the runs beside it that link to the
+                # same address: one link to a reader (forty-fifth round: `gov`
+                # and `.scot`, each linked to evil.example, were read apart).
+                group = _linked_runs(holder.getparent(), target, targets)
+                found.append((target, "".join(_shown_text(run) for run in group), None))
+                found.append((target, "".join(_shown_text(run, faint=True) for run in group), None))
             else:
                 # On a shape's or picture's own properties (`p:cNvPr`, `wp:docPr`):
                 # its alt text and title, and the text of the shape.
