@@ -1943,3 +1943,23 @@ def test_a_slides_link_is_read_whole_as_its_text_body_draws_it(document):
 def test_a_slides_honest_link_over_runs_passes():
     from resource_library.files import data_problem
     assert data_problem(_slide_runs(("Read the ", "", ""), ("guidance", ' b="1"', "")), "pptx") is None
+
+
+def test_links_beside_each_other_to_one_address_are_read_as_one():
+    """Forty-fifth round's slides, in Word and OpenDocument: `gov` and `.scot`,
+    two links to evil.example side by side, show `gov.scot` as one link."""
+    from resource_library.files import data_problem
+
+    def word_links(*texts):
+        return word_body("<w:p>" + "".join(f'<w:hyperlink r:id="rId7"><w:r><w:t>{text}</w:t></w:r></w:hyperlink>'
+                                           for text in texts) + "</w:p>")
+
+    def odt_links(*texts):
+        return odt("<office:body><office:text><text:p>" + "".join(
+            f'<text:a xlink:type="simple" xlink:href="{EVIL}">{text}</text:a>' for text in texts)
+            + "</text:p></office:text></office:body>")
+
+    assert "whose text shows `gov.scot`" in data_problem(word_links("gov", ".scot"), "docx")
+    assert "whose text shows `gov.scot`" in data_problem(odt_links("gov", ".scot"), "odt")
+    assert data_problem(word_links("Read the", " guidance"), "docx") is None
+    assert data_problem(odt_links("Read the", " guidance"), "odt") is None

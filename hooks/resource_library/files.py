@@ -646,6 +646,19 @@ class _WordStyles:
         return _faint(drawn)
 
 
+def _adjacent_links(element, same) -> list:
+    """`element` and its siblings either side for which `same` holds, in order."""
+    group = [element]
+    before, after = element.getprevious(), element.getnext()
+    while before is not None and same(before) and len(group) < 1000:
+        group.insert(0, before)
+        before = before.getprevious()
+    while after is not None and same(after) and len(group) < 1000:
+        group.append(after)
+        after = after.getnext()
+    return group
+
+
 def _linked_runs(run, target: str, targets: dict[str, str]) -> list:
     """`run` and the runs either side of it in its paragraph whose own link
     (`a:hlinkClick`) goes to `target`."""
@@ -817,6 +830,15 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
         found.append((target, _shown_text(element, styles=word),
                       element.get(f"{{{etree.QName(element).namespace}}}tooltip") or element.get("tooltip")))
         found.append((target, _shown_text(element, faint=True, styles=word), None))
+        if name == "hyperlink" and word is not None:
+            # With the links beside it to the same address, which a reader
+            # takes for one (forty-fifth round's slides had the same).
+            group = _adjacent_links(element, lambda other: other.tag == element.tag and any(
+                targets.get(value) == target for key, value in other.attrib.items()
+                if etree.QName(key).localname == "id"))
+            if len(group) > 1:
+                found.append((target, "".join(_shown_text(link, styles=word) for link in group), None))
+                found.append((target, "".join(_shown_text(link, faint=True, styles=word) for link in group), None))
         holder = element.getparent()
         if name.startswith("hlink") and holder is not None:
             if etree.QName(holder).localname == "rPr":
@@ -1483,6 +1505,13 @@ def _odf_problem(root, common=None) -> str | None:
                         f"(`text:{etree.QName(field).localname}`), so what it shows cannot be checked "
                         f"(in `{_shown(_odf_name(link))}`)")
         seen_text, clear_text = styles.drawn(link, False), styles.drawn(link, True)
+        if link.tag == f"{{{_ODF.format('text')}}}a" and not (link.tail or "").strip():
+            # Links beside each other to one address read as one link.
+            group = _adjacent_links(link, lambda other: other.tag == link.tag and other.get(f"{{{XLINK}}}href") == href
+                                    and not (other.getprevious() is not None and (other.getprevious().tail or "").strip()))
+            if len(group) > 1:
+                seen_text = "".join(styles.drawn(part, False) for part in group)
+                clear_text = "".join(styles.drawn(part, True) for part in group)
         if trouble := (_link_trouble(href, seen_text, link.get(f"{{{_ODF.format('office')}}}title"))
                        or clear_text != seen_text and _link_trouble(href, clear_text)):
             return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
