@@ -1963,3 +1963,31 @@ def test_links_beside_each_other_to_one_address_are_read_as_one():
     assert "whose text shows `gov.scot`" in data_problem(odt_links("gov", ".scot"), "odt")
     assert data_problem(word_links("Read the", " guidance"), "docx") is None
     assert data_problem(odt_links("Read the", " guidance"), "odt") is None
+
+
+def test_words_that_run_into_a_link_are_read_with_it_as_on_the_pages():
+    """Forty-fifth round: `www.gov` as text and `.scot` as a link to
+    evil.example read `www.gov.scot` to a reader, as `www.gov[.scot](...)`
+    does on a page."""
+    from resource_library.files import data_problem
+    run = "<w:r><w:t>{}</w:t></w:r>"
+    word_link_xml = '<w:hyperlink r:id="rId7"><w:r><w:t>{}</w:t></w:r></w:hyperlink>'
+
+    def odt_paragraph(before, text, after):
+        return odt(f'<office:body><office:text><text:p>{before}<text:a xlink:type="simple" xlink:href="{EVIL}">{text}'
+                   f"</text:a>{after}</text:p></office:text></office:body>")
+
+    slide = ('<p:sp><p:txBody><a:p><a:r><a:t>{}</a:t></a:r><a:r><a:rPr><a:hlinkClick r:id="rId7"/></a:rPr>'
+             "<a:t>{}</a:t></a:r></a:p></p:txBody></p:sp>")
+    misled = [("docx", word_body("<w:p>" + run.format("Visit www.gov") + word_link_xml.format(".scot") + "</w:p>")),
+              ("odt", odt_paragraph("Visit www.gov", ".scot", " today")),
+              ("pptx", slide_shape(slide.format("Visit www.gov", ".scot")))]
+    for ext, document in misled:
+        said = data_problem(document, ext)
+        assert said and "with the words beside it, reads `gov.scot`" in said, (ext, said)
+    honest = [("docx", word_body("<w:p>" + run.format("See the guidance on ") + word_link_xml.format("our page")
+                                 + run.format(" today.") + "</w:p>")),
+              ("odt", odt_paragraph("See the guidance on ", "our page", " today.")),
+              ("pptx", slide_shape(slide.format("See the guidance on ", "our page")))]
+    for ext, document in honest:
+        assert data_problem(document, ext) is None, ext

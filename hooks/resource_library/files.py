@@ -871,7 +871,42 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
     for target, text, tooltip in found:
         if trouble := _link_trouble(target, text, tooltip):
             return f"has a link to `{_shown(target)}` {trouble} (in {where})"
+    # A paragraph's words that run from text into a link, or across links,
+    # as on the pages (forty-fifth round: `www.gov` then a link `.scot`).
+    if links_here:
+        from .links import misleading_runs
+        paragraphs = {id(paragraph): paragraph for element, _ in links_here
+                      for paragraph in element.iterancestors(*_ooxml_tags("w", "p"), *_ooxml_tags("a", "p"))}
+        for paragraph in paragraphs.values():
+            for faint in (False, True):
+                for shown, target in misleading_runs(_paragraph_segments(paragraph, targets, styles, faint)):
+                    return (f"has a link to `{_shown(target)}` whose text, with the words beside it, reads "
+                            f"`{_shown(shown)}`: {MISLEADING_IN_FILE} (in {where})")
     return None
+
+
+def _paragraph_segments(paragraph, targets: dict[str, str], styles, faint: bool) -> list:
+    """A Word or DrawingML paragraph as a reader sees it, cut at its links:
+    [(text, the address it links to, or None)]."""
+    from lxml import etree
+    word = styles if etree.QName(paragraph).namespace in _OOXML["w"] else None
+    segments = []
+
+    def target_of(element):
+        for key, value in element.attrib.items():
+            if etree.QName(key).localname == "id" and value in targets:
+                return targets[value]
+        return None
+
+    for child in paragraph:
+        name = etree.QName(child).localname
+        if name == "hyperlink":
+            segments.append((_shown_text(child, faint=faint, styles=word), target_of(child)))
+        elif name in ("r", "fld"):
+            link = next((target_of(item) for properties in child if etree.QName(properties).localname == "rPr"
+                         for item in properties if etree.QName(item).localname == "hlinkClick"), None)
+            segments.append((_shown_text(child, faint=faint, styles=word), link))
+    return segments
 
 
 # Pictures and fonts, by the bytes they start with: PNG, JPEG, GIF, BMP,
@@ -1470,6 +1505,7 @@ def _odf_problem(root, common=None) -> str | None:
         if refused := _formula_problem(formula.split(":", 1)[1] if ODF_SYNTAX_RE.match(formula) else formula):
             return f"has a formula that {refused} (in `{_shown(_odf_name(formula.getparent()))}`: `{_shown(formula)}`)"
     styles = None  # read once, at the first link
+    read_paragraphs: set[int] = set()
     for href in root.xpath("//@x:href", namespaces={"x": XLINK}):
         try:
             seen = urlsplit(as_browser_reads(href))
@@ -1515,6 +1551,20 @@ def _odf_problem(root, common=None) -> str | None:
         if trouble := (_link_trouble(href, seen_text, link.get(f"{{{_ODF.format('office')}}}title"))
                        or clear_text != seen_text and _link_trouble(href, clear_text)):
             return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
+        # The paragraph's words that run from text into the link, or across
+        # links (forty-fifth round: `www.gov` then a link `.scot`).
+        paragraph = link.getparent()
+        if paragraph is not None and id(paragraph) not in read_paragraphs:
+            read_paragraphs.add(id(paragraph))
+            from .links import misleading_runs
+            for faint in (False, True):
+                segments = [(paragraph.text or "", None)]
+                for child in paragraph:
+                    address = child.get(f"{{{XLINK}}}href") if child.tag == link.tag else None
+                    segments += [(styles.drawn(child, faint), address), (child.tail or "", None)]
+                for shown, target in misleading_runs(segments):
+                    return (f"has a link to `{_shown(target)}` whose text, with the words beside it, reads "
+                            f"`{_shown(shown)}`: {MISLEADING_IN_FILE} (in `{_shown(_odf_name(link))}`)")
     # A form's picture and data source are fetched as it opens; a button's
     # address is a link (thirty-first round: not read before).
     form = {"f": _ODF.format("form")}
