@@ -1991,3 +1991,30 @@ def test_words_that_run_into_a_link_are_read_with_it_as_on_the_pages():
               ("pptx", slide_shape(slide.format("See the guidance on ", "our page")))]
     for ext, document in honest:
         assert data_problem(document, ext) is None, ext
+
+
+CLEAR_SHAPE = ('<p:sp><p:nvSpPr><p:cNvPr id="3" name="Over"><a:hlinkClick r:id="rId7"/></p:cNvPr></p:nvSpPr>'
+               "<p:spPr>{fill}</p:spPr><p:txBody><a:p/></p:txBody></p:sp>")
+WORDS_UNDER = '<p:sp><p:txBody><a:p><a:r><a:t>www.gov.scot</a:t></a:r></a:p></p:txBody></p:sp>'
+
+
+@pytest.mark.parametrize("fill", ["<a:noFill/>", '<a:solidFill><a:srgbClr val="FFFFFF"><a:alpha val="0"/></a:srgbClr>'
+                                  "</a:solidFill>", ""], ids=["no fill", "a clear fill", "no fill said"])
+def test_a_link_on_a_shape_that_draws_nothing_is_refused(fill):
+    """Forty-fifth round: a clear shape over the words `www.gov.scot`,
+    linked to evil.example, was published; what shows through a shape is
+    not read."""
+    from resource_library.files import data_problem
+    said = data_problem(slide_shape(WORDS_UNDER + CLEAR_SHAPE.format(fill=fill)), "pptx")
+    assert said and "on a shape that draws nothing of its own" in said, said
+
+
+def test_a_linked_button_picture_or_chart_draws_itself():
+    from resource_library.files import data_problem
+    button = CLEAR_SHAPE.format(fill='<a:solidFill><a:srgbClr val="1F4E79"/></a:solidFill>').replace(
+        "<a:p/>", "<a:p><a:r><a:t>Register</a:t></a:r></a:p>")
+    picture = ('<p:pic><p:nvPicPr><p:cNvPr id="4" name="Logo" descr="Scottish Government logo"><a:hlinkClick '
+               'r:id="rId7"/></p:cNvPr></p:nvPicPr><p:blipFill><a:blip r:embed="rId9"/></p:blipFill><p:spPr/></p:pic>')
+    filled = CLEAR_SHAPE.format(fill='<a:solidFill><a:srgbClr val="1F4E79"/></a:solidFill>')
+    for shape in (button, picture, filled):
+        assert data_problem(slide_shape(WORDS_UNDER + shape), "pptx") is None, shape

@@ -646,6 +646,31 @@ class _WordStyles:
         return _faint(drawn)
 
 
+def _draws_nothing(shape) -> bool:
+    """Whether a linked shape shows nothing of its own: no text, no picture,
+    and no fill, or one a reader sees through (forty-fifth round: a clear
+    shape over the words `www.gov.scot`, linked to evil.example)."""
+    from lxml import etree
+    # (A picture, a chart or a diagram draws itself.)
+    if _shown_text(shape).strip() or any(etree.QName(element).localname in ("blip", "imagedata", "chart", "relIds")
+                                         for element in shape.iter(etree.Element)):
+        return False
+    properties = next((element for element in shape.iter(etree.Element)
+                       if etree.QName(element).localname == "spPr"), None)
+    fills = [child for child in properties if isinstance(child.tag, str)
+             and etree.QName(child).localname.endswith("Fill")] if properties is not None else []
+    if fills:
+        fill = fills[-1]
+        if etree.QName(fill).localname == "noFill":
+            return True
+        # Any see-through colour in it (`a:alpha` under 100%).
+        return any(etree.QName(element).localname == "alpha" and (element.get("val") or "100000").rstrip("%")
+                   not in ("100000", "100") for element in fill.iter(etree.Element))
+    # No fill of its own: the theme's, if its style names one (`a:fillRef idx` above 0).
+    return not any(etree.QName(element).localname == "fillRef" and (element.get("idx") or "0") != "0"
+                   for element in shape.iter(etree.Element))
+
+
 def _adjacent_links(element, same) -> list:
     """`element` and its siblings either side for which `same` holds, in order."""
     group = [element]
@@ -820,6 +845,7 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
         "//@*[local-name()='id' and (namespace-uri()=$a or namespace-uri()=$b)]",
         a=RELATIONSHIP_NAMESPACES[0], b=RELATIONSHIP_NAMESPACES[1]) if value in targets] if targets else []
     sheet_links = []
+    clear: list[str] = []  # links on shapes that draw nothing of their own
     for element, target in links_here:
         name = etree.QName(element).localname
         if name == "hyperlink" and etree.QName(element).namespace in _OOXML["x"]:
@@ -856,6 +882,8 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
                     holder.getparent().getparent() if holder.getparent() is not None else None)
                 if shape is not None:
                     found += [(target, _shown_text(shape), None), (target, _shown_text(shape, faint=True), None)]
+                    if _draws_nothing(shape):
+                        clear.append(target)
     if sheet_links:
         values = {cell.get("r"): cell for cell in root.iter(*_ooxml_tags("x", "c")) if cell.get("r")}
         for element, target in sheet_links:
@@ -871,6 +899,10 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
     for target, text, tooltip in found:
         if trouble := _link_trouble(target, text, tooltip):
             return f"has a link to `{_shown(target)}` {trouble} (in {where})"
+    for target in clear:
+        return (f"has a link to `{_shown(target)}` on a shape that draws nothing of its own (no text, picture or "
+                "solid fill), so what shows through it, which cannot be read here, is what a reader takes the link "
+                f"for (in {where}); link the words or the picture themselves")
     # A paragraph's words that run from text into a link, or across links,
     # as on the pages (forty-fifth round: `www.gov` then a link `.scot`).
     if links_here:
@@ -959,6 +991,12 @@ def _relationships_problem(root) -> str | None:
                         "is opened")
             continue
         if element.get("Type") not in HYPERLINK_TYPES:
+            kind = (element.get("Type") or "").rsplit("/", 1)[-1]
+            if kind.lower() in ("video", "audio", "media"):
+                # Forty-fifth round: an online video was called a template or picture.
+                return (f"has an online {'video' if kind.lower() != 'audio' else 'sound'} (`{_shown(target)}`), "
+                        "which it loads from that site when it is shown; embed the file in the presentation, or "
+                        "link to the video from the resource's page instead")
             return (f"loads `{_shown(target)}` from outside the document when it is opened (a template, "
                     "frame, object or picture); only links to web pages are allowed")
         if not _safe_link(target):

@@ -50,8 +50,9 @@ MISLEADING_HINT = ("Readers trust an address they can read: text that reads as o
 MAX_FILE_HINT = ("Readers on a phone would wait minutes for it, and the repository keeps every version. "
                  "Make it smaller (a PDF saved for the web, images at screen size), or put it where the team keeps "
                  "large files and link to it over https, for example [Full report (PDF, 45 MB)](https://...).")
-FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments or actions "
-                   "(for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over https.")
+FILE_CHECK_HINT = ("Export the file again from the program that made it, without scripts, attachments, actions or a "
+                   "signature (for a PDF: Print to PDF, or Save as PDF/A), or link to it on another website over "
+                   "https.")
 FORMULA_HINT = ("A spreadsheet runs a cell that starts with =, or with +, - or @ and reaches another program (|), "
                 "another file's cell (written, or through INDIRECT), a link or a function that fetches: it could start a program or reach another "
                 "computer. Put a ' before it, or remove the formula.")
