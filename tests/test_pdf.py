@@ -548,3 +548,43 @@ def test_a_pdf_problem_is_said_at_the_line_that_holds_its_image():
     said = pdf_problem(resource, PdfError("the image `../files/data.csv` is not ...", "data.csv"))
     assert (said.line, said.source_line) == (14, "![big](files/data.csv)")
     assert pdf_problem(resource, PdfError("Typst could not make its PDF")).line == 12
+
+
+def test_what_the_forty_fifth_rounds_briefing_showed_is_in_its_pdf_as_on_its_page(tmp_path):
+    """Forty-fifth round: a heading that skips a level (honest, and common)
+    stopped the build, since a tagged PDF may not skip one; the text round a
+    link in a `<details>` was left out of the PDF; and a note's number drawn
+    against a link's text made PDF viewers read another address
+    (`https://192.168.1.1` and note 1, `https://192.168.1.11`)."""
+    import pypdfium2 as pdfium
+    body = ("\nIntro.\n\n#### Carers and families\n\nWords.\n\n## Who to involve\n\n##### Deeper\n\n"
+            "<details><summary>Who is eligible</summary>\nUnpaid carers are eligible. Read the "
+            '<a href="https://www.gov.scot/">Scottish Government guidance</a> before you apply.\n</details>\n\n'
+            "Router: [https://192.168.1.1](https://192.168.1.1/) here, and [www.gov.scot](https://www.gov.scot/).\n")
+    project = make_project(tmp_path / "p", content={"at-a-glance/levels.md": GOOD + body})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    content = pdf_of(project, "levels")
+    text = " ".join(text_of(content).split())
+    assert "Unpaid carers are eligible. Read the Scottish Government guidance" in text
+    assert "before you apply" in text
+    document = pdfium.PdfDocument(content)
+    found = set()
+    for page in document:
+        links = page.get_textpage()
+        web = pdfium.raw.FPDFLink_LoadWebLinks(links.raw)
+        for index in range(pdfium.raw.FPDFLink_CountWebLinks(web)):
+            size = pdfium.raw.FPDFLink_GetURL(web, index, None, 0)
+            buffer = (pdfium.raw.c_ushort * size)()
+            pdfium.raw.FPDFLink_GetURL(web, index, buffer, size)
+            found.add(bytes(buffer).decode("utf-16-le").rstrip("\x00"))
+        pdfium.raw.FPDFLink_CloseWebLinks(web)
+    assert not any("192.168.1.11" in url or "scot1" in url for url in found), found
+    # The outline keeps every heading, each at most a level below the one before.
+    def titles(outline, depth=0):
+        for item in outline:
+            yield from titles(item, depth + 1) if isinstance(item, list) else [(depth, item.title)]
+
+    assert list(titles(PdfReader(io.BytesIO(content)).outline))[:6] == [
+        (0, "A good briefing"), (1, "Method"), (2, "Carers and families"), (1, "Who to involve"), (2, "Deeper"),
+        (1, "About this PDF")]

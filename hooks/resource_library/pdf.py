@@ -161,6 +161,28 @@ BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockqu
           "details", "figure"}
 
 
+def _even_levels(blocks: list[dict]) -> list[dict]:
+    """Headings that skip a level (`##` then `####`, or a body that starts
+    at `###`) one level below the heading before, in document order: a
+    tagged PDF may not skip one, and authors often do (forty-fifth round:
+    such honest briefings stopped the build). The web page keeps them."""
+    last = [1]  # the title
+
+    def walk(value):
+        if isinstance(value, dict):
+            if value.get("t") == "h":
+                value["level"] = min(value["level"], last[0] + 1)
+                last[0] = value["level"]
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(blocks)
+    return blocks
+
+
 class Converter:
     """Turns one page's cleaned HTML into data for the template. Links
     become absolute addresses of the live site (a PDF is read from an email
@@ -182,9 +204,9 @@ class Converter:
         if body is not None and _depth(body) > MAX_NESTING:
             raise PdfError(f"the body nests elements more than {MAX_NESTING} deep (lists in lists, or HTML "
                            "blocks in blocks); a briefing needs a few levels at most")
-        return self._blocks(body) if body is not None else []
+        return _even_levels(self._blocks(body)) if body is not None else []
 
-    def _blocks(self, parent) -> list[dict]:
+    def _blocks(self, parent, skip=lambda node: False) -> list[dict]:
         out: list[dict] = []
         loose: list = []  # inline content directly in a block container
 
@@ -195,6 +217,8 @@ class Converter:
             loose.clear()
 
         for node in _children(parent):
+            if skip(node):
+                continue
             tag = node.tag
             if tag in BLOCKS or tag == "img":
                 flush()
@@ -245,20 +269,18 @@ class Converter:
             return [self._image(node)]
         if tag == "div" and "admonition" in (node.attributes.get("class") or "").split():
             kinds = [c for c in (node.attributes.get("class") or "").split() if c != "admonition"]
-            title, body = [], []
-            for child in _children(node):
-                if child.tag == "p" and "admonition-title" in (child.attributes.get("class") or ""):
-                    title = self._inlines(child)
-                else:
-                    body += self._blocks(child) if child.tag not in BLOCKS else self._block(child)
+            def is_title(child) -> bool:
+                return child.tag == "p" and "admonition-title" in (child.attributes.get("class") or "")
+
+            title = next((self._inlines(child) for child in _children(node) if is_title(child)), [])
+            # Its text and links loose in it too, as in a page (forty-fifth round:
+            # the sentence round a link in a `<details>` was left out of the PDF).
+            body = self._blocks(node, skip=is_title)
             return [{"t": "note", "kind": kinds[0] if kinds else "note", "title": title, "c": body}]
         if tag == "details":
             summary = next((c for c in _children(node) if c.tag == "summary"), None)
-            rest = [c for c in _children(node) if c.tag != "summary"]
             out = [{"t": "p", "c": [{"t": "strong", "c": self._inlines(summary)}]}] if summary is not None else []
-            for child in rest:
-                out += self._block(child) if child.tag in BLOCKS or child.tag == "img" else self._blocks(child)
-            return out
+            return out + self._blocks(node, skip=lambda child: child.tag == "summary")
         # div, figure: their content, as blocks
         return self._blocks(node)
 
