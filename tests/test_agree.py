@@ -311,6 +311,14 @@ FIFTH = [
     ("a text file shown as a picture, its alt holding a link", {"at-a-glance/t.md": GOOD.replace(
         "Body text.", "![a [x](files/b.csv)](files/c.csv)"), "at-a-glance/files/b.csv": "a\n",
         "at-a-glance/files/c.csv": "a\n"}, "at-a-glance/t.md:16:", "is shown as a picture, but it is not an image"),
+    # Forty-fifth round: headings the lines do not show as such.
+    ("a heading in a list item", {"at-a-glance/t.md": GOOD.replace("Body text.", "- ## Ring 0141 555 0100 today")},
+     "at-a-glance/t.md:16:6 [misleading-link]", "the heading shows the phone number `0141 555 0100`"),
+    ("a heading in a note", {"at-a-glance/t.md": GOOD.replace(
+        "Body text.", "!!! note\n    ## Visit https://evil.example/login")},
+     "at-a-glance/t.md:17:", "the heading reads as the address `evil.example`"),
+    ("a heading written as HTML", {"at-a-glance/t.md": GOOD.replace("Body text.", "<h2>Raw www.evil.example/c</h2>")},
+     "at-a-glance/t.md:16:", "the heading reads as the address `evil.example`"),
     ("a comment a browser ends at once", {"at-a-glance/t.md": GOOD.replace(
         "Body text.", "See <!--> [y](files/old.csv) -->"), "at-a-glance/files/old.csv": "a\n"},
      "at-a-glance/t.md:16:5 [unsafe-html]", "is over at once in a browser"),

@@ -286,6 +286,11 @@ def _read_as_rendered(lines: list[str]) -> bool:
     return False
 
 
+# A heading in a list item or a note, or written as HTML.
+HEADING_ELSEWHERE_RE = re.compile(r"(?m)^[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+#{1,6}[ \t]|^[ \t]*!!!|<[hH][1-6][\s>]")
+RENDERED_HEADING_RE = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+
+
 def _rendered_link_problems(resource: Resource, source: list[str]) -> list[Problem]:
     from ..sanitize import clean, find_written, link_problems
     problems = []
@@ -321,12 +326,27 @@ def _line_link_problems(resource: Resource, lines: list[str], source: list[str])
                                               shown=shown, target=target[:80]))
     # A heading is the text of its link in the contents list (twentieth
     # round: `## www.gov.scot/login`): named like a title, not an address.
+    said = set()
     for number, text in headings.shown_texts(resource.body, lines):
         if shown := links.strong_address(text) or links.strong_number(text):
+            said.add(shown)
             written = source[number - 1] if number <= len(source) else ""
             problems.append(rules.problem(links.misleading_key("misleading-link/heading", shown), resource.src_uri,
                                           resource.body_line + number - 1,
                                           len(written) - len(written.lstrip("#= ")) + 1, written, shown=shown))
+    # Headings the lines do not show as such: in a list item, a note, or
+    # written as HTML (forty-fifth round: validate passed them, the build
+    # refused them), read from the page as the build reads them.
+    if HEADING_ELSEWHERE_RE.search(resource.body):
+        from ..sanitize import find_written
+        for text in RENDERED_HEADING_RE.findall(_rendered(resource.body)):
+            text = html.unescape(re.sub(r"<[^>]*>", "", text)).strip()
+            if (shown := links.strong_address(text) or links.strong_number(text)) and shown not in said:
+                said.add(shown)
+                line, col = find_written(source, (text,))
+                problems.append(rules.problem(links.misleading_key("misleading-link/heading", shown),
+                                              resource.src_uri, resource.body_line + line, col + 1,
+                                              source[line] if line < len(source) else "", shown=shown))
     for line, col, tooltip, target in links.other_tooltips(lines):
         written = source[line - 1] if line <= len(source) else ""
         if target is not None:
