@@ -192,6 +192,10 @@ CASES = [
      "misleading-link", "the link's text shows the number `0800 22 44 88`, but it goes to `tel:111`",
      "A phone number on a link promises a call to it: link the number with tel: ([0131 623 4300](tel:+441316234300)), "
      "and a page with words."),
+    ("a heading with no-break spaces", {A: resource("Case", body="Text.\n\n## Call 0800&nbsp;123&nbsp;4567\n")},
+     f"{A}:14:1", "misleading-link", "the heading shows the phone number `0800 123 4567`, and is the text of the "
+     "contents list's link, which dials nothing", "Name the section, as in `## Booking a place`; give the number in "
+     "the text under it, as a tel: link: [0131 623 4300](tel:+441316234300)."),
     ("a link to the calendar the build makes", {A: resource("Case", body="Add [it](../webinars/webinars.ics).\n")},
      f"{A}:12:10", "broken-link", "`../webinars/webinars.ics` is a calendar, which the build makes and links to "
      "itself, so a resource does not", "Link to the page that offers it: a briefing's page offers its PDF, the "

@@ -503,8 +503,9 @@ def find_written(lines: list[str], needles: tuple[str, ...]) -> tuple[int, int]:
                 for text in folded]
     # Character references read as what they stand for (thirty-first round:
     # `www&#46;nhs&#46;scot` was placed at the body's first line).
-    untagged = [unescape(text) if "&" in text else text for text in untagged]
-    wanted = [needle.lower() for needle in needles if needle]
+    # (A no-break space, written `&nbsp;`, reads as a space: forty-fifth round.)
+    untagged = [unescape(text).replace("\xa0", " ") if "&" in text else text for text in untagged]
+    wanted = [needle.lower().replace("\xa0", " ") for needle in needles if needle]
     # All of them, then the last two (a link's text and target), then each.
     groups = ([wanted] if len(wanted) > 1 else []) + ([wanted[1:]] if len(wanted) > 2 else [])
     # And with links' own markup dropped, as their text runs on into what is
