@@ -700,12 +700,24 @@ class Briefings:
             "topics": [vocabulary.topics[s].name for s in resource.meta.get("topics") or [] if s in vocabulary.topics],
             "owner": resource.meta.get("owner") or "",
             "status": resource.status, "withdrawn_reason": resource.meta.get("withdrawn_reason") or "",
+            # What replaces it, and the page's list of updates, as the page
+            # shows them (forty-fifth round: a PDF kept with a board paper
+            # did not say where the current guidance is).
+            "replaced_by": self._replacement(resource, library),
+            "changes": [[long_date(day), note] for day, note in resource.changes],
             "example": bool(resource.meta.get("example")),
             "date": [day.year, day.month, day.day],
             "downloads": [{"label": item.get("label") or item.get("file"), "url": self.file_url(resource, item["file"])}
                           for item in resource.meta.get("downloads") or [] if item.get("file")],
             "logo": "logo.svg" if self.logo else "",
         }
+
+    def _replacement(self, resource, library) -> dict:
+        wanted = resource.meta.get("replaced_by")
+        replacement = next((other for other in library.resources if wanted and other.src_uri == f"{wanted}.md"), None)
+        if replacement is None:
+            return {"title": "", "url": ""}
+        return {"title": replacement.title, "url": ascii_address(self.page_url(replacement))}
 
     def _compile(self, encoded: bytes, images, stamp: int) -> bytes:
         root = self._root()
