@@ -2018,3 +2018,52 @@ def test_a_linked_button_picture_or_chart_draws_itself():
     filled = CLEAR_SHAPE.format(fill='<a:solidFill><a:srgbClr val="1F4E79"/></a:solidFill>')
     for shape in (button, picture, filled):
         assert data_problem(slide_shape(WORDS_UNDER + shape), "pptx") is None, shape
+
+
+PRESENTATION_NS = ('xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0" '
+                   'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"')
+
+
+def odp_click(listener: str) -> bytes:
+    return odt(f"<office:body><office:presentation><draw:page><draw:custom-shape><office:event-listeners "
+               f"{PRESENTATION_NS}>{listener}</office:event-listeners><text:p>Next</text:p></draw:custom-shape>"
+               "</draw:page></office:presentation></office:body>")
+
+
+def test_impress_click_actions_that_move_within_the_presentation_pass_and_others_are_named():
+    """Forty-sixth round: LibreOffice's "go to next slide" was refused as a macro."""
+    from resource_library.files import data_problem
+    for action in ('presentation:action="next-page"', 'presentation:action="show" xlink:href="#Slide 3"',
+                   'presentation:action="stop"'):
+        assert data_problem(odp_click(f'<presentation:event-listener script:event-name="dom:click" {action}/>'),
+                            "odp") is None, action
+    said = data_problem(odp_click('<presentation:event-listener script:event-name="dom:click" presentation:action='
+                                  '"execute" xlink:href="file:///c:/windows/calc.exe"/>'), "odp")
+    assert said.startswith("has a click action (`execute` to `file:///c:/windows/calc.exe`)"), said
+    said = data_problem(odp_click('<script:event-listener script:language="ooo:script" script:event-name="dom:click" '
+                                  'xlink:href="vnd.sun.star.script:x"/>'), "odp")
+    assert said.startswith("holds macros"), said
+
+
+def test_a_hyperlink_formulas_saved_value_is_read_as_its_text():
+    """Forty-sixth round: `HYPERLINK("https://evil.example/")` saved as
+    `www.gov.scot`, which Excel and LibreOffice show until they work it out
+    again, was published."""
+    from resource_library.files import data_problem
+
+    def sheet(cell):
+        return package({"xl/worksheets/sheet1.xml": f'<worksheet {X_NS}><sheetData><row r="1">{cell}</row>'
+                                                    "</sheetData></worksheet>"})
+
+    said = data_problem(sheet('<c r="A1" t="str"><f>HYPERLINK("https://evil.example/","Council page")</f>'
+                              "<v>www.gov.scot</v></c>"), "xlsx")
+    assert said and "whose text shows `gov.scot`" in said, said
+    said = data_problem(sheet('<c r="A1" t="s"><f>HYPERLINK("https://evil.example/")</f><v>0</v></c>'), "xlsx")
+    assert said and "kept apart from it, as shared text" in said, said
+    assert data_problem(sheet('<c r="A1" t="str"><f>HYPERLINK("https://www.gov.scot/","Guidance")</f>'
+                              "<v>Guidance</v></c>"), "xlsx") is None
+    cell = ('<table:table-cell table:formula="of:=HYPERLINK(&quot;https://evil.example/&quot;)" office:value-type='
+            '"string" office:string-value="www.gov.scot"><text:p>www.gov.scot</text:p></table:table-cell>')
+    said = data_problem(odt(f'<office:body><office:spreadsheet><table:table table:name="S"><table:table-row>{cell}'
+                            "</table:table-row></table:table></office:spreadsheet></office:body>"), "ods")
+    assert said and "whose text shows `gov.scot`" in said, said

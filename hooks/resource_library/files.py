@@ -1426,7 +1426,7 @@ def _ooxml_part_problem(root, part: str, styles: _WordStyles | None = None) -> s
         return f"has {EXCEL_LINKS[etree.QName(element).localname]} (`{etree.QName(element).localname}` in {where})"
     # By local name in any namespace: Excel 2010's extensions write `xm:f`.
     for element in root.iter(*(f"{{*}}{name}" for name in ("f", "definedName", "formula", "formula1", "formula2"))):
-        if element.text and (refused := _formula_problem(element.text)):
+        if element.text and (refused := _formula_problem(element.text, _saved_values(element))):
             cell = element.getparent().get("r") if element.getparent() is not None else None
             place = f"cell {_shown(cell)} of {where}" if cell else where
             return f"has a formula that {refused} ({place}: `{_shown(element.text)}`)"
@@ -1481,7 +1481,25 @@ def _field_problem(instruction: str, where: str, shown: str = "") -> str | None:
     return None
 
 
-def _formula_problem(formula: str) -> str | None:
+def _saved_values(formula) -> tuple[str, ...]:
+    """What an Excel cell with a formula shows until it is worked out again:
+    its saved value (`<v>`), or, for a value kept as shared text, which is
+    not read here, a mark that it cannot be read."""
+    from lxml import etree
+    cell = formula.getparent()
+    if cell is None or etree.QName(formula).localname != "f" or etree.QName(cell).localname != "c":
+        return ()
+    if cell.get("t") == "s":
+        return (SAVED_ELSEWHERE,)
+    return tuple(child.text or "" for child in cell if etree.QName(child).localname in ("v", "is"))
+
+
+# A formula's saved value kept as shared text, which Excel never writes
+# for a formula (its text result is in the cell): not read, and refused.
+SAVED_ELSEWHERE = "\0shared"
+
+
+def _formula_problem(formula: str, saved: tuple[str, ...] = ()) -> str | None:
     """What an Excel formula does that a workbook may not, or None: a
     function that fetches or runs, a DDE reference (`cmd|' /C calc'!A0`:
     `|` means nothing else outside a string), a cell of another file, or a
@@ -1507,8 +1525,15 @@ def _formula_problem(formula: str) -> str | None:
                 return ("shows text worked out when it is opened on a link (HYPERLINK); write what the link shows "
                         "in one string")
             shown = name.group(0)[1:].removesuffix('"').replace('""', '"')
-        if trouble := _link_trouble(target, shown):
-            return f"links to `{_shown(target)}` (HYPERLINK) {trouble}"
+        # And the value saved with it, which is what Excel and LibreOffice
+        # show until they work the formula out again (forty-sixth round:
+        # `<v>www.gov.scot</v>` on a HYPERLINK to evil.example).
+        if SAVED_ELSEWHERE in saved:
+            return (f"links to `{_shown(target)}` (HYPERLINK) from a cell whose shown value is kept apart from it, "
+                    "as shared text, so what it shows cannot be compared with where it goes; save the workbook again")
+        for text in (shown, *saved):
+            if trouble := _link_trouble(target, text):
+                return f"links to `{_shown(target)}` (HYPERLINK) {trouble}"
     code = EXCEL_STRING_RE.sub('""', formula)
     if "|" in code:
         return "starts another program and reads from it (a DDE reference, `program|topic!item`)"
@@ -1519,6 +1544,29 @@ def _formula_problem(formula: str) -> str | None:
         name = function.group(1).upper()
         return f"uses {name}, which {EXCEL_FUNCTIONS[name]}"
     return None
+
+
+# What Impress does on a click that runs nothing: go to a slide, or a
+# place in the presentation, end the show, hide the shape.
+ODF_NAVIGATION = frozenset({"next-page", "previous-page", "first-page", "last-page", "stop", "hide", "show",
+                            "fade-out", "none"})
+
+
+def _odf_navigation(element) -> bool:
+    """Whether an element of ODF_ACTIVE_ELEMENTS is Impress's own click
+    action that moves within the presentation (forty-sixth round: "go to
+    next slide" was refused as a macro), or the list that holds only such
+    actions. Any other action, or one to an address outside, is refused."""
+    from lxml import etree
+    presentation, office = _ODF.format("presentation"), _ODF.format("office")
+    if element.tag == f"{{{office}}}event-listeners":
+        return all(_odf_navigation(child) for child in element if isinstance(child.tag, str))
+    if element.tag != f"{{{presentation}}}event-listener":
+        return False
+    action = element.get(f"{{{presentation}}}action") or "none"
+    href = element.get(f"{{{XLINK}}}href")
+    return action in ODF_NAVIGATION and (href is None or href.startswith("#")) and not any(
+        etree.QName(child).localname != "sound" for child in element if isinstance(child.tag, str))
 
 
 def _odf_problem(root, common=None) -> str | None:
@@ -1534,13 +1582,28 @@ def _odf_problem(root, common=None) -> str | None:
 
     from .links import as_browser_reads
     for element in root.iter(*ODF_ACTIVE_ELEMENTS):
+        if _odf_navigation(element):
+            continue
+        action = next((child for child in element.iter(f"{{{_ODF.format('presentation')}}}event-listener")
+                       if not _odf_navigation(child)), None)
+        scripts = element.tag.startswith(f"{{{_ODF.format('script')}}}") or any(
+            True for _ in element.iter(f"{{{_ODF.format('script')}}}event-listener"))
+        if action is not None and not scripts:
+            what = action.get(f"{{{_ODF.format('presentation')}}}action") or "?"
+            href = action.get(f"{{{XLINK}}}href")
+            return (f"has a click action (`{_shown(what)}`{f' to `{_shown(href)}`' if href else ''}) that does more "
+                    "than move within the presentation; only going to a slide, ending the show or hiding a shape "
+                    "is allowed: for a web page, link the words themselves")
         return f"holds macros (`{_shown(_odf_name(element))}`), which run when it is opened"
     for element in root.iter(*ODF_OBJECTS):
         return (f"holds an embedded object (`{_shown(_odf_name(element))}`), which can run another program "
                 "when it is opened")
     for formula in root.xpath(ODF_FORMULAS):
         # `of:=WEBSERVICE(...)`: the namespace before the `=` is the formula language's.
-        if refused := _formula_problem(formula.split(":", 1)[1] if ODF_SYNTAX_RE.match(formula) else formula):
+        cell = formula.getparent()
+        saved = (cell.get(f"{{{_ODF.format('office')}}}string-value") or "", "".join(cell.itertext())) \
+            if cell is not None else ()
+        if refused := _formula_problem(formula.split(":", 1)[1] if ODF_SYNTAX_RE.match(formula) else formula, saved):
             return f"has a formula that {refused} (in `{_shown(_odf_name(formula.getparent()))}`: `{_shown(formula)}`)"
     styles = None  # read once, at the first link
     read_paragraphs: set[int] = set()
