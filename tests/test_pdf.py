@@ -591,3 +591,42 @@ def test_what_the_forty_fifth_rounds_briefing_showed_is_in_its_pdf_as_on_its_pag
     assert list(titles(PdfReader(io.BytesIO(content)).outline))[:6] == [
         (0, "A good briefing"), (1, "Method"), (2, "Carers and families"), (1, "Who to involve"), (2, "Deeper"),
         (1, "About this PDF")]
+
+
+def _web_links(content: bytes) -> set[str]:
+    """The links Chrome's PDF viewer (PDFium) makes of a PDF's text."""
+    import pypdfium2 as pdfium
+    found = set()
+    for page in pdfium.PdfDocument(content):
+        text = page.get_textpage()  # kept: PDFium reads it while the links are
+        web = pdfium.raw.FPDFLink_LoadWebLinks(text.raw)
+        for index in range(pdfium.raw.FPDFLink_CountWebLinks(web)):
+            size = pdfium.raw.FPDFLink_GetURL(web, index, None, 0)
+            buffer = (pdfium.raw.c_ushort * size)()
+            pdfium.raw.FPDFLink_GetURL(web, index, buffer, size)
+            found.add(bytes(buffer).decode("utf-16-le").rstrip("\x00"))
+        pdfium.raw.FPDFLink_CloseWebLinks(web)
+    return found
+
+
+def test_an_address_in_a_briefings_text_is_never_broken_inside_its_host(tmp_path):
+    """Forty-sixth round: Typst broke `https://www.evil.com.gov.scot/...` after
+    `www.evil.com.` at a line's end, and PDFium made a link to
+    https://www.evil.com; an honest www.nrscotland.gov.uk address became a
+    link to https://www.nrscotland.gov. Each line length is tried."""
+    from urllib.parse import urlsplit
+    addresses = ["https://www.evil.com.gov.scot/grants/apply-now-for-funding",
+                 "https://www.nrscotland.gov.uk/statistics-and-data/statistics/scotlands-facts"]
+    body = "".join(f"\n{'word ' * pad}see {address} today, or write to planning.team@nhs-board.scot.nhs.uk.\n"
+                   for pad in range(0, 18) for address in addresses)
+    project = make_project(tmp_path / "p", content={"at-a-glance/hosts.md": GOOD + body})
+    result = build(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    links = _web_links(pdf_of(project, "hosts"))
+    hosts = {urlsplit(link if "://" in link or link.startswith("mailto:") else "http://" + link).hostname
+             or link.split("@")[-1] for link in links}
+    assert {"www.evil.com.gov.scot", "www.nrscotland.gov.uk"} <= hosts, hosts
+    assert not hosts & {"www.evil.com", "www.evil", "www", "www.evil.com.gov", "www.nrscotland.gov",
+                        "www.nrscotland"}, hosts
+    assert {link for link in links if link.startswith("mailto:")} == {
+        "mailto:planning.team@nhs-board.scot.nhs.uk", "mailto:his.strategicplanning@nhs.scot"}, links
