@@ -89,7 +89,8 @@ def test_each_briefing_has_its_pdf_offered_with_its_size_and_pages(pdf_site):
     assert "withdrawn" in text_of(pdf_of(pdf_site, "withdrawn-briefing")).lower().split("why it matters")[0]
     # Forty-fifth round: and what replaces it, with its address, as the page says.
     withdrawn = " ".join(text_of(pdf_of(pdf_site, "withdrawn-briefing")).split())
-    assert "It is replaced by Alpha briefing on carers (https://" in withdrawn and "/at-a-glance/alpha-briefing/)" in withdrawn
+    assert "It is replaced by Alpha briefing on carers (https://" in withdrawn
+    assert "/at-a-glance/alpha-briefing/)" in withdrawn.replace(" ", "")  # (the address may break at a slash)
 
 
 def test_the_pdf_is_pdf_ua_and_says_what_the_page_says(pdf_site):
