@@ -196,6 +196,15 @@ CASES = [
      f"{A}:14:1", "misleading-link", "the heading shows the phone number `0800 123 4567`, and is the text of the "
      "contents list's link, which dials nothing", "Name the section, as in `## Booking a place`; give the number in "
      "the text under it, as a tel: link: [0131 623 4300](tel:+441316234300)."),
+    # Forty-sixth round: a field under another name, and a file of the repository the site does not publish.
+    ("a download's path under another name", {A: resource("Case", "downloads:", "  - path: files/checklist.pdf",
+                                                          "    label: List")}, f"{A}:11:5", "missing-field",
+     "downloads, item 1 has no `file`, and has `path`, which is not a field here",
+     "Write `file` in place of `path`: each entry in downloads needs `file`, `label`."),
+    ("a link to a file of the repository", {A: resource("Case", body="See [the settings](../mkdocs.yml).\n")},
+     f"{A}:12:20", "broken-link", "`../mkdocs.yml` points to `mkdocs.yml`, a file of the repository that the site does "
+     "not publish", "Link to a page of the site, or, for a file readers should have, put it in at-a-glance/files/ and "
+     "link to `files/` and its name."),
     ("a link to the calendar the build makes", {A: resource("Case", body="Add [it](../webinars/webinars.ics).\n")},
      f"{A}:12:10", "broken-link", "`../webinars/webinars.ics` is a calendar, which the build makes and links to "
      "itself, so a resource does not", "Link to the page that offers it: a briefing's page offers its PDF, the "

@@ -170,7 +170,9 @@ RULES = MappingProxyType({r.id: r for r in (
          empty=M("required field `{key}` has no value", "{description}"),
          withdrawn=M("a withdrawn resource needs `withdrawn_reason`",
                      "Add withdrawn_reason: one sentence saying why, and replaced_by: if something replaces it."),
-         entry=M("{name} has no {missing}", "Each entry in {where} needs {fields}.")),
+         entry=M("{name} has no {missing}", "Each entry in {where} needs {fields}."),
+         entry_instead=M("{name} has no {missing}, and has {extra}, which is not a field here",
+                         "Write {missing} in place of {extra}: each entry in {where} needs {fields}.")),
     rule("unknown-field", "Every field is one this type of resource has.", "Remove it, or correct its name.",
          _=M("unknown field `{key}`", "Allowed fields: {allowed}."),
          guess=M("unknown field `{key}`", "Did you mean `{guess}`?"),
@@ -427,6 +429,9 @@ RULES = MappingProxyType({r.id: r for r in (
          made=M("`{target}` is {what}, which the build makes and links to itself, so a resource does not",
                 "Link to the page that offers it: a briefing's page offers its PDF, the Webinars page the calendar, "
                 "and each type's, topic's, programme's and function's page its feed."),
+         unpublished=M("`{target}` points to `{page}`, a file of the repository that the site does not publish",
+                       "Link to a page of the site, or, for a file readers should have, put it in {type}/files/ "
+                       "and link to `files/` and its name."),
          folder=M("`{target}` points to the folder `{page}`, and a link goes to one page or file",
                   "Link to a file in it, as in `files/checklist.pdf`, or to a resource's .md file."),
          draft=M("`{target}` links to a draft, which is not published",

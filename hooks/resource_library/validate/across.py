@@ -709,6 +709,11 @@ def check_body_links(resource: Resource, pages: Catalogue, content_files, docs_f
             if made := _made_by_the_build(target):
                 report("broken-link/made", what=made)
                 continue
+            if not target.startswith("../") and (_root_of(content_files) / target).is_file():
+                # A file of the repository the site does not publish
+                # (forty-sixth round: `../README.md` was said not to exist).
+                report("broken-link/unpublished", page=target, type=resource.type)
+                continue
             folder = target.rstrip("/") + "/"
             if any(name.startswith(folder) for name in content_files):
                 report("broken-link/folder", page=folder)

@@ -140,9 +140,13 @@ def check_fields(parsed: ParsedFile, type_slug: str, schema: Schema, vocabulary:
                          name=name, value=error.instance, guess=guess, allowed=allowed)
         elif error.validator == "required":
             missing = [f for f in error.validator_value if isinstance(error.instance, dict) and f not in error.instance]
-            parsed.found(pos.line, pos.col, "missing-field/entry", name=name,
-                         missing=" or ".join(f"`{f}`" for f in missing or error.validator_value),
-                         where=path[0] if path else "it", fields=", ".join(f"`{f}`" for f in error.validator_value))
+            # A field written under another name (forty-sixth round: `path:` for `file:`).
+            extra = [str(f) for f in error.instance if f not in error.schema.get("properties", {})] \
+                if isinstance(error.instance, dict) else []
+            parsed.found(pos.line, pos.col, "missing-field/entry-instead" if extra else "missing-field/entry",
+                         name=name, missing=" or ".join(f"`{f}`" for f in missing or error.validator_value),
+                         where=path[0] if path else "it", fields=", ".join(f"`{f}`" for f in error.validator_value),
+                         extra=", ".join(f"`{f}`" for f in extra))
         elif error.validator == "additionalProperties":
             extra = sorted(str(f) for f in error.instance if f not in error.schema.get("properties", {}))
             allowed = ", ".join(f"`{f}`" for f in error.schema.get("properties", {}))
