@@ -329,8 +329,8 @@ def _line_link_problems(resource: Resource, lines: list[str], source: list[str])
     said = set()
     for number, text in headings.shown_texts(resource.body, lines):
         if shown := links.strong_address(text) or links.strong_number(text):
-            said.add(shown)
             written = source[number - 1] if number <= len(source) else ""
+            said.add(shown)
             problems.append(rules.problem(links.misleading_key("misleading-link/heading", shown), resource.src_uri,
                                           resource.body_line + number - 1,
                                           len(written) - len(written.lstrip("#= ")) + 1, written, shown=shown))
