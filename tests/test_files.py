@@ -2067,3 +2067,46 @@ def test_a_hyperlink_formulas_saved_value_is_read_as_its_text():
     said = data_problem(odt(f'<office:body><office:spreadsheet><table:table table:name="S"><table:table-row>{cell}'
                             "</table:table-row></table:table></office:spreadsheet></office:body>"), "ods")
     assert said and "whose text shows `gov.scot`" in said, said
+
+
+def _slide_with_master(master_style: str, runs: str) -> bytes:
+    """A slide whose layout's master gives its body text `master_style`
+    (a `a:defRPr`), and whose shape's paragraph holds `runs`."""
+    p_ns = 'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+    layout_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideLayout"
+    master_type = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/slideMaster"
+    return package({
+        "ppt/slides/slide1.xml": f"<p:sld {p_ns} {A_NS} {R_NS}><p:cSld><p:spTree><p:sp><p:txBody><a:p>{runs}</a:p>"
+                                 "</p:txBody></p:sp></p:spTree></p:cSld></p:sld>",
+        "ppt/slides/_rels/slide1.xml.rels": relationships(
+            f'Id="rId7" Type="{HYPERLINK}" Target="{EVIL}" TargetMode="External"',
+            f'Id="rId1" Type="{layout_type}" Target="../slideLayouts/slideLayout1.xml"'),
+        "ppt/slideLayouts/slideLayout1.xml": f"<p:sldLayout {p_ns} {A_NS}><p:cSld><p:spTree/></p:cSld></p:sldLayout>",
+        "ppt/slideLayouts/_rels/slideLayout1.xml.rels": relationships(
+            f'Id="rId1" Type="{master_type}" Target="../slideMasters/slideMaster1.xml"'),
+        "ppt/slideMasters/slideMaster1.xml": f"<p:sldMaster {p_ns} {A_NS}><p:cSld><p:spTree/></p:cSld><p:txStyles>"
+                                             f"<p:bodyStyle><a:lvl1pPr>{master_style}</a:lvl1pPr></p:bodyStyle>"
+                                             "<p:otherStyle><a:lvl1pPr>" + master_style + "</a:lvl1pPr></p:otherStyle>"
+                                             "</p:txStyles></p:sldMaster>"})
+
+
+def test_letters_a_slide_master_draws_unseen_are_read_as_possibly_unseen():
+    """A master's text style makes the `_` between `gov` and `.scot` 1 point
+    (or gives it no fill), and the runs about it say their own size (or
+    colour): the reader sees `gov.scot`."""
+    from resource_library.files import data_problem
+
+    def run(text, properties=""):
+        return f'<a:r><a:rPr{properties}><a:hlinkClick r:id="rId7"/></a:rPr><a:t>{text}</a:t></a:r>'
+
+    sized = run("gov", ' sz="1800"') + run("_") + run(".scot", ' sz="1800"')
+    said = data_problem(_slide_with_master('<a:defRPr sz="100"/>', sized), "pptx")
+    assert said and "whose text shows `gov.scot`" in said, said
+    coloured = ('<a:r><a:rPr><a:solidFill><a:srgbClr val="000000"/></a:solidFill><a:hlinkClick r:id="rId7"/></a:rPr>'
+                '<a:t>gov</a:t></a:r>' + run("_") + '<a:r><a:rPr><a:solidFill><a:srgbClr val="000000"/></a:solidFill>'
+                '<a:hlinkClick r:id="rId7"/></a:rPr><a:t>.scot</a:t></a:r>')
+    said = data_problem(_slide_with_master("<a:defRPr><a:noFill/></a:defRPr>", coloured), "pptx")
+    assert said and "whose text shows `gov.scot`" in said, said
+    # A master whose text is seen leaves the link as it reads.
+    honest = run("Read the", ' sz="1800"') + run(" guidance")
+    assert data_problem(_slide_with_master('<a:defRPr sz="1800"/>', honest), "pptx") is None

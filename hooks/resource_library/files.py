@@ -429,6 +429,7 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
                                      and _part_name(info.filename) not in style_parts))
         common_styles = None
         word_styles = _WordStyles()
+        slide_defaults = _SlideDefaults()
         for info in infos:
             head = _head(archive, info)
             is_zip = head.startswith(b"PK\x03\x04")
@@ -474,9 +475,11 @@ def _package_problem(data: bytes, ooxml: bool, read: list[int], depth: int = 1) 
                 if _part_name(info.filename) in style_parts and etree.QName(root).localname == "styles" and (
                         etree.QName(root).namespace in _OOXML["w"]):
                     word_styles = _WordStyles(root)
+                if etree.QName(root).localname in ("sldMaster", "sldLayout", "presentation"):
+                    slide_defaults.read(root)
                 refused = _ooxml_part_problem(root, info.filename, word_styles) or _external_use_problem(
                     root, info.filename, targets) or _ooxml_link_problem(root, info.filename, targets, cells,
-                                                                         word_styles)
+                                                                         word_styles, slide_defaults)
                 if etree.QName(root).localname == "sst":
                     strings = ["".join(item.itertext()) for item in root]
                     # And as a reader sees it: rich text's faint runs left out
@@ -711,7 +714,31 @@ def _linked_runs(run, target: str, targets: dict[str, str]) -> list:
     return group
 
 
-def _drawingml_faint(run) -> bool:
+class _SlideDefaults:
+    """What a presentation's masters, layouts and default text style may
+    give a run that says nothing of its own: a size under 4 points, or a
+    fill that is not seen. Which master and placeholder a run takes its
+    properties from is not worked out: if any of them gives one, a run
+    that sets no size, or no fill, is read as possibly unseen too
+    (forty-sixth round's note: a master's styles were not read)."""
+
+    def __init__(self):
+        self.tiny = self.unseen_fill = False
+
+    def read(self, root) -> None:
+        from lxml import etree
+        for element in root.iter(*_ooxml_tags("a", "defRPr")):
+            try:
+                self.tiny |= float(element.get("sz") or 1200) < 400
+            except ValueError:
+                pass
+            fills = [child for child in element if isinstance(child.tag, str)
+                     and etree.QName(child).localname.endswith("Fill")]
+            if fills and (etree.QName(fills[-1]).localname == "noFill" or _faint(element)):
+                self.unseen_fill = True
+
+
+def _drawingml_faint(run, slides: _SlideDefaults | None = None) -> bool:
     """Whether a DrawingML run (PowerPoint, a chart, a Word drawing) is
     drawn too faint or small to see, with what its text body gives it: the
     list style's properties for its paragraph's level, then the paragraph's
@@ -749,13 +776,17 @@ def _drawingml_faint(run) -> bool:
                 children["fill" if name.endswith("Fill") else name] = child
     if any(etree.QName(child).localname == "noFill" for child in children.values()):
         return True
+    # What a master or layout may give a run that says nothing of its own.
+    if slides is not None and (slides.tiny and "sz" not in attributes or slides.unseen_fill and "fill" not in children):
+        return True
     drawn = etree.Element("rPr", attributes)
     for child in children.values():
         drawn.append(copy.deepcopy(child))
     return _faint(drawn)
 
 
-def _shown_text(element, faint: bool = False, styles: "_WordStyles | None" = None) -> str:
+def _shown_text(element, faint: bool = False, styles: "_WordStyles | None" = None,
+                slides: "_SlideDefaults | None" = None) -> str:
     """The text an element shows: text runs (`w:t`, `a:t`, a cell's `t`),
     Word's symbols (`w:sym`: thirty-third round, dots drawn as symbols made
     `www.gov.scot` read as `wwwgovscot`), tabs and breaks as spaces. With
@@ -775,7 +806,7 @@ def _shown_text(element, faint: bool = False, styles: "_WordStyles | None" = Non
     if styles is not None:
         hidden |= {run for run in element.iter(*_ooxml_tags("w", "r")) if styles.unseen(run, faint)}
     if faint:
-        hidden |= {run for run in element.iter(*_ooxml_tags("a", "r")) if _drawingml_faint(run)}
+        hidden |= {run for run in element.iter(*_ooxml_tags("a", "r")) if _drawingml_faint(run, slides)}
     for node in element.iter(etree.Element):
         if hidden and any(parent in hidden for parent in node.iterancestors()):
             continue
@@ -814,7 +845,7 @@ def _cells_in(reference: str, values: dict) -> list:
 
 
 def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
-                        styles: _WordStyles | None = None) -> str | None:
+                        styles: _WordStyles | None = None, slides: "_SlideDefaults | None" = None) -> str | None:
     """OOXML: what each link to an outside address shows, against where it
     goes (thirty-first and thirty-third rounds): Word's `w:hyperlink` (its
     text, symbols and tooltip); a DrawingML link on a run (the run's text),
@@ -873,7 +904,7 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
                 # and `.scot`, each linked to evil.example, were read apart).
                 group = _linked_runs(holder.getparent(), target, targets)
                 found.append((target, "".join(_shown_text(run) for run in group), None))
-                found.append((target, "".join(_shown_text(run, faint=True) for run in group), None))
+                found.append((target, "".join(_shown_text(run, faint=True, slides=slides) for run in group), None))
             else:
                 # On a shape's or picture's own properties (`p:cNvPr`, `wp:docPr`):
                 # its alt text and title, and the text of the shape.
@@ -911,13 +942,14 @@ def _ooxml_link_problem(root, part: str, targets: dict[str, str], cells: list,
                       for paragraph in element.iterancestors(*_ooxml_tags("w", "p"), *_ooxml_tags("a", "p"))}
         for paragraph in paragraphs.values():
             for faint in (False, True):
-                for shown, target in misleading_runs(_paragraph_segments(paragraph, targets, styles, faint)):
+                for shown, target in misleading_runs(_paragraph_segments(paragraph, targets, styles, faint,
+                                                                         slides)):
                     return (f"has a link to `{_shown(target)}` whose text, with the words beside it, reads "
                             f"`{_shown(shown)}`: {MISLEADING_IN_FILE} (in {where})")
     return None
 
 
-def _paragraph_segments(paragraph, targets: dict[str, str], styles, faint: bool) -> list:
+def _paragraph_segments(paragraph, targets: dict[str, str], styles, faint: bool, slides=None) -> list:
     """A Word or DrawingML paragraph as a reader sees it, cut at its links:
     [(text, the address it links to, or None)]."""
     from lxml import etree
@@ -937,7 +969,7 @@ def _paragraph_segments(paragraph, targets: dict[str, str], styles, faint: bool)
         elif name in ("r", "fld"):
             link = next((target_of(item) for properties in child if etree.QName(properties).localname == "rPr"
                          for item in properties if etree.QName(item).localname == "hlinkClick"), None)
-            segments.append((_shown_text(child, faint=faint, styles=word), link))
+            segments.append((_shown_text(child, faint=faint, styles=word, slides=slides), link))
     return segments
 
 
@@ -1265,7 +1297,7 @@ def _external_relationships(archive, infos) -> dict[str, dict[str, str]]:
 
 def _style_parts(archive, infos) -> set[str]:
     """The parts that relationships name as styles (Word's `styles.xml`,
-    wherever it is), by part name."""
+    wherever it is) or as a slide's layout or master, by part name."""
     from lxml import etree
     found = set()
     for info in infos:
@@ -1279,7 +1311,7 @@ def _style_parts(archive, infos) -> set[str]:
         folder = name[:at]
         for element in root.iter(etree.Element):
             if etree.QName(element).localname == OPC_RELATIONSHIP and (element.get("Type") or "").endswith(
-                    "/styles") and not _is_external(element):
+                    ("/styles", "/slideMaster", "/slideLayout")) and not _is_external(element):
                 target = (element.get("Target") or "").replace("\\", "/")
                 found.add(_part_name(target.lstrip("/") if target.startswith("/")
                                      else posixpath.normpath(folder + target)))
