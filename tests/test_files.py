@@ -2110,3 +2110,31 @@ def test_letters_a_slide_master_draws_unseen_are_read_as_possibly_unseen():
     # A master whose text is seen leaves the link as it reads.
     honest = run("Read the", ' sz="1800"') + run(" guidance")
     assert data_problem(_slide_with_master('<a:defRPr sz="1800"/>', honest), "pptx") is None
+
+
+def test_an_image_maps_area_shows_what_its_frame_shows():
+    """Forty-seventh round: an area of an image map, linked to evil.example,
+    over a picture titled `www.gov.scot` (or a text frame reading it), was
+    published; an area is drawn over its frame."""
+    from resource_library.files import data_problem
+    svg = 'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"'
+    area = (f'<draw:image-map><draw:area-rectangle xlink:type="simple" xlink:href="{EVIL}" svg:x="0" svg:y="0" '
+            'svg:width="1cm" svg:height="1cm"/></draw:image-map>')
+
+    def frame(inside):
+        return odt(f"<office:body><office:text><text:p><draw:frame {svg}>{inside}{area}</draw:frame></text:p>"
+                   "</office:text></office:body>")
+
+    for inside in ('<draw:image xlink:href="Pictures/a.png"/><svg:title>www.gov.scot</svg:title>',
+                   '<draw:image xlink:href="Pictures/a.png"/><svg:desc>See www.gov.scot</svg:desc>',
+                   "<draw:text-box><text:p>www.gov.scot</text:p></draw:text-box>"):
+        said = data_problem(frame(inside), "odt")
+        assert said and "whose text shows `gov.scot`" in said, (inside, said)
+    assert data_problem(frame('<draw:image xlink:href="Pictures/a.png"/><svg:title>A map of NHS boards</svg:title>'),
+                        "odt") is None
+
+
+def test_a_word_file_attached_to_a_company_template_is_told_how_to_let_it_go():
+    from resource_library.files import data_problem
+    said = data_problem(docx(rels(template(mode='TargetMode="External"'))), "docx")
+    assert said and "(the template it is attached to); in Word, choose Developer, then Document Template" in said, said

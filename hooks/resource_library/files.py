@@ -1024,6 +1024,11 @@ def _relationships_problem(root) -> str | None:
             continue
         if element.get("Type") not in HYPERLINK_TYPES:
             kind = (element.get("Type") or "").rsplit("/", 1)[-1]
+            if kind.lower() == "attachedtemplate":
+                # Forty-seventh round: every file made from a company template has one.
+                return (f"loads `{_shown(target)}` from outside the document when it is opened (the template it "
+                        "is attached to); in Word, choose Developer, then Document Template, attach Normal instead, "
+                        "and save again, or save a copy as PDF")
             if kind.lower() in ("video", "audio", "media"):
                 # Forty-fifth round: an online video was called a template or picture.
                 return (f"has an online {'video' if kind.lower() != 'audio' else 'sound'} (`{_shown(target)}`), "
@@ -1601,6 +1606,9 @@ def _odf_navigation(element) -> bool:
         etree.QName(child).localname != "sound" for child in element if isinstance(child.tag, str))
 
 
+ODF_SVG = "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+
+
 def _odf_problem(root, common=None) -> str | None:
     """OpenDocument: no script bound to an event and no DDE link; every
     xlink:href (by namespace, whatever its prefix) a part of the document
@@ -1684,6 +1692,18 @@ def _odf_problem(root, common=None) -> str | None:
         if trouble := (_link_trouble(href, seen_text, link.get(f"{{{_ODF.format('office')}}}title"))
                        or clear_text != seen_text and _link_trouble(href, clear_text)):
             return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
+        # An area of an image map is drawn over its frame: what the frame
+        # shows, its picture's and its own title and description, are what
+        # the area's link shows (forty-seventh round: a picture titled
+        # `www.gov.scot` under an area to evil.example).
+        if etree.QName(link).localname.startswith("area-"):
+            frame = next(link.iterancestors(f"{{{_ODF.format('drawing')}}}frame"), None)
+            if frame is not None:
+                for shown in (styles.drawn(frame, False), styles.drawn(frame, True), *(
+                        "".join(element.itertext()) for element in frame.iter(
+                            f"{{{ODF_SVG}}}title", f"{{{ODF_SVG}}}desc"))):
+                    if trouble := _link_trouble(href, shown):
+                        return f"has a link to `{_shown(href)}` {trouble} (in `{_shown(_odf_name(link))}`)"
         # The paragraph's words that run from text into the link, or across
         # links (forty-fifth round: `www.gov` then a link `.scot`).
         paragraph = link.getparent()
