@@ -869,6 +869,15 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     for honest in ("Call for evidence 2024", "Meeting at 10:30:00", "Phone survey 2023", "ISBN 978-0-12-345678-9"):
         assert links.misleading(honest, "https://www.gov.scot/") is None, honest
     assert links.misleading("Ring 999", "tel:999") is None
+    # Forty-seventh round: a number that runs into a link across a space, in a line and in files' paragraphs.
+    assert links.misleading_runs(links.line_segments("Call 0131 623[4300](https://example.org/e)")) == [
+        ("0131 6234300", "https://example.org/e")]
+    assert links.misleading_runs(links.line_segments("See [0131](https://x.example/) 623 4300")) == [
+        ("0131 623 4300", "https://x.example/")]
+    for honest in ("Ring [0131 623 4300](tel:+441316234300) today", "Table 3 [2024](https://www.gov.scot/)",
+                   "Call 0131 623 [4300](tel:+441316234300)", "In 2024 [12 boards](https://www.gov.scot/) reported",
+                   "Call 0800 123 4567 ([more](https://www.nhs24.scot/))"):
+        assert links.misleading_runs(links.line_segments(honest)) == [], honest
     # Forty-third round: a service named between the word and the number, or the number first.
     for told in ("Call NHS 24 on 111", "Call Samaritans on 116 123", "111 - call free, day or night",
                  "Phone NHS 24: 111", "Call NHS 24 free on 111", "Call NHS 24 (111)", "Text Relay (18001)"):
