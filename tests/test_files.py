@@ -1706,7 +1706,7 @@ def test_a_type3_glyph_that_draws_text_is_refused_and_a_bitmap_glyph_is_not():
     evil.example, and was read as `R`. A bitmap glyph (old LaTeX's) or a drawn one is no text."""
     from resource_library.files import pdf_problem
     refused = pdf_problem(type3_pdf(b"1000 0 d0 BT /H 100 Tf 0 0 Td (https://www.gov.scot/) Tj ET"))
-    assert refused is not None and "Type3 font whose glyph `R` draws text of its own" in refused, refused
+    assert refused is not None and "Type3 font whose glyph `R` draws text, a pattern or a mask of its own" in refused, refused
     assert pdf_problem(type3_pdf(b"1000 0 0 0 1000 1000 d1 q 1000 0 0 1000 0 0 cm BI /W 2 /H 2 /BPC 1 /IM true ID "
                                  b"\x00BT Tj\x00 EI Q")) is None
     assert pdf_problem(type3_pdf(b"1000 0 0 0 1000 1000 d1 0 0 m 1000 1000 l S")) is None
@@ -2138,3 +2138,49 @@ def test_a_word_file_attached_to_a_company_template_is_told_how_to_let_it_go():
     from resource_library.files import data_problem
     said = data_problem(docx(rels(template(mode='TargetMode="External"'))), "docx")
     assert said and "(the template it is attached to); in Word, choose Developer, then Document Template" in said, said
+
+
+def _painted_pdf(kind: str) -> bytes:
+    """A page whose text reads `Read the guidance below.`, with
+    `https://www.gov.scot/` painted as a tiling pattern or through a soft
+    mask under a link to evil.example (forty-eighth round)."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
+    drawing = pikepdf.Stream(pdf, b"BT /F1 14 Tf 0 0 0 rg 2 6 Td (https://www.gov.scot/) Tj ET")
+    resources = Dictionary(Font=Dictionary(F1=font))
+    if kind == "pattern":
+        drawing.stream_dict.update(Dictionary(Type=Name.Pattern, PatternType=1, PaintType=1, TilingType=1,
+                                              BBox=[0, 0, 400, 24], XStep=400, YStep=400,
+                                              Resources=Dictionary(Font=Dictionary(F1=font)), Matrix=[1, 0, 0, 1, 72, 700]))
+        resources.Pattern = Dictionary(P1=pdf.make_indirect(drawing))
+        paint = b"/Pattern cs /P1 scn 72 700 200 24 re f"
+    else:
+        drawing.stream_dict.update(Dictionary(Type=Name.XObject, Subtype=Name.Form, BBox=[0, 0, 595, 842],
+                                              Group=Dictionary(S=Name.Transparency, CS=Name.DeviceGray),
+                                              Resources=Dictionary(Font=Dictionary(F1=font))))
+        resources.ExtGState = Dictionary(M1=Dictionary(Type=Name.ExtGState, SMask=Dictionary(
+            Type=Name.Mask, S=Name.Luminosity, G=pdf.make_indirect(drawing))))
+        paint = b"q /M1 gs 0 0 0 rg 72 700 200 24 re f Q"
+    page = pdf.add_blank_page(page_size=(595, 842))
+    page.Resources = resources
+    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 760 Td (Read the guidance below.) Tj ET\n" + paint)
+    page.Annots = pdf.make_indirect(Array([pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Link, Rect=[72, 700, 272, 724], Border=[0, 0, 0],
+        A=Dictionary(S=Name.URI, URI=String("https://evil.example/login"))))]))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_text_painted_as_a_pattern_or_through_a_mask_on_a_page_with_a_link_is_refused():
+    """Forty-eighth round: PDFium draws text painted as a pattern, through a
+    soft mask, or by a Type3 glyph that fills with a pattern, and reads none
+    of it: `https://www.gov.scot/` showed over a link to evil.example."""
+    from resource_library.files import pdf_problem
+    for kind in ("pattern", "mask"):
+        said = pdf_problem(_painted_pdf(kind))
+        assert said and f"has text drawn as a {kind} on a page with a link" in said, (kind, said)
+    said = pdf_problem(type3_pdf(b"1000 0 d0 /Pattern cs /P1 scn 0 0 1000 1000 re f"))
+    assert said and "Type3 font whose glyph `R` draws text, a pattern or a mask" in said, said

@@ -1983,6 +1983,10 @@ def _pdf_link_problem(data: bytes, work: Work | None = None) -> str | None:
                 if trouble := _link_trouble(address):
                     return (f"has the address `{_shown(address)}` in its text, which PDF viewers make a link, "
                             f"{trouble} (page {number + 1})")
+            if found and number < len(pages) and (painted := _unread_text_paint(pages[number])):
+                return (f"has text drawn as {painted} on a page with a link (page {number + 1}), which viewers show "
+                        "but do not read as text, so what the link shows cannot be checked; export the page again "
+                        "with its text as text")
             if number < len(pages) and (over := _drawn_over_links(
                     pages[number], [area for _, areas, _, _ in found for area in areas]
                     + [area for _, areas in web_links for area in areas])):
@@ -2229,8 +2233,8 @@ def _lying_font(pages) -> str | None:
                 # `https://www.gov.scot/` in Helvetica under a link to
                 # another site, read as `R` (forty-first round). Its shapes
                 # and pictures cannot be read here; text inside one can.
-                return (f"has a Type3 font whose glyph `{_shown(glyph)}` draws text of its own (page {number}): what "
-                        "a reader sees there is not what the page's text says")
+                return (f"has a Type3 font whose glyph `{_shown(glyph)}` draws text, a pattern or a mask of its own "
+                        f"(page {number}): what a reader sees there is not what the page's text says")
             if font.get("/Subtype") not in ("/Type1", "/TrueType", "/MMType1") or "/ToUnicode" not in font:
                 continue
             flags = (font.get("/FontDescriptor") or {}).get("/Flags")
@@ -2253,6 +2257,48 @@ def _lying_font(pages) -> str | None:
 
 INLINE_IMAGE_RE = re.compile(rb"(?<![A-Za-z])ID\s.*?\sEI(?![A-Za-z])", re.S)
 GLYPH_TEXT_RE = re.compile(rb"(?<![A-Za-z])(?:BT|Tj|TJ|Do)(?![A-Za-z])")
+# What else a glyph may paint with: a pattern (which may draw text), a
+# shading, a graphics state (which may mask with text). Forty-eighth round:
+# a glyph `R` filled with a pattern of `https://www.gov.scot/`.
+GLYPH_PAINT_RE = re.compile(rb"(?<![A-Za-z])(?:BT|Tj|TJ|Do|scn|SCN|sh|gs|cs|CS)(?![A-Za-z])")
+
+
+def _unread_text_paint(page) -> str | None:
+    """What on a page draws text that the page's text does not hold: a
+    tiling pattern, or a soft mask's group, whose drawing shows text or a
+    form (forty-eighth round: `https://www.gov.scot/` painted as a pattern,
+    or through a mask, under a link to evil.example; PDFium draws it and
+    reads none of it). Its resources and those of its forms, one level down."""
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else {}
+    levels = [resources]
+    for form in list((resources.get("/XObject") or {}).values())[:200] if hasattr(resources, "get") else ():
+        form = form.get_object()
+        if hasattr(form, "get") and form.get("/Subtype") == "/Form" and form.get("/Resources") is not None:
+            levels.append(form["/Resources"].get_object())
+    drawings = []
+    for level in levels:
+        if not hasattr(level, "get"):
+            continue
+        for pattern in list((level.get("/Pattern") or {}).values())[:200]:
+            pattern = pattern.get_object()
+            if hasattr(pattern, "get_data") and pattern.get("/PatternType") == 1:
+                drawings.append(("a pattern", pattern))
+        for state in list((level.get("/ExtGState") or {}).values())[:200]:
+            state = state.get_object()
+            mask = state.get("/SMask") if hasattr(state, "get") else None
+            mask = mask.get_object() if mask is not None else None
+            group = mask.get("/G") if hasattr(mask, "get") else None
+            if group is not None:
+                drawings.append(("a mask", group.get_object()))
+    for kind, drawing in drawings:
+        try:
+            data = drawing.get_data()[:1_000_000]
+        except Exception:
+            return kind
+        if GLYPH_TEXT_RE.search(INLINE_IMAGE_RE.sub(b" ", data) if b"ID" in data else data):
+            return kind
+    return None
 
 
 def _type3_glyph_with_text(font) -> str | None:
@@ -2266,7 +2312,7 @@ def _type3_glyph_with_text(font) -> str | None:
         except Exception:
             return str(name)
         # (Not inside an inline picture's bytes: a bitmap font's glyphs are pictures, as old LaTeX writes them.)
-        if GLYPH_TEXT_RE.search(INLINE_IMAGE_RE.sub(b" ", data) if b"ID" in data else data):
+        if GLYPH_PAINT_RE.search(INLINE_IMAGE_RE.sub(b" ", data) if b"ID" in data else data):
             return str(name).lstrip("/")
     return None
 
