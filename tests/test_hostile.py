@@ -869,6 +869,10 @@ def test_hosts_in_look_alike_letters_are_told_from_honest_ones():
     for honest in ("Call for evidence 2024", "Meeting at 10:30:00", "Phone survey 2023", "ISBN 978-0-12-345678-9"):
         assert links.misleading(honest, "https://www.gov.scot/") is None, honest
     assert links.misleading("Ring 999", "tel:999") is None
+    # Forty-eighth round: a mailto may set a subject and a body, not where the answer or the message goes.
+    for field in ("Reply-To=spy@evil.example", "from=spy@evil.example", "newsgroups=alt.test", "followup-to=x"):
+        assert links.misleading("hscanalysis@gov.scot", f"mailto:hscanalysis@gov.scot?subject=Hi&{field}"), field
+    assert links.misleading("hscanalysis@gov.scot", "mailto:hscanalysis@gov.scot?subject=Data%20request&body=Hi") is None
     # Forty-seventh round: a number that runs into a link across a space, in a line and in files' paragraphs.
     assert links.misleading_runs(links.line_segments("Call 0131 623[4300](https://example.org/e)")) == [
         ("0131 6234300", "https://example.org/e")]

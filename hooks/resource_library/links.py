@@ -1019,9 +1019,11 @@ def _misleading(text: str, target: str) -> str | None:
                 domain = _ascii_host(address.rpartition("@")[2])
                 return host == domain or host.endswith("." + domain)
             # Only there: `?bcc=` (or `to`, `cc`) sends a copy elsewhere,
-            # unseen (seventeenth attacker).
-            return scheme == "mailto" and unquote(parts.path).strip().lower() == address and not any(
-                name.strip().lower() in ("to", "cc", "bcc") for name, _ in parse_qsl(parts.query, keep_blank_values=True))
+            # unseen (seventeenth attacker), and `Reply-To`, `from`,
+            # `newsgroups` send the answer or the message elsewhere (forty-
+            # eighth round): a subject and a body are all it may set.
+            return scheme == "mailto" and unquote(parts.path).strip().lower() == address and all(
+                name.strip().lower() in MAILTO_FIELDS for name, _ in parse_qsl(parts.query, keep_blank_values=True))
         want = _ascii_host(address)
         # A domain above the host, but not one many owners share (twenty-
         # eighth round: [github.io](https://evil.github.io/)).
@@ -1169,6 +1171,7 @@ def misleading_runs(segments: list[tuple[str, str | None]]) -> list[tuple[str, s
     return found
 
 
+MAILTO_FIELDS = frozenset({"subject", "body"})
 NUMBER_RUN_RE = re.compile(r"[+(]?\d[\d \t().\-\u2013]*\d")
 
 
