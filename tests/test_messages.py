@@ -205,6 +205,10 @@ CASES = [
      f"{A}:12:20", "broken-link", "`../mkdocs.yml` points to `mkdocs.yml`, a file of the repository that the site does "
      "not publish", "Link to a page of the site, or, for a file readers should have, put it in at-a-glance/files/ and "
      "link to `files/` and its name."),
+    # Forty-eighth round: a line separator pasted into a title was said as a YAML error two lines on.
+    ("a line separator in a title", {A: resource("Case").replace("title: Case", "title: Ca\u2028se")}, f"{A}:2:10",
+     "control-character", "the file holds an invisible control character (U+2028, written `\\u2028`)",
+     "Delete it: it often comes from copying out of another program. Retype the text around it."),
     ("a link to the calendar the build makes", {A: resource("Case", body="Add [it](../webinars/webinars.ics).\n")},
      f"{A}:12:10", "broken-link", "`../webinars/webinars.ics` is a calendar, which the build makes and links to "
      "itself, so a resource does not", "Link to the page that offers it: a briefing's page offers its PDF, the "

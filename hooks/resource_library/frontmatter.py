@@ -153,11 +153,20 @@ class ParsedFile:
         return Position(1, 1)
 
 
+SEPARATOR_RE = re.compile("[\u2028\u2029]")
+
+
 def _control_character(parsed: ParsedFile) -> bool:
     """Report the first raw control character in the file, with its line
     and column; True if there is one."""
     text = parsed.text
     control = (CONTROL_RE if text and max(text) > "\uffff" else CONTROL_BMP_RE).search(text)
+    if not control and ("\u2028" in text or "\u2029" in text):
+        # A line or paragraph separator, pasted from a PDF, ends a line to
+        # YAML, which then said only that it expected a `:` (forty-eighth
+        # round). In the front matter, said as itself; a body's is a space.
+        end = text.find("\n" + FENCE, len(FENCE)) if text.startswith(FENCE) else -1
+        control = SEPARATOR_RE.search(text, 0, end) if end > 0 else None
     if not control:
         return False
     line = parsed.text.count("\n", 0, control.start()) + 1
