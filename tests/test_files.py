@@ -1672,19 +1672,25 @@ def test_a_csv_reaching_another_file_through_indirect_is_refused_and_utf16_is_sa
 def type3_pdf(glyph: bytes) -> bytes:
     """A page showing `R` in a Type3 font whose glyph `R` is drawn by `glyph`, under a link to evil.example."""
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+    from pikepdf import Dictionary, Name
     pdf = pikepdf.new()
     helvetica = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
     font = pdf.make_indirect(Dictionary(
         Type=Name.Font, Subtype=Name.Type3, FontBBox=[0, 0, 1000, 1000], FontMatrix=[0.001, 0, 0, 0.001, 0, 0],
         CharProcs=Dictionary(R=pdf.make_stream(glyph)), Encoding=Dictionary(Type=Name.Encoding, Differences=[82, Name.R]),
         FirstChar=82, LastChar=82, Widths=[1000], Resources=Dictionary(Font=Dictionary(H=helvetica))))
-    page = pdf.add_blank_page(page_size=(612, 792))
-    page.Resources = Dictionary(Font=Dictionary(F1=font))
-    page.Contents = pdf.make_stream(b"BT /F1 24 Tf 72 700 Td (R) Tj ET")
+    return _one_linked_page(pdf, (612, 792), Dictionary(Font=Dictionary(F1=font)),
+                            b"BT /F1 24 Tf 72 700 Td (R) Tj ET", [60, 690, 560, 740], "https://evil.example/")
+
+
+def _one_linked_page(pdf, size, resources, contents: bytes, rect, uri: str) -> bytes:
+    """`pdf` with one page of `contents`, a link over `rect` to `uri`, saved."""
+    from pikepdf import Array, Dictionary, Name, String
+    page = pdf.add_blank_page(page_size=size)
+    page.Resources = resources
+    page.Contents = pdf.make_stream(contents)
     page.Annots = pdf.make_indirect(Array([pdf.make_indirect(Dictionary(
-        Type=Name.Annot, Subtype=Name.Link, Rect=[60, 690, 560, 740], Border=[0, 0, 0],
-        A=Dictionary(S=Name.URI, URI=String("https://evil.example/"))))]))
+        Type=Name.Annot, Subtype=Name.Link, Rect=rect, Border=[0, 0, 0], A=Dictionary(S=Name.URI, URI=String(uri))))]))
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
@@ -2145,7 +2151,7 @@ def _painted_pdf(kind: str) -> bytes:
     `https://www.gov.scot/` painted as a tiling pattern or through a soft
     mask under a link to evil.example (forty-eighth round)."""
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+    from pikepdf import Dictionary, Name
     pdf = pikepdf.new()
     font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica))
     drawing = pikepdf.Stream(pdf, b"BT /F1 14 Tf 0 0 0 rg 2 6 Td (https://www.gov.scot/) Tj ET")
@@ -2163,15 +2169,9 @@ def _painted_pdf(kind: str) -> bytes:
         resources.ExtGState = Dictionary(M1=Dictionary(Type=Name.ExtGState, SMask=Dictionary(
             Type=Name.Mask, S=Name.Luminosity, G=pdf.make_indirect(drawing))))
         paint = b"q /M1 gs 0 0 0 rg 72 700 200 24 re f Q"
-    page = pdf.add_blank_page(page_size=(595, 842))
-    page.Resources = resources
-    page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 760 Td (Read the guidance below.) Tj ET\n" + paint)
-    page.Annots = pdf.make_indirect(Array([pdf.make_indirect(Dictionary(
-        Type=Name.Annot, Subtype=Name.Link, Rect=[72, 700, 272, 724], Border=[0, 0, 0],
-        A=Dictionary(S=Name.URI, URI=String("https://evil.example/login"))))]))
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+    return _one_linked_page(pdf, (595, 842), resources,
+                            b"BT /F1 12 Tf 72 760 Td (Read the guidance below.) Tj ET\n" + paint, [72, 700, 272, 724],
+                            "https://evil.example/login")
 
 
 def test_text_painted_as_a_pattern_or_through_a_mask_on_a_page_with_a_link_is_refused():

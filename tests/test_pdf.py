@@ -560,7 +560,6 @@ def test_what_the_forty_fifth_rounds_briefing_showed_is_in_its_pdf_as_on_its_pag
     link in a `<details>` was left out of the PDF; and a note's number drawn
     against a link's text made PDF viewers read another address
     (`https://192.168.1.1` and note 1, `https://192.168.1.11`)."""
-    import pypdfium2 as pdfium
     body = ("\nIntro.\n\n#### Carers and families\n\nWords.\n\n## Who to involve\n\n##### Deeper\n\n"
             "<details><summary>Who is eligible</summary>\nUnpaid carers are eligible. Read the "
             '<a href="https://www.gov.scot/">Scottish Government guidance</a> before you apply.\n</details>\n\n'
@@ -572,17 +571,7 @@ def test_what_the_forty_fifth_rounds_briefing_showed_is_in_its_pdf_as_on_its_pag
     text = " ".join(text_of(content).split())
     assert "Unpaid carers are eligible. Read the Scottish Government guidance" in text
     assert "before you apply" in text
-    document = pdfium.PdfDocument(content)
-    found = set()
-    for page in document:
-        links = page.get_textpage()
-        web = pdfium.raw.FPDFLink_LoadWebLinks(links.raw)
-        for index in range(pdfium.raw.FPDFLink_CountWebLinks(web)):
-            size = pdfium.raw.FPDFLink_GetURL(web, index, None, 0)
-            buffer = (pdfium.raw.c_ushort * size)()
-            pdfium.raw.FPDFLink_GetURL(web, index, buffer, size)
-            found.add(bytes(buffer).decode("utf-16-le").rstrip("\x00"))
-        pdfium.raw.FPDFLink_CloseWebLinks(web)
+    found = _web_links(content)
     assert not any("192.168.1.11" in url or "scot1" in url for url in found), found
     # The outline keeps every heading, each at most a level below the one before.
     def titles(outline, depth=0):
